@@ -1,0 +1,54 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** One verb of the CLI: its usage text, flags and what it does. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Options;
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+}
+
+export class UsageError extends Error {}
+
+export function helpText(cmd: Command): string {
+  const lines = [`Usage: marquee ${cmd.usage}`, '', cmd.summary, '', 'Options:'];
+  for (const [name, o] of Object.entries(cmd.options)) {
+    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
+    lines.push(`  ${flag.padEnd(28)}${(o as { description?: string }).description ?? ''}`);
+  }
+  lines.push(`  ${'--help'.padEnd(28)}show this help`);
+  return lines.join('\n');
+}
+
+/** Parses argv for a command; `--help` prints its usage and returns undefined. */
+export function parseCommandArgs(cmd: Command, argv: string[]) {
+  const options = Object.fromEntries(
+    Object.entries(cmd.options).map(([k, v]) => {
+      const { description: _d, ...rest } = v as typeof v & { description?: string };
+      return [k, rest];
+    }),
+  );
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (parsed.values.help) {
+      console.log(helpText(cmd));
+      return undefined;
+    }
+    return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${helpText(cmd)}`);
+  }
+}
+
+/** A described option: parseArgs options plus help text. */
+export function opt(type: 'string' | 'boolean', description: string, short?: string): Options[string] {
+  return { type, ...(short ? { short } : {}), description } as Options[string];
+}

@@ -1,0 +1,62 @@
+import { type ConfigOverrides, DEFAULTS, loadConfig, startServer } from '@marquee/server';
+import { type Command, opt } from '../command.js';
+
+export const serve: Command = {
+  name: 'serve',
+  summary:
+    'Start the Marquee server: REST API and OIP v2 REST on --port, OIP v2 gRPC on --grpc-port, metadata in SQLite and blobs under --data. Every flag also reads a MARQUEE_* variable (MARQUEE_PORT, MARQUEE_DATA_DIR, MARQUEE_ADMIN_TOKEN, ...).',
+  usage: 'serve [options]',
+  options: {
+    port: opt('string', `HTTP(S) port (default ${DEFAULTS.port})`),
+    'grpc-port': opt('string', `gRPC port (default ${DEFAULTS.grpcPort})`),
+    host: opt('string', `address to listen on (default ${DEFAULTS.host})`),
+    data: opt('string', `data folder (default ${DEFAULTS.dataDir})`),
+    'tls-cert': opt('string', 'PEM certificate: serve HTTPS and gRPC over TLS'),
+    'tls-key': opt('string', 'PEM private key for --tls-cert'),
+    'model-memory': opt('string', 'memory budget for loaded models, e.g. 2GiB (default 2GiB)'),
+    'max-model-size': opt('string', 'largest model upload, e.g. 512MB (default 512MiB)'),
+    'max-batch-size': opt(
+      'string',
+      `rows per batched model run; 1 turns batching off (default ${DEFAULTS.maxBatchSize})`,
+    ),
+    'max-batch-delay-ms': opt(
+      'string',
+      `how long a request may wait for others to batch with (default ${DEFAULTS.maxBatchDelayMs})`,
+    ),
+    'log-level': opt('string', `trace, debug, info, warn, error (default ${DEFAULTS.logLevel})`),
+  },
+  async run({ values }) {
+    const flags: ConfigOverrides = {
+      port: values.port as string | undefined,
+      grpcPort: values['grpc-port'] as string | undefined,
+      host: values.host as string | undefined,
+      dataDir: values.data as string | undefined,
+      tlsCert: values['tls-cert'] as string | undefined,
+      tlsKey: values['tls-key'] as string | undefined,
+      modelMemoryBytes: values['model-memory'] as string | undefined,
+      maxModelBytes: values['max-model-size'] as string | undefined,
+      maxBatchSize: values['max-batch-size'] as string | undefined,
+      maxBatchDelayMs: values['max-batch-delay-ms'] as string | undefined,
+      logLevel: values['log-level'] as string | undefined,
+    };
+    const config = loadConfig(flags);
+    const server = await startServer(config);
+    console.log(`Marquee ${server.httpUrl} (gRPC on port ${server.grpcPort}), data in ${config.dataDir}`);
+    if (server.generatedAdminToken) {
+      console.log(`Created user "admin". Its token, shown once, is also in ${config.dataDir}/admin-token:`);
+      console.log(`  ${server.generatedAdminToken}`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        console.log(`${signal}: draining in-flight requests, then stopping`);
+        server.close().then(resolve, (err) => {
+          console.error(err);
+          resolve();
+        });
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    return 0;
+  },
+};

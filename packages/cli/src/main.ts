@@ -1,0 +1,47 @@
+import { MarqueeApiError } from '@marquee/client';
+import { type Command, parseCommandArgs, UsageError } from './command.js';
+import { login } from './commands/login.js';
+import { modelsPush } from './commands/models-push.js';
+import { predict } from './commands/predict.js';
+import { serve } from './commands/serve.js';
+
+const COMMANDS: Command[] = [serve, login, modelsPush, predict];
+
+function overview(): string {
+  const lines = ['Usage: marquee <command> [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(14)}${c.summary.split('. ')[0]}`);
+  lines.push('', 'Run "marquee <command> --help" for a command\'s options.');
+  return lines.join('\n');
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    console.log(overview());
+    return 0;
+  }
+  // Two-word verbs ("models push") first, then one-word ones.
+  const two = `${argv[0]} ${argv[1] ?? ''}`;
+  const cmd = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === argv[0]);
+  if (!cmd) {
+    console.error(`marquee: unknown command "${argv[0]}"\n\n${overview()}`);
+    return 2;
+  }
+  const rest = argv.slice(cmd.name.split(' ').length);
+  try {
+    const args = parseCommandArgs(cmd, rest);
+    if (!args) return 0;
+    return await cmd.run(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`marquee ${cmd.name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof MarqueeApiError) {
+      console.error(`marquee ${cmd.name}: ${err.message}`);
+      return 1;
+    }
+    console.error(`marquee ${cmd.name}: ${(err as Error).message ?? err}`);
+    return 1;
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { authRoutes } from '../auth/auth-routes.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { ServerConfig } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
+import { opsRoutes } from '../ops/ops-routes.js';
+import { registryRoutes } from '../registry/registry-routes.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import type { InferenceService } from '../serving/inference-service.js';
+import { sendError } from './error-mapping.js';
+import { oipRestRoutes } from './oip/oip-rest-routes.js';
+import { authorize } from './request-auth.js';
+
+export interface HttpDeps {
+  config: ServerConfig;
+  auth: AuthService;
+  registry: RegistryService;
+  inference: InferenceService;
+  metrics: Metrics;
+  isReady: () => boolean;
+  version: string;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** The HTTP(S) server: /api/v1 (problem+json), OIP v2 REST, operations and API docs. */
+export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // One access-log line per request is written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+    ...(config.tlsCert && config.tlsKey
+      ? { https: { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  const logRequests = ['trace', 'debug', 'info'].includes(config.logLevel);
+
+  // Deny by default: a route that does not declare its scope fails at start-up.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) {
+      route.config = { ...(route.config ?? {}), scope: 'public' };
+      return;
+    }
+    if (!(route.config as { scope?: string } | undefined)?.scope) {
+      throw new Error(`route ${route.method} ${route.url} declares no scope`);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    const scope = req.routeOptions.config?.scope;
+    if (scope && scope !== 'public') await authorize(deps.auth, req, scope);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const model = req.modelLabel?.model ?? '-';
+    const status = String(reply.statusCode);
+    deps.metrics.requests.labels('http', route, model, req.modelLabel?.version ?? '-', status).inc();
+    deps.metrics.latency.labels('http', route, model).observe(reply.elapsedTime / 1000);
+    if (logRequests) {
+      req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) => {
+    const msg = `no route ${req.method} ${req.url.split('?')[0]}`;
+    if (req.url.startsWith('/v2')) return reply.code(404).send({ error: msg });
+    return reply
+      .code(404)
+      .type('application/problem+json')
+      .send({ type: 'about:blank', title: 'Not Found', status: 404, detail: msg });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Marquee API',
+        version: deps.version,
+        description: 'REST /api/v1. Errors are application/problem+json.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes, { metrics: deps.metrics, isReady: deps.isReady });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { auth: deps.auth, secureCookies: Boolean(config.tlsCert) });
+      await api.register(registryRoutes, { registry: deps.registry, maxModelBytes: config.maxModelBytes });
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(oipRestRoutes, {
+    inference: deps.inference,
+    isReady: deps.isReady,
+    maxInferBytes: config.maxInferBytes,
+  });
+  return app;
+}

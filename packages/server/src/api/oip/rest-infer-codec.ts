@@ -1,0 +1,105 @@
+import { isTensorDatatype } from '@marquee/engine';
+import type { InferRequest, InferResponse, RequestedOutput, Tensor } from '../../serving/tensor.js';
+import { elementCount } from '../../serving/tensor.js';
+import { Invalid } from '../errors.js';
+import { decodeJsonData, encodeJsonData } from './json-tensor-codec.js';
+import { decodeRaw, encodeRaw } from './raw-tensor-codec.js';
+
+export const HEADER_LENGTH = 'inference-header-content-length';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Decodes an OIP REST inference request: a JSON object, optionally followed by binary
+ * tensor data (`Inference-Header-Content-Length` gives the JSON part's length, inputs with
+ * `binary_data_size` take their bytes from the rest, in order).
+ */
+export function decodeRestInfer(body: Buffer, headerLengthText: string | undefined): InferRequest {
+  let jsonLength = body.length;
+  if (headerLengthText !== undefined) {
+    const n = Number(headerLengthText);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Invalid(`Inference-Header-Content-Length must be a byte count, got "${headerLengthText}"`);
+    if (n > body.length) {
+      throw new Invalid(`Inference-Header-Content-Length (${n}) is larger than the body (${body.length} bytes)`);
+    }
+    jsonLength = n;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8', 0, jsonLength));
+  } catch (err) {
+    throw new Invalid(`malformed JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(doc)) throw new Invalid('the request body must be a JSON object');
+  if (!Array.isArray(doc.inputs)) throw new Invalid('the request must have an "inputs" array');
+  if (doc.id !== undefined && typeof doc.id !== 'string') throw new Invalid('"id" must be a string');
+
+  let offset = jsonLength;
+  const inputs: Tensor[] = doc.inputs.map((raw: unknown, i: number) => {
+    if (!isObject(raw)) throw new Invalid(`inputs[${i}] must be an object`);
+    const { name, datatype, shape } = raw;
+    if (typeof name !== 'string' || name === '') throw new Invalid(`inputs[${i}] needs a "name"`);
+    if (!isTensorDatatype(datatype)) throw new Invalid(`input "${name}": unknown datatype ${JSON.stringify(datatype)}`);
+    if (!Array.isArray(shape)) throw new Invalid(`input "${name}": "shape" must be an array`);
+    const count = elementCount(shape as number[], `input "${name}": shape`);
+    const params = isObject(raw.parameters) ? raw.parameters : {};
+    const binarySize = params.binary_data_size;
+    if (binarySize !== undefined) {
+      if (typeof binarySize !== 'number' || !Number.isInteger(binarySize) || binarySize < 0) {
+        throw new Invalid(`input "${name}": binary_data_size must be a byte count`);
+      }
+      if (offset + binarySize > body.length) {
+        throw new Invalid(`input "${name}": binary_data_size ${binarySize} runs past the end of the body`);
+      }
+      const data = decodeRaw(name, datatype, count, body.subarray(offset, offset + binarySize));
+      offset += binarySize;
+      return { name, datatype, shape: shape as number[], data };
+    }
+    if (raw.data === undefined) throw new Invalid(`input "${name}" has neither "data" nor binary_data_size`);
+    return { name, datatype, shape: shape as number[], data: decodeJsonData(name, datatype, count, raw.data) };
+  });
+  if (offset !== body.length)
+    throw new Invalid(`${body.length - offset} bytes of binary data are not claimed by any input`);
+
+  const params = isObject(doc.parameters) ? doc.parameters : {};
+  let outputs: RequestedOutput[] | undefined;
+  if (doc.outputs !== undefined) {
+    if (!Array.isArray(doc.outputs)) throw new Invalid('"outputs" must be an array');
+    outputs = doc.outputs.map((o: unknown, i: number) => {
+      if (!isObject(o) || typeof o.name !== 'string') throw new Invalid(`outputs[${i}] needs a "name"`);
+      const p = isObject(o.parameters) ? o.parameters : {};
+      return { name: o.name, binary: typeof p.binary_data === 'boolean' ? p.binary_data : undefined };
+    });
+  }
+  return {
+    id: doc.id as string | undefined,
+    inputs,
+    outputs,
+    binaryOutputs: params.binary_data_output === true,
+  };
+}
+
+/** The answer body and, when any output is binary, the JSON part's length for the header. */
+export function encodeRestInfer(res: InferResponse): { body: string | Buffer; headerLength?: number } {
+  const blobs: Buffer[] = [];
+  const outputs = res.outputs.map((t) => {
+    if (t.binary) {
+      const raw = encodeRaw(t.datatype, t.data);
+      blobs.push(raw);
+      return { name: t.name, datatype: t.datatype, shape: t.shape, parameters: { binary_data_size: raw.length } };
+    }
+    return { name: t.name, datatype: t.datatype, shape: t.shape, data: encodeJsonData(t.datatype, t.data) };
+  });
+  const json = JSON.stringify({
+    model_name: res.modelName,
+    model_version: res.modelVersion,
+    ...(res.id !== undefined && { id: res.id }),
+    outputs,
+  });
+  if (blobs.length === 0) return { body: json };
+  const head = Buffer.from(json, 'utf8');
+  return { body: Buffer.concat([head, ...blobs]), headerLength: head.length };
+}

@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthService } from '../auth/auth-service.js';
+import { hasScope, type Principal, type Scope } from '../auth/scopes.js';
+import { csrfTokenFor } from '../auth/token-codec.js';
+import { Forbidden, Unauthenticated } from './errors.js';
+
+export const SESSION_COOKIE = 'marquee_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The scope a route needs; `public` routes need no token, `any` any valid token. */
+    scope?: Scope | 'public' | 'any';
+  }
+}
+
+/** The bearer token, else the session cookie (which must come with its CSRF token on writes). */
+export function rawTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new Unauthenticated('the Authorization header must be "Bearer <token>"');
+    return m[1];
+  }
+  const cookie = sessionCookieOf(request.headers.cookie);
+  if (!cookie) return undefined;
+  const safe = request.method === 'GET' || request.method === 'HEAD';
+  if (!safe && request.headers['x-csrf-token'] !== csrfTokenFor(cookie)) {
+    throw new Forbidden('a cookie session needs the X-CSRF-Token header on writes');
+  }
+  return cookie;
+}
+
+export function sessionCookieOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** Authenticates a request and checks the scope its route declares. */
+export async function authorize(auth: AuthService, request: FastifyRequest, scope: Scope | 'any'): Promise<Principal> {
+  const raw = rawTokenOf(request);
+  if (!raw) throw new Unauthenticated();
+  const principal = await auth.authenticate(raw);
+  if (!principal) throw new Unauthenticated('invalid or expired token');
+  if (scope !== 'any' && !hasScope(principal, scope))
+    throw new Forbidden(`this call needs a token with the "${scope}" scope`);
+  request.principal = principal;
+  return principal;
+}

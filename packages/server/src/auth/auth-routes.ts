@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
+import type { AuthService } from './auth-service.js';
+import { SCOPES } from './scopes.js';
+import { csrfTokenFor } from './token-codec.js';
+
+const Credentials = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 39 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+const NewToken = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1, maxItems: 4 }),
+    expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const TokenId = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+function principal(req: FastifyRequest) {
+  if (!req.principal) throw new Error('route reached without authentication');
+  return req.principal;
+}
+
+/** Users, login/logout and API tokens under /api/v1. */
+export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; secureCookies: boolean }) {
+  const { auth } = opts;
+  const cookie = (value: string, maxAge: number) =>
+    `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${opts.secureCookies ? '; Secure' : ''}`;
+
+  app.post<{ Body: Static<typeof Credentials> }>(
+    '/users',
+    { schema: { body: Credentials, tags: ['identity'], summary: 'Create a user (admin)' }, config: { scope: 'admin' } },
+    async (req, reply) => reply.code(201).send(await auth.createUser(req.body.username, req.body.password)),
+  );
+
+  app.post<{ Body: Static<typeof Credentials> }>(
+    '/auth/login',
+    {
+      schema: {
+        body: Credentials,
+        tags: ['identity'],
+        summary: 'Log in: a token for the CLI, a session cookie for the browser',
+      },
+      config: { scope: 'public' },
+    },
+    async (req, reply) => {
+      const session = await auth.login(req.body.username, req.body.password);
+      const maxAge = Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000);
+      reply.header('set-cookie', cookie(session.token, maxAge));
+      return {
+        token: session.token,
+        csrfToken: csrfTokenFor(session.token),
+        expiresAt: session.expiresAt,
+        user: session.user,
+      };
+    },
+  );
+
+  app.post('/auth/logout', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req, reply) => {
+    const raw = rawTokenOf(req);
+    if (raw) await auth.revokeRawToken(raw);
+    reply.header('set-cookie', cookie('', 0));
+    return reply.code(204).send();
+  });
+
+  app.get('/me', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req) => {
+    const p = principal(req);
+    return { ...(await auth.getUser(p.userId)), scopes: [...p.scopes], tokenId: p.tokenId };
+  });
+
+  app.post<{ Body: Static<typeof NewToken> }>(
+    '/tokens',
+    {
+      schema: { body: NewToken, tags: ['identity'], summary: 'Create an API token; its value is shown once' },
+      config: { scope: 'any' },
+    },
+    async (req, reply) => reply.code(201).send(await auth.createToken(principal(req), req.body)),
+  );
+
+  app.get('/tokens', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req) => ({
+    tokens: await auth.listTokens(principal(req)),
+  }));
+
+  app.get<{ Params: Static<typeof TokenId> }>(
+    '/tokens/:id',
+    { schema: { params: TokenId, tags: ['identity'] }, config: { scope: 'any' } },
+    async (req) => auth.getToken(principal(req), req.params.id),
+  );
+
+  app.delete<{ Params: Static<typeof TokenId> }>(
+    '/tokens/:id',
+    { schema: { params: TokenId, tags: ['identity'] }, config: { scope: 'any' } },
+    async (req, reply) => {
+      await auth.deleteToken(principal(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,16 @@
+export const SCOPES = ['read', 'write', 'predict', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling: the user behind a token and what the token allows. */
+export interface Principal {
+  userId: number;
+  username: string;
+  isAdmin: boolean;
+  scopes: ReadonlySet<Scope>;
+  tokenId: string;
+}
+
+/** `admin` implies every other scope. */
+export function hasScope(p: Principal, scope: Scope): boolean {
+  return p.scopes.has(scope) || p.scopes.has('admin');
+}

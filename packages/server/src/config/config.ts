@@ -1,0 +1,95 @@
+import path from 'node:path';
+
+/** Everything the server needs to start; built from flags, then MARQUEE_* variables, then defaults. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  grpcPort: number;
+  dataDir: string;
+  adminToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Upper bound for one uploaded model artifact, bytes. */
+  maxModelBytes: number;
+  /** Upper bound for one JSON/binary inference request body, bytes. */
+  maxInferBytes: number;
+  /** Memory budget for loaded model sessions, bytes (estimated from artifact sizes). */
+  modelMemoryBytes: number;
+  maxBatchSize: number;
+  maxBatchDelayMs: number;
+  logLevel: string;
+  /** Grace period for in-flight requests on SIGTERM, ms. */
+  drainTimeoutMs: number;
+}
+
+export const DEFAULTS = {
+  host: '0.0.0.0',
+  port: 8080,
+  grpcPort: 8081,
+  dataDir: './marquee-data',
+  maxModelBytes: 512 * 1024 * 1024,
+  maxInferBytes: 64 * 1024 * 1024,
+  modelMemoryBytes: 2 * 1024 * 1024 * 1024,
+  maxBatchSize: 64,
+  maxBatchDelayMs: 0,
+  logLevel: 'info',
+  drainTimeoutMs: 10_000,
+} as const;
+
+/** Parses "512MB", "2GiB", "1048576" into bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$/i.exec(text);
+  if (!m) throw new Error(`not a size: "${text}" (try 512MB or 2GiB)`);
+  const unit = (m[2] ?? '').toLowerCase().replace(/i?b$/, '');
+  const pow = { '': 0, k: 1, m: 2, g: 3, t: 4 }[unit];
+  if (pow === undefined) throw new Error(`unknown size unit in "${text}"`);
+  return Math.round(Number(m[1]) * 1024 ** pow);
+}
+
+function int(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${text}"`);
+  return n;
+}
+
+/** Flag values as strings, keyed by the config field they set. */
+export type ConfigOverrides = Partial<Record<keyof ServerConfig, string | undefined>>;
+
+export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const pick = (key: keyof ServerConfig, envName: string) => flags[key] ?? env[envName];
+  const bytes = (key: keyof ServerConfig, envName: string, fallback: number) => {
+    const v = pick(key, envName);
+    return v === undefined || v === '' ? fallback : parseBytes(v);
+  };
+  const tlsCert = pick('tlsCert', 'MARQUEE_TLS_CERT');
+  const tlsKey = pick('tlsKey', 'MARQUEE_TLS_KEY');
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new Error('--tls-cert and --tls-key go together');
+  return {
+    host: pick('host', 'MARQUEE_HOST') ?? DEFAULTS.host,
+    port: int('--port', pick('port', 'MARQUEE_PORT'), DEFAULTS.port),
+    grpcPort: int('--grpc-port', pick('grpcPort', 'MARQUEE_GRPC_PORT'), DEFAULTS.grpcPort),
+    dataDir: path.resolve(pick('dataDir', 'MARQUEE_DATA_DIR') ?? DEFAULTS.dataDir),
+    adminToken: pick('adminToken', 'MARQUEE_ADMIN_TOKEN') || undefined,
+    tlsCert: tlsCert || undefined,
+    tlsKey: tlsKey || undefined,
+    maxModelBytes: bytes('maxModelBytes', 'MARQUEE_MAX_MODEL_BYTES', DEFAULTS.maxModelBytes),
+    maxInferBytes: bytes('maxInferBytes', 'MARQUEE_MAX_INFER_BYTES', DEFAULTS.maxInferBytes),
+    modelMemoryBytes: bytes('modelMemoryBytes', 'MARQUEE_MODEL_MEMORY', DEFAULTS.modelMemoryBytes),
+    maxBatchSize: Math.max(
+      1,
+      int('--max-batch-size', pick('maxBatchSize', 'MARQUEE_MAX_BATCH_SIZE'), DEFAULTS.maxBatchSize),
+    ),
+    maxBatchDelayMs: int(
+      '--max-batch-delay-ms',
+      pick('maxBatchDelayMs', 'MARQUEE_MAX_BATCH_DELAY_MS'),
+      DEFAULTS.maxBatchDelayMs,
+    ),
+    logLevel: pick('logLevel', 'MARQUEE_LOG_LEVEL') ?? DEFAULTS.logLevel,
+    drainTimeoutMs: int(
+      '--drain-timeout-ms',
+      pick('drainTimeoutMs', 'MARQUEE_DRAIN_TIMEOUT_MS'),
+      DEFAULTS.drainTimeoutMs,
+    ),
+  };
+}

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from './metrics.js';
+
+/** Liveness, readiness and Prometheus metrics. */
+export async function opsRoutes(app: FastifyInstance, opts: { metrics: Metrics; isReady: () => boolean }) {
+  app.get('/healthz', { config: { scope: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const ready = opts.isReady();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'draining' });
+  });
+  // Model names are in the labels, private ones included: admins only.
+  app.get('/metrics', { config: { scope: 'admin' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()),
+  );
+}

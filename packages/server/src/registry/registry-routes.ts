@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { Invalid } from '../api/errors.js';
+import { TASKS } from './model-views.js';
+import type { RegistryService } from './registry-service.js';
+
+const Visibility = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+const Task = Type.Union(TASKS.map((t) => Type.Literal(t)));
+const Tags = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }), { maxItems: 20 });
+
+const NewModel = Type.Object(
+  {
+    owner: Type.String({ maxLength: 39 }),
+    name: Type.String({ maxLength: 64 }),
+    task: Task,
+    visibility: Type.Optional(Visibility),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    tags: Type.Optional(Tags),
+    license: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const ModelPatch = Type.Object(
+  {
+    task: Type.Optional(Task),
+    visibility: Type.Optional(Visibility),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    tags: Type.Optional(Tags),
+    license: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ModelParams = Type.Object({ owner: Type.String(), name: Type.String() });
+const VersionParams = Type.Object({ owner: Type.String(), name: Type.String(), version: Type.Integer({ minimum: 1 }) });
+const AliasParams = Type.Object({ owner: Type.String(), name: Type.String(), alias: Type.String({ maxLength: 63 }) });
+const AliasBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const ArtifactQuery = Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('onnx'), Type.Literal('native')])),
+});
+
+type P<T extends import('typebox').TSchema> = Static<T>;
+
+function principal(req: FastifyRequest) {
+  if (!req.principal) throw new Error('route reached without authentication');
+  return req.principal;
+}
+
+/** Models, versions (ONNX upload) and aliases under /api/v1. */
+export async function registryRoutes(app: FastifyInstance, opts: { registry: RegistryService; maxModelBytes: number }) {
+  const { registry } = opts;
+  // Uploads stream to the blob store as they arrive; the registry enforces the size limit.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+
+  app.post<{ Body: P<typeof NewModel> }>(
+    '/models',
+    { schema: { body: NewModel, tags: ['models'], summary: 'Create a model' }, config: { scope: 'write' } },
+    async (req, reply) =>
+      reply.code(201).send(await registry.createModel(principal(req), { visibility: 'private', ...req.body })),
+  );
+
+  app.get<{ Params: P<typeof ModelParams> }>(
+    '/models/:owner/:name',
+    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
+    async (req) => registry.getModel(principal(req), req.params.owner, req.params.name),
+  );
+
+  app.patch<{ Params: P<typeof ModelParams>; Body: P<typeof ModelPatch> }>(
+    '/models/:owner/:name',
+    { schema: { params: ModelParams, body: ModelPatch, tags: ['models'] }, config: { scope: 'write' } },
+    async (req) => registry.updateModel(principal(req), req.params.owner, req.params.name, req.body),
+  );
+
+  app.delete<{ Params: P<typeof ModelParams> }>(
+    '/models/:owner/:name',
+    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'write' } },
+    async (req, reply) => {
+      await registry.deleteModel(principal(req), req.params.owner, req.params.name);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: P<typeof ModelParams> }>(
+    '/models/:owner/:name/versions',
+    {
+      schema: {
+        params: ModelParams,
+        tags: ['models'],
+        summary: 'Upload an ONNX model as a new version (raw application/octet-stream body)',
+      },
+      config: { scope: 'write' },
+    },
+    async (req, reply) => {
+      const body = req.body as Readable | undefined;
+      if (!body || typeof (body as Readable).pipe !== 'function') {
+        throw new Invalid('send the ONNX file as the raw body with Content-Type: application/octet-stream');
+      }
+      const view = await registry.createVersion(
+        principal(req),
+        req.params.owner,
+        req.params.name,
+        body,
+        opts.maxModelBytes,
+      );
+      return reply.code(201).send(view);
+    },
+  );
+
+  app.get<{ Params: P<typeof ModelParams> }>(
+    '/models/:owner/:name/versions',
+    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
+    async (req) => ({ versions: await registry.listVersions(principal(req), req.params.owner, req.params.name) }),
+  );
+
+  app.get<{ Params: P<typeof VersionParams> }>(
+    '/models/:owner/:name/versions/:version',
+    { schema: { params: VersionParams, tags: ['models'] }, config: { scope: 'read' } },
+    async (req) => registry.getVersion(principal(req), req.params.owner, req.params.name, req.params.version),
+  );
+
+  app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof ArtifactQuery> }>(
+    '/models/:owner/:name/versions/:version/artifact',
+    { schema: { params: VersionParams, querystring: ArtifactQuery, tags: ['models'] }, config: { scope: 'read' } },
+    async (req, reply) => {
+      const { owner, name, version } = req.params;
+      if (req.query.format === 'native')
+        throw new Invalid('this version has no native engine artifact; ask for format=onnx');
+      const { path, view } = await registry.artifactPath(principal(req), owner, name, version);
+      reply
+        .type('application/octet-stream')
+        .header('content-length', view.sizeBytes)
+        .header('etag', `"${view.sha256}"`)
+        .header('content-disposition', `attachment; filename="${name}-v${version}.onnx"`);
+      return reply.send(fs.createReadStream(path));
+    },
+  );
+
+  app.put<{ Params: P<typeof AliasParams>; Body: P<typeof AliasBody> }>(
+    '/models/:owner/:name/aliases/:alias',
+    { schema: { params: AliasParams, body: AliasBody, tags: ['models'] }, config: { scope: 'write' } },
+    async (req) =>
+      registry.setAlias(principal(req), req.params.owner, req.params.name, req.params.alias, req.body.version),
+  );
+
+  app.delete<{ Params: P<typeof AliasParams> }>(
+    '/models/:owner/:name/aliases/:alias',
+    { schema: { params: AliasParams, tags: ['models'] }, config: { scope: 'write' } },
+    async (req, reply) => {
+      await registry.deleteAlias(principal(req), req.params.owner, req.params.name, req.params.alias);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import path from 'node:path';
+
+import { ENGINE_VERSION } from '@marquee/engine';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpApp } from './api/http-app.js';
+import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.js';
+import { AuthService } from './auth/auth-service.js';
+import type { ServerConfig } from './config/config.js';
+import { Metrics } from './ops/metrics.js';
+import { RegistryService } from './registry/registry-service.js';
+import { InferenceService } from './serving/inference-service.js';
+import { RuntimeCache } from './serving/runtime-cache.js';
+import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
+import { FsBlobStore } from './store/blobs/fs-blob-store.js';
+import { type Db, openSqliteDatabase } from './store/database.js';
+
+export const SERVER_VERSION = ENGINE_VERSION;
+
+export interface RunningServer {
+  httpUrl: string;
+  httpPort: number;
+  grpcPort: number;
+  /** Set when this start created the admin user with a generated token. */
+  generatedAdminToken?: string;
+  http: FastifyInstance;
+  /** Stops taking new work, lets in-flight requests finish (up to the drain timeout), closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, wires the domains and starts the HTTP and gRPC listeners. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const db: Db = await openSqliteDatabase(config.dataDir);
+  const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+  const auth = new AuthService(db);
+  const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
+
+  const metrics = new Metrics();
+  const registry = new RegistryService(db, blobs, auth, async (file) => {
+    // Loading the session is the only full check that ONNX Runtime will run the model.
+    const runtime = await OnnxRuntime.load(file);
+    await runtime.dispose();
+  });
+  const cache = new RuntimeCache(
+    config.modelMemoryBytes,
+    {
+      load: (v) => OnnxRuntime.load(blobs.path(v.sha256)),
+      estimateMemory: (v) => OnnxRuntime.estimateMemory(v.sizeBytes),
+    },
+    { maxBatchSize: config.maxBatchSize, maxDelayMs: config.maxBatchDelayMs },
+    metrics.cacheObserver(),
+  );
+  const inference = new InferenceService(registry, cache);
+
+  let draining = false;
+  const isReady = () => !draining;
+  const http = await buildHttpApp({ config, auth, registry, inference, metrics, isReady, version: SERVER_VERSION });
+  const grpcServer = createOipGrpcServer({ auth, inference, metrics, isReady, maxMessageBytes: config.maxInferBytes });
+
+  await http.listen({ host: config.host, port: config.port });
+  const httpPort = (http.server.address() as { port: number }).port;
+  const grpcPort = await new Promise<number>((resolve, reject) =>
+    grpcServer.bindAsync(
+      `${config.host}:${config.grpcPort}`,
+      grpcCredentials(config.tlsCert, config.tlsKey),
+      (err, port) => (err ? reject(err) : resolve(port)),
+    ),
+  );
+  const scheme = config.tlsCert ? 'https' : 'http';
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      const grpcDone = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          grpcServer.forceShutdown();
+          resolve();
+        }, config.drainTimeoutMs);
+        grpcServer.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      const httpDone = Promise.race([
+        http.close(),
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            http.server.closeAllConnections?.();
+            resolve();
+          }, config.drainTimeoutMs),
+        ),
+      ]);
+      await Promise.all([grpcDone, httpDone]);
+      await cache.close();
+      await db.destroy();
+    })();
+    return closing;
+  };
+
+  return {
+    httpUrl: `${scheme}://${host}:${httpPort}`,
+    httpPort,
+    grpcPort,
+    generatedAdminToken: generatedToken,
+    http,
+    close,
+  };
+}

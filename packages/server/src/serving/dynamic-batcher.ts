@@ -1,0 +1,161 @@
+import { concatRows, sliceRows } from './batch-tensors.js';
+import type { ModelRuntime } from './runtimes/model-runtime.js';
+import type { Tensor } from './tensor.js';
+
+export interface BatchingConfig {
+  /** Most rows in one run; 1 turns batching off. */
+  maxBatchSize: number;
+  /** How long the first queued request may wait for others; 0 batches only what queued up during the previous run. */
+  maxDelayMs: number;
+}
+
+export interface BatchObserver {
+  onBatch(rows: number, requests: number): void;
+  onQueueDelay(seconds: number): void;
+}
+
+interface Pending {
+  inputs: Tensor[];
+  rows: number;
+  /** Inputs' non-batch dimensions: only requests that agree can share a run. */
+  key: string;
+  enqueuedAt: number;
+  resolve(out: Map<string, Tensor>): void;
+  reject(err: unknown): void;
+}
+
+// Two runs in flight keep ONNX Runtime busy on one core while the event loop decodes the
+// next requests on the other.
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Dynamic batching for one model version, under every protocol adapter. Requests queue;
+ * whenever a run slot is free the queue is drained into one run of at most
+ * `maxBatchSize` rows (joined along dimension 0), and each request gets exactly its own
+ * rows back. Models whose inputs and outputs are not batch-major bypass it.
+ */
+export class DynamicBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly runtime: ModelRuntime,
+    private readonly outputNames: readonly string[],
+    private readonly config: BatchingConfig,
+    private batchable: boolean,
+    private readonly observer?: BatchObserver,
+  ) {}
+
+  get enabled(): boolean {
+    return this.batchable && this.config.maxBatchSize > 1;
+  }
+
+  submit(inputs: Tensor[]): Promise<Map<string, Tensor>> {
+    if (!this.enabled) {
+      this.observer?.onBatch(inputs[0]?.shape[0] ?? 1, 1);
+      this.observer?.onQueueDelay(0);
+      return this.runtime.run(inputs, this.outputNames);
+    }
+    const rows = inputs[0]?.shape[0] ?? 0;
+    const key = inputs.map((t) => t.shape.slice(1).join('x')).join('|');
+    return new Promise((resolve, reject) => {
+      this.queue.push({ inputs, rows, key, enqueuedAt: performance.now(), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+    const queuedRows = this.queue.reduce((n, p) => n + p.rows, 0);
+    if (this.config.maxDelayMs > 0 && queuedRows < this.config.maxBatchSize) {
+      const head = this.queue[0] as Pending;
+      const waitMs = head.enqueuedAt + this.config.maxDelayMs - performance.now();
+      if (waitMs > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.schedule();
+        }, waitMs);
+        return;
+      }
+    }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.dispatch(this.take());
+  }
+
+  /** Takes the head request and every later one that fits and shares its key. */
+  private take(): Pending[] {
+    const head = this.queue.shift() as Pending;
+    const batch = [head];
+    let rows = head.rows;
+    for (let i = 0; i < this.queue.length && rows < this.config.maxBatchSize; ) {
+      const p = this.queue[i] as Pending;
+      if (p.key === head.key && rows + p.rows <= this.config.maxBatchSize) {
+        batch.push(p);
+        rows += p.rows;
+        this.queue.splice(i, 1);
+      } else i++;
+    }
+    return batch;
+  }
+
+  private dispatch(batch: Pending[]): void {
+    this.inFlight++;
+    const now = performance.now();
+    for (const p of batch) this.observer?.onQueueDelay((now - p.enqueuedAt) / 1000);
+    const totalRows = batch.reduce((n, p) => n + p.rows, 0);
+    this.observer?.onBatch(totalRows, batch.length);
+    const inputs =
+      batch.length === 1
+        ? (batch[0] as Pending).inputs
+        : (batch[0] as Pending).inputs.map((_, i) => concatRows(batch.map((p) => p.inputs[i] as Tensor)));
+    this.runtime
+      .run(inputs, this.outputNames)
+      .then((outputs) => this.split(batch, totalRows, outputs))
+      .catch((err) => this.retrySeparately(batch, err))
+      .finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+  }
+
+  private split(batch: Pending[], totalRows: number, outputs: Map<string, Tensor>): void {
+    if (batch.length === 1) {
+      (batch[0] as Pending).resolve(outputs);
+      return;
+    }
+    for (const t of outputs.values()) {
+      if (t.shape[0] !== totalRows) {
+        // The model is not batch-major after all: stop batching it and answer one by one.
+        this.batchable = false;
+        this.retrySeparately(batch, undefined);
+        return;
+      }
+    }
+    let start = 0;
+    for (const p of batch) {
+      const mine = new Map<string, Tensor>();
+      for (const [name, t] of outputs) mine.set(name, sliceRows(t, start, p.rows));
+      start += p.rows;
+      p.resolve(mine);
+    }
+  }
+
+  /** A joined run failed: one bad request must not fail its neighbours, so run each alone. */
+  private retrySeparately(batch: Pending[], err: unknown): void {
+    if (batch.length === 1) {
+      (batch[0] as Pending).reject(err);
+      return;
+    }
+    for (const p of batch) this.runtime.run(p.inputs, this.outputNames).then(p.resolve, p.reject);
+  }
+
+  /** Fails whatever is still queued (used when the runtime is unloaded). */
+  close(err: Error): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const p of this.queue.splice(0)) p.reject(err);
+  }
+}

@@ -1,0 +1,92 @@
+import { NotFound } from '../api/errors.js';
+import type { Principal } from '../auth/scopes.js';
+import type { ModelEntry, ResolvedVersion, Signature } from '../registry/model-views.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import type { RuntimeCache } from './runtime-cache.js';
+import { checkAgainstSignature } from './signature-check.js';
+import type { InferRequest, InferResponse } from './tensor.js';
+
+export interface ModelMetadata {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: Signature['inputs'];
+  outputs: Signature['outputs'];
+}
+
+/**
+ * The protocol-free predict path: resolve `owner.name` (OIP naming) and a version,
+ * check the request against the signature, run it through the version's batcher, pick
+ * the requested outputs. REST and gRPC adapters both call this.
+ */
+export class InferenceService {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly cache: RuntimeCache,
+  ) {}
+
+  async resolve(
+    caller: Principal,
+    oipName: string,
+    version?: string,
+  ): Promise<{ entry: ModelEntry; version: ResolvedVersion }> {
+    const dot = oipName.indexOf('.');
+    if (dot <= 0 || dot === oipName.length - 1) {
+      throw new NotFound(`unknown model "${oipName}" (OIP model names are owner.name)`);
+    }
+    const entry = await this.registry.entryFor(caller, `${oipName.slice(0, dot)}/${oipName.slice(dot + 1)}`);
+    return { entry, version: this.registry.pickVersion(entry, version) };
+  }
+
+  async metadata(caller: Principal, oipName: string, version?: string): Promise<ModelMetadata> {
+    const { entry, version: v } = await this.resolve(caller, oipName, version);
+    return {
+      name: oipName,
+      versions: entry.versionList.map(String),
+      platform: 'onnx_onnxv1',
+      inputs: v.signature.inputs,
+      outputs: v.signature.outputs,
+    };
+  }
+
+  /** Ready when the version resolves and its session loads (loading it now if needed). */
+  async ready(caller: Principal, oipName: string, version?: string): Promise<boolean> {
+    const { version: v } = await this.resolve(caller, oipName, version);
+    try {
+      const lease = await this.cache.acquire(v);
+      lease.release();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async infer(
+    caller: Principal,
+    oipName: string,
+    version: string | undefined,
+    request: InferRequest,
+  ): Promise<InferResponse> {
+    const { version: v } = await this.resolve(caller, oipName, version);
+    const inputs = checkAgainstSignature(v.signature, request);
+    const lease = await this.cache.acquire(v);
+    let results: Awaited<ReturnType<typeof lease.batcher.submit>>;
+    try {
+      results = await lease.batcher.submit(inputs);
+    } finally {
+      lease.release();
+    }
+    const wanted = request.outputs?.length
+      ? request.outputs
+      : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));
+    return {
+      modelName: oipName,
+      modelVersion: String(v.version),
+      id: request.id,
+      outputs: wanted.map((o) => ({
+        ...(results.get(o.name) as NonNullable<ReturnType<typeof results.get>>),
+        binary: o.binary ?? request.binaryOutputs ?? false,
+      })),
+    };
+  }
+}

@@ -1,0 +1,164 @@
+import { ResourceExhausted } from '../api/errors.js';
+import type { ResolvedVersion } from '../registry/model-views.js';
+import type { BatchingConfig, BatchObserver } from './dynamic-batcher.js';
+import { DynamicBatcher } from './dynamic-batcher.js';
+import type { ModelRuntime } from './runtimes/model-runtime.js';
+
+export interface RuntimeLoader {
+  load(version: ResolvedVersion): Promise<ModelRuntime>;
+  /** Memory a version will take once loaded, known before loading it. */
+  estimateMemory(version: ResolvedVersion): number;
+}
+
+/** A loaded version, held while a request uses it. */
+export interface Lease {
+  batcher: DynamicBatcher;
+  release(): void;
+}
+
+interface Entry {
+  key: number;
+  label: { model: string; version: string };
+  bytes: number;
+  loading: Promise<{ runtime: ModelRuntime; batcher: DynamicBatcher }>;
+  refs: number;
+  evicted: boolean;
+}
+
+export interface CacheObserver {
+  loaded(label: { model: string; version: string }, bytes: number): void;
+  unloaded(label: { model: string; version: string }): void;
+  batchObserver(label: { model: string; version: string }): BatchObserver;
+}
+
+/**
+ * Loaded model versions, least recently used first, under a memory budget. Loads are
+ * lazy and shared (concurrent first requests wait on one load). Eviction takes an entry
+ * out of the map at once but disposes its session only when the last request holding a
+ * lease releases it, so a run never loses its session midway.
+ */
+export class RuntimeCache {
+  private entries = new Map<number, Entry>();
+  private usedBytes = 0;
+
+  constructor(
+    private readonly budgetBytes: number,
+    private readonly loader: RuntimeLoader,
+    private readonly batching: BatchingConfig,
+    private readonly observer?: CacheObserver,
+  ) {}
+
+  get loadedCount(): number {
+    return this.entries.size;
+  }
+
+  get memoryBytes(): number {
+    return this.usedBytes;
+  }
+
+  async acquire(version: ResolvedVersion): Promise<Lease> {
+    let entry = this.entries.get(version.versionId);
+    if (entry) {
+      // Re-insert to mark as most recently used.
+      this.entries.delete(entry.key);
+      this.entries.set(entry.key, entry);
+    } else {
+      entry = this.startLoad(version);
+    }
+    entry.refs++;
+    const e = entry;
+    try {
+      const { batcher } = await e.loading;
+      let released = false;
+      return {
+        batcher,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.unref(e);
+        },
+      };
+    } catch (err) {
+      this.unref(e);
+      throw err;
+    }
+  }
+
+  /** Unloads one version (after a model is deleted, say). */
+  evictVersion(versionId: number): void {
+    const e = this.entries.get(versionId);
+    if (e) this.evict(e);
+  }
+
+  async close(): Promise<void> {
+    for (const e of [...this.entries.values()]) this.evict(e);
+  }
+
+  private startLoad(version: ResolvedVersion): Entry {
+    const bytes = this.loader.estimateMemory(version);
+    if (bytes > this.budgetBytes) {
+      throw new ResourceExhausted(
+        `model ${version.fullName} version ${version.version} needs about ${bytes} bytes; the model memory budget is ${this.budgetBytes}`,
+      );
+    }
+    this.makeRoom(bytes);
+    const label = { model: version.fullName, version: String(version.version) };
+    const outputs = version.signature.outputs.map((o) => o.name);
+    const batchable = isBatchMajor(version);
+    const entry: Entry = {
+      key: version.versionId,
+      label,
+      bytes,
+      refs: 0,
+      evicted: false,
+      loading: this.loader.load(version).then((runtime) => ({
+        runtime,
+        batcher: new DynamicBatcher(runtime, outputs, this.batching, batchable, this.observer?.batchObserver(label)),
+      })),
+    };
+    this.usedBytes += bytes;
+    this.entries.set(entry.key, entry);
+    entry.loading.then(
+      () => this.observer?.loaded(label, bytes),
+      () => this.evict(entry),
+    );
+    return entry;
+  }
+
+  private makeRoom(bytes: number): void {
+    for (const e of this.entries.values()) {
+      if (this.usedBytes + bytes <= this.budgetBytes) return;
+      this.evict(e);
+    }
+  }
+
+  private evict(e: Entry): void {
+    if (e.evicted) return;
+    e.evicted = true;
+    if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+    this.usedBytes -= e.bytes;
+    if (e.refs === 0) this.dispose(e);
+  }
+
+  private unref(e: Entry): void {
+    e.refs--;
+    if (e.evicted && e.refs === 0) this.dispose(e);
+  }
+
+  private dispose(e: Entry): void {
+    e.loading.then(
+      ({ runtime, batcher }) => {
+        batcher.close(new Error('model unloaded'));
+        this.observer?.unloaded(e.label);
+        return runtime.dispose();
+      },
+      () => undefined,
+    );
+  }
+}
+
+/** Batching needs every input and output to have a dynamic first (batch) dimension. */
+function isBatchMajor(v: ResolvedVersion): boolean {
+  const all = [...v.signature.inputs, ...v.signature.outputs];
+  return all.length > 0 && all.every((t) => t.shape.length > 0 && t.shape[0] === -1);
+}

@@ -1,0 +1,31 @@
+import type { Readable } from 'node:stream';
+
+/** A blob as stored: addressed by the sha256 of its content. */
+export interface BlobInfo {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Content-addressed blob storage. `fs` (a local or shared folder) implements it today;
+ * an S3-compatible store can sit behind the same four methods.
+ */
+export interface BlobStore {
+  /**
+   * Streams `source` into the store. The blob becomes visible only once complete (written
+   * to a temporary name, then renamed), so a crash never leaves a partial blob under its
+   * address. Throws TooLarge when more than `maxBytes` arrive; nothing is kept then.
+   */
+  put(source: Readable, maxBytes: number): Promise<BlobInfo>;
+  /** A local file path to the blob, for readers that open files (ONNX Runtime). */
+  path(sha256: string): string;
+  read(sha256: string): Promise<Buffer>;
+  has(sha256: string): Promise<boolean>;
+  delete(sha256: string): Promise<void>;
+}
+
+export class BlobTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`more than ${maxBytes} bytes`);
+  }
+}

@@ -1,0 +1,71 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type BlobInfo, type BlobStore, BlobTooLarge } from './blob-store.js';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Blobs in a folder: `<root>/sha256/ab/abcdef…`, temporaries in `<root>/tmp`. */
+export class FsBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = path.join(root, 'tmp');
+    fs.mkdirSync(this.tmpDir, { recursive: true });
+    // Temporaries left by a crash are never referenced; clear them at start.
+    for (const f of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, f), { force: true });
+  }
+
+  path(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256);
+  }
+
+  async put(source: Readable, maxBytes: number): Promise<BlobInfo> {
+    const tmp = path.join(this.tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done: TransformCallback) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new BlobTooLarge(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      const out = fs.createWriteStream(tmp, { flags: 'wx' });
+      await pipeline(source, meter, out);
+      // fsync before the rename so that the name never points at unwritten data.
+      const fd = await fs.promises.open(tmp, 'r');
+      await fd.sync();
+      await fd.close();
+      const sha256 = hash.digest('hex');
+      const final = this.path(sha256);
+      await fs.promises.mkdir(path.dirname(final), { recursive: true });
+      await fs.promises.rename(tmp, final);
+      return { sha256, size };
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  read(sha256: string): Promise<Buffer> {
+    return fs.promises.readFile(this.path(sha256));
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return fs.promises.access(this.path(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await fs.promises.rm(this.path(sha256), { force: true });
+  }
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { MarqueeApiError } from '@marquee/client';
+import { rowSumModel } from '../fixtures/onnx-models.ts';
+import { pushModel } from '../helpers/models.ts';
+import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('auth', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  test('a fresh store creates admin with a token in DATA/admin-token, mode 0600', async () => {
+    const stat = fs.statSync(path.join(t.dataDir, 'admin-token'));
+    assert.equal(stat.mode & 0o777, 0o600);
+    assert.match(t.adminToken, /^mq_[\w-]{43}$/);
+    const me = await t.admin.me();
+    assert.equal(me.username, 'admin');
+    assert.deepEqual(new Set(me.scopes), new Set(['read', 'write', 'predict', 'admin']));
+  });
+
+  test('only health routes are open; everything else answers 401 without a token', async () => {
+    for (const p of ['/healthz', '/readyz', '/v2/health/live', '/v2/health/ready']) {
+      assert.equal((await http(t, 'GET', p)).status, 200, p);
+    }
+    const v1 = await http(t, 'GET', '/api/v1/me');
+    assert.equal(v1.status, 401);
+    assert.match(v1.headers.get('content-type') ?? '', /application\/problem\+json/);
+    assert.equal(v1.json.status, 401);
+    const oip = await http(t, 'GET', '/v2');
+    assert.equal(oip.status, 401);
+    assert.equal(typeof oip.json.error, 'string');
+    assert.equal((await http(t, 'GET', '/metrics')).status, 401);
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token: 'mq_not-a-real-token' })).status, 401);
+    assert.equal((await http(t, 'GET', '/api/v1/me', { headers: { authorization: 'Basic abc' } })).status, 401);
+  });
+
+  test('users log in with a password; the password is stored as an scrypt hash', async () => {
+    const user = await t.admin.createUser('alice', 'correct horse battery');
+    assert.equal(user.username, 'alice');
+    const res = await http(t, 'POST', '/api/v1/auth/login', {
+      json: { username: 'alice', password: 'correct horse battery' },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.json.token, /^mq_/);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /marquee_session=mq_/);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    // The session cookie alone authenticates safe requests.
+    const session = cookie.split(';')[0] as string;
+    const me = await http(t, 'GET', '/api/v1/me', { headers: { cookie: session } });
+    assert.equal(me.json.username, 'alice');
+    // Writes through the cookie need the CSRF token.
+    const noCsrf = await http(t, 'POST', '/api/v1/tokens', {
+      headers: { cookie: session },
+      json: { name: 'x', scopes: ['read'] },
+    });
+    assert.equal(noCsrf.status, 403);
+    const withCsrf = await http(t, 'POST', '/api/v1/tokens', {
+      headers: { cookie: session, 'x-csrf-token': res.json.csrfToken },
+      json: { name: 'x', scopes: ['read'] },
+    });
+    assert.equal(withCsrf.status, 201);
+
+    const wrong = await http(t, 'POST', '/api/v1/auth/login', { json: { username: 'alice', password: 'nope-nope' } });
+    assert.equal(wrong.status, 401);
+    const unknown = await http(t, 'POST', '/api/v1/auth/login', {
+      json: { username: 'nobody', password: 'nope-nope' },
+    });
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.json.detail, wrong.json.detail);
+
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(t.dataDir, 'marquee.db'), { readonly: true });
+    const row = db
+      .prepare("SELECT password_hash FROM users JOIN owners ON owners.id = users.owner_id WHERE name = 'alice'")
+      .get() as {
+      password_hash: string;
+    };
+    const tokens = db.prepare('SELECT token_hash FROM tokens').all() as Array<{ token_hash: string }>;
+    db.close();
+    assert.match(row.password_hash, /^scrypt\$32768\$8\$1\$/);
+    assert.ok(!row.password_hash.includes('correct horse'));
+    assert.ok(
+      tokens.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash)),
+      'only token hashes are stored',
+    );
+    assert.ok(!tokens.some((r) => r.token_hash === res.json.token));
+  });
+
+  test('creating users needs the admin scope; bad input is a 400', async () => {
+    const alice = t.client();
+    await alice.login('alice', 'correct horse battery');
+    await assert.rejects(alice.createUser('mallory', 'password123'), (e: MarqueeApiError) => e.status === 403);
+    await assert.rejects(t.admin.createUser('Bad Name', 'password123'), (e: MarqueeApiError) => e.status === 400);
+    await assert.rejects(t.admin.createUser('bob', 'short'), (e: MarqueeApiError) => e.status === 400);
+    await assert.rejects(t.admin.createUser('alice', 'password123'), (e: MarqueeApiError) => e.status === 409);
+    const extra = await http(t, 'POST', '/api/v1/users', {
+      token: t.adminToken,
+      json: { username: 'x1', password: 'abcdefgh', admin: true },
+    });
+    assert.equal(extra.status, 400);
+  });
+
+  test('tokens carry scopes and expiry, can be listed and revoked', async () => {
+    const alice = t.client();
+    await alice.login('alice', 'correct horse battery');
+    const read = await alice.createToken({ name: 'ci', scopes: ['read'] });
+    assert.match(read.token, /^mq_/);
+    assert.deepEqual(read.scopes, ['read']);
+    const listed = await alice.listTokens();
+    assert.ok(listed.some((x) => x.id === read.id && x.name === 'ci'));
+    assert.ok(!JSON.stringify(listed).includes(read.token), 'the raw token is never listed');
+    assert.equal((await alice.getToken(read.id)).name, 'ci');
+
+    // A token cannot carry a scope its creator lacks.
+    await assert.rejects(
+      alice.createToken({ name: 'up', scopes: ['admin'] }),
+      (e: MarqueeApiError) => e.status === 400,
+    );
+    // Expiry in the past is refused; a short one expires.
+    await assert.rejects(
+      alice.createToken({ name: 'old', scopes: ['read'], expiresAt: '2001-01-01T00:00:00Z' }),
+      (e: MarqueeApiError) => e.status === 400,
+    );
+    const short = await alice.createToken({
+      name: 'short',
+      scopes: ['read'],
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token: short.token })).status, 200);
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token: short.token })).status, 401);
+
+    // A read token cannot write.
+    const reader = t.client(read.token);
+    await assert.rejects(
+      reader.createModel({ owner: 'alice', name: 'm', task: 'other' }),
+      (e: MarqueeApiError) => e.status === 403,
+    );
+    // Revoked tokens stop working at once.
+    await alice.deleteToken(read.id);
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token: read.token })).status, 401);
+    await assert.rejects(alice.deleteToken(read.id), (e: MarqueeApiError) => e.status === 404);
+    // Someone else's token id is not found.
+    const adminTokens = await t.admin.listTokens();
+    await assert.rejects(alice.deleteToken(adminTokens[0]?.id as string), (e: MarqueeApiError) => e.status === 404);
+  });
+
+  test('logout ends the session', async () => {
+    const c = t.client();
+    const { token } = await c.login('alice', 'correct horse battery');
+    await c.logout();
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token })).status, 401);
+  });
+
+  test('a private model is 404 to those who may not see it, over REST, OIP and for writes', async () => {
+    await pushModel(t.admin, 'admin/secret', rowSumModel(), { visibility: 'private' });
+    await pushModel(t.admin, 'admin/open', rowSumModel(), { visibility: 'public' });
+    const alice = t.client();
+    await alice.login('alice', 'correct horse battery');
+    await assert.rejects(alice.getModel('admin/secret'), (e: MarqueeApiError) => e.status === 404);
+    await assert.rejects(alice.getModel('admin/never-existed'), (e: MarqueeApiError) => e.status === 404);
+    await assert.rejects(alice.oip.modelMetadata('admin/secret'), (e: MarqueeApiError) => e.status === 404);
+    const input = [{ name: 'x', datatype: 'FP32' as const, shape: [1, 4], data: [1, 2, 3, 4] }];
+    await assert.rejects(alice.oip.infer('admin/secret', input), (e: MarqueeApiError) => e.status === 404);
+    await assert.rejects(alice.uploadVersion('admin/secret', rowSumModel()), (e: MarqueeApiError) => e.status === 404);
+    // Public: visible and callable, but not writable by others.
+    assert.equal((await alice.getModel('admin/open')).visibility, 'public');
+    assert.deepEqual((await alice.oip.infer('admin/open', input)).outputs[0]?.data, [10]);
+    await assert.rejects(alice.uploadVersion('admin/open', rowSumModel()), (e: MarqueeApiError) => e.status === 403);
+    await assert.rejects(
+      alice.createModel({ owner: 'admin', name: 'mine', task: 'other' }),
+      (e: MarqueeApiError) => e.status === 403,
+    );
+  });
+
+  test('a predict-only token can infer but not read the registry', async () => {
+    const p = await t.admin.createToken({ name: 'app', scopes: ['predict'] });
+    const app = t.client(p.token);
+    const res = await app.oip.infer('admin/open', [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 1, 1, 1] }]);
+    assert.deepEqual(res.outputs[0]?.data, [4]);
+    await assert.rejects(app.getModel('admin/open'), (e: MarqueeApiError) => e.status === 403);
+    const readOnly = await t.admin.createToken({ name: 'ro', scopes: ['read'] });
+    await assert.rejects(
+      t
+        .client(readOnly.token)
+        .oip.infer('admin/open', [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 1, 1, 1] }]),
+      (e: MarqueeApiError) => e.status === 403,
+    );
+  });
+
+  test('MARQUEE_ADMIN_TOKEN is honoured on a fresh store, and no token file is written', async () => {
+    const { startTestServer: start } = await import('../helpers/test-server.ts');
+    const own = 'mq_fixed-admin-token-for-the-test-000000000000';
+    const fs2 = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs2.mkdtempSync(path.join(os.tmpdir(), 'marquee-admin-'));
+    const { loadConfig, startServer } = await import('@marquee/server');
+    const s = await startServer({
+      ...loadConfig({}, { MARQUEE_ADMIN_TOKEN: own }),
+      host: '127.0.0.1',
+      port: 0,
+      grpcPort: 0,
+      dataDir: dir,
+      logLevel: 'warn',
+    });
+    try {
+      assert.equal(s.generatedAdminToken, undefined);
+      assert.equal(fs2.existsSync(path.join(dir, 'admin-token')), false);
+      const res = await fetch(`${s.httpUrl}/api/v1/me`, { headers: { authorization: `Bearer ${own}` } });
+      assert.equal(((await res.json()) as { username: string }).username, 'admin');
+    } finally {
+      await s.close();
+      fs2.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(typeof start, 'function');
+  });
+});

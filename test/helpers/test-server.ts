@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { MarqueeClient } from '@marquee/client';
+import {
+  loadConfig,
+  PROTO_OPTIONS,
+  PROTO_PATH,
+  type RunningServer,
+  type ServerConfig,
+  startServer,
+} from '@marquee/server';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  grpcPort: number;
+  dataDir: string;
+  adminToken: string;
+  /** A client holding the admin token. */
+  admin: MarqueeClient;
+  client(token?: string): MarqueeClient;
+  /** Stops the server and starts it again on the same data folder (new ports). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the real server on free ports with a fresh temporary data folder. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-test-'));
+  const config: ServerConfig = {
+    ...loadConfig({}, {}),
+    host: '127.0.0.1',
+    port: 0,
+    grpcPort: 0,
+    dataDir,
+    logLevel: 'warn',
+    ...overrides,
+  };
+  let server = await startServer(config);
+  const adminToken = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  const t: TestServer = {
+    server,
+    url: server.httpUrl,
+    grpcPort: server.grpcPort,
+    dataDir,
+    adminToken,
+    admin: new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken }),
+    client: (token?: string) => new MarqueeClient({ baseUrl: t.url, token }),
+    async restart() {
+      await server.close();
+      server = await startServer(config);
+      t.server = server;
+      t.url = server.httpUrl;
+      t.grpcPort = server.grpcPort;
+      t.admin = new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken });
+    },
+    async close() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+export type GrpcInferenceClient = grpc.Client &
+  Record<string, (req: unknown, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: any) => void) => void>;
+
+/** A plain @grpc/grpc-js client of inference.GRPCInferenceService. */
+export function grpcClient(port: number): GrpcInferenceClient {
+  const def = protoLoader.loadSync(PROTO_PATH, PROTO_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    inference: { GRPCInferenceService: grpc.ServiceClientConstructor };
+  };
+  return new pkg.inference.GRPCInferenceService(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as GrpcInferenceClient;
+}
+
+/** Calls one unary RPC; resolves with the reply or rejects with the grpc.ServiceError. */
+export function grpcCall<T = any>(
+  client: GrpcInferenceClient,
+  method: string,
+  request: unknown,
+  token?: string,
+): Promise<T> {
+  const md = new grpc.Metadata();
+  if (token) md.set('authorization', `Bearer ${token}`);
+  return new Promise((resolve, reject) => {
+    const fn = client[method] as GrpcInferenceClient[string];
+    fn.call(client, request, md, (err, res) => (err ? reject(err) : resolve(res as T)));
+  });
+}
+
+/** Raw fetch against the server, for status codes and headers the SDK hides. */
+export async function http(
+  t: TestServer,
+  method: string,
+  urlPath: string,
+  opts: { token?: string; json?: unknown; body?: Uint8Array | string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any; bytes: Uint8Array }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: Uint8Array | string | undefined = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${t.url}${urlPath}`, { method, headers, body });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, text, json, bytes };
+}
