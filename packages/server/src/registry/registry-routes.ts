@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { Invalid } from '../api/errors.js';
+import { Invalid, UnsupportedMediaType } from '../api/errors.js';
 import { TASKS } from './model-views.js';
 import type { RegistryService } from './registry-service.js';
 
@@ -96,7 +96,9 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     async (req, reply) => {
       const body = req.body as Readable | undefined;
       if (!body || typeof (body as Readable).pipe !== 'function') {
-        throw new Invalid('send the ONNX file as the raw body with Content-Type: application/octet-stream');
+        throw new UnsupportedMediaType(
+          'send the ONNX file as the raw body with Content-Type: application/octet-stream',
+        );
       }
       const view = await registry.createVersion(
         principal(req),

@@ -63,7 +63,7 @@ export async function oipRestRoutes(
     const headerLength = req.headers[HEADER_LENGTH];
     const request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
     const res = await inference.infer(need(req), req.params.model, req.params.version, request);
-    req.modelLabel = { model: res.modelName, version: res.modelVersion };
+    req.modelLabel = { model: res.modelName.replace('.', '/'), version: res.modelVersion };
     const encoded = encodeRestInfer(res);
     if (encoded.headerLength !== undefined) {
       reply.header('inference-header-content-length', encoded.headerLength).type('application/octet-stream');

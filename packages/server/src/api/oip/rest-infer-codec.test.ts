@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Invalid } from '../errors.js';
+import { decodeRestInfer, encodeRestInfer } from './rest-infer-codec.js';
+
+const enc = (s: string) => Buffer.from(s, 'utf8');
+
+describe('OIP REST codec', () => {
+  test('nested and flat data decode to the same typed values', () => {
+    const flat = decodeRestInfer(
+      enc('{"inputs":[{"name":"a","datatype":"INT32","shape":[2,2],"data":[1,2,3,4]}]}'),
+      undefined,
+    );
+    const nested = decodeRestInfer(
+      enc('{"inputs":[{"name":"a","datatype":"INT32","shape":[2,2],"data":[[1,2],[3,4]]}]}'),
+      undefined,
+    );
+    assert.deepEqual(Array.from(flat.inputs[0]?.data as Int32Array), [1, 2, 3, 4]);
+    assert.deepEqual(flat.inputs[0]?.data, nested.inputs[0]?.data);
+  });
+
+  test('binary inputs are taken in order after the JSON header', () => {
+    const header =
+      '{"inputs":[{"name":"a","datatype":"UINT8","shape":[3],"parameters":{"binary_data_size":3}},{"name":"b","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":11}}]}';
+    const bytes = Buffer.concat([
+      enc(header),
+      Buffer.from([7, 8, 9]),
+      Buffer.from([1, 0, 0, 0, 0x61, 2, 0, 0, 0, 0x62, 0x63]),
+    ]);
+    const req = decodeRestInfer(bytes, String(Buffer.byteLength(header)));
+    assert.deepEqual(Array.from(req.inputs[0]?.data as Uint8Array), [7, 8, 9]);
+    assert.deepEqual(
+      (req.inputs[1]!.data as Uint8Array[]).map((b) => Buffer.from(b).toString()),
+      ['a', 'bc'],
+    );
+  });
+
+  test('leftover, short and unclaimed binary data is refused', () => {
+    const header = '{"inputs":[{"name":"a","datatype":"FP32","shape":[2],"parameters":{"binary_data_size":8}}]}';
+    const n = String(Buffer.byteLength(header));
+    assert.throws(() => decodeRestInfer(Buffer.concat([enc(header), Buffer.alloc(12)]), n), /not claimed/);
+    assert.throws(() => decodeRestInfer(Buffer.concat([enc(header), Buffer.alloc(4)]), n), /runs past the end/);
+    assert.throws(() => decodeRestInfer(enc(header), 'abc'), Invalid);
+    const bad = '{"inputs":[{"name":"b","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":5}}]}';
+    assert.throws(
+      () => decodeRestInfer(Buffer.concat([enc(bad), Buffer.from([9, 0, 0, 0, 1])]), String(Buffer.byteLength(bad))),
+      /runs past the end of the data/,
+    );
+  });
+
+  test('responses: JSON outputs inline, binary ones after the header', () => {
+    const res = encodeRestInfer({
+      modelName: 'a.b',
+      modelVersion: '3',
+      id: 'x',
+      outputs: [
+        { name: 'p', datatype: 'FP32', shape: [2], data: new Float32Array([0.5, 0.25]) },
+        { name: 'q', datatype: 'INT64', shape: [1], data: new BigInt64Array([5n]), binary: true },
+      ],
+    });
+    assert.equal(res.headerLength !== undefined, true);
+    const body = res.body as Buffer;
+    const head = JSON.parse(body.subarray(0, res.headerLength).toString());
+    assert.deepEqual(head, {
+      model_name: 'a.b',
+      model_version: '3',
+      id: 'x',
+      outputs: [
+        { name: 'p', datatype: 'FP32', shape: [2], data: [0.5, 0.25] },
+        { name: 'q', datatype: 'INT64', shape: [1], parameters: { binary_data_size: 8 } },
+      ],
+    });
+    assert.equal(body.readBigInt64LE(res.headerLength as number), 5n);
+  });
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { MarqueeClient } from '@marquee/client';
+import { rowSumModel } from '../fixtures/onnx-models.ts';
+import { runCli, spawnServer } from '../helpers/cli-process.ts';
+
+describe('the marquee command and the server process', () => {
+  let dir: string;
+  let child: ChildProcess;
+  let url: string;
+  let banner: () => string;
+  let adminToken: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-cli-'));
+    const s = await spawnServer(
+      [
+        '--port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data',
+        path.join(dir, 'data'),
+        '--max-batch-delay-ms',
+        '1500',
+      ],
+      {
+        MARQUEE_LOG_LEVEL: 'warn',
+      },
+    );
+    child = s.child;
+    url = s.url;
+    banner = s.output;
+    adminToken = fs.readFileSync(path.join(dir, 'data', 'admin-token'), 'utf8').trim();
+    env = { MARQUEE_CONFIG_DIR: path.join(dir, 'config'), MARQUEE_URL: url };
+  });
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the generated admin token is printed once and matches the file', async () => {
+    for (let i = 0; i < 50 && !banner().includes(adminToken); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(banner().includes(adminToken));
+    assert.ok(banner().includes('Created user "admin"'));
+  });
+
+  test('every command has --help, and unknown commands and flags are usage errors', async () => {
+    const top = await runCli(['--help']);
+    assert.equal(top.code, 0);
+    for (const verb of ['serve', 'login', 'models push', 'predict']) assert.ok(top.stdout.includes(verb), verb);
+    for (const verb of [['serve'], ['login'], ['models', 'push'], ['predict']]) {
+      const r = await runCli([...verb, '--help']);
+      assert.equal(r.code, 0, verb.join(' '));
+      assert.match(r.stdout, new RegExp(`^Usage: marquee ${verb.join(' ')}`));
+      assert.match(r.stdout, /--help/);
+    }
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    const badFlag = await runCli(['predict', 'a/b', '--nope']);
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /Unknown option '--nope'/);
+  });
+
+  test('login with a password saves the token with mode 0600; login with a token works too', async () => {
+    await new MarqueeClient({ baseUrl: url, token: adminToken }).createUser('carol', 'carol-password');
+    const wrong = await runCli(['login', '--username', 'carol', '--password-stdin'], { env, input: 'nope-nope\n' });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /401/);
+    const r = await runCli(['login', '--username', 'carol', '--password-stdin'], { env, input: 'carol-password\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const file = path.join(dir, 'config', 'credentials.json');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(saved.username, 'carol');
+    assert.equal(saved.server, url);
+    const asAdmin = await runCli(['login', '--token', adminToken], { env });
+    assert.equal(asAdmin.code, 0, asAdmin.stderr);
+    assert.match(asAdmin.stdout, /as admin/);
+  });
+
+  test('models push creates the model, uploads a version and sets an alias; predict calls it', async () => {
+    const file = path.join(dir, 'rowsum.onnx');
+    fs.writeFileSync(file, rowSumModel());
+    const push = await runCli(
+      ['models', 'push', file, '--name', 'admin/cli-rowsum', '--task', 'regression', '--alias', 'champion'],
+      { env },
+    );
+    assert.equal(push.code, 0, push.stderr);
+    const v = JSON.parse(push.stdout);
+    assert.equal(v.version, 1);
+    assert.equal(v.signature.inputs[0].name, 'x');
+    const bad = path.join(dir, 'bad.onnx');
+    fs.writeFileSync(bad, 'not a model');
+    const rejected = await runCli(['models', 'push', bad, '--name', 'admin/cli-rowsum'], { env });
+    assert.equal(rejected.code, 1);
+    assert.match(rejected.stderr, /400 not a valid ONNX model/);
+
+    const p = await runCli(['predict', 'admin/cli-rowsum', '--data', '[[1,2,3,4],[1,1,1,1]]'], { env });
+    assert.equal(p.code, 0, p.stderr);
+    const out = JSON.parse(p.stdout);
+    assert.deepEqual(out.outputs[0].data, [10, 4]);
+    assert.equal(out.model_version, '1');
+    const req = JSON.stringify({
+      id: 'r1',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [2, 2, 2, 2] }],
+    });
+    const viaStdin = await runCli(['predict', 'admin/cli-rowsum', '--file', '-'], { env, input: req });
+    assert.equal(viaStdin.code, 0, viaStdin.stderr);
+    assert.deepEqual(JSON.parse(viaStdin.stdout).outputs[0].data, [8]);
+    const missing = await runCli(['predict', 'admin/nope', '--data', '[[1,2,3,4]]'], { env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /404/);
+  });
+
+  test('SIGTERM drains: an in-flight request still gets its answer, then the process exits 0', async () => {
+    const client = new MarqueeClient({ baseUrl: url, token: adminToken });
+    // The server batches with a 1.5 s delay, so this request is still in flight at SIGTERM.
+    const started = Date.now();
+    const inflight = client.oip.infer('admin/cli-rowsum', [
+      { name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const res = await inflight;
+    assert.deepEqual(res.outputs[0]?.data, [10]);
+    assert.ok(Date.now() - started >= 1000, 'the answer came after the batch delay, not from a cut connection');
+    assert.equal(await exited, 0);
+    await assert.rejects(fetch(`${url}/healthz`));
+  });
+});
