@@ -33,6 +33,8 @@ describe('the marquee command and the server process', () => {
       ],
       {
         MARQUEE_LOG_LEVEL: 'warn',
+        // Far longer than the test waits: the process must exit because its work is done.
+        MARQUEE_DRAIN_TIMEOUT_MS: '120000',
       },
     );
     child = s.child;
@@ -132,7 +134,9 @@ describe('the marquee command and the server process', () => {
     const res = await inflight;
     assert.deepEqual(res.outputs[0]?.data, [10]);
     assert.ok(Date.now() - started >= 1000, 'the answer came after the batch delay, not from a cut connection');
+    const answered = Date.now();
     assert.equal(await exited, 0);
+    assert.ok(Date.now() - answered < 60_000, 'the process exited once drained, not at the drain timeout');
     await assert.rejects(fetch(`${url}/healthz`));
   });
 });

@@ -82,15 +82,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           resolve();
         });
       });
-      const httpDone = Promise.race([
-        http.close(),
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            http.server.closeAllConnections?.();
-            resolve();
-          }, config.drainTimeoutMs),
-        ),
-      ]);
+      const httpDone = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          http.server.closeAllConnections?.();
+          resolve();
+        }, config.drainTimeoutMs);
+        // A keep-alive connection whose request was in flight at close() turns idle only
+        // later; sweep idle connections until the server is closed.
+        const sweep = setInterval(() => http.server.closeIdleConnections?.(), 100);
+        http.close().then(() => {
+          clearTimeout(timer);
+          clearInterval(sweep);
+          resolve();
+        });
+      });
       await Promise.all([grpcDone, httpDone]);
       await cache.close();
       await db.destroy();

@@ -1,4 +1,5 @@
-import { type ConfigOverrides, DEFAULTS, loadConfig, startServer } from '@marquee/server';
+// Only the light config module up front: client verbs should not pay for loading the server.
+import { type ConfigOverrides, DEFAULTS, loadConfig } from '@marquee/server/config';
 import { type Command, opt } from '../command.js';
 
 export const serve: Command = {
@@ -40,6 +41,7 @@ export const serve: Command = {
       logLevel: values['log-level'] as string | undefined,
     };
     const config = loadConfig(flags);
+    const { startServer } = await import('@marquee/server');
     const server = await startServer(config);
     console.log(`Marquee ${server.httpUrl} (gRPC on port ${server.grpcPort}), data in ${config.dataDir}`);
     if (server.generatedAdminToken) {

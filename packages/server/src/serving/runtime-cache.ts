@@ -23,6 +23,7 @@ interface Entry {
   loading: Promise<{ runtime: ModelRuntime; batcher: DynamicBatcher }>;
   refs: number;
   evicted: boolean;
+  disposed?: Promise<void>;
 }
 
 export interface CacheObserver {
@@ -90,8 +91,14 @@ export class RuntimeCache {
     if (e) this.evict(e);
   }
 
+  /** Unloads everything; resolves once sessions not in use are disposed. */
   async close(): Promise<void> {
-    for (const e of [...this.entries.values()]) this.evict(e);
+    const pending: Array<Promise<void>> = [];
+    for (const e of [...this.entries.values()]) {
+      this.evict(e);
+      if (e.refs === 0) pending.push(e.disposed ?? Promise.resolve());
+    }
+    await Promise.all(pending);
   }
 
   private startLoad(version: ResolvedVersion): Entry {
@@ -146,7 +153,7 @@ export class RuntimeCache {
   }
 
   private dispose(e: Entry): void {
-    e.loading.then(
+    e.disposed ??= e.loading.then(
       ({ runtime, batcher }) => {
         batcher.close(new Error('model unloaded'));
         this.observer?.unloaded(e.label);
