@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -12,6 +14,7 @@ import { registryRoutes } from '../registry/registry-routes.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { InferenceService } from '../serving/inference-service.js';
 import { sendError } from './error-mapping.js';
+import { OipInferEndpoint } from './oip/oip-rest-infer-endpoint.js';
 import { oipRestRoutes } from './oip/oip-rest-routes.js';
 import { authorize } from './request-auth.js';
 
@@ -30,6 +33,19 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 /** The HTTP(S) server: /api/v1 (problem+json), OIP v2 REST, operations and API docs. */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const logRequests = ['trace', 'debug', 'info'].includes(config.logLevel);
+  const infer = new OipInferEndpoint({
+    auth: deps.auth,
+    inference: deps.inference,
+    metrics: deps.metrics,
+    isReady: deps.isReady,
+    maxInferBytes: config.maxInferBytes,
+    logRequests,
+  });
+  const tls =
+    config.tlsCert && config.tlsKey
+      ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }
+      : undefined;
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     // One access-log line per request is written by the onResponse hook below.
@@ -42,12 +58,16 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Unknown fields are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
-    ...(config.tlsCert && config.tlsKey
-      ? { https: { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } }
-      : {}),
+    // OIP infer is answered in front of Fastify (see OipInferEndpoint); the rest goes on.
+    serverFactory: (handler) => {
+      const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (!infer.handle(req, res)) handler(req, res);
+      };
+      return tls ? https.createServer(tls, serve) : http.createServer({ keepAliveTimeout: 72_000 }, serve);
+    },
   }) as unknown as FastifyInstance;
 
-  const logRequests = ['trace', 'debug', 'info'].includes(config.logLevel);
+  infer.log = app.log;
 
   // Deny by default: a route that does not declare its scope fails at start-up.
   app.addHook('onRoute', (route) => {
@@ -67,11 +87,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const model = req.modelLabel?.model ?? '-';
-    const status = String(reply.statusCode);
-    deps.metrics.requests.labels('http', route, model, req.modelLabel?.version ?? '-', status).inc();
-    deps.metrics.latency.labels('http', route, model).observe(reply.elapsedTime / 1000);
+    deps.metrics.recordRequest(
+      'http',
+      req.routeOptions.url ?? 'unmatched',
+      req.modelLabel?.model ?? '-',
+      req.modelLabel?.version ?? '-',
+      String(reply.statusCode),
+      reply.elapsedTime / 1000,
+    );
     if (logRequests) {
       req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     }
@@ -109,10 +132,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  await app.register(oipRestRoutes, {
-    inference: deps.inference,
-    isReady: deps.isReady,
-    maxInferBytes: config.maxInferBytes,
-  });
+  await app.register(oipRestRoutes, { inference: deps.inference, isReady: deps.isReady });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
 import { hasScope, type Principal, type Scope } from '../auth/scopes.js';
@@ -17,7 +18,7 @@ declare module 'fastify' {
 }
 
 /** The bearer token, else the session cookie (which must come with its CSRF token on writes). */
-export function rawTokenOf(request: FastifyRequest): string | undefined {
+export function rawTokenOf(request: { headers: IncomingHttpHeaders; method?: string }): string | undefined {
   const header = request.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);

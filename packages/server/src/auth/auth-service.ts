@@ -32,7 +32,7 @@ const MIN_PASSWORD = 8;
  * so it keeps a short-lived cache of token hash → principal; revoking a token clears it.
  */
 export class AuthService {
-  private cache = new Map<string, { principal: Principal; until: number; expiresAt: number }>();
+  private cache = new Map<string, { principal: Principal; hash: string; until: number; expiresAt: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -151,21 +151,36 @@ export class AuthService {
       .returning('token_hash')
       .executeTakeFirst();
     if (!row) throw new NotFound(`no token ${id}`);
-    this.cache.delete(row.token_hash);
+    this.forget(row.token_hash);
   }
 
   async revokeRawToken(raw: string): Promise<void> {
     const hash = hashToken(raw);
     await this.db.deleteFrom('tokens').where('token_hash', '=', hash).execute();
-    this.cache.delete(hash);
+    this.forget(hash);
+  }
+
+  private forget(hash: string): void {
+    for (const [raw, entry] of this.cache) if (entry.hash === hash) this.cache.delete(raw);
+  }
+
+  /**
+   * The cached principal of a raw token, without touching the database: the predict path
+   * asks this first. Keyed by the raw token, which this process holds anyway while a
+   * request is in flight, so a hit costs one map lookup and no hashing.
+   */
+  cachedPrincipal(raw: string): Principal | undefined {
+    const hit = this.cache.get(raw);
+    const now = Date.now();
+    return hit && hit.until > now && hit.expiresAt > now ? hit.principal : undefined;
   }
 
   /** The principal behind a raw token, or undefined when it is unknown or expired. */
   async authenticate(raw: string): Promise<Principal | undefined> {
+    const cached = this.cachedPrincipal(raw);
+    if (cached) return cached;
     const hash = hashToken(raw);
     const now = Date.now();
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > now && hit.expiresAt > now) return hit.principal;
     const row = await this.db
       .selectFrom('tokens')
       .innerJoin('owners', 'owners.id', 'tokens.user_id')
@@ -174,7 +189,7 @@ export class AuthService {
       .where('tokens.token_hash', '=', hash)
       .executeTakeFirst();
     if (!row) {
-      this.cache.delete(hash);
+      this.cache.delete(raw);
       return undefined;
     }
     const expiresAt = row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY;
@@ -187,7 +202,7 @@ export class AuthService {
       tokenId: row.id,
     };
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + PRINCIPAL_CACHE_MS, expiresAt });
+    this.cache.set(raw, { principal, hash, until: now + PRINCIPAL_CACHE_MS, expiresAt });
     return principal;
   }
 

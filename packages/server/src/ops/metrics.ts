@@ -65,6 +65,33 @@ export class Metrics {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'marquee_process_' });
   }
 
+  // prom-client hashes label values on every labels() call; the predict path keeps the
+  // children it has used (bounded by routes × models × versions × statuses).
+  private children = new Map<string, { count: client.Counter.Internal; time: client.Histogram.Internal<string> }>();
+
+  /** Counts one request and its latency. */
+  recordRequest(
+    protocol: string,
+    route: string,
+    model: string,
+    version: string,
+    status: string,
+    seconds: number,
+  ): void {
+    const key = `${protocol} ${route} ${model} ${version} ${status}`;
+    let c = this.children.get(key);
+    if (!c) {
+      if (this.children.size > 10_000) this.children.clear();
+      c = {
+        count: this.requests.labels(protocol, route, model, version, status),
+        time: this.latency.labels(protocol, route, model),
+      };
+      this.children.set(key, c);
+    }
+    c.count.inc();
+    c.time.observe(seconds);
+  }
+
   cacheObserver(): CacheObserver {
     return {
       loaded: (label, bytes) => {

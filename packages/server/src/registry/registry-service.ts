@@ -238,17 +238,24 @@ export class RegistryService {
    * change made through this service. Hidden and unknown models are both NotFound.
    */
   async entryFor(caller: Principal, fullName: string): Promise<ModelEntry> {
-    const now = Date.now();
-    let cached = this.entries.get(fullName);
-    if (!cached || cached.until <= now) {
-      const entry = await this.loadEntry(fullName);
-      cached = { entry, until: now + ENTRY_TTL_MS };
-      if (this.entries.size > 5_000) this.entries.clear();
-      this.entries.set(fullName, cached);
-    }
-    const e = cached.entry;
+    const cached = this.cachedEntry(caller, fullName);
+    if (cached) return cached;
+    const entry = await this.loadEntry(fullName);
+    if (this.entries.size > 5_000) this.entries.clear();
+    this.entries.set(fullName, { entry, until: Date.now() + ENTRY_TTL_MS });
+    return this.visibleEntry(caller, entry);
+  }
+
+  /** entryFor without the database: undefined when the entry is not cached (or stale). */
+  cachedEntry(caller: Principal, fullName: string): ModelEntry | undefined {
+    const cached = this.entries.get(fullName);
+    if (!cached || cached.until <= Date.now()) return undefined;
+    return this.visibleEntry(caller, cached.entry);
+  }
+
+  private visibleEntry(caller: Principal, e: ModelEntry): ModelEntry {
     if (e.id < 0 || (e.visibility !== 'public' && e.ownerId !== caller.userId && !caller.isAdmin)) {
-      throw new NotFound(`unknown model "${fullName}"`);
+      throw new NotFound(`unknown model "${e.fullName}"`);
     }
     return e;
   }

@@ -24,9 +24,10 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-// Two runs in flight keep ONNX Runtime busy on one core while the event loop decodes the
-// next requests on the other.
-const MAX_IN_FLIGHT = 2;
+// onnxruntime-node runs a session on the main thread (deferred with setImmediate), so a
+// second run in flight buys no parallelism; one at a time lets the queue grow into bigger,
+// cheaper batches (measured: 6 requests per run instead of 4 at 16 connections).
+const MAX_IN_FLIGHT = 1;
 
 /**
  * Dynamic batching for one model version, under every protocol adapter. Requests queue;
@@ -58,7 +59,7 @@ export class DynamicBatcher {
       return this.runtime.run(inputs, this.outputNames);
     }
     const rows = inputs[0]?.shape[0] ?? 0;
-    const key = inputs.map((t) => t.shape.slice(1).join('x')).join('|');
+    const key = batchKey(inputs);
     return new Promise((resolve, reject) => {
       this.queue.push({ inputs, rows, key, enqueuedAt: performance.now(), resolve, reject });
       this.schedule();
@@ -158,4 +159,14 @@ export class DynamicBatcher {
     if (this.timer) clearTimeout(this.timer);
     for (const p of this.queue.splice(0)) p.reject(err);
   }
+}
+
+/** The inputs' non-batch dimensions as a string: requests with equal keys can share a run. */
+function batchKey(inputs: Tensor[]): string {
+  let key = '';
+  for (const t of inputs) {
+    for (let d = 1; d < t.shape.length; d++) key += `${t.shape[d]}x`;
+    key += '|';
+  }
+  return key;
 }

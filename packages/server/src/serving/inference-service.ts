@@ -30,12 +30,14 @@ export class InferenceService {
     oipName: string,
     version?: string,
   ): Promise<{ entry: ModelEntry; version: ResolvedVersion }> {
-    const dot = oipName.indexOf('.');
-    if (dot <= 0 || dot === oipName.length - 1) {
-      throw new NotFound(`unknown model "${oipName}" (OIP model names are owner.name)`);
-    }
-    const entry = await this.registry.entryFor(caller, `${oipName.slice(0, dot)}/${oipName.slice(dot + 1)}`);
+    const entry = await this.registry.entryFor(caller, fullNameOf(oipName));
     return { entry, version: this.registry.pickVersion(entry, version) };
+  }
+
+  /** resolve() from cached entries only; undefined when the registry must be asked. */
+  private resolveCached(caller: Principal, oipName: string, version?: string): ResolvedVersion | undefined {
+    const entry = this.registry.cachedEntry(caller, fullNameOf(oipName));
+    return entry && this.registry.pickVersion(entry, version);
   }
 
   async metadata(caller: Principal, oipName: string, version?: string): Promise<ModelMetadata> {
@@ -67,9 +69,10 @@ export class InferenceService {
     version: string | undefined,
     request: InferRequest,
   ): Promise<InferResponse> {
-    const { version: v } = await this.resolve(caller, oipName, version);
+    // The common case (model cached, session loaded) runs without awaiting anything but the run.
+    const v = this.resolveCached(caller, oipName, version) ?? (await this.resolve(caller, oipName, version)).version;
     const inputs = checkAgainstSignature(v.signature, request);
-    const lease = await this.cache.acquire(v);
+    const lease = this.cache.tryAcquire(v) ?? (await this.cache.acquire(v));
     let results: Awaited<ReturnType<typeof lease.batcher.submit>>;
     try {
       results = await lease.batcher.submit(inputs);
@@ -89,4 +92,13 @@ export class InferenceService {
       })),
     };
   }
+}
+
+/** OIP names a model `owner.name`; the registry `owner/name`. */
+function fullNameOf(oipName: string): string {
+  const dot = oipName.indexOf('.');
+  if (dot <= 0 || dot === oipName.length - 1) {
+    throw new NotFound(`unknown model "${oipName}" (OIP model names are owner.name)`);
+  }
+  return `${oipName.slice(0, dot)}/${oipName.slice(dot + 1)}`;
 }

@@ -24,6 +24,8 @@ interface Entry {
   refs: number;
   evicted: boolean;
   disposed?: Promise<void>;
+  /** Set once loaded, so that the predict path can lease without awaiting. */
+  ready?: { runtime: ModelRuntime; batcher: DynamicBatcher };
 }
 
 export interface CacheObserver {
@@ -57,6 +59,16 @@ export class RuntimeCache {
     return this.usedBytes;
   }
 
+  /** A lease on a version that is already loaded, without awaiting; undefined otherwise. */
+  tryAcquire(version: ResolvedVersion): Lease | undefined {
+    const e = this.entries.get(version.versionId);
+    if (!e?.ready) return undefined;
+    this.entries.delete(e.key);
+    this.entries.set(e.key, e);
+    e.refs++;
+    return this.lease(e, e.ready.batcher);
+  }
+
   async acquire(version: ResolvedVersion): Promise<Lease> {
     let entry = this.entries.get(version.versionId);
     if (entry) {
@@ -70,19 +82,23 @@ export class RuntimeCache {
     const e = entry;
     try {
       const { batcher } = await e.loading;
-      let released = false;
-      return {
-        batcher,
-        release: () => {
-          if (released) return;
-          released = true;
-          this.unref(e);
-        },
-      };
+      return this.lease(e, batcher);
     } catch (err) {
       this.unref(e);
       throw err;
     }
+  }
+
+  private lease(e: Entry, batcher: DynamicBatcher): Lease {
+    let released = false;
+    return {
+      batcher,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.unref(e);
+      },
+    };
   }
 
   /** Unloads one version (after a model is deleted, say). */
@@ -126,7 +142,10 @@ export class RuntimeCache {
     this.usedBytes += bytes;
     this.entries.set(entry.key, entry);
     entry.loading.then(
-      () => this.observer?.loaded(label, bytes),
+      (loaded) => {
+        if (!entry.evicted) entry.ready = loaded;
+        this.observer?.loaded(label, bytes);
+      },
       () => this.evict(entry),
     );
     return entry;
@@ -142,6 +161,7 @@ export class RuntimeCache {
   private evict(e: Entry): void {
     if (e.evicted) return;
     e.evicted = true;
+    e.ready = undefined;
     if (this.entries.get(e.key) === e) this.entries.delete(e.key);
     this.usedBytes -= e.bytes;
     if (e.refs === 0) this.dispose(e);

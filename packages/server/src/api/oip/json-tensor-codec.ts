@@ -27,16 +27,13 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
     throw new Invalid(`input "${name}": ${flat.length} data elements do not match its shape (${count} elements)`);
   }
   const out = allocate(datatype, count);
-  const bad = (i: number, what: string): never => {
-    throw new Invalid(`input "${name}": element ${i} (${JSON.stringify(flat[i])}) is not ${what}`);
-  };
   switch (datatype) {
     case 'FP32':
     case 'FP64': {
       const o = out as Float32Array | Float64Array;
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== 'number') bad(i, 'a number');
+        if (typeof v !== 'number') badElement(name, i, v, 'a number');
         o[i] = v as number;
       }
       break;
@@ -45,7 +42,7 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
       const o = out as Uint8Array;
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== 'boolean') bad(i, 'true or false');
+        if (typeof v !== 'boolean') badElement(name, i, flat[i], 'true or false');
         o[i] = v ? 1 : 0;
       }
       break;
@@ -57,9 +54,9 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
       const max = datatype === 'UINT64' ? 2n ** 64n - 1n : 2n ** 63n - 1n;
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== 'number' || !Number.isInteger(v)) bad(i, `an integer`);
+        if (typeof v !== 'number' || !Number.isInteger(v)) badElement(name, i, flat[i], `an integer`);
         const b = BigInt(v as number);
-        if (b < min || b > max) bad(i, `within ${datatype}`);
+        if (b < min || b > max) badElement(name, i, flat[i], `within ${datatype}`);
         o[i] = b;
       }
       break;
@@ -68,7 +65,7 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
       const o = out as Uint8Array[];
       for (let i = 0; i < count; i++) {
         const v = flat[i];
-        if (typeof v !== 'string') bad(i, 'a string');
+        if (typeof v !== 'string') badElement(name, i, flat[i], 'a string');
         o[i] = Buffer.from(v as string, 'utf8');
       }
       break;
@@ -79,12 +76,16 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
       for (let i = 0; i < count; i++) {
         const v = flat[i];
         if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-          bad(i, `an integer within ${datatype}`);
+          badElement(name, i, flat[i], `an integer within ${datatype}`);
         o[i] = v as number;
       }
     }
   }
   return out;
+}
+
+function badElement(name: string, i: number, value: unknown, what: string): never {
+  throw new Invalid(`input "${name}": element ${i} (${JSON.stringify(value)}) is not ${what}`);
 }
 
 function isFlat(data: unknown[]): boolean {

@@ -84,8 +84,7 @@ export function createOipGrpcServer(deps: GrpcDeps): grpc.Server {
     return (call, cb) => {
       const started = performance.now();
       const done = (status: string, model = '-', version = '-') => {
-        deps.metrics.requests.labels('grpc', rpc, model, version, status).inc();
-        deps.metrics.latency.labels('grpc', rpc, model).observe((performance.now() - started) / 1000);
+        deps.metrics.recordRequest('grpc', rpc, model, version, status, (performance.now() - started) / 1000);
       };
       (async () => {
         const principal = scope === 'public' ? undefined : await authenticate(call, scope);

@@ -72,4 +72,26 @@ describe('OIP REST codec', () => {
     });
     assert.equal(body.readBigInt64LE(res.headerLength as number), 5n);
   });
+
+  test('JSON output text: exact 64-bit integers, null for NaN, escaped names', () => {
+    const res = encodeRestInfer({
+      modelName: 'a.b',
+      modelVersion: '1',
+      outputs: [
+        { name: 'big', datatype: 'INT64', shape: [2], data: new BigInt64Array([9223372036854775807n, -5n]) },
+        {
+          name: 'f"x',
+          datatype: 'FP32',
+          shape: [3],
+          data: new Float32Array([Number.NaN, 0.5, Number.POSITIVE_INFINITY]),
+        },
+        { name: 'b', datatype: 'BOOL', shape: [2], data: new Uint8Array([1, 0]) },
+      ],
+    });
+    const text = res.body as string;
+    assert.match(text, /"data":\[9223372036854775807,-5\]/);
+    const doc = JSON.parse(text);
+    assert.deepEqual(doc.outputs[1], { name: 'f"x', datatype: 'FP32', shape: [3], data: [null, 0.5, null] });
+    assert.deepEqual(doc.outputs[2].data, [true, false]);
+  });
 });

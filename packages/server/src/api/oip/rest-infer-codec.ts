@@ -1,5 +1,5 @@
-import { isTensorDatatype } from '@marquee/engine';
-import type { InferRequest, InferResponse, RequestedOutput, Tensor } from '../../serving/tensor.js';
+import { isTensorDatatype, type TensorDatatype } from '@marquee/engine';
+import type { InferRequest, InferResponse, RequestedOutput, Tensor, TensorData } from '../../serving/tensor.js';
 import { elementCount } from '../../serving/tensor.js';
 import { Invalid } from '../errors.js';
 import { decodeJsonData, encodeJsonData } from './json-tensor-codec.js';
@@ -82,24 +82,52 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
   };
 }
 
-/** The answer body and, when any output is binary, the JSON part's length for the header. */
+/**
+ * The answer body and, when any output is binary, the JSON part's length for the header.
+ * Written as text directly: numeric typed arrays join into JSON arrays without an
+ * intermediate array of numbers (the predict path's most frequent allocation).
+ */
 export function encodeRestInfer(res: InferResponse): { body: string | Buffer; headerLength?: number } {
   const blobs: Buffer[] = [];
-  const outputs = res.outputs.map((t) => {
+  let outputs = '';
+  for (const t of res.outputs) {
+    if (outputs) outputs += ',';
+    outputs += `{"name":${JSON.stringify(t.name)},"datatype":"${t.datatype}","shape":[${t.shape.join(',')}]`;
     if (t.binary) {
       const raw = encodeRaw(t.datatype, t.data);
       blobs.push(raw);
-      return { name: t.name, datatype: t.datatype, shape: t.shape, parameters: { binary_data_size: raw.length } };
+      outputs += `,"parameters":{"binary_data_size":${raw.length}}}`;
+    } else {
+      outputs += `,"data":${jsonArrayText(t.datatype, t.data)}}`;
     }
-    return { name: t.name, datatype: t.datatype, shape: t.shape, data: encodeJsonData(t.datatype, t.data) };
-  });
-  const json = JSON.stringify({
-    model_name: res.modelName,
-    model_version: res.modelVersion,
-    ...(res.id !== undefined && { id: res.id }),
-    outputs,
-  });
+  }
+  const id = res.id === undefined ? '' : `,"id":${JSON.stringify(res.id)}`;
+  const json = `{"model_name":${JSON.stringify(res.modelName)},"model_version":${JSON.stringify(res.modelVersion)}${id},"outputs":[${outputs}]}`;
   if (blobs.length === 0) return { body: json };
   const head = Buffer.from(json, 'utf8');
   return { body: Buffer.concat([head, ...blobs]), headerLength: head.length };
+}
+
+function jsonArrayText(datatype: TensorDatatype, data: TensorData): string {
+  switch (datatype) {
+    case 'FP32':
+    case 'FP64': {
+      const d = data as Float32Array;
+      // NaN and infinities have no JSON number: let JSON.stringify write them as null.
+      for (let i = 0; i < d.length; i++)
+        if (!Number.isFinite(d[i])) return JSON.stringify(encodeJsonData(datatype, data));
+      return `[${d.join(',')}]`;
+    }
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+    case 'INT64':
+    case 'UINT8':
+    case 'UINT16':
+    case 'UINT32':
+    case 'UINT64':
+      return `[${(data as Int32Array).join(',')}]`;
+    default:
+      return JSON.stringify(encodeJsonData(datatype, data));
+  }
 }
