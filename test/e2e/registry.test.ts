@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MarqueeApiError } from '@marquee/client';
 import { fixedShapeModel, logisticRegressionModel, rowSumModel } from '../fixtures/onnx-models.ts';
+import { sample } from '../helpers/prometheus.ts';
 import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -167,7 +168,16 @@ describe('model registry', () => {
   test('deleting a model removes its versions and unused blobs', async () => {
     await t.admin.createModel({ owner: 'admin', name: 'doomed', task: 'other' });
     const v = await t.admin.uploadVersion('admin/doomed', rowSumModel());
+    await t.admin.oip.infer('admin/doomed', [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }]);
+    const memory = async () =>
+      sample((await http(t, 'GET', '/metrics', { token: t.adminToken })).text, 'marquee_model_memory_bytes', {
+        model: 'admin/doomed',
+      });
+    assert.ok(((await memory()) as number) > 0, 'loaded');
     await t.admin.deleteModel('admin/doomed');
+    // Its session is unloaded with it.
+    for (let i = 0; i < 20 && (await memory()) !== undefined; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(await memory(), undefined);
     await assert.rejects(t.admin.getModel('admin/doomed'), (e: MarqueeApiError) => e.status === 404);
     assert.ok(!blobFiles(t.dataDir).includes(v.sha256));
     await assert.rejects(

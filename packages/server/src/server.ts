@@ -8,6 +8,7 @@ import { AuthService } from './auth/auth-service.js';
 import type { ServerConfig } from './config/config.js';
 import { Metrics } from './ops/metrics.js';
 import { RegistryService } from './registry/registry-service.js';
+import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
 import { RuntimeCache } from './serving/runtime-cache.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
@@ -35,7 +36,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
 
   const metrics = new Metrics();
-  const registry = new RegistryService(db, blobs, auth, async (file) => {
+  const registry = new RegistryService(new RegistryStore(db), blobs, auth, async (file) => {
     // Loading the session is the only full check that ONNX Runtime will run the model.
     const runtime = await OnnxRuntime.load(file);
     await runtime.dispose();
@@ -50,6 +51,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics.cacheObserver(),
   );
   const inference = new InferenceService(registry, cache);
+  // A deleted model's sessions are unloaded at once rather than waiting for LRU eviction.
+  registry.onChange((_model, removed) => {
+    for (const id of removed) cache.evictVersion(id);
+  });
 
   let draining = false;
   const isReady = () => !draining;

@@ -4,13 +4,15 @@ import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../api/
 import type { AuthService } from '../auth/auth-service.js';
 import { hasScope, type Principal } from '../auth/scopes.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
-import { type Db, nowIso } from '../store/database.js';
-import type { ModelsTable } from '../store/schema.js';
 import type { ModelEntry, ModelView, ResolvedVersion, Signature, VersionView, Visibility } from './model-views.js';
 import { ALIAS_NAME, OWNER_NAME, RESOURCE_NAME } from './names.js';
+import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
 
 /** Loads an artifact in the runtime that will serve it; throws when it cannot. */
 export type ArtifactValidator = (path: string, signature: Signature) => Promise<void>;
+
+/** Told about every change to a model; `removedVersionIds` lists versions that are gone. */
+export type RegistryListener = (fullName: string, removedVersionIds: number[]) => void;
 
 export interface CreateModelInput {
   owner: string;
@@ -22,26 +24,28 @@ export interface CreateModelInput {
   license?: string;
 }
 
+export type ModelPatch = Partial<Pick<CreateModelInput, 'task' | 'visibility' | 'description' | 'tags' | 'license'>>;
+
 const ENTRY_TTL_MS = 2_000;
 
 /**
- * The model registry: models, their immutable versions and movable aliases. It owns the
- * models/model_versions/model_aliases tables; other domains call it. A private model the
- * caller may not see is answered as not found, so its existence does not leak.
+ * The model registry's rules: who may see and change a model, how a version comes to
+ * be, which version an alias or a bare name means. Its tables are reached only through
+ * RegistryStore; other domains call this service. A private model the caller may not see
+ * is answered as not found, so its existence does not leak.
  */
 export class RegistryService {
   private entries = new Map<string, { entry: ModelEntry; until: number }>();
-  private listeners: Array<(fullName: string) => void> = [];
+  private listeners: RegistryListener[] = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly store: RegistryStore,
     private readonly blobs: BlobStore,
     private readonly auth: AuthService,
     private readonly validateArtifact: ArtifactValidator,
   ) {}
 
-  /** Called with a model's full name whenever it changes (versions, aliases, deletion). */
-  onChange(listener: (fullName: string) => void): void {
+  onChange(listener: RegistryListener): void {
     this.listeners.push(listener);
   }
 
@@ -53,67 +57,44 @@ export class RegistryService {
     if (ownerId !== caller.userId && !caller.isAdmin) {
       throw new Forbidden(`you cannot create models for "${input.owner}"`);
     }
-    const now = nowIso();
-    try {
-      await this.db
-        .insertInto('models')
-        .values({
-          owner_id: ownerId,
-          name: input.name,
-          task: input.task,
-          visibility: input.visibility,
-          description: input.description ?? '',
-          tags: JSON.stringify(input.tags ?? []),
-          license: input.license ?? '',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    } catch (err) {
-      if (/UNIQUE|unique/.test(String(err))) throw new Conflict(`model ${input.owner}/${input.name} exists`);
-      throw err;
-    }
+    const inserted = await this.store.insertModel({
+      owner_id: ownerId,
+      name: input.name,
+      task: input.task,
+      visibility: input.visibility,
+      description: input.description ?? '',
+      tags: JSON.stringify(input.tags ?? []),
+      license: input.license ?? '',
+    });
+    if (!inserted) throw new Conflict(`model ${input.owner}/${input.name} exists`);
     return this.getModel(caller, input.owner, input.name);
   }
 
   async getModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelView> {
-    const row = await this.visibleModel(caller, owner, name);
-    return this.toView(row, owner);
+    return this.toView(await this.visibleModel(caller, owner, name), owner);
   }
 
-  async updateModel(
-    caller: Principal,
-    owner: string,
-    name: string,
-    patch: Partial<Pick<CreateModelInput, 'task' | 'visibility' | 'description' | 'tags' | 'license'>>,
-  ): Promise<ModelView> {
+  async updateModel(caller: Principal, owner: string, name: string, patch: ModelPatch): Promise<ModelView> {
     const row = await this.writableModel(caller, owner, name);
-    await this.db
-      .updateTable('models')
-      .set({
-        ...(patch.task !== undefined && { task: patch.task }),
-        ...(patch.visibility !== undefined && { visibility: patch.visibility }),
-        ...(patch.description !== undefined && { description: patch.description }),
-        ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
-        ...(patch.license !== undefined && { license: patch.license }),
-        updated_at: nowIso(),
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await this.store.updateModel(row.id, {
+      ...(patch.task !== undefined && { task: patch.task }),
+      ...(patch.visibility !== undefined && { visibility: patch.visibility }),
+      ...(patch.description !== undefined && { description: patch.description }),
+      ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
+      ...(patch.license !== undefined && { license: patch.license }),
+    });
     this.changed(`${owner}/${name}`);
     return this.getModel(caller, owner, name);
   }
 
   async deleteModel(caller: Principal, owner: string, name: string): Promise<void> {
     const row = await this.writableModel(caller, owner, name);
-    const shas = await this.db.selectFrom('model_versions').select('sha256').where('model_id', '=', row.id).execute();
-    await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('model_aliases').where('model_id', '=', row.id).execute();
-      await tx.deleteFrom('model_versions').where('model_id', '=', row.id).execute();
-      await tx.deleteFrom('models').where('id', '=', row.id).execute();
-    });
-    for (const { sha256 } of shas) await this.deleteBlobIfUnused(sha256);
-    this.changed(`${owner}/${name}`);
+    const removed = await this.store.deleteModel(row.id);
+    for (const sha of new Set(removed.map((v) => v.sha256))) await this.deleteBlobIfUnused(sha);
+    this.changed(
+      `${owner}/${name}`,
+      removed.map((v) => v.id),
+    );
   }
 
   /**
@@ -147,28 +128,11 @@ export class RegistryService {
       const reason = err instanceof Error ? err.message : String(err);
       throw new Invalid(`not a valid ONNX model: ${reason.replace(/^not an ONNX model: /, '')}`);
     }
-    const version = await this.db.transaction().execute(async (tx) => {
-      const last = await tx
-        .selectFrom('model_versions')
-        .select((eb) => eb.fn.max('version').as('max'))
-        .where('model_id', '=', model.id)
-        .executeTakeFirst();
-      const next = Number(last?.max ?? 0) + 1;
-      await tx
-        .insertInto('model_versions')
-        .values({
-          model_id: model.id,
-          version: next,
-          format: 'onnx',
-          sha256: blob.sha256,
-          size_bytes: blob.size,
-          signature: JSON.stringify(signature),
-          created_by: caller.userId,
-          created_at: nowIso(),
-        })
-        .execute();
-      await tx.updateTable('models').set({ updated_at: nowIso() }).where('id', '=', model.id).execute();
-      return next;
+    const version = await this.store.insertNextVersion(model.id, {
+      sha256: blob.sha256,
+      sizeBytes: blob.size,
+      signature: JSON.stringify(signature),
+      createdBy: caller.userId,
     });
     this.changed(`${owner}/${name}`);
     return this.getVersion(caller, owner, name, version);
@@ -176,16 +140,12 @@ export class RegistryService {
 
   async listVersions(caller: Principal | undefined, owner: string, name: string): Promise<VersionView[]> {
     const model = await this.visibleModel(caller, owner, name);
-    const rows = await this.versionQuery().where('model_versions.model_id', '=', model.id).orderBy('version').execute();
-    return rows.map((r) => toVersionView(`${owner}/${name}`, r));
+    return (await this.store.versions(model.id)).map((r) => toVersionView(`${owner}/${name}`, r));
   }
 
   async getVersion(caller: Principal | undefined, owner: string, name: string, version: number): Promise<VersionView> {
     const model = await this.visibleModel(caller, owner, name);
-    const row = await this.versionQuery()
-      .where('model_versions.model_id', '=', model.id)
-      .where('model_versions.version', '=', version)
-      .executeTakeFirst();
+    const [row] = await this.store.versions(model.id, version);
     if (!row) throw new NotFound(`model ${owner}/${name} has no version ${version}`);
     return toVersionView(`${owner}/${name}`, row);
   }
@@ -203,33 +163,21 @@ export class RegistryService {
 
   async setAlias(caller: Principal, owner: string, name: string, alias: string, version: number): Promise<ModelView> {
     if (!ALIAS_NAME.test(alias)) throw new Invalid(`alias must match ${ALIAS_NAME.source}`);
-    if (/^\d+$/.test(alias) || alias === 'latest') throw new Invalid(`"${alias}" is reserved`);
+    if (alias === 'latest') throw new Invalid(`"${alias}" is reserved`);
     const model = await this.writableModel(caller, owner, name);
-    const exists = await this.db
-      .selectFrom('model_versions')
-      .select('id')
-      .where('model_id', '=', model.id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    if (!exists) throw new Invalid(`model ${owner}/${name} has no version ${version}`);
-    const now = nowIso();
-    await this.db
-      .insertInto('model_aliases')
-      .values({ model_id: model.id, alias, version, updated_at: now })
-      .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version, updated_at: now }))
-      .execute();
+    if ((await this.store.versions(model.id, version)).length === 0) {
+      throw new Invalid(`model ${owner}/${name} has no version ${version}`);
+    }
+    await this.store.upsertAlias(model.id, alias, version);
     this.changed(`${owner}/${name}`);
     return this.getModel(caller, owner, name);
   }
 
   async deleteAlias(caller: Principal, owner: string, name: string, alias: string): Promise<void> {
     const model = await this.writableModel(caller, owner, name);
-    const res = await this.db
-      .deleteFrom('model_aliases')
-      .where('model_id', '=', model.id)
-      .where('alias', '=', alias)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw new NotFound(`model ${owner}/${name} has no alias "${alias}"`);
+    if (!(await this.store.deleteAlias(model.id, alias))) {
+      throw new NotFound(`model ${owner}/${name} has no alias "${alias}"`);
+    }
     this.changed(`${owner}/${name}`);
   }
 
@@ -253,14 +201,7 @@ export class RegistryService {
     return this.visibleEntry(caller, cached.entry);
   }
 
-  private visibleEntry(caller: Principal, e: ModelEntry): ModelEntry {
-    if (e.id < 0 || (e.visibility !== 'public' && e.ownerId !== caller.userId && !caller.isAdmin)) {
-      throw new NotFound(`unknown model "${e.fullName}"`);
-    }
-    return e;
-  }
-
-  /** Picks a version: explicit number, else alias `champion`, else the latest. */
+  /** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
   pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
     let n: number | undefined;
     if (version === undefined || version === '') n = entry.aliases.get('champion') ?? entry.latest ?? undefined;
@@ -275,31 +216,29 @@ export class RegistryService {
     return v;
   }
 
+  private visibleEntry(caller: Principal, e: ModelEntry): ModelEntry {
+    if (e.id < 0 || (e.visibility !== 'public' && e.ownerId !== caller.userId && !caller.isAdmin)) {
+      throw new NotFound(`unknown model "${e.fullName}"`);
+    }
+    return e;
+  }
+
   private async loadEntry(fullName: string): Promise<ModelEntry> {
     const [owner, name] = fullName.split('/') as [string, string];
-    const missing: ModelEntry = {
-      id: -1,
-      ownerId: -1,
-      fullName,
-      visibility: 'private',
-      versions: new Map(),
-      aliases: new Map(),
-      latest: null,
-      versionList: [],
-    };
-    const model = await this.modelRow(owner, name);
-    if (!model) return missing;
-    const versions = await this.db
-      .selectFrom('model_versions')
-      .select(['id', 'version', 'sha256', 'size_bytes', 'signature'])
-      .where('model_id', '=', model.id)
-      .orderBy('version')
-      .execute();
-    const aliases = await this.db
-      .selectFrom('model_aliases')
-      .select(['alias', 'version'])
-      .where('model_id', '=', model.id)
-      .execute();
+    const model = await this.store.modelRow(owner, name);
+    if (!model) {
+      return {
+        id: -1,
+        ownerId: -1,
+        fullName,
+        visibility: 'private',
+        versions: new Map(),
+        aliases: new Map(),
+        latest: null,
+        versionList: [],
+      };
+    }
+    const [versions, aliases] = await Promise.all([this.store.versions(model.id), this.store.aliases(model.id)]);
     const map = new Map<number, ResolvedVersion>();
     for (const v of versions) {
       map.set(v.version, {
@@ -324,70 +263,32 @@ export class RegistryService {
     };
   }
 
-  private changed(fullName: string): void {
+  private changed(fullName: string, removedVersionIds: number[] = []): void {
     this.entries.delete(fullName);
-    for (const l of this.listeners) l(fullName);
+    for (const l of this.listeners) l(fullName, removedVersionIds);
   }
 
   private async deleteBlobIfUnused(sha256: string): Promise<void> {
-    const used = await this.db
-      .selectFrom('model_versions')
-      .select('id')
-      .where('sha256', '=', sha256)
-      .executeTakeFirst();
-    if (!used) await this.blobs.delete(sha256);
+    if (!(await this.store.isBlobReferenced(sha256))) await this.blobs.delete(sha256);
   }
 
-  private async modelRow(owner: string, name: string) {
-    return this.db
-      .selectFrom('models')
-      .innerJoin('owners', 'owners.id', 'models.owner_id')
-      .selectAll('models')
-      .where('owners.name', '=', owner)
-      .where('models.name', '=', name)
-      .executeTakeFirst();
-  }
-
-  private async visibleModel(caller: Principal | undefined, owner: string, name: string) {
-    const row = await this.modelRow(owner, name);
+  private async visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
+    const row = await this.store.modelRow(owner, name);
     const visible =
       row && (row.visibility === 'public' || (caller && (caller.userId === row.owner_id || caller.isAdmin)));
     if (!row || !visible) throw new NotFound(`no model ${owner}/${name}`);
     return row;
   }
 
-  private async writableModel(caller: Principal, owner: string, name: string) {
+  private async writableModel(caller: Principal, owner: string, name: string): Promise<ModelRow> {
     const row = await this.visibleModel(caller, owner, name);
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
     if (row.owner_id !== caller.userId && !caller.isAdmin) throw new Forbidden(`you cannot change ${owner}/${name}`);
     return row;
   }
 
-  private versionQuery() {
-    return this.db
-      .selectFrom('model_versions')
-      .innerJoin('owners', 'owners.id', 'model_versions.created_by')
-      .select([
-        'model_versions.version',
-        'model_versions.sha256',
-        'model_versions.size_bytes',
-        'model_versions.signature',
-        'model_versions.created_at',
-        'owners.name as created_by',
-      ]);
-  }
-
-  private async toView(row: { id: number } & Omit<ModelsTable, 'id'>, owner: string): Promise<ModelView> {
-    const versions = await this.db
-      .selectFrom('model_versions')
-      .select('version')
-      .where('model_id', '=', row.id)
-      .execute();
-    const aliases = await this.db
-      .selectFrom('model_aliases')
-      .select(['alias', 'version'])
-      .where('model_id', '=', row.id)
-      .execute();
+  private async toView(row: ModelRow, owner: string): Promise<ModelView> {
+    const [versions, aliases] = await Promise.all([this.store.versions(row.id), this.store.aliases(row.id)]);
     return {
       owner,
       name: row.name,
@@ -397,7 +298,7 @@ export class RegistryService {
       description: row.description,
       tags: JSON.parse(row.tags) as string[],
       license: row.license,
-      latestVersion: versions.length ? Math.max(...versions.map((v) => v.version)) : null,
+      latestVersion: versions.at(-1)?.version ?? null,
       aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -405,10 +306,7 @@ export class RegistryService {
   }
 }
 
-function toVersionView(
-  model: string,
-  r: { version: number; sha256: string; size_bytes: number; signature: string; created_at: string; created_by: string },
-): VersionView {
+function toVersionView(model: string, r: VersionRow): VersionView {
   return {
     model,
     version: r.version,

@@ -1,0 +1,147 @@
+import { type Db, nowIso } from '../store/database.js';
+import type { ModelsTable } from '../store/schema.js';
+
+export type ModelRow = { id: number } & Omit<ModelsTable, 'id'>;
+
+export interface VersionRow {
+  id: number;
+  version: number;
+  sha256: string;
+  size_bytes: number;
+  signature: string;
+  created_at: string;
+  created_by: string;
+}
+
+/**
+ * The registry's queries: the only code that touches the models, model_versions and
+ * model_aliases tables. No rules here; RegistryService decides who may do what.
+ */
+export class RegistryStore {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts a model; false when owner/name exists. */
+  async insertModel(values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at'>): Promise<boolean> {
+    const now = nowIso();
+    const res = await this.db
+      .insertInto('models')
+      .values({ ...values, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  modelRow(owner: string, name: string): Promise<ModelRow | undefined> {
+    return this.db
+      .selectFrom('models')
+      .innerJoin('owners', 'owners.id', 'models.owner_id')
+      .selectAll('models')
+      .where('owners.name', '=', owner)
+      .where('models.name', '=', name)
+      .executeTakeFirst();
+  }
+
+  async updateModel(
+    id: number,
+    set: Partial<Omit<ModelsTable, 'id' | 'owner_id' | 'name' | 'created_at'>>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('models')
+      .set({ ...set, updated_at: nowIso() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Deletes a model with its versions and aliases in one transaction; returns what the versions were. */
+  deleteModel(id: number): Promise<Array<{ id: number; sha256: string }>> {
+    return this.db.transaction().execute(async (tx) => {
+      const versions = await tx
+        .selectFrom('model_versions')
+        .select(['id', 'sha256'])
+        .where('model_id', '=', id)
+        .execute();
+      await tx.deleteFrom('model_aliases').where('model_id', '=', id).execute();
+      await tx.deleteFrom('model_versions').where('model_id', '=', id).execute();
+      await tx.deleteFrom('models').where('id', '=', id).execute();
+      return versions;
+    });
+  }
+
+  /** Registers the next version number of a model, atomically; returns it. */
+  insertNextVersion(
+    modelId: number,
+    v: { sha256: string; sizeBytes: number; signature: string; createdBy: number },
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const last = await tx
+        .selectFrom('model_versions')
+        .select((eb) => eb.fn.max('version').as('max'))
+        .where('model_id', '=', modelId)
+        .executeTakeFirst();
+      const next = Number(last?.max ?? 0) + 1;
+      const now = nowIso();
+      await tx
+        .insertInto('model_versions')
+        .values({
+          model_id: modelId,
+          version: next,
+          format: 'onnx',
+          sha256: v.sha256,
+          size_bytes: v.sizeBytes,
+          signature: v.signature,
+          created_by: v.createdBy,
+          created_at: now,
+        })
+        .execute();
+      await tx.updateTable('models').set({ updated_at: now }).where('id', '=', modelId).execute();
+      return next;
+    });
+  }
+
+  /** A model's versions, oldest first, with the creator's name. */
+  versions(modelId: number, only?: number): Promise<VersionRow[]> {
+    let q = this.db
+      .selectFrom('model_versions')
+      .innerJoin('owners', 'owners.id', 'model_versions.created_by')
+      .select([
+        'model_versions.id',
+        'model_versions.version',
+        'model_versions.sha256',
+        'model_versions.size_bytes',
+        'model_versions.signature',
+        'model_versions.created_at',
+        'owners.name as created_by',
+      ])
+      .where('model_versions.model_id', '=', modelId);
+    if (only !== undefined) q = q.where('model_versions.version', '=', only);
+    return q.orderBy('model_versions.version').execute();
+  }
+
+  aliases(modelId: number): Promise<Array<{ alias: string; version: number }>> {
+    return this.db.selectFrom('model_aliases').select(['alias', 'version']).where('model_id', '=', modelId).execute();
+  }
+
+  async upsertAlias(modelId: number, alias: string, version: number): Promise<void> {
+    const now = nowIso();
+    await this.db
+      .insertInto('model_aliases')
+      .values({ model_id: modelId, alias, version, updated_at: now })
+      .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version, updated_at: now }))
+      .execute();
+  }
+
+  /** False when there was no such alias. */
+  async deleteAlias(modelId: number, alias: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('model_aliases')
+      .where('model_id', '=', modelId)
+      .where('alias', '=', alias)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async isBlobReferenced(sha256: string): Promise<boolean> {
+    const row = await this.db.selectFrom('model_versions').select('id').where('sha256', '=', sha256).executeTakeFirst();
+    return row !== undefined;
+  }
+}
