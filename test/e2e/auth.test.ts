@@ -221,4 +221,22 @@ describe('auth', () => {
     }
     assert.equal(typeof start, 'function');
   });
+
+  test('an admin left with no token (all revoked) gets a new one at the next start; revoked ones stay dead', async () => {
+    const own = await startTestServer();
+    try {
+      const old = own.adminToken;
+      for (const tok of await own.admin.listTokens()) await own.admin.deleteToken(tok.id);
+      await own.restart();
+      const fresh = fs.readFileSync(path.join(own.dataDir, 'admin-token'), 'utf8').trim();
+      assert.notEqual(fresh, old);
+      assert.equal((await http(own, 'GET', '/api/v1/me', { token: old })).status, 401);
+      assert.equal((await http(own, 'GET', '/api/v1/me', { token: fresh })).json.username, 'admin');
+      // With a token in place, a restart does not make another.
+      await own.restart();
+      assert.equal(fs.readFileSync(path.join(own.dataDir, 'admin-token'), 'utf8').trim(), fresh);
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttpApp } from './api/http-app.js';
 import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.js';
 import { AuthService } from './auth/auth-service.js';
+import { AuthStore } from './auth/auth-store.js';
 import type { ServerConfig } from './config/config.js';
 import { Metrics } from './ops/metrics.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -32,7 +33,7 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const db: Db = await openSqliteDatabase(config.dataDir);
   const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
-  const auth = new AuthService(db);
+  const auth = new AuthService(new AuthStore(db));
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
 
   const metrics = new Metrics();

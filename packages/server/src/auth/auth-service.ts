@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Conflict, Invalid, NotFound, Unauthenticated } from '../api/errors.js';
 import { OWNER_NAME } from '../registry/names.js';
-import { type Db, nowIso } from '../store/database.js';
+import type { AuthStore, TokenRow } from './auth-store.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { hasScope, type Principal, SCOPES, type Scope } from './scopes.js';
 import { hashToken, newRawToken, newTokenId } from './token-codec.js';
@@ -34,37 +34,30 @@ const MIN_PASSWORD = 8;
 export class AuthService {
   private cache = new Map<string, { principal: Principal; hash: string; until: number; expiresAt: number }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: AuthStore) {}
 
   /**
-   * Creates the `admin` user on a fresh store. Its token is `adminToken` when given (also
-   * honoured later, when the variable is set on an existing store), else a new one written
-   * to DATA/admin-token with mode 0600. Returns the new raw token when one was generated.
+   * Makes sure the `admin` user exists and can log in. Its token is `adminToken` when
+   * given (also honoured later, when the variable is set on an existing store). Otherwise,
+   * when admin has no token at all (a fresh store, a start that died halfway through
+   * bootstrap, or every admin token revoked), a new one is made, written to DATA/admin-token
+   * (mode 0600, through a temporary file) before it is stored, and returned to be printed once.
    */
   async bootstrapAdmin(dataDir: string, adminToken?: string): Promise<{ generatedToken?: string }> {
-    let admin = await this.db.selectFrom('owners').select('id').where('name', '=', 'admin').executeTakeFirst();
-    if (!admin) {
-      const id = await this.insertUser('admin', null, true);
-      admin = { id };
-      const raw = adminToken ?? newRawToken();
-      await this.insertToken(id, 'bootstrap', 'api', raw, [...SCOPES], null);
-      if (!adminToken) {
-        const file = path.join(dataDir, 'admin-token');
-        fs.writeFileSync(`${file}.tmp`, `${raw}\n`, { mode: 0o600 });
-        fs.renameSync(`${file}.tmp`, file);
-        return { generatedToken: raw };
+    const adminId = (await this.store.ownerIdByName('admin')) ?? (await this.store.insertUser('admin', null, true));
+    if (adminToken) {
+      if (!(await this.store.tokenHashExists(hashToken(adminToken)))) {
+        await this.insertToken(adminId, 'MARQUEE_ADMIN_TOKEN', 'api', adminToken, [...SCOPES], null);
       }
       return {};
     }
-    if (adminToken) {
-      const known = await this.db
-        .selectFrom('tokens')
-        .select('id')
-        .where('token_hash', '=', hashToken(adminToken))
-        .executeTakeFirst();
-      if (!known) await this.insertToken(admin.id, 'MARQUEE_ADMIN_TOKEN', 'api', adminToken, [...SCOPES], null);
-    }
-    return {};
+    if ((await this.store.tokensOfUser(adminId)).length > 0) return {};
+    const raw = newRawToken();
+    const file = path.join(dataDir, 'admin-token');
+    fs.writeFileSync(`${file}.tmp`, `${raw}\n`, { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+    await this.insertToken(adminId, 'bootstrap', 'api', raw, [...SCOPES], null);
+    return { generatedToken: raw };
   }
 
   async createUser(username: string, password: string): Promise<UserView> {
@@ -72,31 +65,20 @@ export class AuthService {
       throw new Invalid(`username must match ${OWNER_NAME.source}`);
     }
     if (password.length < MIN_PASSWORD) throw new Invalid(`password must have at least ${MIN_PASSWORD} characters`);
-    const taken = await this.db.selectFrom('owners').select('id').where('name', '=', username).executeTakeFirst();
-    if (taken) throw new Conflict(`the name "${username}" is taken`);
-    const id = await this.insertUser(username, await hashPassword(password), false);
+    if ((await this.store.ownerIdByName(username)) !== undefined) throw new Conflict(`the name "${username}" is taken`);
+    const id = await this.store.insertUser(username, await hashPassword(password), false);
     return this.getUser(id);
   }
 
   async getUser(id: number): Promise<UserView> {
-    const row = await this.db
-      .selectFrom('users')
-      .innerJoin('owners', 'owners.id', 'users.owner_id')
-      .select(['owners.id', 'owners.name', 'owners.created_at', 'users.is_admin'])
-      .where('owners.id', '=', id)
-      .executeTakeFirst();
+    const row = await this.store.userById(id);
     if (!row) throw new NotFound('no such user');
     return { id: row.id, username: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at };
   }
 
   /** Checks a password and opens a session; the same answer for an unknown user and a wrong password. */
   async login(username: string, password: string): Promise<{ token: string; user: UserView; expiresAt: string }> {
-    const row = await this.db
-      .selectFrom('users')
-      .innerJoin('owners', 'owners.id', 'users.owner_id')
-      .select(['owners.id', 'users.password_hash', 'users.is_admin'])
-      .where('owners.name', '=', username)
-      .executeTakeFirst();
+    const row = await this.store.credentialsByName(username);
     const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : false;
     if (!row || !ok) throw new Unauthenticated('wrong username or password');
     const scopes: Scope[] = row.is_admin ? [...SCOPES] : ['read', 'write', 'predict'];
@@ -122,41 +104,25 @@ export class AuthService {
   }
 
   async listTokens(caller: Principal): Promise<TokenView[]> {
-    const rows = await this.db
-      .selectFrom('tokens')
-      .selectAll()
-      .where('user_id', '=', caller.userId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map(toTokenView);
+    return (await this.store.tokensOfUser(caller.userId)).map(toTokenView);
   }
 
   async getToken(caller: Principal, id: string): Promise<TokenView> {
-    const row = await this.db
-      .selectFrom('tokens')
-      .selectAll()
-      .where('id', '=', id)
-      .where('user_id', '=', caller.userId)
-      .executeTakeFirst();
+    const row = await this.store.tokenOfUser(caller.userId, id);
     if (!row) throw new NotFound(`no token ${id}`);
     return toTokenView(row);
   }
 
   /** Revokes one of the caller's tokens; it stops working at once in this process. */
   async deleteToken(caller: Principal, id: string): Promise<void> {
-    const row = await this.db
-      .deleteFrom('tokens')
-      .where('id', '=', id)
-      .where('user_id', '=', caller.userId)
-      .returning('token_hash')
-      .executeTakeFirst();
-    if (!row) throw new NotFound(`no token ${id}`);
-    this.forget(row.token_hash);
+    const hash = await this.store.deleteTokenOfUser(caller.userId, id);
+    if (!hash) throw new NotFound(`no token ${id}`);
+    this.forget(hash);
   }
 
   async revokeRawToken(raw: string): Promise<void> {
     const hash = hashToken(raw);
-    await this.db.deleteFrom('tokens').where('token_hash', '=', hash).execute();
+    await this.store.deleteTokenByHash(hash);
     this.forget(hash);
   }
 
@@ -181,13 +147,7 @@ export class AuthService {
     if (cached) return cached;
     const hash = hashToken(raw);
     const now = Date.now();
-    const row = await this.db
-      .selectFrom('tokens')
-      .innerJoin('owners', 'owners.id', 'tokens.user_id')
-      .innerJoin('users', 'users.owner_id', 'tokens.user_id')
-      .select(['tokens.id', 'tokens.user_id', 'tokens.scopes', 'tokens.expires_at', 'owners.name', 'users.is_admin'])
-      .where('tokens.token_hash', '=', hash)
-      .executeTakeFirst();
+    const row = await this.store.principalByTokenHash(hash);
     if (!row) {
       this.cache.delete(raw);
       return undefined;
@@ -207,29 +167,8 @@ export class AuthService {
   }
 
   /** The owner id of a user or organisation name. */
-  async ownerId(name: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('owners').select('id').where('name', '=', name).executeTakeFirst();
-    return row?.id;
-  }
-
-  async ownerName(id: number): Promise<string> {
-    const row = await this.db.selectFrom('owners').select('name').where('id', '=', id).executeTakeFirstOrThrow();
-    return row.name;
-  }
-
-  private async insertUser(name: string, passwordHash: string | null, isAdmin: boolean): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      const owner = await tx
-        .insertInto('owners')
-        .values({ name, kind: 'user', created_at: nowIso() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('users')
-        .values({ owner_id: owner.id, password_hash: passwordHash, is_admin: isAdmin ? 1 : 0 })
-        .execute();
-      return owner.id;
-    });
+  ownerId(name: string): Promise<number | undefined> {
+    return this.store.ownerIdByName(name);
   }
 
   private async insertToken(
@@ -241,31 +180,12 @@ export class AuthService {
     expiresAt: string | null,
   ): Promise<string> {
     const id = newTokenId();
-    await this.db
-      .insertInto('tokens')
-      .values({
-        id,
-        user_id: userId,
-        name,
-        kind,
-        token_hash: hashToken(raw),
-        scopes: JSON.stringify(scopes),
-        expires_at: expiresAt,
-        created_at: nowIso(),
-      })
-      .execute();
+    await this.store.insertToken({ id, userId, name, kind, hash: hashToken(raw), scopes, expiresAt });
     return id;
   }
 }
 
-function toTokenView(row: {
-  id: string;
-  name: string;
-  kind: 'api' | 'session';
-  scopes: string;
-  expires_at: string | null;
-  created_at: string;
-}): TokenView {
+function toTokenView(row: TokenRow): TokenView {
   return {
     id: row.id,
     name: row.name,
