@@ -19,4 +19,14 @@ export {
 export { mae, mse, r2, rmse } from './evaluation/regression-metrics.js';
 export { silhouetteScore } from './evaluation/silhouette.js';
 export { stratifiedKFold, stratifiedSplit } from './evaluation/splits.js';
+export type { CategoricalColumn, Column, ColumnKind, NumericColumn, TextColumn } from './frame/column.js';
+export { categoricalFrom, numericFrom } from './frame/column.js';
+export { parseCsv } from './frame/csv.js';
+export { Frame } from './frame/frame.js';
+export type { LinearRegressionParams } from './learners/linear-regression.js';
+export { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './learners/linear-regression.js';
+export { choleskySolve } from './linalg/cholesky.js';
+export type { DenseMatrix } from './linalg/dense-matrix.js';
+export { takeRows, zeros } from './linalg/dense-matrix.js';
+export { StandardScaler } from './preprocessing/standard-scaler.js';
 export { Rng } from './random/rng.js';
