@@ -1,0 +1,149 @@
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { lbfgs } from '../optim/lbfgs.js';
+
+export interface LogisticRegressionParams {
+  /** Inverse L2 strength: the objective is C·Σ log-loss + ½‖W‖² (intercepts not penalised). Default 1. */
+  C: number;
+  /** Most L-BFGS iterations. Default 1000. */
+  maxIter: number;
+  /** Gradient tolerance. Default 1e-4. */
+  tol: number;
+}
+
+export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, maxIter: 1000, tol: 1e-4 };
+
+/**
+ * L2-regularised logistic regression fitted by L-BFGS, as scikit-learn's
+ * LogisticRegression(solver='lbfgs'): one sigmoid model for two classes, a multinomial
+ * (softmax) model for more. Classes are indices 0..K-1.
+ */
+export class LogisticRegression {
+  readonly params: LogisticRegressionParams;
+  nClasses = 0;
+  nFeatures = 0;
+  /** [K', d] row-major, K' = 1 for two classes, else K. */
+  coef: Float64Array = new Float64Array(0);
+  intercept: Float64Array = new Float64Array(0);
+  iterations = 0;
+
+  constructor(params: Partial<LogisticRegressionParams> = {}) {
+    this.params = { ...LOGISTIC_REGRESSION_DEFAULTS, ...params };
+    if (!(this.params.C > 0)) throw new Error('C must be > 0');
+    if (!(Number.isInteger(this.params.maxIter) && this.params.maxIter > 0))
+      throw new Error('maxIter must be a positive integer');
+  }
+
+  fit(
+    x: DenseMatrix,
+    y: ArrayLike<number>,
+    opts: { signal?: AbortSignal; onIteration?: (i: number, loss: number) => void } = {},
+  ): this {
+    const { rows: n, cols: d, data } = x;
+    if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
+    let k = 0;
+    for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
+    if (k < 2) throw new Error('logistic regression needs at least two classes');
+    this.nClasses = k;
+    this.nFeatures = d;
+    const kk = k === 2 ? 1 : k;
+    const C = this.params.C;
+    const z = new Float64Array(kk);
+    // w = [W (kk·d), b (kk)]
+    const objective = (w: Float64Array, grad: Float64Array): number => {
+      grad.fill(0);
+      let loss = 0;
+      for (let i = 0; i < n; i++) {
+        const row = i * d;
+        const yi = y[i] as number;
+        for (let c = 0; c < kk; c++) {
+          let s = w[kk * d + c] as number;
+          const off = c * d;
+          for (let j = 0; j < d; j++) s += (w[off + j] as number) * (data[row + j] as number);
+          z[c] = s;
+        }
+        if (kk === 1) {
+          // Binary: p = σ(z), loss = log(1 + e^{−t z}) with t = ±1.
+          const t = yi === 1 ? 1 : -1;
+          const tz = t * (z[0] as number);
+          loss += tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz));
+          const coefGrad = -t / (1 + Math.exp(tz));
+          for (let j = 0; j < d; j++) grad[j] = (grad[j] as number) + coefGrad * (data[row + j] as number);
+          grad[d] = (grad[d] as number) + coefGrad;
+        } else {
+          let max = Number.NEGATIVE_INFINITY;
+          for (let c = 0; c < kk; c++) max = Math.max(max, z[c] as number);
+          let sum = 0;
+          for (let c = 0; c < kk; c++) sum += Math.exp((z[c] as number) - max);
+          const logSum = max + Math.log(sum);
+          loss += logSum - (z[yi] as number);
+          for (let c = 0; c < kk; c++) {
+            const g = Math.exp((z[c] as number) - logSum) - (c === yi ? 1 : 0);
+            const off = c * d;
+            for (let j = 0; j < d; j++) grad[off + j] = (grad[off + j] as number) + g * (data[row + j] as number);
+            grad[kk * d + c] = (grad[kk * d + c] as number) + g;
+          }
+        }
+      }
+      loss *= C;
+      for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) * C;
+      for (let i = 0; i < kk * d; i++) {
+        const wi = w[i] as number;
+        loss += 0.5 * wi * wi;
+        grad[i] = (grad[i] as number) + wi;
+      }
+      return loss;
+    };
+    const result = lbfgs(objective, new Float64Array(kk * d + kk), {
+      gtol: this.params.tol,
+      maxIter: this.params.maxIter,
+      signal: opts.signal,
+      onIteration: opts.onIteration,
+    });
+    this.coef = result.w.slice(0, kk * d);
+    this.intercept = result.w.slice(kk * d);
+    this.iterations = result.iterations;
+    return this;
+  }
+
+  /** Class probabilities, row-major [n, K]. */
+  predictProba(x: DenseMatrix): Float64Array {
+    const { rows: n, cols: d, data } = x;
+    if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
+    const k = this.nClasses;
+    const kk = k === 2 ? 1 : k;
+    const out = new Float64Array(n * k);
+    const z = new Float64Array(kk);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < kk; c++) {
+        let s = this.intercept[c] as number;
+        for (let j = 0; j < d; j++) s += (this.coef[c * d + j] as number) * (data[i * d + j] as number);
+        z[c] = s;
+      }
+      if (kk === 1) {
+        const p = 1 / (1 + Math.exp(-(z[0] as number)));
+        out[i * 2] = 1 - p;
+        out[i * 2 + 1] = p;
+      } else {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < k; c++) max = Math.max(max, z[c] as number);
+        let sum = 0;
+        for (let c = 0; c < k; c++) sum += Math.exp((z[c] as number) - max);
+        for (let c = 0; c < k; c++) out[i * k + c] = Math.exp((z[c] as number) - max) / sum;
+      }
+    }
+    return out;
+  }
+
+  /** The most probable class of each row. */
+  predict(x: DenseMatrix): Int32Array {
+    const p = this.predictProba(x);
+    const k = this.nClasses;
+    const out = new Int32Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+}
