@@ -6,6 +6,8 @@ export { InvalidOnnxModel, readOnnxModelInfo } from './onnx/onnx-signature.js';
 export type { TensorDatatype, TensorSpec } from './tensor/datatype.js';
 export { DATATYPE_SIZE, isTensorDatatype, TENSOR_DATATYPES } from './tensor/datatype.js';
 export const ENGINE_VERSION = '0.1.0';
+export type { ArtifactContent, SectionArray } from './artifact/artifact-format.js';
+export { ARTIFACT_FORMAT_VERSION, ArtifactError, decodeArtifact, encodeArtifact } from './artifact/artifact-format.js';
 export type { ClassReport } from './evaluation/classification-metrics.js';
 export {
   accuracy,
@@ -23,6 +25,9 @@ export type { CategoricalColumn, Column, ColumnKind, NumericColumn, TextColumn }
 export { categoricalFrom, numericFrom } from './frame/column.js';
 export { parseCsv } from './frame/csv.js';
 export { Frame } from './frame/frame.js';
+export type { FitOptions, FitProgress, Learner, LearnerTask, OnnxOutputs } from './learners/learner.js';
+export type { LearnerDefinition } from './learners/learner-registry.js';
+export { createLearner, learnerDefinition, learnerNames, loadLearner } from './learners/learner-registry.js';
 export type { LinearRegressionParams } from './learners/linear-regression.js';
 export { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './learners/linear-regression.js';
 export type { LogisticRegressionParams } from './learners/logistic-regression.js';
@@ -30,6 +35,7 @@ export { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './learners/log
 export { choleskySolve } from './linalg/cholesky.js';
 export type { DenseMatrix } from './linalg/dense-matrix.js';
 export { takeRows, zeros } from './linalg/dense-matrix.js';
+export { learnerToOnnx } from './onnx/learner-export.js';
 export type { LbfgsOptions, LbfgsResult, Objective } from './optim/lbfgs.js';
 export { lbfgs } from './optim/lbfgs.js';
 export { StandardScaler } from './preprocessing/standard-scaler.js';

@@ -1,12 +1,15 @@
+import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import { choleskySolve } from '../linalg/cholesky.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
 
-export interface LinearRegressionParams {
+export type LinearRegressionParams = {
   /** L2 penalty on the coefficients (not the intercept); 0 is ordinary least squares. Default 0. */
   alpha: number;
   /** Fit an intercept by centring X and y. Default true. */
   fitIntercept: boolean;
-}
+};
 
 export const LINEAR_REGRESSION_DEFAULTS: LinearRegressionParams = { alpha: 0, fitIntercept: true };
 
@@ -15,17 +18,28 @@ export const LINEAR_REGRESSION_DEFAULTS: LinearRegressionParams = { alpha: 0, fi
  * (XᵀX + αI) w = Xᵀy, solved by Cholesky; intercept = ȳ − x̄·w. The same solution
  * scikit-learn's LinearRegression and Ridge(solver='cholesky') reach.
  */
-export class LinearRegression {
+export class LinearRegression implements Learner {
+  readonly task = 'regression';
   readonly params: LinearRegressionParams;
   coef: Float64Array = new Float64Array(0);
   intercept = 0;
 
-  constructor(params: Partial<LinearRegressionParams> = {}) {
-    this.params = { ...LINEAR_REGRESSION_DEFAULTS, ...params };
-    if (!(this.params.alpha >= 0)) throw new Error('alpha must be >= 0');
+  /** `name` is "linear-regression" or "ridge" (alpha 1 by default), as registered. */
+  constructor(
+    params: Partial<LinearRegressionParams> = {},
+    readonly name: 'linear-regression' | 'ridge' = 'linear-regression',
+  ) {
+    const defaults = name === 'ridge' ? { ...LINEAR_REGRESSION_DEFAULTS, alpha: 1 } : LINEAR_REGRESSION_DEFAULTS;
+    this.params = withDefaults(name, defaults, params);
+    if (!(typeof this.params.alpha === 'number' && this.params.alpha >= 0))
+      throw new Error('alpha must be a number >= 0');
   }
 
-  fit(x: DenseMatrix, y: ArrayLike<number>): this {
+  get nFeatures(): number {
+    return this.coef.length;
+  }
+
+  fit(x: DenseMatrix, y: ArrayLike<number>, _opts: FitOptions = {}): this {
     const { rows: n, cols: d, data } = x;
     if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
     const xMean = new Float64Array(d);
@@ -71,5 +85,40 @@ export class LinearRegression {
       out[r] = s;
     }
     return out;
+  }
+
+  toArtifact(): Uint8Array {
+    return encodeArtifact({
+      learner: this.name,
+      params: { ...this.params },
+      state: { intercept: this.intercept },
+      arrays: { coef: this.coef },
+    });
+  }
+
+  static fromArtifact(content: ArtifactContent | Uint8Array): LinearRegression {
+    const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
+    const m = new LinearRegression(
+      c.params as Partial<LinearRegressionParams>,
+      c.learner as 'linear-regression' | 'ridge',
+    );
+    m.coef = c.arrays.coef as Float64Array;
+    m.intercept = c.state.intercept as number;
+    return m;
+  }
+
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
+    graph
+      .opset('ai.onnx.ml', 3)
+      .node(
+        'LinearRegressor',
+        [input],
+        ['lr_value_2d'],
+        { coefficients: { floats: this.coef }, intercepts: { floats: [this.intercept] }, targets: { int: 1 } },
+        'ai.onnx.ml',
+      )
+      .initializer({ name: 'lr_flat_shape', datatype: 'INT64', dims: [1], values: [-1] })
+      .node('Reshape', ['lr_value_2d', 'lr_flat_shape'], ['value']);
+    return { value: 'value' };
   }
 }

@@ -62,7 +62,7 @@ describe('LogisticRegression', () => {
       () =>
         new LogisticRegression().fit(data.xTrain, data.yTrain, {
           signal: ac.signal,
-          onIteration: () => {
+          onProgress: () => {
             if (++seen === 3) ac.abort(new Error('stop'));
           },
         }),

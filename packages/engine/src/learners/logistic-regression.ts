@@ -1,14 +1,17 @@
+import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
+import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
 
-export interface LogisticRegressionParams {
+export type LogisticRegressionParams = {
   /** Inverse L2 strength: the objective is C·Σ log-loss + ½‖W‖² (intercepts not penalised). Default 1. */
   C: number;
   /** Most L-BFGS iterations. Default 1000. */
   maxIter: number;
   /** Gradient tolerance. Default 1e-4. */
   tol: number;
-}
+};
 
 export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, maxIter: 1000, tol: 1e-4 };
 
@@ -17,7 +20,9 @@ export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, ma
  * LogisticRegression(solver='lbfgs'): one sigmoid model for two classes, a multinomial
  * (softmax) model for more. Classes are indices 0..K-1.
  */
-export class LogisticRegression {
+export class LogisticRegression implements Learner {
+  readonly name = 'logistic-regression';
+  readonly task = 'classification';
   readonly params: LogisticRegressionParams;
   nClasses = 0;
   nFeatures = 0;
@@ -27,17 +32,13 @@ export class LogisticRegression {
   iterations = 0;
 
   constructor(params: Partial<LogisticRegressionParams> = {}) {
-    this.params = { ...LOGISTIC_REGRESSION_DEFAULTS, ...params };
+    this.params = withDefaults(this.name, LOGISTIC_REGRESSION_DEFAULTS, params);
     if (!(this.params.C > 0)) throw new Error('C must be > 0');
     if (!(Number.isInteger(this.params.maxIter) && this.params.maxIter > 0))
       throw new Error('maxIter must be a positive integer');
   }
 
-  fit(
-    x: DenseMatrix,
-    y: ArrayLike<number>,
-    opts: { signal?: AbortSignal; onIteration?: (i: number, loss: number) => void } = {},
-  ): this {
+  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
     const { rows: n, cols: d, data } = x;
     if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
     let k = 0;
@@ -97,7 +98,8 @@ export class LogisticRegression {
       gtol: this.params.tol,
       maxIter: this.params.maxIter,
       signal: opts.signal,
-      onIteration: opts.onIteration,
+      onIteration: (i, loss) =>
+        opts.onProgress?.({ stage: 'optimise', fraction: i / this.params.maxIter, metrics: { loss } }),
     });
     this.coef = result.w.slice(0, kk * d);
     this.intercept = result.w.slice(kk * d);
@@ -145,5 +147,42 @@ export class LogisticRegression {
       out[i] = best;
     }
     return out;
+  }
+
+  toArtifact(): Uint8Array {
+    return encodeArtifact({
+      learner: this.name,
+      params: { ...this.params },
+      state: { nClasses: this.nClasses, nFeatures: this.nFeatures, iterations: this.iterations },
+      arrays: { coef: this.coef, intercept: this.intercept },
+    });
+  }
+
+  static fromArtifact(content: ArtifactContent | Uint8Array): LogisticRegression {
+    const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
+    const m = new LogisticRegression(c.params as Partial<LogisticRegressionParams>);
+    m.nClasses = c.state.nClasses as number;
+    m.nFeatures = c.state.nFeatures as number;
+    m.iterations = c.state.iterations as number;
+    m.coef = c.arrays.coef as Float64Array;
+    m.intercept = c.arrays.intercept as Float64Array;
+    return m;
+  }
+
+  /** ai.onnx.ml LinearClassifier: LOGISTIC for two classes (ONNX Runtime answers [1−p, p]), SOFTMAX for more. */
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
+    graph.opset('ai.onnx.ml', 3).node(
+      'LinearClassifier',
+      [input],
+      ['label', 'probabilities'],
+      {
+        coefficients: { floats: this.coef },
+        intercepts: { floats: this.intercept },
+        classlabels_ints: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
+        post_transform: { string: this.nClasses === 2 ? 'LOGISTIC' : 'SOFTMAX' },
+      },
+      'ai.onnx.ml',
+    );
+    return { label: 'label', probabilities: 'probabilities' };
   }
 }

@@ -1,0 +1,64 @@
+import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
+import type { Learner, LearnerTask } from './learner.js';
+import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
+import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
+
+/** How to make a learner from params, and how to restore a fitted one. */
+export interface LearnerDefinition {
+  name: string;
+  task: LearnerTask;
+  /** Every parameter with its default. */
+  defaults: Readonly<Record<string, unknown>>;
+  create(params?: Record<string, unknown>): Learner;
+  restore(content: ArtifactContent): Learner;
+}
+
+/**
+ * The one registry of learners by name. The platform asks it; nothing else switches on
+ * a learner's name.
+ */
+const DEFINITIONS: LearnerDefinition[] = [
+  {
+    name: 'linear-regression',
+    task: 'regression',
+    defaults: LINEAR_REGRESSION_DEFAULTS,
+    create: (p) => new LinearRegression(p, 'linear-regression'),
+    restore: (c) => LinearRegression.fromArtifact(c),
+  },
+  {
+    name: 'ridge',
+    task: 'regression',
+    defaults: { ...LINEAR_REGRESSION_DEFAULTS, alpha: 1 },
+    create: (p) => new LinearRegression(p, 'ridge'),
+    restore: (c) => LinearRegression.fromArtifact(c),
+  },
+  {
+    name: 'logistic-regression',
+    task: 'classification',
+    defaults: LOGISTIC_REGRESSION_DEFAULTS,
+    create: (p) => new LogisticRegression(p),
+    restore: (c) => LogisticRegression.fromArtifact(c),
+  },
+];
+
+const BY_NAME = new Map(DEFINITIONS.map((d) => [d.name, d]));
+
+export function learnerNames(): string[] {
+  return [...BY_NAME.keys()];
+}
+
+export function learnerDefinition(name: string): LearnerDefinition {
+  const d = BY_NAME.get(name);
+  if (!d) throw new Error(`unknown learner "${name}" (known: ${learnerNames().join(', ')})`);
+  return d;
+}
+
+export function createLearner(name: string, params: Record<string, unknown> = {}): Learner {
+  return learnerDefinition(name).create(params);
+}
+
+/** Restores a fitted learner from its artifact, whatever it is. */
+export function loadLearner(artifact: Uint8Array): Learner {
+  const content = decodeArtifact(artifact);
+  return learnerDefinition(content.learner).restore(content);
+}

@@ -1,0 +1,65 @@
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+
+export type LearnerTask = 'classification' | 'regression' | 'clustering';
+
+export interface FitProgress {
+  /** What is happening: "optimise", "tree", "epoch", … */
+  stage: string;
+  /** 0..1 */
+  fraction: number;
+  metrics?: Record<string, number>;
+}
+
+export interface FitOptions {
+  /** Everything random derives from this; the same seed gives the same model. Default 0. */
+  seed?: number;
+  /** Aborting stops the fit between steps with the signal's reason. */
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** Names of the ONNX outputs a learner's nodes produce. */
+export interface OnnxOutputs {
+  /** Classification: INT64 [N] class index. */
+  label?: string;
+  /** Classification: FP32 [N, K]. */
+  probabilities?: string;
+  /** Regression: FP32 [N]. */
+  value?: string;
+  /** Clustering: INT64 [N] cluster index. */
+  cluster?: string;
+}
+
+/**
+ * The one shape of every learner (as scikit-learn's estimators): constructed with its
+ * params as plain data, `fit` on a numeric matrix (preprocessing has already turned the
+ * frame into numbers), `predict` (class indices or values), `predictProba` for
+ * classifiers, an artifact, and ONNX nodes. Nothing outside the learner registry
+ * switches on a learner's name.
+ */
+export interface Learner {
+  readonly name: string;
+  readonly task: LearnerTask;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly nFeatures: number;
+  fit(x: DenseMatrix, y: ArrayLike<number>, opts?: FitOptions): this;
+  /** Class indices (classification, clustering) or values (regression), one per row. */
+  predict(x: DenseMatrix): Int32Array | Float64Array;
+  /** Classifiers: probabilities, row-major [n, nClasses]. */
+  predictProba?(x: DenseMatrix): Float64Array;
+  /** The fitted model in the engine's artifact format. */
+  toArtifact(): Uint8Array;
+  /** Adds nodes computing the outputs from `input` (FP32 [N, nFeatures]); returns their names. */
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs;
+}
+
+/** Merges given params over defaults, refusing names the learner does not know. */
+export function withDefaults<P extends object>(learner: string, defaults: P, given: Partial<P> | undefined): P {
+  for (const key of Object.keys(given ?? {})) {
+    if (!(key in defaults)) {
+      throw new Error(`${learner} has no parameter "${key}" (parameters: ${Object.keys(defaults).join(', ')})`);
+    }
+  }
+  return { ...defaults, ...given };
+}
