@@ -4,7 +4,7 @@
  *
  *   (a) baseline: node:http, parse the same JSON, fixed reply
  *   (b) Marquee OIP REST infer, 20-feature logistic regression (ONNX), batch 1
- *   (c) Marquee OIP REST infer, 100-tree random forest (ONNX), batch 1
+ *   (c) Marquee OIP REST infer, a trained 100-tree random forest (ONNX), batch 1
  *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_ROWS rows per request (1), MARQUEE_BENCH_ARGS extra `marquee serve` flags.

@@ -1,80 +1,23 @@
-import { OnnxGraphBuilder } from '@marquee/engine';
+import { learnerToOnnx, RandomForest, Rng } from '@marquee/engine';
 
 /**
- * A random-forest-shaped ONNX model (ai.onnx.ml TreeEnsembleClassifier): `trees` full
- * binary trees of `depth` levels over 20 FP32 features, splits and leaf probabilities
- * drawn from a fixed-seed generator. It costs ONNX Runtime what a trained forest of the
- * same size costs; its answers mean nothing. `input-0` [N,20] → `label` INT64 [N],
- * `probabilities` FP32 [N,2].
+ * A trained 100-tree random forest (the engine's RandomForest, scikit-learn's defaults) on
+ * a synthetic 20-feature, 2-class problem of 8,000 rows (a noisy non-linear rule), as
+ * ONNX: `input-0` FP32 [N,20] → `label` INT64 [N], `probabilities` FP32 [N,2]. Trees
+ * grow to purity, as in scikit-learn, so the model is as deep as a real one.
  */
-export function randomForestModel(trees = 100, depth = 10, features = 20, seed = 7): Uint8Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const values: number[] = [];
-  const modes: string[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const classTree: number[] = [];
-  const classNode: number[] = [];
-  const classIds: number[] = [];
-  const classWeights: number[] = [];
-  const internal = 2 ** depth - 1;
-  const total = 2 ** (depth + 1) - 1;
-  for (let t = 0; t < trees; t++) {
-    for (let n = 0; n < total; n++) {
-      treeIds.push(t);
-      nodeIds.push(n);
-      if (n < internal) {
-        featureIds.push(Math.floor(rand() * features));
-        values.push(rand() * 4 - 2);
-        modes.push('BRANCH_LEQ');
-        trueIds.push(2 * n + 1);
-        falseIds.push(2 * n + 2);
-      } else {
-        featureIds.push(0);
-        values.push(0);
-        modes.push('LEAF');
-        trueIds.push(0);
-        falseIds.push(0);
-        const p = rand();
-        classTree.push(t, t);
-        classNode.push(n, n);
-        classIds.push(0, 1);
-        classWeights.push((1 - p) / trees, p / trees);
-      }
-    }
+export function randomForestModel(trees = 100, rows = 8000, features = 20, seed = 7): Uint8Array {
+  const rng = new Rng(seed);
+  const x = new Float64Array(rows * features);
+  const y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let f = 0; f < features; f++) x[r * features + f] = rng.normal() * 2;
+    const a = x[r * features] as number;
+    const b = x[r * features + 1] as number;
+    const c = x[r * features + 2] as number;
+    const score = Math.sin(a) + 0.5 * b * c - 0.3 * (x[r * features + 3] as number) + rng.normal() * 0.5;
+    y[r] = score > 0 ? 1 : 0;
   }
-  return new OnnxGraphBuilder('random_forest')
-    .opset('ai.onnx.ml', 3)
-    .input('input-0', 'FP32', ['N', features])
-    .output('label', 'INT64', ['N'])
-    .output('probabilities', 'FP32', ['N', 2])
-    .node(
-      'TreeEnsembleClassifier',
-      ['input-0'],
-      ['label', 'probabilities'],
-      {
-        nodes_treeids: { ints: treeIds },
-        nodes_nodeids: { ints: nodeIds },
-        nodes_featureids: { ints: featureIds },
-        nodes_values: { floats: values },
-        nodes_modes: { strings: modes },
-        nodes_truenodeids: { ints: trueIds },
-        nodes_falsenodeids: { ints: falseIds },
-        class_treeids: { ints: classTree },
-        class_nodeids: { ints: classNode },
-        class_ids: { ints: classIds },
-        class_weights: { floats: classWeights },
-        classlabels_int64s: { ints: [0, 1] },
-        post_transform: { string: 'NONE' },
-      },
-      'ai.onnx.ml',
-    )
-    .build();
+  const rf = new RandomForest({ nEstimators: trees }).fit({ rows, cols: features, data: x }, y, { seed });
+  return learnerToOnnx(rf, { inputName: 'input-0' });
 }

@@ -1,12 +1,15 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
+import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
+import { RANDOM_FOREST_DEFAULTS, RandomForest } from './random-forest.js';
 
 /** How to make a learner from params, and how to restore a fitted one. */
 export interface LearnerDefinition {
   name: string;
-  task: LearnerTask;
+  /** The tasks it can learn; its `task` param picks one when there are several. */
+  tasks: LearnerTask[];
   /** Every parameter with its default. */
   defaults: Readonly<Record<string, unknown>>;
   create(params?: Record<string, unknown>): Learner;
@@ -20,24 +23,38 @@ export interface LearnerDefinition {
 const DEFINITIONS: LearnerDefinition[] = [
   {
     name: 'linear-regression',
-    task: 'regression',
+    tasks: ['regression'],
     defaults: LINEAR_REGRESSION_DEFAULTS,
     create: (p) => new LinearRegression(p, 'linear-regression'),
     restore: (c) => LinearRegression.fromArtifact(c),
   },
   {
     name: 'ridge',
-    task: 'regression',
+    tasks: ['regression'],
     defaults: { ...LINEAR_REGRESSION_DEFAULTS, alpha: 1 },
     create: (p) => new LinearRegression(p, 'ridge'),
     restore: (c) => LinearRegression.fromArtifact(c),
   },
   {
     name: 'logistic-regression',
-    task: 'classification',
+    tasks: ['classification'],
     defaults: LOGISTIC_REGRESSION_DEFAULTS,
     create: (p) => new LogisticRegression(p),
     restore: (c) => LogisticRegression.fromArtifact(c),
+  },
+  {
+    name: 'decision-tree',
+    tasks: ['classification', 'regression'],
+    defaults: DECISION_TREE_DEFAULTS,
+    create: (p) => new DecisionTree(p),
+    restore: (c) => DecisionTree.fromArtifact(c),
+  },
+  {
+    name: 'random-forest',
+    tasks: ['classification', 'regression'],
+    defaults: RANDOM_FOREST_DEFAULTS,
+    create: (p) => new RandomForest(p),
+    restore: (c) => RandomForest.fromArtifact(c),
   },
 ];
 

@@ -3,19 +3,23 @@ import type { StandardScaler } from '../preprocessing/standard-scaler.js';
 import { OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 /**
- * A fitted learner as an ONNX model: input `features` FP32 [N, d], an ai.onnx.ml Scaler
+ * A fitted learner as an ONNX model: input `features` (or `inputName`) FP32 [N, d], an ai.onnx.ml Scaler
  * when the features were standardised, then the learner's own nodes. Outputs: `label`
  * INT64 [N] and `probabilities` FP32 [N, K] for classifiers, `value` FP32 [N] for
  * regressors.
  */
-export function learnerToOnnx(learner: Learner, opts: { scaler?: StandardScaler } = {}): Uint8Array {
-  const g = new OnnxGraphBuilder(learner.name).input('features', 'FP32', ['N', learner.nFeatures]);
-  let x = 'features';
+export function learnerToOnnx(
+  learner: Learner,
+  opts: { scaler?: StandardScaler; inputName?: string } = {},
+): Uint8Array {
+  const inputName = opts.inputName ?? 'features';
+  const g = new OnnxGraphBuilder(learner.name).input(inputName, 'FP32', ['N', learner.nFeatures]);
+  let x = inputName;
   if (opts.scaler) {
     // ONNX's Scaler computes (x − offset) · scale.
     g.opset('ai.onnx.ml', 3).node(
       'Scaler',
-      ['features'],
+      [inputName],
       ['scaled'],
       { offset: { floats: opts.scaler.mean }, scale: { floats: opts.scaler.scale.map((s) => 1 / s) } },
       'ai.onnx.ml',
