@@ -27,7 +27,13 @@ function fitScaled(name: string, set: string, classify: boolean) {
 
 describe('linear learners: registry, artifacts and ONNX export', () => {
   test('the registry knows its learners and refuses unknown names and params', () => {
-    assert.deepEqual(learnerNames().sort(), ['linear-regression', 'logistic-regression', 'ridge']);
+    assert.deepEqual(learnerNames().sort(), [
+      'decision-tree',
+      'linear-regression',
+      'logistic-regression',
+      'random-forest',
+      'ridge',
+    ]);
     assert.throws(() => createLearner('svm-2000'), /unknown learner "svm-2000" \(known: /);
     assert.throws(() => createLearner('ridge', { lambda: 3 }), /ridge has no parameter "lambda"/);
     assert.equal(createLearner('ridge').params.alpha, 1);
