@@ -52,3 +52,5 @@ export { Rng } from './random/rng.js';
 export { FeatureBinner } from './trees/feature-binner.js';
 export { TreeEnsemble } from './trees/tree-ensemble.js';
 export type { MaxFeatures, TreeParams } from './trees/tree-ensemble-learner.js';
+export { NaiveBayes, NAIVE_BAYES_DEFAULTS } from './learners/naive-bayes.js';
+export type { NaiveBayesParams } from './learners/naive-bayes.js';

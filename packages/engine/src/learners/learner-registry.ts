@@ -3,6 +3,7 @@ import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
+import { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './naive-bayes.js';
 import { RANDOM_FOREST_DEFAULTS, RandomForest } from './random-forest.js';
 
 /** How to make a learner from params, and how to restore a fitted one. */
@@ -55,6 +56,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: RANDOM_FOREST_DEFAULTS,
     create: (p) => new RandomForest(p),
     restore: (c) => RandomForest.fromArtifact(c),
+  },
+  {
+    name: 'naive-bayes',
+    tasks: ['classification'],
+    defaults: NAIVE_BAYES_DEFAULTS,
+    create: (p) => new NaiveBayes(p),
+    restore: (c) => NaiveBayes.fromArtifact(c),
   },
 ];
 

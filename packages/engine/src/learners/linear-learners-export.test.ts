@@ -31,6 +31,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
       'decision-tree',
       'linear-regression',
       'logistic-regression',
+      'naive-bayes',
       'random-forest',
       'ridge',
     ]);
