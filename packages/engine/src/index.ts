@@ -27,6 +27,8 @@ export { parseCsv } from './frame/csv.js';
 export { Frame } from './frame/frame.js';
 export type { DecisionTreeParams } from './learners/decision-tree.js';
 export { DECISION_TREE_DEFAULTS, DecisionTree } from './learners/decision-tree.js';
+export type { KMeansParams } from './learners/k-means.js';
+export { K_MEANS_DEFAULTS, KMeans } from './learners/k-means.js';
 export type { FitOptions, FitProgress, Learner, LearnerTask, OnnxOutputs } from './learners/learner.js';
 export type { LearnerDefinition } from './learners/learner-registry.js';
 export { createLearner, learnerDefinition, learnerNames, loadLearner } from './learners/learner-registry.js';

@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
+import { K_MEANS_DEFAULTS, KMeans } from './k-means.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
@@ -63,6 +64,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: NAIVE_BAYES_DEFAULTS,
     create: (p) => new NaiveBayes(p),
     restore: (c) => NaiveBayes.fromArtifact(c),
+  },
+  {
+    name: 'k-means',
+    tasks: ['clustering'],
+    defaults: K_MEANS_DEFAULTS,
+    create: (p) => new KMeans(p),
+    restore: (c) => KMeans.fromArtifact(c),
   },
 ];
 

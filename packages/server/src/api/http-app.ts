@@ -90,8 +90,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     deps.metrics.recordRequest(
       'http',
       req.routeOptions.url ?? 'unmatched',
-      req.modelLabel?.model ?? '-',
-      req.modelLabel?.version ?? '-',
+      // Per-model labels come from the predict paths (OipInferEndpoint, gRPC).
+      '-',
+      '-',
       String(reply.statusCode),
       reply.elapsedTime / 1000,
     );

@@ -9,13 +9,6 @@ interface ModelParams {
   version?: string;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Model and version a request resolved to, for metrics labels. */
-    modelLabel?: { model: string; version: string };
-  }
-}
-
 /**
  * Open Inference Protocol v2 over REST: health, server and model metadata, readiness.
  * `infer` is served by OipInferEndpoint, in front of Fastify.
