@@ -34,6 +34,8 @@ export type { LearnerDefinition } from './learners/learner-registry.js';
 export { createLearner, learnerDefinition, learnerNames, loadLearner } from './learners/learner-registry.js';
 export type { LinearRegressionParams } from './learners/linear-regression.js';
 export { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './learners/linear-regression.js';
+export type { LinearSvmParams } from './learners/linear-svm.js';
+export { LINEAR_SVM_DEFAULTS, LinearSvm } from './learners/linear-svm.js';
 export type { LogisticRegressionParams } from './learners/logistic-regression.js';
 export { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './learners/logistic-regression.js';
 export type { NaiveBayesParams } from './learners/naive-bayes.js';

@@ -3,6 +3,7 @@ import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
 import { K_MEANS_DEFAULTS, KMeans } from './k-means.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
+import { LINEAR_SVM_DEFAULTS, LinearSvm } from './linear-svm.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
 import { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './naive-bayes.js';
 import { RANDOM_FOREST_DEFAULTS, RandomForest } from './random-forest.js';
@@ -71,6 +72,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: K_MEANS_DEFAULTS,
     create: (p) => new KMeans(p),
     restore: (c) => KMeans.fromArtifact(c),
+  },
+  {
+    name: 'linear-svm',
+    tasks: ['classification'],
+    defaults: LINEAR_SVM_DEFAULTS,
+    create: (p) => new LinearSvm(p),
+    restore: (c) => LinearSvm.fromArtifact(c),
   },
 ];
 

@@ -31,6 +31,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
       'decision-tree',
       'k-means',
       'linear-regression',
+      'linear-svm',
       'logistic-regression',
       'naive-bayes',
       'random-forest',

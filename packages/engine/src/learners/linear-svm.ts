@@ -1,0 +1,169 @@
+import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { Rng } from '../random/rng.js';
+import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+
+export type LinearSvmParams = {
+  /** Inverse regularisation: minimises ½‖w‖² + C·Σ max(0, 1 − y·w·x)². Default 1. */
+  C: number;
+  /** Stop when the projected-gradient spread falls below tol. Default 1e-4. */
+  tol: number;
+  maxIter: number;
+};
+
+export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 1000 };
+
+/**
+ * Linear SVM with the squared hinge loss, one-vs-rest for several classes, solved by dual
+ * coordinate descent (Hsieh et al., 2008; liblinear's solver), as scikit-learn's
+ * LinearSVC: the intercept is a weight on a constant feature of 1, and is regularised too.
+ */
+export class LinearSvm implements Learner {
+  readonly name = 'linear-svm';
+  readonly task = 'classification';
+  readonly params: LinearSvmParams;
+  nClasses = 0;
+  nFeatures = 0;
+  /** [K' × d], K' = 1 for two classes. */
+  coef: Float64Array = new Float64Array(0);
+  intercept: Float64Array = new Float64Array(0);
+
+  constructor(params: Partial<LinearSvmParams> = {}) {
+    this.params = withDefaults(this.name, LINEAR_SVM_DEFAULTS, params);
+    if (!(this.params.C > 0)) throw new Error('linear-svm: C must be > 0');
+  }
+
+  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+    const { rows: n, cols: d } = x;
+    if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
+    let k = 0;
+    for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
+    if (k < 2) throw new Error('linear-svm needs at least two classes');
+    const kk = k === 2 ? 1 : k;
+    this.nClasses = k;
+    this.nFeatures = d;
+    this.coef = new Float64Array(kk * d);
+    this.intercept = new Float64Array(kk);
+    const rng = new Rng(opts.seed ?? 0);
+    for (let c = 0; c < kk; c++) {
+      opts.signal?.throwIfAborted();
+      const positive = k === 2 ? 1 : c;
+      const sign = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : -1));
+      const w = this.solveBinary(x, sign, rng.fork(), opts.signal);
+      this.coef.set(w.subarray(0, d), c * d);
+      this.intercept[c] = w[d] as number;
+      opts.onProgress?.({ stage: 'class', fraction: (c + 1) / kk });
+    }
+    return this;
+  }
+
+  /** Dual CD for one binary problem; returns [w, b] with b the bias feature's weight. */
+  private solveBinary(x: DenseMatrix, s: Float64Array, rng: Rng, signal?: AbortSignal): Float64Array {
+    const { rows: n, cols: d, data } = x;
+    const diag = 1 / (2 * this.params.C);
+    const w = new Float64Array(d + 1);
+    const alpha = new Float64Array(n);
+    const qii = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let q = 1; // the bias feature
+      for (let j = 0; j < d; j++) q += (data[i * d + j] as number) ** 2;
+      qii[i] = q + diag;
+    }
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let iter = 0; iter < this.params.maxIter; iter++) {
+      if (iter % 10 === 0) signal?.throwIfAborted();
+      rng.shuffle(order);
+      let pgMax = Number.NEGATIVE_INFINITY;
+      let pgMin = Number.POSITIVE_INFINITY;
+      for (let t = 0; t < n; t++) {
+        const i = order[t] as number;
+        const yi = s[i] as number;
+        let wx = w[d] as number;
+        for (let j = 0; j < d; j++) wx += (w[j] as number) * (data[i * d + j] as number);
+        const a = alpha[i] as number;
+        const g = yi * wx - 1 + diag * a;
+        const pg = a === 0 ? Math.min(g, 0) : g;
+        if (pg > pgMax) pgMax = pg;
+        if (pg < pgMin) pgMin = pg;
+        if (pg === 0) continue;
+        const next = Math.max(a - g / (qii[i] as number), 0);
+        const delta = (next - a) * yi;
+        alpha[i] = next;
+        if (delta === 0) continue;
+        for (let j = 0; j < d; j++) w[j] = (w[j] as number) + delta * (data[i * d + j] as number);
+        w[d] = (w[d] as number) + delta;
+      }
+      if (pgMax - pgMin < this.params.tol) break;
+    }
+    return w;
+  }
+
+  /** Signed distances, [n × K'] (one column for two classes). */
+  decisionFunction(x: DenseMatrix): Float64Array {
+    const { rows: n, cols: d, data } = x;
+    if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
+    const kk = this.intercept.length;
+    const out = new Float64Array(n * kk);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < kk; c++) {
+        let v = this.intercept[c] as number;
+        for (let j = 0; j < d; j++) v += (this.coef[c * d + j] as number) * (data[i * d + j] as number);
+        out[i * kk + c] = v;
+      }
+    }
+    return out;
+  }
+
+  predict(x: DenseMatrix): Int32Array {
+    const f = this.decisionFunction(x);
+    const kk = this.intercept.length;
+    const out = new Int32Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      if (kk === 1) {
+        out[i] = (f[i] as number) > 0 ? 1 : 0;
+        continue;
+      }
+      let best = 0;
+      for (let c = 1; c < kk; c++) if ((f[i * kk + c] as number) > (f[i * kk + best] as number)) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  toArtifact(): Uint8Array {
+    return encodeArtifact({
+      learner: this.name,
+      params: { ...this.params },
+      state: { nClasses: this.nClasses, nFeatures: this.nFeatures },
+      arrays: { coef: this.coef, intercept: this.intercept },
+    });
+  }
+
+  static fromArtifact(content: ArtifactContent | Uint8Array): LinearSvm {
+    const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
+    const m = new LinearSvm(c.params as Partial<LinearSvmParams>);
+    m.nClasses = c.state.nClasses as number;
+    m.nFeatures = c.state.nFeatures as number;
+    m.coef = c.arrays.coef as Float64Array;
+    m.intercept = c.arrays.intercept as Float64Array;
+    return m;
+  }
+
+  /** ai.onnx.ml LinearClassifier without a post-transform: labels and raw scores. */
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
+    graph.opset('ai.onnx.ml', 3).node(
+      'LinearClassifier',
+      [input],
+      ['label', 'scores'],
+      {
+        coefficients: { floats: this.coef },
+        intercepts: { floats: this.intercept },
+        classlabels_ints: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
+        post_transform: { string: 'NONE' },
+      },
+      'ai.onnx.ml',
+    );
+    return { label: 'label' };
+  }
+}
