@@ -38,6 +38,8 @@ export type { LinearSvmParams } from './learners/linear-svm.js';
 export { LINEAR_SVM_DEFAULTS, LinearSvm } from './learners/linear-svm.js';
 export type { LogisticRegressionParams } from './learners/logistic-regression.js';
 export { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './learners/logistic-regression.js';
+export type { MlpParams } from './learners/mlp.js';
+export { MLP_DEFAULTS, Mlp } from './learners/mlp.js';
 export type { NaiveBayesParams } from './learners/naive-bayes.js';
 export { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './learners/naive-bayes.js';
 export type { RandomForestParams } from './learners/random-forest.js';

@@ -5,6 +5,7 @@ import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
 import { LINEAR_SVM_DEFAULTS, LinearSvm } from './linear-svm.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
+import { MLP_DEFAULTS, Mlp } from './mlp.js';
 import { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './naive-bayes.js';
 import { RANDOM_FOREST_DEFAULTS, RandomForest } from './random-forest.js';
 
@@ -79,6 +80,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: LINEAR_SVM_DEFAULTS,
     create: (p) => new LinearSvm(p),
     restore: (c) => LinearSvm.fromArtifact(c),
+  },
+  {
+    name: 'mlp',
+    tasks: ['classification', 'regression'],
+    defaults: MLP_DEFAULTS,
+    create: (p) => new Mlp(p),
+    restore: (c) => Mlp.fromArtifact(c),
   },
 ];
 

@@ -33,6 +33,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
       'linear-regression',
       'linear-svm',
       'logistic-regression',
+      'mlp',
       'naive-bayes',
       'random-forest',
       'ridge',

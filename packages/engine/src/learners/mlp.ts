@@ -1,0 +1,357 @@
+import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { Rng } from '../random/rng.js';
+import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+
+export type MlpParams = {
+  task: 'classification' | 'regression';
+  hiddenLayers: number[];
+  activation: 'relu' | 'tanh';
+  /** L2 penalty, as scikit-learn's alpha. Default 1e-4. */
+  alpha: number;
+  learningRate: number;
+  batchSize: number;
+  /** Epochs. Default 200. */
+  maxIter: number;
+  /** Stop when the training loss has not improved by tol for nIterNoChange epochs. */
+  tol: number;
+  nIterNoChange: number;
+};
+
+export const MLP_DEFAULTS: MlpParams = {
+  task: 'classification',
+  hiddenLayers: [100],
+  activation: 'relu',
+  alpha: 1e-4,
+  learningRate: 1e-3,
+  batchSize: 200,
+  maxIter: 200,
+  tol: 1e-4,
+  nIterNoChange: 10,
+};
+
+/**
+ * A multi-layer perceptron trained by Adam on mini-batches, as scikit-learn's
+ * MLPClassifier / MLPRegressor: ReLU or tanh hidden layers, softmax (or one sigmoid unit
+ * for two classes) or identity output, Glorot-uniform initialisation, L2 on the weights.
+ */
+export class Mlp implements Learner {
+  readonly name = 'mlp';
+  readonly params: MlpParams;
+  nFeatures = 0;
+  nClasses = 0;
+  /** Per layer: weights [in × out] row-major and biases [out]. */
+  weights: Float64Array[] = [];
+  biases: Float64Array[] = [];
+  sizes: number[] = [];
+  epochs = 0;
+
+  constructor(params: Partial<MlpParams> = {}) {
+    this.params = withDefaults(this.name, MLP_DEFAULTS, params);
+    const p = this.params;
+    if (!Array.isArray(p.hiddenLayers) || p.hiddenLayers.some((h) => !(Number.isInteger(h) && h >= 1))) {
+      throw new Error('mlp: hiddenLayers must be positive integers');
+    }
+    if (p.activation !== 'relu' && p.activation !== 'tanh') throw new Error('mlp: activation must be relu or tanh');
+    if (!(p.learningRate > 0 && p.batchSize >= 1 && p.maxIter >= 1 && p.alpha >= 0))
+      throw new Error('mlp: invalid parameters');
+  }
+
+  get task(): 'classification' | 'regression' {
+    return this.params.task;
+  }
+
+  private get outputs(): number {
+    return this.task === 'regression' ? 1 : this.nClasses === 2 ? 1 : this.nClasses;
+  }
+
+  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+    const { rows: n, cols: d } = x;
+    if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
+    const p = this.params;
+    this.nFeatures = d;
+    if (this.task === 'classification') {
+      let k = 0;
+      for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
+      this.nClasses = k;
+    }
+    const rng = new Rng(opts.seed ?? 0);
+    this.sizes = [d, ...p.hiddenLayers, this.outputs];
+    this.weights = [];
+    this.biases = [];
+    const last = this.sizes.length - 2;
+    for (let l = 0; l + 1 < this.sizes.length; l++) {
+      const fanIn = this.sizes[l] as number;
+      const fanOut = this.sizes[l + 1] as number;
+      // Glorot uniform; factor 2 for a sigmoid output, 6 otherwise (scikit-learn's choice).
+      const factor = l === last && this.task === 'classification' && this.nClasses === 2 ? 2 : 6;
+      const bound = Math.sqrt(factor / (fanIn + fanOut));
+      this.weights.push(Float64Array.from({ length: fanIn * fanOut }, () => (rng.next() * 2 - 1) * bound));
+      this.biases.push(Float64Array.from({ length: fanOut }, () => (rng.next() * 2 - 1) * bound));
+    }
+    const params = [...this.weights, ...this.biases];
+    const m = params.map((a) => new Float64Array(a.length));
+    const v = params.map((a) => new Float64Array(a.length));
+    const gradW = this.weights.map((w) => new Float64Array(w.length));
+    const gradB = this.biases.map((b) => new Float64Array(b.length));
+    const batch = Math.min(p.batchSize, n);
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const xb = new Float64Array(batch * d);
+    const yb = new Float64Array(batch);
+    const acts = this.sizes.map((s) => new Float64Array(batch * s));
+    const deltas = this.sizes.map((s) => new Float64Array(batch * s));
+    let t = 0;
+    let best = Number.POSITIVE_INFINITY;
+    let stale = 0;
+    for (let epoch = 0; epoch < p.maxIter; epoch++) {
+      opts.signal?.throwIfAborted();
+      rng.shuffle(order);
+      let epochLoss = 0;
+      for (let start = 0; start < n; start += batch) {
+        const b = Math.min(batch, n - start);
+        for (let i = 0; i < b; i++) {
+          const r = order[start + i] as number;
+          xb.set(x.data.subarray(r * d, (r + 1) * d), i * d);
+          yb[i] = y[r] as number;
+        }
+        epochLoss += this.backprop(xb, yb, b, acts, deltas, gradW, gradB) * b;
+        // Adam
+        t++;
+        const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+        const grads = [...gradW, ...gradB];
+        for (let q = 0; q < params.length; q++) {
+          const w = params[q] as Float64Array;
+          const g = grads[q] as Float64Array;
+          const mq = m[q] as Float64Array;
+          const vq = v[q] as Float64Array;
+          for (let i = 0; i < w.length; i++) {
+            const gi = g[i] as number;
+            mq[i] = 0.9 * (mq[i] as number) + 0.1 * gi;
+            vq[i] = 0.999 * (vq[i] as number) + 0.001 * gi * gi;
+            w[i] = (w[i] as number) - (lrT * (mq[i] as number)) / (Math.sqrt(vq[i] as number) + 1e-8);
+          }
+        }
+      }
+      epochLoss /= n;
+      this.epochs = epoch + 1;
+      opts.onProgress?.({ stage: 'epoch', fraction: (epoch + 1) / p.maxIter, metrics: { loss: epochLoss } });
+      if (epochLoss > best - p.tol) {
+        if (++stale >= p.nIterNoChange) break;
+      } else stale = 0;
+      if (epochLoss < best) best = epochLoss;
+    }
+    return this;
+  }
+
+  /** The loss and its gradients on these rows at the current weights (for gradient checks). */
+  lossAndGradients(
+    x: DenseMatrix,
+    y: ArrayLike<number>,
+  ): { loss: number; gradW: Float64Array[]; gradB: Float64Array[] } {
+    const acts = this.sizes.map((s) => new Float64Array(x.rows * s));
+    const deltas = this.sizes.map((s) => new Float64Array(x.rows * s));
+    const gradW = this.weights.map((w) => new Float64Array(w.length));
+    const gradB = this.biases.map((b) => new Float64Array(b.length));
+    const loss = this.backprop(x.data, Float64Array.from(y), x.rows, acts, deltas, gradW, gradB);
+    return { loss, gradW, gradB };
+  }
+
+  /** One mini-batch: forward, loss, gradients (L2 included) into gradW/gradB; returns the mean loss. */
+  private backprop(
+    xb: Float64Array,
+    yb: Float64Array,
+    b: number,
+    acts: Float64Array[],
+    deltas: Float64Array[],
+    gradW: Float64Array[],
+    gradB: Float64Array[],
+  ): number {
+    const layers = this.weights.length;
+    this.forward(xb, b, acts);
+    const out = this.sizes[layers] as number;
+    const a = acts[layers] as Float64Array;
+    const delta = deltas[layers] as Float64Array;
+    let loss = 0;
+    for (let i = 0; i < b; i++) {
+      const yi = yb[i] as number;
+      if (this.task === 'regression') {
+        const diff = (a[i] as number) - yi;
+        loss += 0.5 * diff * diff;
+        delta[i] = diff / b;
+      } else if (out === 1) {
+        const pr = Math.min(Math.max(a[i] as number, 1e-15), 1 - 1e-15);
+        loss -= yi === 1 ? Math.log(pr) : Math.log(1 - pr);
+        delta[i] = ((a[i] as number) - yi) / b;
+      } else {
+        loss -= Math.log(Math.max(a[i * out + yi] as number, 1e-15));
+        for (let c = 0; c < out; c++) delta[i * out + c] = ((a[i * out + c] as number) - (c === yi ? 1 : 0)) / b;
+      }
+    }
+    loss /= b;
+    let l2 = 0;
+    for (let l = layers - 1; l >= 0; l--) {
+      const inSize = this.sizes[l] as number;
+      const outSize = this.sizes[l + 1] as number;
+      const w = this.weights[l] as Float64Array;
+      const gw = gradW[l] as Float64Array;
+      const gb = gradB[l] as Float64Array;
+      const dl = deltas[l + 1] as Float64Array;
+      matmulTransA(acts[l] as Float64Array, dl, b, inSize, outSize, gw);
+      for (let i = 0; i < w.length; i++) {
+        const wi = w[i] as number;
+        gw[i] = (gw[i] as number) + (this.params.alpha * wi) / b;
+        l2 += wi * wi;
+      }
+      gb.fill(0);
+      for (let i = 0; i < b; i++)
+        for (let j = 0; j < outSize; j++) gb[j] = (gb[j] as number) + (dl[i * outSize + j] as number);
+      if (l > 0) {
+        const prev = deltas[l] as Float64Array;
+        matmulTransB(dl, w, b, outSize, inSize, prev);
+        const h = acts[l] as Float64Array;
+        for (let i = 0; i < b * inSize; i++) {
+          const hv = h[i] as number;
+          prev[i] = (prev[i] as number) * (this.params.activation === 'relu' ? (hv > 0 ? 1 : 0) : 1 - hv * hv);
+        }
+      }
+    }
+    return loss + (0.5 * this.params.alpha * l2) / b;
+  }
+
+  /** Fills acts[0..L] for `rows` rows of x (acts[0] is x itself). */
+  private forward(x: Float64Array, rows: number, acts: Float64Array[]): void {
+    (acts[0] as Float64Array).set(x.subarray(0, rows * (this.sizes[0] as number)));
+    const layers = this.weights.length;
+    for (let l = 0; l < layers; l++) {
+      const inSize = this.sizes[l] as number;
+      const outSize = this.sizes[l + 1] as number;
+      const z = acts[l + 1] as Float64Array;
+      matmul(acts[l] as Float64Array, this.weights[l] as Float64Array, rows, inSize, outSize, z);
+      const bias = this.biases[l] as Float64Array;
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < outSize; j++) z[i * outSize + j] = (z[i * outSize + j] as number) + (bias[j] as number);
+      if (l < layers - 1) {
+        for (let i = 0; i < rows * outSize; i++) {
+          const v = z[i] as number;
+          z[i] = this.params.activation === 'relu' ? Math.max(v, 0) : Math.tanh(v);
+        }
+      } else if (this.task === 'classification') {
+        if (outSize === 1) for (let i = 0; i < rows; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
+        else {
+          for (let i = 0; i < rows; i++) {
+            let max = Number.NEGATIVE_INFINITY;
+            for (let c = 0; c < outSize; c++) max = Math.max(max, z[i * outSize + c] as number);
+            let sum = 0;
+            for (let c = 0; c < outSize; c++) {
+              const e = Math.exp((z[i * outSize + c] as number) - max);
+              z[i * outSize + c] = e;
+              sum += e;
+            }
+            for (let c = 0; c < outSize; c++) z[i * outSize + c] = (z[i * outSize + c] as number) / sum;
+          }
+        }
+      }
+    }
+  }
+
+  private outputOf(x: DenseMatrix): Float64Array {
+    if (x.cols !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${x.cols}`);
+    const acts = this.sizes.map((s) => new Float64Array(x.rows * s));
+    this.forward(x.data, x.rows, acts);
+    return acts[acts.length - 1] as Float64Array;
+  }
+
+  predictProba(x: DenseMatrix): Float64Array {
+    if (this.task !== 'classification') throw new Error('mlp was fitted for regression: there are no probabilities');
+    const o = this.outputOf(x);
+    if (this.outputs > 1) return o;
+    const out = new Float64Array(x.rows * 2);
+    for (let i = 0; i < x.rows; i++) {
+      out[i * 2] = 1 - (o[i] as number);
+      out[i * 2 + 1] = o[i] as number;
+    }
+    return out;
+  }
+
+  predict(x: DenseMatrix): Int32Array | Float64Array {
+    if (this.task === 'regression') return this.outputOf(x).slice();
+    const p = this.predictProba(x);
+    const k = this.nClasses;
+    const out = new Int32Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  toArtifact(): Uint8Array {
+    const arrays: Record<string, Float64Array> = {};
+    this.weights.forEach((w, l) => {
+      arrays[`w${l}`] = w;
+      arrays[`b${l}`] = this.biases[l] as Float64Array;
+    });
+    return encodeArtifact({
+      learner: this.name,
+      params: { ...this.params },
+      state: { sizes: this.sizes, nClasses: this.nClasses, nFeatures: this.nFeatures, epochs: this.epochs },
+      arrays,
+    });
+  }
+
+  static fromArtifact(content: ArtifactContent | Uint8Array): Mlp {
+    const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
+    const m = new Mlp(c.params as Partial<MlpParams>);
+    m.sizes = c.state.sizes as number[];
+    m.nClasses = c.state.nClasses as number;
+    m.nFeatures = c.state.nFeatures as number;
+    m.epochs = c.state.epochs as number;
+    for (let l = 0; l + 1 < m.sizes.length; l++) {
+      m.weights.push(c.arrays[`w${l}`] as Float64Array);
+      m.biases.push(c.arrays[`b${l}`] as Float64Array);
+    }
+    return m;
+  }
+
+  /** Standard operators: MatMul, Add, Relu/Tanh per layer; Softmax or Sigmoid; ArgMax. */
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
+    let h = input;
+    const layers = this.weights.length;
+    for (let l = 0; l < layers; l++) {
+      const dims = [this.sizes[l] as number, this.sizes[l + 1] as number];
+      graph
+        .initializer({ name: `mlp_w${l}`, datatype: 'FP32', dims, values: this.weights[l] as Float64Array })
+        .initializer({
+          name: `mlp_b${l}`,
+          datatype: 'FP32',
+          dims: [dims[1] as number],
+          values: this.biases[l] as Float64Array,
+        })
+        .node('MatMul', [h, `mlp_w${l}`], [`mlp_mm${l}`])
+        .node('Add', [`mlp_mm${l}`, `mlp_b${l}`], [`mlp_z${l}`]);
+      h = `mlp_z${l}`;
+      if (l < layers - 1) {
+        graph.node(this.params.activation === 'relu' ? 'Relu' : 'Tanh', [h], [`mlp_h${l}`]);
+        h = `mlp_h${l}`;
+      }
+    }
+    if (this.task === 'regression') {
+      graph
+        .initializer({ name: 'mlp_flat_shape', datatype: 'INT64', dims: [1], values: [-1] })
+        .node('Reshape', [h, 'mlp_flat_shape'], ['value']);
+      return { value: 'value' };
+    }
+    if (this.outputs === 1) {
+      graph
+        .initializer({ name: 'mlp_one', datatype: 'FP32', dims: [], values: [1] })
+        .node('Sigmoid', [h], ['mlp_p1'])
+        .node('Sub', ['mlp_one', 'mlp_p1'], ['mlp_p0'])
+        .node('Concat', ['mlp_p0', 'mlp_p1'], ['probabilities'], { axis: { int: 1 } });
+    } else graph.node('Softmax', [h], ['probabilities'], { axis: { int: 1 } });
+    graph.node('ArgMax', ['probabilities'], ['label'], { axis: { int: 1 }, keepdims: { int: 0 } });
+    return { label: 'label', probabilities: 'probabilities' };
+  }
+}

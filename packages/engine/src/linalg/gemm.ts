@@ -1,0 +1,59 @@
+/**
+ * Dense matrix products on row-major float64 arrays, written in i-k-j order so the inner
+ * loop walks both operands contiguously. `out` is overwritten.
+ */
+
+/** out[m×n] = a[m×k] · b[k×n] */
+export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, out: Float64Array): void {
+  out.fill(0, 0, m * n);
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p] as number;
+      if (av === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + av * (b[bp + j] as number);
+    }
+  }
+}
+
+/** out[k×n] = a[m×k]ᵀ · b[m×n] */
+export function matmulTransA(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+): void {
+  out.fill(0, 0, k * n);
+  for (let i = 0; i < m; i++) {
+    const bi = i * n;
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p] as number;
+      if (av === 0) continue;
+      const op = p * n;
+      for (let j = 0; j < n; j++) out[op + j] = (out[op + j] as number) + av * (b[bi + j] as number);
+    }
+  }
+}
+
+/** out[m×k] = a[m×n] · b[k×n]ᵀ */
+export function matmulTransB(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * n;
+    for (let p = 0; p < k; p++) {
+      const bp = p * n;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += (a[ai + j] as number) * (b[bp + j] as number);
+      out[i * k + p] = s;
+    }
+  }
+}
