@@ -27,6 +27,8 @@ export { parseCsv } from './frame/csv.js';
 export { Frame } from './frame/frame.js';
 export type { DecisionTreeParams } from './learners/decision-tree.js';
 export { DECISION_TREE_DEFAULTS, DecisionTree } from './learners/decision-tree.js';
+export type { GradientBoostingParams } from './learners/gradient-boosting.js';
+export { GRADIENT_BOOSTING_DEFAULTS, GradientBoosting } from './learners/gradient-boosting.js';
 export type { KMeansParams } from './learners/k-means.js';
 export { K_MEANS_DEFAULTS, KMeans } from './learners/k-means.js';
 export type { FitOptions, FitProgress, Learner, LearnerTask, OnnxOutputs } from './learners/learner.js';

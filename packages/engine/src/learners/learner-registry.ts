@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
+import { GRADIENT_BOOSTING_DEFAULTS, GradientBoosting } from './gradient-boosting.js';
 import { K_MEANS_DEFAULTS, KMeans } from './k-means.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
@@ -87,6 +88,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: MLP_DEFAULTS,
     create: (p) => new Mlp(p),
     restore: (c) => Mlp.fromArtifact(c),
+  },
+  {
+    name: 'gradient-boosting',
+    tasks: ['classification', 'regression'],
+    defaults: GRADIENT_BOOSTING_DEFAULTS,
+    create: (p) => new GradientBoosting(p),
+    restore: (c) => GradientBoosting.fromArtifact(c),
   },
 ];
 

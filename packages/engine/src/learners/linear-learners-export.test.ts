@@ -29,6 +29,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
   test('the registry knows its learners and refuses unknown names and params', () => {
     assert.deepEqual(learnerNames().sort(), [
       'decision-tree',
+      'gradient-boosting',
       'k-means',
       'linear-regression',
       'linear-svm',
