@@ -2,6 +2,7 @@ import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-forma
 import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
 import { GRADIENT_BOOSTING_DEFAULTS, GradientBoosting } from './gradient-boosting.js';
 import { K_MEANS_DEFAULTS, KMeans } from './k-means.js';
+import { KERNEL_SVM_DEFAULTS, KernelSvm } from './kernel-svm.js';
 import type { Learner, LearnerTask } from './learner.js';
 import { LINEAR_REGRESSION_DEFAULTS, LinearRegression } from './linear-regression.js';
 import { LINEAR_SVM_DEFAULTS, LinearSvm } from './linear-svm.js';
@@ -95,6 +96,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: GRADIENT_BOOSTING_DEFAULTS,
     create: (p) => new GradientBoosting(p),
     restore: (c) => GradientBoosting.fromArtifact(c),
+  },
+  {
+    name: 'kernel-svm',
+    tasks: ['classification'],
+    defaults: KERNEL_SVM_DEFAULTS,
+    create: (p) => new KernelSvm(p),
+    restore: (c) => KernelSvm.fromArtifact(c),
   },
 ];
 

@@ -31,6 +31,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
       'decision-tree',
       'gradient-boosting',
       'k-means',
+      'kernel-svm',
       'linear-regression',
       'linear-svm',
       'logistic-regression',

@@ -6,7 +6,15 @@ import { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { FeaturePipeline, type FeaturePipelineState } from './feature-pipeline.js';
 
 /** Learners whose fit assumes standardised features. */
-const SCALED = new Set(['linear-regression', 'ridge', 'logistic-regression', 'linear-svm', 'k-means', 'mlp']);
+const SCALED = new Set([
+  'linear-regression',
+  'ridge',
+  'logistic-regression',
+  'linear-svm',
+  'k-means',
+  'mlp',
+  'kernel-svm',
+]);
 
 export interface TargetInfo {
   name: string;

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { accuracy } from '../evaluation/classification-metrics.js';
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { KernelSvm } from './kernel-svm.js';
+import { loadLearner } from './learner-registry.js';
+
+describe('KernelSvm (SMO, one-vs-one)', () => {
+  test('a linear kernel on two separable points finds the maximum-margin line', () => {
+    // Points (0,0) → +1 and (2,0) → −1: w = (−1, 0), b = 1, both on the margin, α = ½ each.
+    const x: DenseMatrix = { rows: 2, cols: 2, data: Float64Array.from([0, 0, 2, 0]) };
+    const m = new KernelSvm({ kernel: 'linear', C: 10 }).fit(x, [0, 1]);
+    const f = m.decisionFunction({ rows: 3, cols: 2, data: Float64Array.from([0, 0, 2, 0, 1, 5]) });
+    assert.ok(Math.abs((f[0] as number) - 1) < 1e-6, `${f[0]}`);
+    assert.ok(Math.abs((f[1] as number) + 1) < 1e-6, `${f[1]}`);
+    assert.ok(Math.abs(f[2] as number) < 1e-6, 'the midline');
+    assert.ok(m.pairs[0]?.coef.every((c) => Math.abs(Math.abs(c) - 0.5) < 1e-6));
+  });
+
+  test('XOR is separated by the RBF kernel and not by the linear one', () => {
+    const x: DenseMatrix = { rows: 4, cols: 2, data: Float64Array.from([0, 0, 1, 1, 0, 1, 1, 0]) };
+    const y = [0, 0, 1, 1];
+    assert.deepEqual(Array.from(new KernelSvm({ gamma: 2, C: 10 }).fit(x, y).predict(x)), y);
+    assert.notDeepEqual(Array.from(new KernelSvm({ kernel: 'linear' }).fit(x, y).predict(x)), y);
+  });
+
+  // scikit-learn SVC() (rbf, C=1, gamma='scale') on the same standardised rows.
+  for (const [name, sklearn] of [
+    ['breast_cancer', 0.9735],
+    ['wine', 0.9722],
+    ['iris', 0.9667],
+    ['digits', 0.9721],
+    ['spambase', 0.9435],
+  ] as const) {
+    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
+      const d = loadSharedTabular(name, { standardise: true });
+      const m = new KernelSvm().fit(d.xTrain, d.yTrain);
+      const acc = accuracy(d.yTest, m.predict(d.xTest));
+      assert.ok(acc >= sklearn - 0.01, `${acc}`);
+      if (name === 'wine') assert.deepEqual(loadLearner(m.toArtifact()).predict(d.xTest), m.predict(d.xTest));
+    });
+  }
+});

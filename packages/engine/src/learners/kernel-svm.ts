@@ -1,0 +1,196 @@
+import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { type KernelSpec, type KernelType, kernel } from '../svm/kernel.js';
+import { solveSmo } from '../svm/smo-solver.js';
+import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+
+export type KernelSvmParams = {
+  C: number;
+  kernel: KernelType;
+  /** 'scale': 1 / (d · Var(X)), as scikit-learn's default; 'auto': 1 / d; or a number. */
+  gamma: 'scale' | 'auto' | number;
+  degree: number;
+  coef0: number;
+  /** Stopping tolerance on the KKT violation. Default 1e-3. */
+  tol: number;
+  maxIter: number;
+};
+
+export const KERNEL_SVM_DEFAULTS: KernelSvmParams = {
+  C: 1,
+  kernel: 'rbf',
+  gamma: 'scale',
+  degree: 3,
+  coef0: 0,
+  tol: 1e-3,
+  maxIter: 10_000_000,
+};
+
+interface PairModel {
+  /** Positions in `supportVectors` and their dual coefficients. */
+  sv: Int32Array;
+  coef: Float64Array;
+  rho: number;
+}
+
+/**
+ * Kernel SVM (C-SVC) trained by SMO, one-vs-one for several classes with majority voting,
+ * as scikit-learn's SVC / libsvm. Probabilities (Platt scaling) and ONNX export are not
+ * there yet.
+ */
+export class KernelSvm implements Learner {
+  readonly name = 'kernel-svm';
+  readonly task = 'classification';
+  readonly params: KernelSvmParams;
+  nClasses = 0;
+  nFeatures = 0;
+  spec: KernelSpec = { type: 'rbf', gamma: 1, coef0: 0, degree: 3 };
+  /** [nSV × d] */
+  supportVectors: Float64Array = new Float64Array(0);
+  pairs: PairModel[] = [];
+
+  constructor(params: Partial<KernelSvmParams> = {}) {
+    this.params = withDefaults(this.name, KERNEL_SVM_DEFAULTS, params);
+    const p = this.params;
+    if (!(p.C > 0)) throw new Error('kernel-svm: C must be > 0');
+    if (!['rbf', 'poly', 'linear'].includes(p.kernel))
+      throw new Error('kernel-svm: kernel must be rbf, poly or linear');
+    if (!(p.gamma === 'scale' || p.gamma === 'auto' || (typeof p.gamma === 'number' && p.gamma > 0))) {
+      throw new Error("kernel-svm: gamma must be 'scale', 'auto' or a positive number");
+    }
+  }
+
+  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+    const { rows: n, cols: d, data } = x;
+    if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
+    let k = 0;
+    for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
+    if (k < 2) throw new Error('kernel-svm needs at least two classes');
+    this.nClasses = k;
+    this.nFeatures = d;
+    let gamma: number;
+    if (this.params.gamma === 'auto') gamma = 1 / d;
+    else if (this.params.gamma === 'scale') {
+      let s = 0;
+      let s2 = 0;
+      for (const v of data) {
+        s += v;
+        s2 += v * v;
+      }
+      const variance = s2 / data.length - (s / data.length) ** 2;
+      gamma = variance > 0 ? 1 / (d * variance) : 1;
+    } else gamma = this.params.gamma;
+    this.spec = { type: this.params.kernel, gamma, coef0: this.params.coef0, degree: this.params.degree };
+    const byClass: number[][] = Array.from({ length: k }, () => []);
+    for (let i = 0; i < n; i++) (byClass[y[i] as number] as number[]).push(i);
+    const union = new Map<number, number>();
+    const raw: Array<{ support: Int32Array; dualCoef: Float64Array; rho: number }> = [];
+    let done = 0;
+    const total = (k * (k - 1)) / 2;
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        opts.signal?.throwIfAborted();
+        const rows = Int32Array.from([...(byClass[a] as number[]), ...(byClass[b] as number[])]);
+        const sign = Float64Array.from(rows, (r) => ((y[r] as number) === a ? 1 : -1));
+        const m = solveSmo(
+          data,
+          d,
+          rows,
+          sign,
+          this.params.C,
+          this.spec,
+          this.params.tol,
+          this.params.maxIter,
+          opts.signal,
+        );
+        for (const r of m.support) if (!union.has(r)) union.set(r, union.size);
+        raw.push(m);
+        opts.onProgress?.({ stage: 'pair', fraction: ++done / total });
+      }
+    }
+    this.supportVectors = new Float64Array(union.size * d);
+    for (const [r, pos] of union) this.supportVectors.set(data.subarray(r * d, (r + 1) * d), pos * d);
+    this.pairs = raw.map((m) => ({
+      sv: Int32Array.from(m.support, (r) => union.get(r) as number),
+      coef: m.dualCoef,
+      rho: m.rho,
+    }));
+    return this;
+  }
+
+  /** One-vs-one decision values, [n × pairs] in (0,1), (0,2), …, (1,2), … order. */
+  decisionFunction(x: DenseMatrix): Float64Array {
+    const { rows: n, cols: d, data } = x;
+    if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
+    const nsv = this.supportVectors.length / d;
+    const kv = new Float64Array(nsv);
+    const out = new Float64Array(n * this.pairs.length);
+    for (let i = 0; i < n; i++) {
+      for (let s = 0; s < nsv; s++) kv[s] = kernel(this.spec, data, i * d, this.supportVectors, s * d, d);
+      this.pairs.forEach((p, q) => {
+        let f = -p.rho;
+        for (let t = 0; t < p.sv.length; t++) f += (p.coef[t] as number) * (kv[p.sv[t] as number] as number);
+        out[i * this.pairs.length + q] = f;
+      });
+    }
+    return out;
+  }
+
+  /** Majority vote over the pairs; ties go to the lower class, as libsvm. */
+  predict(x: DenseMatrix): Int32Array {
+    const f = this.decisionFunction(x);
+    const k = this.nClasses;
+    const np = this.pairs.length;
+    const out = new Int32Array(x.rows);
+    const votes = new Int32Array(k);
+    for (let i = 0; i < x.rows; i++) {
+      votes.fill(0);
+      let q = 0;
+      for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+          const w = (f[i * np + q] as number) > 0 ? a : b;
+          votes[w] = (votes[w] as number) + 1;
+          q++;
+        }
+      }
+      let best = 0;
+      for (let c = 1; c < k; c++) if ((votes[c] as number) > (votes[best] as number)) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  toArtifact(): Uint8Array {
+    const arrays: Record<string, Float64Array | Int32Array> = { supportVectors: this.supportVectors };
+    this.pairs.forEach((p, q) => {
+      arrays[`sv${q}`] = p.sv;
+      arrays[`coef${q}`] = p.coef;
+    });
+    return encodeArtifact({
+      learner: this.name,
+      params: { ...this.params },
+      state: { nClasses: this.nClasses, nFeatures: this.nFeatures, spec: this.spec, rho: this.pairs.map((p) => p.rho) },
+      arrays,
+    });
+  }
+
+  static fromArtifact(content: ArtifactContent | Uint8Array): KernelSvm {
+    const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
+    const m = new KernelSvm(c.params as Partial<KernelSvmParams>);
+    m.nClasses = c.state.nClasses as number;
+    m.nFeatures = c.state.nFeatures as number;
+    m.spec = c.state.spec as KernelSpec;
+    m.supportVectors = c.arrays.supportVectors as Float64Array;
+    m.pairs = (c.state.rho as number[]).map((rho, q) => ({
+      sv: c.arrays[`sv${q}`] as Int32Array,
+      coef: c.arrays[`coef${q}`] as Float64Array,
+      rho,
+    }));
+    return m;
+  }
+
+  addOnnxNodes(_graph: OnnxGraphBuilder, _input: string): OnnxOutputs {
+    throw new Error('kernel-svm has no ONNX export yet');
+  }
+}

@@ -1,0 +1,168 @@
+import { type KernelSpec, kernel } from './kernel.js';
+
+export interface BinarySvm {
+  /** Indices (into the rows given) of the support vectors. */
+  support: Int32Array;
+  /** α_i · y_i of each support vector. */
+  dualCoef: Float64Array;
+  /** f(x) = Σ dualCoef_i k(sv_i, x) − rho */
+  rho: number;
+}
+
+/**
+ * C-SVC by SMO with second-order working-set selection (Fan, Chen and Lin 2005; libsvm's
+ * solver). `rows` pick the training rows of x; y is ±1 per picked row. Kernel rows are
+ * computed on demand and kept in a bounded cache.
+ */
+export function solveSmo(
+  x: Float64Array,
+  d: number,
+  rows: Int32Array,
+  y: Float64Array,
+  C: number,
+  spec: KernelSpec,
+  tol: number,
+  maxIter: number,
+  signal?: AbortSignal,
+): BinarySvm {
+  const n = rows.length;
+  const alpha = new Float64Array(n);
+  const grad = new Float64Array(n).fill(-1);
+  const diag = new Float64Array(n);
+  for (let i = 0; i < n; i++) diag[i] = kernel(spec, x, (rows[i] as number) * d, x, (rows[i] as number) * d, d);
+  const cache = new Map<number, Float64Array>();
+  const maxCached = Math.max(2, Math.floor((64 * 1024 * 1024) / (8 * n)));
+  const kRow = (i: number): Float64Array => {
+    let r = cache.get(i);
+    if (r) return r;
+    r = new Float64Array(n);
+    const ri = (rows[i] as number) * d;
+    for (let t = 0; t < n; t++) r[t] = kernel(spec, x, ri, x, (rows[t] as number) * d, d);
+    if (cache.size >= maxCached) cache.delete(cache.keys().next().value as number);
+    cache.set(i, r);
+    return r;
+  };
+  const tau = 1e-12;
+  for (let iter = 0; iter < maxIter; iter++) {
+    if (iter % 1000 === 0) signal?.throwIfAborted();
+    // i: the most violating in I_up.
+    let gMax = Number.NEGATIVE_INFINITY;
+    let i = -1;
+    for (let t = 0; t < n; t++) {
+      const yt = y[t] as number;
+      const at = alpha[t] as number;
+      if ((yt > 0 && at < C) || (yt < 0 && at > 0)) {
+        const v = -yt * (grad[t] as number);
+        if (v >= gMax) {
+          gMax = v;
+          i = t;
+        }
+      }
+    }
+    if (i < 0) break;
+    const ki = kRow(i);
+    let gMin = Number.POSITIVE_INFINITY;
+    let j = -1;
+    let objMin = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < n; t++) {
+      const yt = y[t] as number;
+      const at = alpha[t] as number;
+      if ((yt > 0 && at > 0) || (yt < 0 && at < C)) {
+        const v = -yt * (grad[t] as number);
+        if (v <= gMin) gMin = v;
+        const b = gMax - v;
+        if (b > 0) {
+          let a = (diag[i] as number) + (diag[t] as number) - 2 * (y[i] as number) * yt * (ki[t] as number);
+          if (a <= 0) a = tau;
+          const obj = -(b * b) / a;
+          if (obj <= objMin) {
+            objMin = obj;
+            j = t;
+          }
+        }
+      }
+    }
+    if (gMax - gMin < tol || j < 0) break;
+    const kj = kRow(j);
+    const yi = y[i] as number;
+    const yj = y[j] as number;
+    const oldAi = alpha[i] as number;
+    const oldAj = alpha[j] as number;
+    // Two-variable update with box constraints (libsvm's update rule).
+    let quad = (diag[i] as number) + (diag[j] as number) - 2 * yi * yj * (ki[j] as number);
+    if (quad <= 0) quad = tau;
+    if (yi !== yj) {
+      const delta = (-(grad[i] as number) - (grad[j] as number)) / quad;
+      const diff = oldAi - oldAj;
+      let ai = oldAi + delta;
+      let aj = oldAj + delta;
+      if (diff > 0 && aj < 0) {
+        aj = 0;
+        ai = diff;
+      } else if (diff <= 0 && ai < 0) {
+        ai = 0;
+        aj = -diff;
+      }
+      if (diff > 0 && ai > C) {
+        ai = C;
+        aj = C - diff;
+      } else if (diff <= 0 && aj > C) {
+        aj = C;
+        ai = C + diff;
+      }
+      alpha[i] = ai;
+      alpha[j] = aj;
+    } else {
+      const delta = ((grad[i] as number) - (grad[j] as number)) / quad;
+      const sum = oldAi + oldAj;
+      let ai = oldAi - delta;
+      let aj = oldAj + delta;
+      if (sum > C && ai > C) {
+        ai = C;
+        aj = sum - C;
+      } else if (sum <= C && aj < 0) {
+        aj = 0;
+        ai = sum;
+      }
+      if (sum > C && aj > C) {
+        aj = C;
+        ai = sum - C;
+      } else if (sum <= C && ai < 0) {
+        ai = 0;
+        aj = sum;
+      }
+      alpha[i] = ai;
+      alpha[j] = aj;
+    }
+    const dAi = (alpha[i] as number) - oldAi;
+    const dAj = (alpha[j] as number) - oldAj;
+    for (let t = 0; t < n; t++) {
+      const yt = y[t] as number;
+      grad[t] = (grad[t] as number) + yt * (yi * dAi * (ki[t] as number) + yj * dAj * (kj[t] as number));
+    }
+  }
+  // ρ: the mean of y_i G_i over free vectors, else the middle of the feasible range.
+  let sum = 0;
+  let free = 0;
+  let ub = Number.POSITIVE_INFINITY;
+  let lb = Number.NEGATIVE_INFINITY;
+  for (let t = 0; t < n; t++) {
+    const yg = (y[t] as number) * (grad[t] as number);
+    const at = alpha[t] as number;
+    if (at > 0 && at < C) {
+      sum += yg;
+      free++;
+    } else if ((at === 0 && (y[t] as number) > 0) || (at === C && (y[t] as number) < 0)) ub = Math.min(ub, yg);
+    else lb = Math.max(lb, yg);
+  }
+  const rho = free > 0 ? sum / free : (ub + lb) / 2;
+  const support: number[] = [];
+  const coef: number[] = [];
+  for (let t = 0; t < n; t++) {
+    if ((alpha[t] as number) > 0) {
+      support.push(rows[t] as number);
+      coef.push((alpha[t] as number) * (y[t] as number));
+    }
+  }
+  return { support: Int32Array.from(support), dualCoef: Float64Array.from(coef), rho };
+}
