@@ -41,4 +41,31 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
       if (name === 'wine') assert.deepEqual(loadLearner(m.toArtifact()).predict(d.xTest), m.predict(d.xTest));
     });
   }
+
+  test('probabilities: Platt scaling on cross-validated decision values, coupled over pairs', () => {
+    for (const name of ['breast_cancer', 'iris']) {
+      const d = loadSharedTabular(name, { standardise: true });
+      const m = new KernelSvm({ probability: true }).fit(d.xTrain, d.yTrain, { seed: 0 });
+      const p = m.predictProba(d.xTest);
+      const k = m.nClasses;
+      let agree = 0;
+      for (let i = 0; i < d.xTest.rows; i++) {
+        const row = Array.from(p.subarray(i * k, (i + 1) * k));
+        assert.ok(Math.abs(row.reduce((a, b) => a + b) - 1) < 1e-6);
+        assert.ok(row.every((v) => v > 0 && v < 1));
+        if (row.indexOf(Math.max(...row)) === m.predict(d.xTest)[i]) agree++;
+      }
+      // Probabilities and votes can disagree near the boundary (libsvm's too), but rarely.
+      assert.ok(agree / d.xTest.rows > 0.95, `${name}: ${agree}`);
+      const back = loadLearner(m.toArtifact());
+      assert.deepEqual(back.predictProba?.(d.xTest), p);
+    }
+    assert.throws(
+      () =>
+        new KernelSvm()
+          .fit({ rows: 2, cols: 1, data: Float64Array.from([0, 1]) }, [0, 1])
+          .predictProba({ rows: 1, cols: 1, data: Float64Array.from([0]) }),
+      /probability/,
+    );
+  });
 });

@@ -1,7 +1,9 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { Rng } from '../random/rng.js';
 import { type KernelSpec, type KernelType, kernel } from '../svm/kernel.js';
+import { couplePairwise, fitPlatt, plattProbability } from '../svm/platt-scaling.js';
 import { solveSmo } from '../svm/smo-solver.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
 
@@ -15,6 +17,8 @@ export type KernelSvmParams = {
   /** Stopping tolerance on the KKT violation. Default 1e-3. */
   tol: number;
   maxIter: number;
+  /** Fit Platt scaling on 5-fold decision values so that predictProba works (five more fits per pair). */
+  probability: boolean;
 };
 
 export const KERNEL_SVM_DEFAULTS: KernelSvmParams = {
@@ -25,6 +29,7 @@ export const KERNEL_SVM_DEFAULTS: KernelSvmParams = {
   coef0: 0,
   tol: 1e-3,
   maxIter: 10_000_000,
+  probability: false,
 };
 
 interface PairModel {
@@ -32,12 +37,16 @@ interface PairModel {
   sv: Int32Array;
   coef: Float64Array;
   rho: number;
+  /** Platt scaling of this pair's decision values (when fitted with probability). */
+  plattA?: number;
+  plattB?: number;
 }
 
 /**
  * Kernel SVM (C-SVC) trained by SMO, one-vs-one for several classes with majority voting,
- * as scikit-learn's SVC / libsvm. Probabilities (Platt scaling) and ONNX export are not
- * there yet.
+ * as scikit-learn's SVC / libsvm. With `probability`, each pair's decision values are
+ * calibrated by Platt scaling on 5-fold cross-validated values and the pairs are coupled
+ * into class probabilities, as libsvm does. No ONNX export yet.
  */
 export class KernelSvm implements Learner {
   readonly name = 'kernel-svm';
@@ -85,7 +94,9 @@ export class KernelSvm implements Learner {
     const byClass: number[][] = Array.from({ length: k }, () => []);
     for (let i = 0; i < n; i++) (byClass[y[i] as number] as number[]).push(i);
     const union = new Map<number, number>();
-    const raw: Array<{ support: Int32Array; dualCoef: Float64Array; rho: number }> = [];
+    const raw: Array<{ support: Int32Array; dualCoef: Float64Array; rho: number; platt?: { A: number; B: number } }> =
+      [];
+    const rng = new Rng(opts.seed ?? 0);
     let done = 0;
     const total = (k * (k - 1)) / 2;
     for (let a = 0; a < k; a++) {
@@ -105,7 +116,7 @@ export class KernelSvm implements Learner {
           opts.signal,
         );
         for (const r of m.support) if (!union.has(r)) union.set(r, union.size);
-        raw.push(m);
+        raw.push(this.params.probability ? { ...m, platt: this.calibrate(data, d, rows, sign, rng, opts.signal) } : m);
         opts.onProgress?.({ stage: 'pair', fraction: ++done / total });
       }
     }
@@ -115,8 +126,88 @@ export class KernelSvm implements Learner {
       sv: Int32Array.from(m.support, (r) => union.get(r) as number),
       coef: m.dualCoef,
       rho: m.rho,
+      plattA: m.platt?.A,
+      plattB: m.platt?.B,
     }));
     return this;
+  }
+
+  /** Platt scaling from 5-fold cross-validated decision values of one pair (libsvm's svm_binary_svc_probability). */
+  private calibrate(
+    data: Float64Array,
+    d: number,
+    rows: Int32Array,
+    sign: Float64Array,
+    rng: Rng,
+    signal?: AbortSignal,
+  ) {
+    const n = rows.length;
+    const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
+    const folds = Math.min(5, n);
+    const decision = new Float64Array(n);
+    for (let f = 0; f < folds; f++) {
+      const test = order.filter((_, i) => i % folds === f);
+      const train = order.filter((_, i) => i % folds !== f);
+      const trainRows = Int32Array.from(train, (i) => rows[i] as number);
+      const trainSign = Float64Array.from(train, (i) => sign[i] as number);
+      const hasBoth = trainSign.some((v) => v > 0) && trainSign.some((v) => v < 0);
+      if (!hasBoth) {
+        for (const i of test) decision[i] = trainSign[0] as number;
+        continue;
+      }
+      const m = solveSmo(
+        data,
+        d,
+        trainRows,
+        trainSign,
+        this.params.C,
+        this.spec,
+        this.params.tol,
+        this.params.maxIter,
+        signal,
+      );
+      for (const i of test) {
+        const ri = (rows[i] as number) * d;
+        let v = -m.rho;
+        for (let t = 0; t < m.support.length; t++) {
+          v += (m.dualCoef[t] as number) * kernel(this.spec, data, ri, data, (m.support[t] as number) * d, d);
+        }
+        decision[i] = v;
+      }
+    }
+    return fitPlatt(
+      decision,
+      Uint8Array.from(sign, (v) => (v > 0 ? 1 : 0)),
+    );
+  }
+
+  /** Class probabilities, [n × K]: Platt-scaled pairs coupled (needs `probability: true`). */
+  predictProba(x: DenseMatrix): Float64Array {
+    if (this.pairs.some((p) => p.plattA === undefined)) {
+      throw new Error('kernel-svm was fitted without probability: fit with { probability: true }');
+    }
+    const f = this.decisionFunction(x);
+    const k = this.nClasses;
+    const np = this.pairs.length;
+    const out = new Float64Array(x.rows * k);
+    const r = new Float64Array(k * k);
+    for (let i = 0; i < x.rows; i++) {
+      let q = 0;
+      for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+          const p = this.pairs[q] as PairModel;
+          const v = Math.min(
+            Math.max(plattProbability(f[i * np + q] as number, p.plattA as number, p.plattB as number), 1e-7),
+            1 - 1e-7,
+          );
+          r[a * k + b] = v;
+          r[b * k + a] = 1 - v;
+          q++;
+        }
+      }
+      out.set(k === 2 ? [r[1] as number, r[2] as number] : couplePairwise(r, k), i * k);
+    }
+    return out;
   }
 
   /** One-vs-one decision values, [n × pairs] in (0,1), (0,2), …, (1,2), … order. */
@@ -170,7 +261,13 @@ export class KernelSvm implements Learner {
     return encodeArtifact({
       learner: this.name,
       params: { ...this.params },
-      state: { nClasses: this.nClasses, nFeatures: this.nFeatures, spec: this.spec, rho: this.pairs.map((p) => p.rho) },
+      state: {
+        nClasses: this.nClasses,
+        nFeatures: this.nFeatures,
+        spec: this.spec,
+        rho: this.pairs.map((p) => p.rho),
+        platt: this.pairs.map((p) => (p.plattA === undefined ? null : [p.plattA, p.plattB])),
+      },
       arrays,
     });
   }
@@ -182,10 +279,13 @@ export class KernelSvm implements Learner {
     m.nFeatures = c.state.nFeatures as number;
     m.spec = c.state.spec as KernelSpec;
     m.supportVectors = c.arrays.supportVectors as Float64Array;
+    const platt = (c.state.platt as Array<[number, number] | null> | undefined) ?? [];
     m.pairs = (c.state.rho as number[]).map((rho, q) => ({
       sv: c.arrays[`sv${q}`] as Int32Array,
       coef: c.arrays[`coef${q}`] as Float64Array,
       rho,
+      plattA: platt[q]?.[0],
+      plattB: platt[q]?.[1],
     }));
     return m;
   }
