@@ -1,0 +1,252 @@
+/**
+ * npm run bench:train — the parity table: every engine learner on the shared data sets
+ * and splits (the rows scikit-learn used in shared/peers), one JSON line per
+ * (dataset, learner) with the engine's fit time and metric next to scikit-learn's, then a
+ * Markdown table with the time ratio and the metric difference.
+ *
+ * scikit-learn's figures: re-run shared/peers/parity_sklearn.py in the same run when
+ * /usr/bin/python3 has scikit-learn (times comparable), else the recorded
+ * sklearn-reference.jsonl (times ±50%, says so).
+ *
+ * BENCH_ONLY / BENCH_SKIP: comma-separated data set names (breast_cancer, digits, wine,
+ * iris, spambase, letters, diabetes, kmeans, fashion-mnist-10k).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import {
+  accuracy,
+  createLearner,
+  type DenseMatrix,
+  type Learner,
+  parseCsv,
+  rmse,
+  StandardScaler,
+} from '@marquee/engine';
+import { loadSharedTabular, SHARED, type TabularSplit } from '../../packages/engine/test-support/shared-tabular.ts';
+
+interface Reference {
+  dataset: string;
+  learner: string;
+  fitSeconds: number;
+  value: number;
+  metric: string;
+}
+
+/** engine learner → scikit-learn reference name, its params, and whether features are standardised. */
+const CLASSIFIERS: Array<{
+  learner: string;
+  sklearn: string;
+  params?: Record<string, unknown>;
+  scaled: boolean;
+  nonNegative?: boolean;
+}> = [
+  { learner: 'logistic-regression', sklearn: 'logistic_regression', scaled: true },
+  { learner: 'linear-svm', sklearn: 'linear_svc', scaled: true },
+  { learner: 'kernel-svm', sklearn: 'svc_rbf', scaled: true },
+  { learner: 'decision-tree', sklearn: 'decision_tree', scaled: false },
+  { learner: 'random-forest', sklearn: 'random_forest', scaled: false },
+  { learner: 'gradient-boosting', sklearn: 'hist_gradient_boosting', scaled: false },
+  { learner: 'mlp', sklearn: 'mlp', params: { hiddenLayers: [128, 64], maxIter: 50 }, scaled: true },
+  { learner: 'naive-bayes', sklearn: 'multinomial_nb', scaled: false, nonNegative: true },
+];
+
+const REGRESSORS: Array<{ learner: string; sklearn: string; params?: Record<string, unknown>; scaled: boolean }> = [
+  { learner: 'linear-regression', sklearn: 'linear_regression', scaled: true },
+  { learner: 'ridge', sklearn: 'ridge', scaled: true },
+  { learner: 'random-forest', sklearn: 'random_forest', params: { task: 'regression' }, scaled: false },
+  { learner: 'gradient-boosting', sklearn: 'hist_gradient_boosting', params: { task: 'regression' }, scaled: false },
+  {
+    learner: 'mlp',
+    sklearn: 'mlp',
+    params: { task: 'regression', hiddenLayers: [128, 64], maxIter: 500 },
+    scaled: true,
+  },
+];
+
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const wanted = (name: string) => (only.size === 0 || only.has(name)) && !skip.has(name);
+
+function references(): { rows: Reference[]; source: string } {
+  const peers = path.join(SHARED, 'peers');
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' });
+    const args = [path.join(peers, 'parity_sklearn.py'), '--data', path.join(SHARED, 'data')];
+    if (only.size) args.push('--only', [...only].join(','));
+    const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return {
+      rows: out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Reference),
+      source: 're-run in this run',
+    };
+  } catch {
+    const text = fs.readFileSync(path.join(peers, 'sklearn-reference.jsonl'), 'utf8');
+    return {
+      rows: text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Reference),
+      source: 'recorded sklearn-reference.jsonl (scikit-learn is not installed here): compare times as ±50%',
+    };
+  }
+}
+
+function scaled(d: TabularSplit): TabularSplit {
+  const s = new StandardScaler().fit(d.xTrain);
+  return { ...d, xTrain: s.transform(d.xTrain), xTest: s.transform(d.xTest) };
+}
+
+function fashion10k(): TabularSplit {
+  const read = (file: string, n: number) => {
+    const { rows } = parseCsv(
+      gunzipSync(fs.readFileSync(path.join(SHARED, 'data/images-fashion-mnist', file))).toString('utf8'),
+    );
+    const take = rows.slice(0, n);
+    const d = (take[0]?.length ?? 1) - 1;
+    const x: DenseMatrix = { rows: take.length, cols: d, data: new Float64Array(take.length * d) };
+    const y = new Float64Array(take.length);
+    take.forEach((r, i) => {
+      y[i] = Number(r[0]);
+      for (let j = 1; j < r.length; j++) x.data[i * d + j - 1] = Number(r[j]);
+    });
+    return { x, y };
+  };
+  const train = read('train.csv.gz', 10_000);
+  const test = read('test.csv.gz', 2_000);
+  return { xTrain: train.x, yTrain: train.y, xTest: test.x, yTest: test.y, classes: [] };
+}
+
+/** Fashion pixels are divided by 255 for the learners that get scaled features, as the reference does. */
+function over255(d: TabularSplit): TabularSplit {
+  const div = (m: DenseMatrix) => ({ ...m, data: m.data.map((v) => v / 255) });
+  return { ...d, xTrain: div(d.xTrain), xTest: div(d.xTest) };
+}
+
+interface Row {
+  dataset: string;
+  learner: string;
+  nTrain: number;
+  fitSeconds: number;
+  metric: string;
+  value: number;
+  sklearnSeconds?: number;
+  sklearnValue?: number;
+}
+
+function time<T>(f: () => T): [T, number] {
+  const t = performance.now();
+  const r = f();
+  return [r, (performance.now() - t) / 1000];
+}
+
+async function main() {
+  const ref = references();
+  const refOf = (dataset: string, learner: string) =>
+    ref.rows.find((r) => r.dataset === dataset && r.learner === learner);
+  const results: Row[] = [];
+  const emit = (row: Row) => {
+    results.push(row);
+    console.log(JSON.stringify(row));
+  };
+  const classification = ['breast_cancer', 'digits', 'wine', 'iris', 'spambase', 'letters', 'fashion-mnist-10k'];
+  for (const name of classification.filter(wanted)) {
+    const raw = name === 'fashion-mnist-10k' ? fashion10k() : loadSharedTabular(name);
+    const std = name === 'fashion-mnist-10k' ? over255(raw) : scaled(raw);
+    for (const c of CLASSIFIERS) {
+      const r = refOf(name, c.sklearn);
+      if (!r) continue; // the reference did not run this pair (e.g. naive Bayes on negative features)
+      const d = c.scaled ? std : raw;
+      const [model, fitSeconds] = time(
+        () => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed: 0 }) as Learner,
+      );
+      const value = accuracy(d.yTest, model.predict(d.xTest));
+      emit({
+        dataset: name,
+        learner: c.learner,
+        nTrain: d.xTrain.rows,
+        fitSeconds,
+        metric: 'accuracy',
+        value,
+        sklearnSeconds: r.fitSeconds,
+        sklearnValue: r.value,
+      });
+    }
+  }
+  if (wanted('diabetes')) {
+    const raw = loadSharedTabular('diabetes', { classify: false });
+    const std = scaled(raw);
+    for (const c of REGRESSORS) {
+      const r = refOf('diabetes', c.sklearn);
+      const d = c.scaled ? std : raw;
+      const [model, fitSeconds] = time(() =>
+        createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed: 0 }),
+      );
+      const value = rmse(d.yTest, model.predict(d.xTest));
+      emit({
+        dataset: 'diabetes',
+        learner: c.learner,
+        nTrain: d.xTrain.rows,
+        fitSeconds,
+        metric: 'rmse',
+        value,
+        sklearnSeconds: r?.fitSeconds,
+        sklearnValue: r?.value,
+      });
+    }
+  }
+  if (wanted('kmeans')) {
+    for (const [name, k, sk] of [
+      ['digits', 10, 'kmeans_k10'],
+      ['spambase', 8, 'kmeans_k8'],
+    ] as const) {
+      const d = loadSharedTabular(name);
+      const all: DenseMatrix = {
+        rows: d.xTrain.rows + d.xTest.rows,
+        cols: d.xTrain.cols,
+        data: Float64Array.from([...d.xTrain.data, ...d.xTest.data]),
+      };
+      const x = name === 'spambase' ? new StandardScaler().fit(all).transform(all) : all;
+      const [model, fitSeconds] = time(() => createLearner('k-means', { k }).fit(x, [], { seed: 0 }));
+      const r = refOf(name, sk);
+      emit({
+        dataset: name,
+        learner: `k-means (k=${k})`,
+        nTrain: x.rows,
+        fitSeconds,
+        metric: 'inertia',
+        value: (model as unknown as { inertia: number }).inertia,
+        sklearnSeconds: r?.fitSeconds,
+        sklearnValue: r?.value,
+      });
+    }
+  }
+  console.log(
+    `\n${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`,
+  );
+  console.log(`scikit-learn figures: ${ref.source}\n`);
+  console.log(
+    '| dataset | learner | metric | engine | scikit-learn | difference | fit s | sklearn fit s | time ratio |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const diff =
+      r.sklearnValue === undefined
+        ? ''
+        : r.metric === 'accuracy'
+          ? `${((r.value - r.sklearnValue) * 100).toFixed(2)} pt`
+          : `${(((r.value - r.sklearnValue) / r.sklearnValue) * 100).toFixed(2)}%`;
+    const ratio = r.sklearnSeconds ? (r.fitSeconds / r.sklearnSeconds).toFixed(2) : '';
+    const fmt = (v: number | undefined) =>
+      v === undefined ? '' : r.metric === 'accuracy' ? v.toFixed(4) : v.toFixed(r.metric === 'rmse' ? 3 : 0);
+    console.log(
+      `| ${r.dataset} | ${r.learner} | ${r.metric} | ${fmt(r.value)} | ${fmt(r.sklearnValue)} | ${diff} | ${r.fitSeconds.toFixed(3)} | ${r.sklearnSeconds?.toFixed(3) ?? ''} | ${ratio} |`,
+    );
+  }
+}
+
+await main();
