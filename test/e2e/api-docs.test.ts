@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 describe('API description', () => {
   let t: TestServer;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MarqueeApiError } from '@marquee/client';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
-import { pushModel } from '../helpers/models.ts';
-import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { pushModel } from '../harness/models.ts';
+import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 describe('auth', () => {
   let t: TestServer;
@@ -196,7 +196,7 @@ describe('auth', () => {
   });
 
   test('MARQUEE_ADMIN_TOKEN is honoured on a fresh store, and no token file is written', async () => {
-    const { startTestServer: start } = await import('../helpers/test-server.ts');
+    const { startTestServer: start } = await import('../harness/test-server.ts');
     const own = 'mq_fixed-admin-token-for-the-test-000000000000';
     const fs2 = await import('node:fs');
     const os = await import('node:os');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fixedShapeModel, rowSumModel } from '../fixtures/onnx-models.ts';
-import { pushModel } from '../helpers/models.ts';
-import { sample } from '../helpers/prometheus.ts';
-import { grpcCall, grpcClient, http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { pushModel } from '../harness/models.ts';
+import { sample } from '../harness/prometheus.ts';
+import { grpcCall, grpcClient, http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 describe('dynamic batching under REST and gRPC, and /metrics', () => {
   let t: TestServer;

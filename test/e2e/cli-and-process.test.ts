@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
-import { runCli, spawnServer } from '../helpers/cli-process.ts';
+import { runCli, spawnServer } from '../harness/cli-process.ts';
 
 describe('the marquee command and the server process', () => {
   let dir: string;

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { bytesIdentityModel, identityModel, logisticRegressionModel, rowSumModel } from '../fixtures/onnx-models.ts';
-import { pushModel } from '../helpers/models.ts';
+import { pushModel } from '../harness/models.ts';
 import {
   type GrpcInferenceClient,
   grpcCall,
   grpcClient,
   startTestServer,
   type TestServer,
-} from '../helpers/test-server.ts';
+} from '../harness/test-server.ts';
 
 function rejectsWith(p: Promise<unknown>, code: grpc.status, pattern?: RegExp) {
   return assert.rejects(p, (e: grpc.ServiceError) => {

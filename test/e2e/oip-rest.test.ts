@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { MarqueeApiError, OipTensor } from '@marquee/client';
 import type { TensorDatatype } from '@marquee/engine';
 import { bytesIdentityModel, identityModel, logisticRegressionModel, rowSumModel } from '../fixtures/onnx-models.ts';
-import { pushModel } from '../helpers/models.ts';
-import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { pushModel } from '../harness/models.ts';
+import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 const NUMERIC: TensorDatatype[] = [
   'BOOL',

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MarqueeApiError } from '@marquee/client';
 import { fixedShapeModel, logisticRegressionModel, rowSumModel } from '../fixtures/onnx-models.ts';
-import { sample } from '../helpers/prometheus.ts';
-import { http, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { sample } from '../harness/prometheus.ts';
+import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_OPTIONS, PROTO_PATH } from '@marquee/server';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
 /** A GET/POST over HTTPS trusting only `ca`. */
 function request(url: string, ca: Buffer, opts: { method?: string; token?: string; body?: string } = {}) {

@@ -7,6 +7,7 @@ import { FeatureBinner } from '../trees/feature-binner.js';
 import { growGradientTree } from '../trees/gradient-tree-builder.js';
 import { TreeEnsemble } from '../trees/tree-ensemble.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { argmaxRows } from './row-argmax.js';
 
 export type GradientBoostingParams = {
   task: 'classification' | 'regression';
@@ -213,13 +214,7 @@ export class GradientBoosting implements Learner {
     if (this.task === 'regression') return this.decisionFunction(x);
     const p = this.predictProba(x);
     const k = this.nClasses;
-    const out = new Int32Array(x.rows);
-    for (let i = 0; i < x.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(p, x.rows, k);
   }
 
   toArtifact(): Uint8Array {

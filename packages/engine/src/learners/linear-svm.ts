@@ -3,6 +3,7 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { argmaxRows } from './row-argmax.js';
 
 export type LinearSvmParams = {
   /** Inverse regularisation: minimises ½‖w‖² + C·Σ max(0, 1 − y·w·x)². Default 1. */
@@ -118,17 +119,8 @@ export class LinearSvm implements Learner {
   predict(x: DenseMatrix): Int32Array {
     const f = this.decisionFunction(x);
     const kk = this.intercept.length;
-    const out = new Int32Array(x.rows);
-    for (let i = 0; i < x.rows; i++) {
-      if (kk === 1) {
-        out[i] = (f[i] as number) > 0 ? 1 : 0;
-        continue;
-      }
-      let best = 0;
-      for (let c = 1; c < kk; c++) if ((f[i * kk + c] as number) > (f[i * kk + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    if (kk > 1) return argmaxRows(f, x.rows, kk);
+    return Int32Array.from(f, (v) => (v > 0 ? 1 : 0));
   }
 
   toArtifact(): Uint8Array {

@@ -3,6 +3,7 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { argmaxRows } from './row-argmax.js';
 
 export type LogisticRegressionParams = {
   /** Inverse L2 strength: the objective is C·Σ log-loss + ½‖W‖² (intercepts not penalised). Default 1. */
@@ -140,13 +141,7 @@ export class LogisticRegression implements Learner {
   predict(x: DenseMatrix): Int32Array {
     const p = this.predictProba(x);
     const k = this.nClasses;
-    const out = new Int32Array(x.rows);
-    for (let i = 0; i < x.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(p, x.rows, k);
   }
 
   toArtifact(): Uint8Array {

@@ -4,6 +4,7 @@ import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { argmaxRows } from './row-argmax.js';
 
 export type MlpParams = {
   task: 'classification' | 'regression';
@@ -279,13 +280,7 @@ export class Mlp implements Learner {
     if (this.task === 'regression') return this.outputOf(x).slice();
     const p = this.predictProba(x);
     const k = this.nClasses;
-    const out = new Int32Array(x.rows);
-    for (let i = 0; i < x.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(p, x.rows, k);
   }
 
   toArtifact(): Uint8Array {

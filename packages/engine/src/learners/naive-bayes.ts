@@ -2,6 +2,7 @@ import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifac
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { argmaxRows } from './row-argmax.js';
 
 export type NaiveBayesParams = {
   /** Additive (Laplace/Lidstone) smoothing. Default 1. */
@@ -92,13 +93,7 @@ export class NaiveBayes implements Learner {
   predict(x: DenseMatrix): Int32Array {
     const jll = this.jointLogLikelihood(x);
     const k = this.nClasses;
-    const out = new Int32Array(x.rows);
-    for (let i = 0; i < x.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((jll[i * k + c] as number) > (jll[i * k + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(jll, x.rows, k);
   }
 
   toArtifact(): Uint8Array {

@@ -1,5 +1,6 @@
 import type { SectionArray } from '../artifact/artifact-format.js';
 import type { OnnxOutputs } from '../learners/learner.js';
+import { argmaxRows } from '../learners/row-argmax.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { leafOf, type TreeArrays } from './decision-tree-model.js';
@@ -35,13 +36,7 @@ export class TreeEnsemble {
   predictClass(x: DenseMatrix): Int32Array {
     const p = this.predictProba(x);
     const k = this.nClasses;
-    const out = new Int32Array(x.rows);
-    for (let r = 0; r < x.rows; r++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if ((p[r * k + c] as number) > (p[r * k + best] as number)) best = c;
-      out[r] = best;
-    }
-    return out;
+    return argmaxRows(p, x.rows, k);
   }
 
   predictValue(x: DenseMatrix): Float64Array {
