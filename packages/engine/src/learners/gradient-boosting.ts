@@ -5,6 +5,7 @@ import { Rng } from '../random/rng.js';
 import { leafOf, type TreeArrays } from '../trees/decision-tree-model.js';
 import { FeatureBinner } from '../trees/feature-binner.js';
 import { growGradientTree } from '../trees/gradient-tree-builder.js';
+import { treeEnsembleAttributes } from '../trees/onnx-tree-attributes.js';
 import { TreeEnsemble } from '../trees/tree-ensemble.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
 import { argmaxRows } from './row-argmax.js';
@@ -242,54 +243,16 @@ export class GradientBoosting implements Learner {
 
   /** Raw scores by TreeEnsembleRegressor (summed, with the baseline), then Sigmoid or Softmax. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
-    const a = {
-      treeIds: [] as number[],
-      nodeIds: [] as number[],
-      featureIds: [] as number[],
-      values: [] as number[],
-      modes: [] as string[],
-      trueIds: [] as number[],
-      falseIds: [] as number[],
-      tTree: [] as number[],
-      tNode: [] as number[],
-      tId: [] as number[],
-      tWeight: [] as number[],
-    };
-    this.trees.forEach((t, ti) => {
-      for (let i = 0; i < t.feature.length; i++) {
-        const leaf = (t.feature[i] as number) < 0;
-        a.treeIds.push(ti);
-        a.nodeIds.push(i);
-        a.featureIds.push(leaf ? 0 : (t.feature[i] as number));
-        a.values.push(leaf ? 0 : (t.threshold[i] as number));
-        a.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-        a.trueIds.push(leaf ? 0 : (t.left[i] as number));
-        a.falseIds.push(leaf ? 0 : (t.right[i] as number));
-        if (leaf) {
-          a.tTree.push(ti);
-          a.tNode.push(i);
-          a.tId.push(this.treeOutput[ti] as number);
-          a.tWeight.push(t.value[i] as number);
-        }
-      }
-    });
+    const leafWeights = (t: TreeArrays, ti: number, i: number): Array<[number, number]> => [
+      [this.treeOutput[ti] as number, t.value[i] as number],
+    ];
     graph.opset('ai.onnx.ml', 3).node(
       'TreeEnsembleRegressor',
       [input],
       ['gb_raw'],
       {
-        nodes_treeids: { ints: a.treeIds },
-        nodes_nodeids: { ints: a.nodeIds },
-        nodes_featureids: { ints: a.featureIds },
-        nodes_values: { floats: a.values },
-        nodes_modes: { strings: a.modes },
-        nodes_truenodeids: { ints: a.trueIds },
-        nodes_falsenodeids: { ints: a.falseIds },
+        ...treeEnsembleAttributes(this.trees, leafWeights, 'target'),
         n_targets: { int: this.outputs },
-        target_treeids: { ints: a.tTree },
-        target_nodeids: { ints: a.tNode },
-        target_ids: { ints: a.tId },
-        target_weights: { floats: a.tWeight },
         base_values: { floats: this.baseline },
         aggregate_function: { string: 'SUM' },
         post_transform: { string: 'NONE' },

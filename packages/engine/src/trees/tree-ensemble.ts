@@ -4,6 +4,7 @@ import { argmaxRows } from '../learners/row-argmax.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { leafOf, type TreeArrays } from './decision-tree-model.js';
+import { treeEnsembleAttributes } from './onnx-tree-attributes.js';
 
 /**
  * Fitted trees and how to use them: classification averages the leaves' class
@@ -95,64 +96,24 @@ export class TreeEnsemble {
 
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
     const n = this.trees.length;
-    const nodes = {
-      treeIds: [] as number[],
-      nodeIds: [] as number[],
-      featureIds: [] as number[],
-      values: [] as number[],
-      modes: [] as string[],
-      trueIds: [] as number[],
-      falseIds: [] as number[],
+    // Two classes: ONNX Runtime takes the weight of class 1 alone and answers [0, p]
+    // (with both classes' weights its labels come out wrong); [1 − p, p] is rebuilt below.
+    const binary = this.classification && this.nClasses === 2;
+    const leafWeights = (t: TreeArrays, _ti: number, i: number): Array<[number, number]> => {
+      const out: Array<[number, number]> = [];
+      for (let c = binary ? 1 : 0; c < t.width; c++) out.push([c, (t.value[i * t.width + c] as number) / n]);
+      return out;
     };
-    const leafTree: number[] = [];
-    const leafNode: number[] = [];
-    const leafId: number[] = [];
-    const leafWeight: number[] = [];
-    this.trees.forEach((t, ti) => {
-      for (let i = 0; i < t.feature.length; i++) {
-        const leaf = (t.feature[i] as number) < 0;
-        nodes.treeIds.push(ti);
-        nodes.nodeIds.push(i);
-        nodes.featureIds.push(leaf ? 0 : (t.feature[i] as number));
-        nodes.values.push(leaf ? 0 : (t.threshold[i] as number));
-        nodes.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-        nodes.trueIds.push(leaf ? 0 : (t.left[i] as number));
-        nodes.falseIds.push(leaf ? 0 : (t.right[i] as number));
-        if (!leaf) continue;
-        // Two classes: ONNX Runtime takes the weight of class 1 alone and answers [1 − p, p]
-        // (with both classes' weights its labels come out wrong).
-        const binary = this.classification && this.nClasses === 2;
-        for (let c = binary ? 1 : 0; c < t.width; c++) {
-          leafTree.push(ti);
-          leafNode.push(i);
-          leafId.push(c);
-          leafWeight.push((t.value[i * t.width + c] as number) / n);
-        }
-      }
-    });
-    const common = {
-      nodes_treeids: { ints: nodes.treeIds },
-      nodes_nodeids: { ints: nodes.nodeIds },
-      nodes_featureids: { ints: nodes.featureIds },
-      nodes_values: { floats: nodes.values },
-      nodes_modes: { strings: nodes.modes },
-      nodes_truenodeids: { ints: nodes.trueIds },
-      nodes_falsenodeids: { ints: nodes.falseIds },
-      post_transform: { string: 'NONE' },
-    };
+    const common = { post_transform: { string: 'NONE' } as const };
     graph.opset('ai.onnx.ml', 3);
     if (this.classification) {
-      const binary = this.nClasses === 2;
       graph.node(
         'TreeEnsembleClassifier',
         [input],
         ['label', binary ? 'tree_scores' : 'probabilities'],
         {
           ...common,
-          class_treeids: { ints: leafTree },
-          class_nodeids: { ints: leafNode },
-          class_ids: { ints: leafId },
-          class_weights: { floats: leafWeight },
+          ...treeEnsembleAttributes(this.trees, leafWeights, 'class'),
           classlabels_int64s: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
         },
         'ai.onnx.ml',
@@ -177,11 +138,8 @@ export class TreeEnsemble {
         ['tree_value_2d'],
         {
           ...common,
+          ...treeEnsembleAttributes(this.trees, leafWeights, 'target'),
           n_targets: { int: 1 },
-          target_treeids: { ints: leafTree },
-          target_nodeids: { ints: leafNode },
-          target_ids: { ints: leafId },
-          target_weights: { floats: leafWeight },
           aggregate_function: { string: 'SUM' },
         },
         'ai.onnx.ml',
