@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
+import { runOnnx } from '../../test-support/run-onnx.js';
 import { loadSharedTabular } from '../../test-support/shared-tabular.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
@@ -8,15 +8,6 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { GradientBoosting } from './gradient-boosting.js';
 import { loadLearner } from './learner-registry.js';
-
-async function runOnnx(model: Uint8Array, x: DenseMatrix) {
-  const session = await ort.InferenceSession.create(model);
-  try {
-    return await session.run({ features: new ort.Tensor('float32', Float32Array.from(x.data), [x.rows, x.cols]) });
-  } finally {
-    await session.release();
-  }
-}
 
 describe('GradientBoosting (histogram, leaf-wise)', () => {
   test('one boosting step on a step function: leaf values are −lr·G/H, as the closed form says', () => {

@@ -8,7 +8,7 @@ import { growGradientTree } from '../trees/gradient-tree-builder.js';
 import { treeEnsembleAttributes } from '../trees/onnx-tree-attributes.js';
 import { TreeEnsemble } from '../trees/tree-ensemble.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows } from './row-argmax.js';
+import { argmaxRows, softmaxRows } from './row-scores.js';
 
 export type GradientBoostingParams = {
   task: 'classification' | 'regression';
@@ -284,21 +284,6 @@ function subset(x: DenseMatrix, rows: Int32Array): DenseMatrix {
     data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
   }
   return { rows: rows.length, cols: x.cols, data };
-}
-
-function softmaxRows(raw: Float64Array, n: number, k: number, out: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < k; c++) max = Math.max(max, raw[i * k + c] as number);
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      const e = Math.exp((raw[i * k + c] as number) - max);
-      out[i * k + c] = e;
-      sum += e;
-    }
-    for (let c = 0; c < k; c++) out[i * k + c] = (out[i * k + c] as number) / sum;
-  }
-  return out;
 }
 
 function lossOf(raw: Float64Array, y: Float64Array, outputs: number, classification: boolean): number {

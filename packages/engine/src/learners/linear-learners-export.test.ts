@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
+import { runOnnx } from '../../test-support/run-onnx.js';
 import { loadSharedTabular } from '../../test-support/shared-tabular.js';
-import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
 import type { Learner } from './learner.js';
 import { createLearner, learnerNames, loadLearner } from './learner-registry.js';
-
-async function runOnnx(model: Uint8Array, x: DenseMatrix): Promise<Record<string, ort.Tensor>> {
-  const session = await ort.InferenceSession.create(model);
-  try {
-    return await session.run({ features: new ort.Tensor('float32', Float32Array.from(x.data), [x.rows, x.cols]) });
-  } finally {
-    await session.release();
-  }
-}
 
 /** Fits on raw features with a scaler in front, as a pipeline would. */
 function fitScaled(name: string, set: string, classify: boolean) {

@@ -3,7 +3,7 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows } from './row-argmax.js';
+import { argmaxRows } from './row-scores.js';
 
 export type LinearSvmParams = {
   /** Inverse regularisation: minimises ½‖w‖² + C·Σ max(0, 1 − y·w·x)². Default 1. */

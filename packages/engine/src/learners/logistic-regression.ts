@@ -3,7 +3,7 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows } from './row-argmax.js';
+import { argmaxRows } from './row-scores.js';
 
 export type LogisticRegressionParams = {
   /** Inverse L2 strength: the objective is C·Σ log-loss + ½‖W‖² (intercepts not penalised). Default 1. */

@@ -4,7 +4,7 @@ import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows } from './row-argmax.js';
+import { argmaxRows, softmaxRows } from './row-scores.js';
 
 export type MlpParams = {
   task: 'classification' | 'regression';
@@ -240,19 +240,7 @@ export class Mlp implements Learner {
         }
       } else if (this.task === 'classification') {
         if (outSize === 1) for (let i = 0; i < rows; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
-        else {
-          for (let i = 0; i < rows; i++) {
-            let max = Number.NEGATIVE_INFINITY;
-            for (let c = 0; c < outSize; c++) max = Math.max(max, z[i * outSize + c] as number);
-            let sum = 0;
-            for (let c = 0; c < outSize; c++) {
-              const e = Math.exp((z[i * outSize + c] as number) - max);
-              z[i * outSize + c] = e;
-              sum += e;
-            }
-            for (let c = 0; c < outSize; c++) z[i * outSize + c] = (z[i * outSize + c] as number) / sum;
-          }
-        }
+        else softmaxRows(z, rows, outSize, z);
       }
     }
   }

@@ -2,7 +2,7 @@ import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifac
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows } from './row-argmax.js';
+import { argmaxRows } from './row-scores.js';
 
 export type NaiveBayesParams = {
   /** Additive (Laplace/Lidstone) smoothing. Default 1. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
+import { runOnnx } from '../../test-support/run-onnx.js';
 import { loadSharedTabular } from '../../test-support/shared-tabular.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
@@ -9,15 +9,6 @@ import { learnerToOnnx } from '../onnx/learner-export.js';
 import { DecisionTree } from './decision-tree.js';
 import { loadLearner } from './learner-registry.js';
 import { RandomForest } from './random-forest.js';
-
-async function runOnnx(model: Uint8Array, x: DenseMatrix): Promise<Record<string, ort.Tensor>> {
-  const session = await ort.InferenceSession.create(model);
-  try {
-    return await session.run({ features: new ort.Tensor('float32', Float32Array.from(x.data), [x.rows, x.cols]) });
-  } finally {
-    await session.release();
-  }
-}
 
 describe('decision tree and random forest', () => {
   test('a tree separates what one threshold separates, and stops at pure leaves', () => {

@@ -1,6 +1,6 @@
 import type { SectionArray } from '../artifact/artifact-format.js';
 import type { OnnxOutputs } from '../learners/learner.js';
-import { argmaxRows } from '../learners/row-argmax.js';
+import { argmaxRows } from '../learners/row-scores.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { leafOf, type TreeArrays } from './decision-tree-model.js';
