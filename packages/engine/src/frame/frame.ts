@@ -63,7 +63,8 @@ export class Frame {
 
   /**
    * A frame from records (`{column: value}`), each column's kind given or inferred:
-   * numeric when every present value is a number or a numeric string, else categorical.
+   * numeric when every present value is a number or a numeric string, text for mostly
+   * distinct strings with spaces, else categorical.
    */
   static fromRecords(records: Array<Record<string, unknown>>, kinds: Record<string, ColumnKind> = {}): Frame {
     // Columns in the order the records first show them, then any only named in `kinds`.
@@ -83,12 +84,22 @@ export class Frame {
   }
 }
 
+/**
+ * Numeric when every present value is a number; text when the strings are mostly
+ * distinct and some hold whitespace (sentences, not codes); else categorical.
+ */
 function inferKind(values: Array<string | number | null | undefined>): ColumnKind {
+  let numeric = true;
   for (const v of values) {
     if (v === null || v === undefined || v === '') continue;
     if (typeof v === 'number') continue;
     if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) continue;
-    return 'categorical';
+    numeric = false;
+    break;
   }
-  return 'numeric';
+  if (numeric) return 'numeric';
+  const present = values.filter((v) => v !== null && v !== undefined && v !== '').map(String);
+  const distinct = new Set(present).size;
+  const spaced = present.some((v) => /\s/.test(v.trim()));
+  return spaced && distinct > Math.max(20, present.length / 2) ? 'text' : 'categorical';
 }

@@ -1,3 +1,4 @@
+import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 
@@ -52,6 +53,18 @@ export interface Learner {
   toArtifact(): Uint8Array;
   /** Adds nodes computing the outputs from `input` (FP32 [N, nFeatures]); returns their names. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs;
+}
+
+/** A learner that also takes sparse rows (text features): the linear ones and naive Bayes. */
+export interface SparseLearner extends Learner {
+  readonly sparseInput: true;
+  fit(x: FeatureMatrix, y: ArrayLike<number>, opts?: FitOptions): this;
+  predict(x: FeatureMatrix): Int32Array | Float64Array;
+  predictProba?(x: FeatureMatrix): Float64Array;
+}
+
+export function takesSparse(learner: Learner): learner is SparseLearner {
+  return (learner as Partial<SparseLearner>).sparseInput === true;
 }
 
 /** Merges given params over defaults, refusing names the learner does not know. */

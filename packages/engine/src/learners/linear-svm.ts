@@ -1,8 +1,9 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
-import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { FeatureMatrix } from '../linalg/csr-matrix.js';
+import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
-import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LinearSvmParams = {
@@ -20,7 +21,8 @@ export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 
  * coordinate descent (Hsieh et al., 2008; liblinear's solver), as scikit-learn's
  * LinearSVC: the intercept is a weight on a constant feature of 1, and is regularised too.
  */
-export class LinearSvm implements Learner {
+export class LinearSvm implements SparseLearner {
+  readonly sparseInput = true;
   readonly name = 'linear-svm';
   readonly task = 'classification';
   readonly params: LinearSvmParams;
@@ -35,7 +37,7 @@ export class LinearSvm implements Learner {
     if (!(this.params.C > 0)) throw new Error('linear-svm: C must be > 0');
   }
 
-  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+  fit(x: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
     const { rows: n, cols: d } = x;
     if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
     let k = 0;
@@ -60,16 +62,14 @@ export class LinearSvm implements Learner {
   }
 
   /** Dual CD for one binary problem; returns [w, b] with b the bias feature's weight. */
-  private solveBinary(x: DenseMatrix, s: Float64Array, rng: Rng, signal?: AbortSignal): Float64Array {
-    const { rows: n, cols: d, data } = x;
+  private solveBinary(x: FeatureMatrix, s: Float64Array, rng: Rng, signal?: AbortSignal): Float64Array {
+    const { rows: n, cols: d } = x;
     const diag = 1 / (2 * this.params.C);
     const w = new Float64Array(d + 1);
     const alpha = new Float64Array(n);
     const qii = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      let q = 1; // the bias feature
-      for (let j = 0; j < d; j++) q += (data[i * d + j] as number) ** 2;
-      qii[i] = q + diag;
+      qii[i] = 1 + rowSquaredNorm(x, i) + diag; // 1: the bias feature
     }
     const order = Int32Array.from({ length: n }, (_, i) => i);
     for (let iter = 0; iter < this.params.maxIter; iter++) {
@@ -80,8 +80,7 @@ export class LinearSvm implements Learner {
       for (let t = 0; t < n; t++) {
         const i = order[t] as number;
         const yi = s[i] as number;
-        let wx = w[d] as number;
-        for (let j = 0; j < d; j++) wx += (w[j] as number) * (data[i * d + j] as number);
+        const wx = (w[d] as number) + rowDot(x, i, w, 0);
         const a = alpha[i] as number;
         const g = yi * wx - 1 + diag * a;
         const pg = a === 0 ? Math.min(g, 0) : g;
@@ -92,7 +91,7 @@ export class LinearSvm implements Learner {
         const delta = (next - a) * yi;
         alpha[i] = next;
         if (delta === 0) continue;
-        for (let j = 0; j < d; j++) w[j] = (w[j] as number) + delta * (data[i * d + j] as number);
+        rowAxpy(x, i, delta, w, 0);
         w[d] = (w[d] as number) + delta;
       }
       if (pgMax - pgMin < this.params.tol) break;
@@ -101,22 +100,18 @@ export class LinearSvm implements Learner {
   }
 
   /** Signed distances, [n × K'] (one column for two classes). */
-  decisionFunction(x: DenseMatrix): Float64Array {
-    const { rows: n, cols: d, data } = x;
+  decisionFunction(x: FeatureMatrix): Float64Array {
+    const { rows: n, cols: d } = x;
     if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
     const kk = this.intercept.length;
     const out = new Float64Array(n * kk);
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < kk; c++) {
-        let v = this.intercept[c] as number;
-        for (let j = 0; j < d; j++) v += (this.coef[c * d + j] as number) * (data[i * d + j] as number);
-        out[i * kk + c] = v;
-      }
+      for (let c = 0; c < kk; c++) out[i * kk + c] = (this.intercept[c] as number) + rowDot(x, i, this.coef, c * d);
     }
     return out;
   }
 
-  predict(x: DenseMatrix): Int32Array {
+  predict(x: FeatureMatrix): Int32Array {
     const f = this.decisionFunction(x);
     const kk = this.intercept.length;
     if (kk > 1) return argmaxRows(f, x.rows, kk);

@@ -1,8 +1,9 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
-import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { FeatureMatrix } from '../linalg/csr-matrix.js';
+import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
-import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LogisticRegressionParams = {
@@ -21,7 +22,8 @@ export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, ma
  * LogisticRegression(solver='lbfgs'): one sigmoid model for two classes, a multinomial
  * (softmax) model for more. Classes are indices 0..K-1.
  */
-export class LogisticRegression implements Learner {
+export class LogisticRegression implements SparseLearner {
+  readonly sparseInput = true;
   readonly name = 'logistic-regression';
   readonly task = 'classification';
   readonly params: LogisticRegressionParams;
@@ -39,8 +41,8 @@ export class LogisticRegression implements Learner {
       throw new Error('maxIter must be a positive integer');
   }
 
-  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
-    const { rows: n, cols: d, data } = x;
+  fit(x: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+    const { rows: n, cols: d } = x;
     if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
     let k = 0;
     for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
@@ -55,21 +57,15 @@ export class LogisticRegression implements Learner {
       grad.fill(0);
       let loss = 0;
       for (let i = 0; i < n; i++) {
-        const row = i * d;
         const yi = y[i] as number;
-        for (let c = 0; c < kk; c++) {
-          let s = w[kk * d + c] as number;
-          const off = c * d;
-          for (let j = 0; j < d; j++) s += (w[off + j] as number) * (data[row + j] as number);
-          z[c] = s;
-        }
+        for (let c = 0; c < kk; c++) z[c] = (w[kk * d + c] as number) + rowDot(x, i, w, c * d);
         if (kk === 1) {
           // Binary: p = σ(z), loss = log(1 + e^{−t z}) with t = ±1.
           const t = yi === 1 ? 1 : -1;
           const tz = t * (z[0] as number);
           loss += tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz));
           const coefGrad = -t / (1 + Math.exp(tz));
-          for (let j = 0; j < d; j++) grad[j] = (grad[j] as number) + coefGrad * (data[row + j] as number);
+          rowAxpy(x, i, coefGrad, grad, 0);
           grad[d] = (grad[d] as number) + coefGrad;
         } else {
           let max = Number.NEGATIVE_INFINITY;
@@ -80,8 +76,7 @@ export class LogisticRegression implements Learner {
           loss += logSum - (z[yi] as number);
           for (let c = 0; c < kk; c++) {
             const g = Math.exp((z[c] as number) - logSum) - (c === yi ? 1 : 0);
-            const off = c * d;
-            for (let j = 0; j < d; j++) grad[off + j] = (grad[off + j] as number) + g * (data[row + j] as number);
+            rowAxpy(x, i, g, grad, c * d);
             grad[kk * d + c] = (grad[kk * d + c] as number) + g;
           }
         }
@@ -109,19 +104,15 @@ export class LogisticRegression implements Learner {
   }
 
   /** Class probabilities, row-major [n, K]. */
-  predictProba(x: DenseMatrix): Float64Array {
-    const { rows: n, cols: d, data } = x;
+  predictProba(x: FeatureMatrix): Float64Array {
+    const { rows: n, cols: d } = x;
     if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
     const k = this.nClasses;
     const kk = k === 2 ? 1 : k;
     const out = new Float64Array(n * k);
     const z = new Float64Array(kk);
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < kk; c++) {
-        let s = this.intercept[c] as number;
-        for (let j = 0; j < d; j++) s += (this.coef[c * d + j] as number) * (data[i * d + j] as number);
-        z[c] = s;
-      }
+      for (let c = 0; c < kk; c++) z[c] = (this.intercept[c] as number) + rowDot(x, i, this.coef, c * d);
       if (kk === 1) {
         const p = 1 / (1 + Math.exp(-(z[0] as number)));
         out[i * 2] = 1 - p;
@@ -138,7 +129,7 @@ export class LogisticRegression implements Learner {
   }
 
   /** The most probable class of each row. */
-  predict(x: DenseMatrix): Int32Array {
+  predict(x: FeatureMatrix): Int32Array {
     const p = this.predictProba(x);
     const k = this.nClasses;
     return argmaxRows(p, x.rows, k);

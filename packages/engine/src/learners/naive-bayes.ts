@@ -1,7 +1,8 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
-import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import type { FeatureMatrix } from '../linalg/csr-matrix.js';
+import { minValue, rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
-import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type NaiveBayesParams = {
@@ -16,7 +17,8 @@ export const NAIVE_BAYES_DEFAULTS: NaiveBayesParams = { alpha: 1 };
  * scikit-learn's MultinomialNB: log P(c | x) ∝ log P(c) + Σ_j x_j log θ_cj with
  * θ_cj = (N_cj + α) / (N_c + α·d). Features must be ≥ 0.
  */
-export class NaiveBayes implements Learner {
+export class NaiveBayes implements SparseLearner {
+  readonly sparseInput = true;
   readonly name = 'naive-bayes';
   readonly task = 'classification';
   readonly params: NaiveBayesParams;
@@ -32,9 +34,11 @@ export class NaiveBayes implements Learner {
     if (!(this.params.alpha > 0)) throw new Error('naive-bayes: alpha must be > 0');
   }
 
-  fit(x: DenseMatrix, y: ArrayLike<number>, _opts: FitOptions = {}): this {
-    const { rows: n, cols: d, data } = x;
+  fit(x: FeatureMatrix, y: ArrayLike<number>, _opts: FitOptions = {}): this {
+    const { rows: n, cols: d } = x;
     if (y.length !== n) throw new Error(`X has ${n} rows, y has ${y.length}`);
+    const lowest = minValue(x);
+    if (lowest < 0) throw new Error(`naive-bayes needs features >= 0; X has ${lowest}`);
     let k = 0;
     for (let i = 0; i < n; i++) k = Math.max(k, (y[i] as number) + 1);
     const counts = new Float64Array(k * d);
@@ -42,11 +46,7 @@ export class NaiveBayes implements Learner {
     for (let i = 0; i < n; i++) {
       const c = y[i] as number;
       classCount[c] = (classCount[c] as number) + 1;
-      for (let j = 0; j < d; j++) {
-        const v = data[i * d + j] as number;
-        if (v < 0) throw new Error(`naive-bayes needs features >= 0; row ${i}, feature ${j} is ${v}`);
-        counts[c * d + j] = (counts[c * d + j] as number) + v;
-      }
+      rowAxpy(x, i, 1, counts, c * d);
     }
     const flp = new Float64Array(k * d);
     for (let c = 0; c < k; c++) {
@@ -62,22 +62,19 @@ export class NaiveBayes implements Learner {
     return this;
   }
 
-  private jointLogLikelihood(x: DenseMatrix): Float64Array {
-    const { rows: n, cols: d, data } = x;
+  private jointLogLikelihood(x: FeatureMatrix): Float64Array {
+    const { rows: n, cols: d } = x;
     if (d !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${d}`);
     const k = this.nClasses;
     const out = new Float64Array(n * k);
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < k; c++) {
-        let s = this.classLogPrior[c] as number;
-        for (let j = 0; j < d; j++) s += (data[i * d + j] as number) * (this.featureLogProb[c * d + j] as number);
-        out[i * k + c] = s;
-      }
+      for (let c = 0; c < k; c++)
+        out[i * k + c] = (this.classLogPrior[c] as number) + rowDot(x, i, this.featureLogProb, c * d);
     }
     return out;
   }
 
-  predictProba(x: DenseMatrix): Float64Array {
+  predictProba(x: FeatureMatrix): Float64Array {
     const jll = this.jointLogLikelihood(x);
     const k = this.nClasses;
     for (let i = 0; i < x.rows; i++) {
@@ -90,7 +87,7 @@ export class NaiveBayes implements Learner {
     return jll;
   }
 
-  predict(x: DenseMatrix): Int32Array {
+  predict(x: FeatureMatrix): Int32Array {
     const jll = this.jointLogLikelihood(x);
     const k = this.nClasses;
     return argmaxRows(jll, x.rows, k);

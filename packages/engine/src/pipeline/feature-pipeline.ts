@@ -1,14 +1,18 @@
 import type { Frame } from '../frame/frame.js';
+import { type FeatureMatrix, hstackCsr } from '../linalg/csr-matrix.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { MeanImputer } from '../preprocessing/mean-imputer.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
+import { TextVectorizer, type TextVectorizerParams, type TextVectorizerState } from '../text/text-vectorizer.js';
 
 /** How the pipeline reads one input column. */
 export type FeatureSpec =
   | { name: string; kind: 'numeric' }
   /** One-hot over the training categories; an unknown category at predict time is all zeros. */
-  | { name: string; kind: 'categorical'; categories: string[] };
+  | { name: string; kind: 'categorical'; categories: string[] }
+  /** TF-IDF (or counts) of the text's n-grams: a sparse block. */
+  | { name: string; kind: 'text' };
 
 export interface FeaturePipelineState {
   features: FeatureSpec[];
@@ -16,33 +20,49 @@ export interface FeaturePipelineState {
   imputeFill: number[];
   scaleMean: number[];
   scaleStd: number[];
+  /** Fitted text vectorisers by column. */
+  text?: Record<string, TextVectorizerState>;
 }
 
 /**
  * Frame → numeric matrix, as fitted on training rows: numeric columns with missing
  * values filled by their mean and (for learners that want it) standardised, then one-hot
- * blocks for categorical columns. The same steps become ONNX nodes, one graph input per
+ * blocks for categorical columns, then a TF-IDF block per text column (the matrix is
+ * then sparse). The numeric and categorical steps become ONNX nodes, one graph input per
  * column, so a served model takes records by column name.
  */
 export class FeaturePipeline {
   private imputer = new MeanImputer();
   private scaler = new StandardScaler();
+  private vectorizers = new Map<string, TextVectorizer>();
 
   constructor(
     readonly features: FeatureSpec[],
     readonly scale: boolean,
+    private readonly textParams: Partial<TextVectorizerParams> = {},
   ) {}
 
-  /** Chooses features from a frame: every column but the target (text columns are not supported yet). */
-  static forFrame(frame: Frame, target: string, scale: boolean, only?: string[]): FeaturePipeline {
+  /** Chooses features from a frame: every column but the target, or the ones named. */
+  static forFrame(
+    frame: Frame,
+    target: string,
+    scale: boolean,
+    only?: string[],
+    textParams?: Partial<TextVectorizerParams>,
+  ): FeaturePipeline {
     const names = only ?? frame.names.filter((n) => n !== target);
     const specs: FeatureSpec[] = names.map((name) => {
       const c = frame.column(name);
       if (c.kind === 'numeric') return { name, kind: 'numeric' };
       if (c.kind === 'categorical') return { name, kind: 'categorical', categories: [...c.dictionary] };
-      throw new Error(`column "${name}" is text: use a text pipeline`);
+      return { name, kind: 'text' };
     });
-    return new FeaturePipeline(specs, scale);
+    return new FeaturePipeline(specs, scale, textParams);
+  }
+
+  /** True when transform gives a sparse matrix (there is a text column). */
+  get sparse(): boolean {
+    return this.features.some((f) => f.kind === 'text');
   }
 
   get numeric(): string[] {
@@ -50,21 +70,65 @@ export class FeaturePipeline {
   }
 
   get width(): number {
-    return this.features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0);
+    return this.features.reduce(
+      (n, f) =>
+        n +
+        (f.kind === 'numeric'
+          ? 1
+          : f.kind === 'categorical'
+            ? f.categories.length
+            : (this.vectorizers.get(f.name)?.width ?? 0)),
+      0,
+    );
   }
 
   fit(frame: Frame): this {
-    const num = this.numericMatrix(frame);
-    this.imputer.fit(num);
-    if (this.scale) this.scaler.fit(this.imputer.transform(num));
+    this.fitTransform(frame);
     return this;
   }
 
-  transform(frame: Frame): DenseMatrix {
+  /** Fits, and gives the training rows' matrix (text analysed once). */
+  fitTransform(frame: Frame): FeatureMatrix {
+    const num = this.numericMatrix(frame);
+    this.imputer.fit(num);
+    if (this.scale) this.scaler.fit(this.imputer.transform(num));
+    const dense = this.transformDense(frame);
+    if (!this.sparse) return dense;
+    const blocks: FeatureMatrix[] = [dense];
+    for (const f of this.features) {
+      if (f.kind !== 'text') continue;
+      const v = new TextVectorizer(this.textParams);
+      blocks.push(v.fitTransform(textOf(frame, f.name)));
+      this.vectorizers.set(f.name, v);
+    }
+    return hstackCsr(blocks);
+  }
+
+  /** The fitted vectoriser of a text column. */
+  vectorizer(column: string): TextVectorizer | undefined {
+    return this.vectorizers.get(column);
+  }
+
+  transform(frame: Frame): FeatureMatrix {
+    const dense = this.transformDense(frame);
+    if (!this.sparse) return dense;
+    const blocks: FeatureMatrix[] = [dense];
+    for (const f of this.features) {
+      if (f.kind === 'text')
+        blocks.push((this.vectorizers.get(f.name) as TextVectorizer).transform(textOf(frame, f.name)));
+    }
+    return hstackCsr(blocks);
+  }
+
+  /** Numeric and one-hot columns. */
+  private transformDense(frame: Frame): DenseMatrix {
     let num = this.imputer.transform(this.numericMatrix(frame));
     if (this.scale) num = this.scaler.transform(num);
     const n = frame.nRows;
-    const width = this.width;
+    const width = this.features.reduce(
+      (w, f) => w + (f.kind === 'numeric' ? 1 : f.kind === 'categorical' ? f.categories.length : 0),
+      0,
+    );
     const out = new Float64Array(n * width);
     for (let r = 0; r < n; r++) out.set(num.data.subarray(r * num.cols, (r + 1) * num.cols), r * width);
     let offset = num.cols;
@@ -92,11 +156,13 @@ export class FeaturePipeline {
       imputeFill: Array.from(this.imputer.fill),
       scaleMean: Array.from(this.scaler.mean),
       scaleStd: Array.from(this.scaler.scale),
+      text: Object.fromEntries([...this.vectorizers].map(([name, v]) => [name, v.state()])),
     };
   }
 
   static fromState(s: FeaturePipelineState): FeaturePipeline {
     const p = new FeaturePipeline(s.features, s.scale);
+    for (const [name, v] of Object.entries(s.text ?? {})) p.vectorizers.set(name, TextVectorizer.fromState(v));
     p.imputer.fill = Float64Array.from(s.imputeFill);
     p.scaler.mean = Float64Array.from(s.scaleMean);
     p.scaler.scale = Float64Array.from(s.scaleStd);
@@ -108,6 +174,7 @@ export class FeaturePipeline {
    * nodes that build the learner's FP32 [N, width] input; returns that tensor's name.
    */
   addOnnxNodes(graph: OnnxGraphBuilder): string {
+    if (this.sparse) throw new Error('text features have no ONNX export yet: the engine serves text models');
     graph.opset('ai.onnx.ml', 3);
     const parts: string[] = [];
     const numeric = this.numeric;
@@ -170,4 +237,11 @@ export class FeaturePipeline {
     });
     return { rows: n, cols: names.length, data };
   }
+}
+
+function textOf(frame: Frame, name: string): Array<string | null> {
+  const col = frame.column(name);
+  if (col.kind === 'text') return col.values;
+  if (col.kind === 'categorical') return Array.from(col.codes, (c) => (c < 0 ? null : (col.dictionary[c] as string)));
+  throw new Error(`column "${name}" must be text`);
 }

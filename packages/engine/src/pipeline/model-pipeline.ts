@@ -1,11 +1,17 @@
 import { decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { Frame } from '../frame/frame.js';
-import type { FitOptions, Learner } from '../learners/learner.js';
+import { type FitOptions, type Learner, takesSparse } from '../learners/learner.js';
 import { createLearner, learnerDefinition, loadLearner } from '../learners/learner-registry.js';
+import { type CsrMatrix, csrToDense, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import type { TextVectorizerParams } from '../text/text-vectorizer.js';
 import { FeaturePipeline, type FeaturePipelineState } from './feature-pipeline.js';
 
 /** Learners whose fit assumes standardised features. */
+/** Text features for a learner that needs dense rows: densified up to this many cells. */
+const MAX_DENSE_CELLS = 50_000_000;
+
 const SCALED = new Set([
   'linear-regression',
   'ridge',
@@ -40,28 +46,45 @@ export class ModelPipeline {
     target: string,
     algorithm: string,
     params: Record<string, unknown> = {},
-    opts: FitOptions & { task?: 'classification' | 'regression'; features?: string[] } = {},
+    opts: FitOptions & {
+      task?: 'classification' | 'regression';
+      features?: string[];
+      /** How text columns are vectorised (TF-IDF of words by default). */
+      text?: Partial<TextVectorizerParams>;
+    } = {},
   ): ModelPipeline {
     const def = learnerDefinition(algorithm);
     const task = opts.task ?? (def.tasks[0] as 'classification' | 'regression');
     if (!def.tasks.includes(task)) throw new Error(`${algorithm} cannot learn ${task}`);
     const { y, classes } = targetValues(frame, target, task);
-    const features = FeaturePipeline.forFrame(frame, target, SCALED.has(algorithm), opts.features).fit(frame);
+    const features = FeaturePipeline.forFrame(frame, target, SCALED.has(algorithm), opts.features, opts.text);
     const learnerParams = def.tasks.length > 1 ? { task, ...params } : params;
-    const learner = createLearner(algorithm, learnerParams).fit(features.transform(frame), y, opts);
+    const learner = createLearner(algorithm, learnerParams);
+    const x = features.fitTransform(frame);
+    if (takesSparse(learner)) learner.fit(x, y, opts);
+    else learner.fit(dense(x, learner), y, opts);
     return new ModelPipeline(features, learner, { name: target, task, classes });
+  }
+
+  /** The learner's input for a frame. */
+  matrix(frame: Frame): FeatureMatrix {
+    return this.features.transform(frame);
   }
 
   /** Class names (classification) or values (regression). */
   predict(frame: Frame): string[] | Float64Array {
-    const out = this.learner.predict(this.features.transform(frame));
+    const x = this.matrix(frame);
+    const out = takesSparse(this.learner) ? this.learner.predict(x) : this.learner.predict(dense(x, this.learner));
     if (this.target.task === 'regression') return out as Float64Array;
     return Array.from(out, (i) => this.target.classes[i] as string);
   }
 
   predictProba(frame: Frame): Float64Array {
     if (!this.learner.predictProba) throw new Error(`${this.learner.name} gives no probabilities`);
-    return this.learner.predictProba(this.features.transform(frame));
+    const x = this.matrix(frame);
+    return takesSparse(this.learner) && this.learner.predictProba
+      ? this.learner.predictProba(x)
+      : this.learner.predictProba(dense(x, this.learner));
   }
 
   toArtifact(): Uint8Array {
@@ -106,6 +129,19 @@ export class ModelPipeline {
     if (out.value) g.output(out.value, 'FP32', ['N']);
     return g.build();
   }
+}
+
+/** Sparse text features as dense rows, for learners that need them, within a size bound. */
+function dense(x: FeatureMatrix, learner: Learner): DenseMatrix {
+  if (!isCsr(x)) return x;
+  const cells = x.rows * x.cols;
+  if (cells > MAX_DENSE_CELLS) {
+    throw new Error(
+      `${learner.name} needs dense features and the text features are ${x.rows} × ${x.cols}: ` +
+        'use logistic-regression, linear-svm or naive-bayes, or limit the vocabulary (text.maxFeatures)',
+    );
+  }
+  return csrToDense(x as CsrMatrix);
 }
 
 function targetValues(frame: Frame, target: string, task: 'classification' | 'regression') {

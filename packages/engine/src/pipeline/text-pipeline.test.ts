@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadAmazonFineFood } from '../../test-support/shared-text.js';
+import { Frame } from '../frame/frame.js';
+import { takesSparse } from '../learners/learner.js';
+import { createLearner } from '../learners/learner-registry.js';
+import { csrToDense } from '../linalg/csr-matrix.js';
+import { TextVectorizer } from '../text/text-vectorizer.js';
+import { ModelPipeline } from './model-pipeline.js';
+
+/** scikit-learn 1.2.1 on the same files (shared/peers/sklearn-reference.jsonl, amazon-fine-food). */
+const SKLEARN = { counts_nb: 0.8, tfidf_word12_logreg: 0.79, tfidf_charwb25_linearsvc: 0.787 };
+
+function accuracyOn(model: ModelPipeline, test: Frame): number {
+  const truth = test.column('score');
+  assert.equal(truth.kind, 'categorical');
+  const predicted = model.predict(test) as string[];
+  return predicted.filter((p, i) => p === truth.dictionary[truth.codes[i] as number]).length / predicted.length;
+}
+
+describe('text pipelines on Amazon fine food (4000 train, 1000 test reviews)', () => {
+  const { train, test } = loadAmazonFineFood();
+  const fit = (algorithm: string, text: object) =>
+    ModelPipeline.fit(train, 'score', algorithm, {}, { features: ['review'], text });
+
+  it("word counts → multinomial naive Bayes: scikit-learn's vocabulary and accuracy", () => {
+    const m = fit('naive-bayes', { useIdf: false, norm: 'none' });
+    assert.equal(m.features.width, 13211); // CountVectorizer's vocabulary on these rows
+    assert.ok(Math.abs(accuracyOn(m, test) - SKLEARN.counts_nb) <= 0.01);
+  });
+
+  it('word 1–2-gram TF-IDF (sublinear tf) → logistic regression', () => {
+    const acc = accuracyOn(fit('logistic-regression', { ngramRange: [1, 2], sublinearTf: true }), test);
+    assert.ok(acc >= SKLEARN.tfidf_word12_logreg - 0.01, `accuracy ${acc}`);
+  });
+
+  it('char_wb 2–5-gram TF-IDF → linear SVM', () => {
+    const acc = accuracyOn(fit('linear-svm', { analyzer: 'char_wb', ngramRange: [2, 5] }), test);
+    assert.ok(acc >= SKLEARN.tfidf_charwb25_linearsvc - 0.01, `accuracy ${acc}`);
+  });
+
+  it('a text pipeline survives its artifact and answers the same', () => {
+    const m = fit('logistic-regression', { hashFeatures: 1 << 16, sublinearTf: true });
+    const again = ModelPipeline.fromArtifact(m.toArtifact());
+    const head = test.take(Int32Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(again.predict(head), m.predict(head));
+    assert.deepEqual(again.predictProba(head), m.predictProba(head));
+  });
+});
+
+describe('sparse input', () => {
+  const docs = ['good fun film', 'bad dull film', 'good good acting', 'dull plot bad acting', 'fun plot', 'bad film'];
+  const y = [1, 0, 1, 0, 1, 0];
+  const x = new TextVectorizer().fitTransform(docs);
+  const dense = csrToDense(x);
+
+  for (const name of ['logistic-regression', 'linear-svm', 'naive-bayes']) {
+    it(`${name} learns the same model from sparse and dense rows`, () => {
+      const a = createLearner(name);
+      assert.ok(takesSparse(a));
+      a.fit(x, y, { seed: 1 });
+      const b = createLearner(name).fit(dense, y, { seed: 1 });
+      assert.deepEqual(a.predict(x), b.predict(dense));
+      const pa = a.predictProba?.(x);
+      const pb = b.predictProba?.(dense);
+      if (pa && pb)
+        for (let i = 0; i < pa.length; i++) assert.ok(Math.abs((pa[i] as number) - (pb[i] as number)) < 1e-12);
+    });
+  }
+
+  it('a learner without sparse support gets dense rows; a frame infers free text', () => {
+    const frame = Frame.fromRecords(
+      Array.from({ length: 60 }, (_, i) => ({ review: `${docs[i % 6]} number ${i}`, label: y[i % 6] ? 'up' : 'down' })),
+    );
+    assert.equal(frame.kind('review'), 'text');
+    const m = ModelPipeline.fit(frame, 'label', 'decision-tree');
+    assert.deepEqual(m.predict(frame.take(Int32Array.from([0, 1]))), ['up', 'down']);
+  });
+});
