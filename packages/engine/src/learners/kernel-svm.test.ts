@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { runOnnx } from '../../test-support/run-onnx.js';
 import { loadSharedTabular } from '../../test-support/shared-tabular.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { learnerToOnnx } from '../onnx/learner-export.js';
+import { StandardScaler } from '../preprocessing/standard-scaler.js';
 import { KernelSvm } from './kernel-svm.js';
 import { loadLearner } from './learner-registry.js';
 
@@ -68,4 +71,28 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
       /probability/,
     );
   });
+
+  // Binary and multiclass, each kernel, with and without Platt probabilities.
+  for (const [set, params] of [
+    ['breast_cancer', { probability: true }],
+    ['wine', { probability: true }],
+    ['iris', { kernel: 'poly', degree: 3, coef0: 1 }],
+    ['wine', { kernel: 'linear' }],
+  ] as const) {
+    test(`ONNX SVMClassifier on ${set} (${JSON.stringify(params)}): labels equal, probabilities within 1e-4`, async () => {
+      const data = loadSharedTabular(set);
+      const scaler = new StandardScaler().fit(data.xTrain);
+      const m = new KernelSvm(params).fit(scaler.transform(data.xTrain), data.yTrain, { seed: 3 });
+      const xTest = scaler.transform(data.xTest);
+      const out = await runOnnx(learnerToOnnx(m, { scaler }), data.xTest);
+      assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(m.predict(xTest)));
+      if (!('probability' in params)) return;
+      const want = m.predictProba(xTest);
+      const got = out.probabilities?.data as Float32Array;
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < got.length; i++) {
+        assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `p[${i}] ${got[i]} vs ${want[i]}`);
+      }
+    });
+  }
 });

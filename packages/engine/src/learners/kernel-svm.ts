@@ -46,7 +46,7 @@ interface PairModel {
  * Kernel SVM (C-SVC) trained by SMO, one-vs-one for several classes with majority voting,
  * as scikit-learn's SVC / libsvm. With `probability`, each pair's decision values are
  * calibrated by Platt scaling on 5-fold cross-validated values and the pairs are coupled
- * into class probabilities, as libsvm does. No ONNX export yet.
+ * into class probabilities, as libsvm does. Exported to ONNX as SVMClassifier.
  */
 export class KernelSvm implements Learner {
   readonly name = 'kernel-svm';
@@ -205,7 +205,8 @@ export class KernelSvm implements Learner {
           q++;
         }
       }
-      out.set(k === 2 ? [r[1] as number, r[2] as number] : couplePairwise(r, k), i * k);
+      // Coupled for two classes too (libsvm does, and so does ONNX Runtime): its stopping rule moves p a little.
+      out.set(couplePairwise(r, k), i * k);
     }
     return out;
   }
@@ -290,7 +291,74 @@ export class KernelSvm implements Learner {
     return m;
   }
 
-  addOnnxNodes(_graph: OnnxGraphBuilder, _input: string): OnnxOutputs {
-    throw new Error('kernel-svm has no ONNX export yet');
+  /**
+   * ai.onnx.ml SVMClassifier, which follows libsvm: support vectors grouped by class
+   * (`vectors_per_class`), coefficients [K−1, nSV] where pair (i, j) reads row j−1 for
+   * class i's vectors and row i for class j's, decision = Σ coef·k + rho (so rho is the
+   * negated offset), votes for i when positive; with Platt pairs, `prob_a`/`prob_b` and
+   * the same pairwise coupling.
+   */
+  addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
+    const k = this.nClasses;
+    const d = this.nFeatures;
+    const nsv = this.supportVectors.length / d;
+    // A vector's class: its coefficient is positive in pairs where it is the first class.
+    const classOf = new Int32Array(nsv).fill(-1);
+    let q = 0;
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        const p = this.pairs[q++] as PairModel;
+        p.sv.forEach((s, t) => {
+          classOf[s] = (p.coef[t] as number) > 0 ? a : b;
+        });
+      }
+    }
+    const order = Array.from({ length: nsv }, (_, s) => s).sort(
+      (s, t) => (classOf[s] as number) - (classOf[t] as number) || s - t,
+    );
+    const position = new Int32Array(nsv);
+    order.forEach((s, at) => {
+      position[s] = at;
+    });
+    const vectorsPerClass = new Array<number>(k).fill(0);
+    for (const c of classOf) vectorsPerClass[c] = (vectorsPerClass[c] as number) + 1;
+    const supportVectors = new Float64Array(nsv * d);
+    order.forEach((s, at) => {
+      supportVectors.set(this.supportVectors.subarray(s * d, (s + 1) * d), at * d);
+    });
+    const coefficients = new Float64Array((k - 1) * nsv);
+    q = 0;
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        const p = this.pairs[q++] as PairModel;
+        p.sv.forEach((s, t) => {
+          const row = classOf[s] === a ? b - 1 : a;
+          coefficients[row * nsv + (position[s] as number)] = p.coef[t] as number;
+        });
+      }
+    }
+    const withProba = this.pairs.every((p) => p.plattA !== undefined);
+    graph.opset('ai.onnx.ml', 3).node(
+      'SVMClassifier',
+      [input],
+      ['label', withProba ? 'probabilities' : 'svm_scores'],
+      {
+        kernel_type: { string: { rbf: 'RBF', poly: 'POLY', linear: 'LINEAR' }[this.spec.type] },
+        kernel_params: { floats: [this.spec.gamma, this.spec.coef0, this.spec.degree] },
+        support_vectors: { floats: supportVectors },
+        vectors_per_class: { ints: vectorsPerClass },
+        coefficients: { floats: coefficients },
+        rho: { floats: this.pairs.map((p) => -p.rho) },
+        classlabels_ints: { ints: Array.from({ length: k }, (_, i) => i) },
+        ...(withProba
+          ? {
+              prob_a: { floats: this.pairs.map((p) => p.plattA as number) },
+              prob_b: { floats: this.pairs.map((p) => p.plattB as number) },
+            }
+          : {}),
+      },
+      'ai.onnx.ml',
+    );
+    return withProba ? { label: 'label', probabilities: 'probabilities' } : { label: 'label' };
   }
 }
