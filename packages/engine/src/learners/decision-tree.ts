@@ -1,5 +1,4 @@
 import type { ArtifactContent } from '../artifact/artifact-format.js';
-import type { Rng } from '../random/rng.js';
 import { TreeEnsembleLearner, type TreeParams, validateTreeParams } from '../trees/tree-ensemble-learner.js';
 import { withDefaults } from './learner.js';
 
@@ -27,8 +26,8 @@ export class DecisionTree extends TreeEnsembleLearner<DecisionTreeParams> {
     return 1;
   }
 
-  protected sampleWeights(nRows: number, _rng: Rng): Float64Array {
-    return new Float64Array(nRows).fill(1);
+  protected bootstrap(): boolean {
+    return false;
   }
 
   static fromArtifact(content: ArtifactContent): DecisionTree {

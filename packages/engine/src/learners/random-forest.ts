@@ -1,5 +1,5 @@
 import type { ArtifactContent } from '../artifact/artifact-format.js';
-import type { Rng } from '../random/rng.js';
+import { threadCount } from '../trees/parallel-tree-growth.js';
 import { TreeEnsembleLearner, type TreeParams, validateTreeParams } from '../trees/tree-ensemble-learner.js';
 import { withDefaults } from './learner.js';
 
@@ -7,6 +7,8 @@ export type RandomForestParams = TreeParams & {
   nEstimators: number;
   /** Each tree sees a bootstrap sample (rows drawn with replacement); false: every row. */
   bootstrap: boolean;
+  /** Threads growing trees: 0 (default) one per core, 1 this thread only. The model does not depend on it. */
+  nJobs: number;
 };
 
 /** maxFeatures 'sqrt' for classification; for regression scikit-learn ≥ 1.1 uses every feature (pass null). */
@@ -14,6 +16,7 @@ export const RANDOM_FOREST_DEFAULTS: RandomForestParams = {
   task: 'classification',
   nEstimators: 100,
   bootstrap: true,
+  nJobs: 0,
   maxDepth: null,
   minSamplesSplit: 2,
   minSamplesLeaf: 1,
@@ -33,20 +36,21 @@ export class RandomForest extends TreeEnsembleLearner<RandomForestParams> {
     if (!(Number.isInteger(this.params.nEstimators) && this.params.nEstimators >= 1)) {
       throw new Error('random-forest: nEstimators must be >= 1');
     }
+    if (!(Number.isInteger(this.params.nJobs) && this.params.nJobs >= 0)) {
+      throw new Error('random-forest: nJobs must be an integer >= 0 (0: one thread per core)');
+    }
   }
 
   protected treeCount(): number {
     return this.params.nEstimators;
   }
 
-  protected sampleWeights(nRows: number, rng: Rng): Float64Array {
-    const w = new Float64Array(nRows);
-    if (!this.params.bootstrap) return w.fill(1);
-    for (let i = 0; i < nRows; i++) {
-      const r = rng.int(nRows);
-      w[r] = (w[r] as number) + 1;
-    }
-    return w;
+  protected bootstrap(): boolean {
+    return this.params.bootstrap;
+  }
+
+  protected override threads(): number {
+    return threadCount(this.params.nJobs);
   }
 
   static fromArtifact(content: ArtifactContent): RandomForest {

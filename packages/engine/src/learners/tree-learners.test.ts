@@ -88,4 +88,15 @@ describe('decision tree and random forest', () => {
     assert.equal(back.task, 'regression');
     assert.deepEqual(back.predict(d.xTest), want);
   });
+
+  test('worker threads grow part of the forest, and the forest is the one a single thread grows', () => {
+    const d = loadSharedTabular('letters');
+    const params = { nEstimators: 40 };
+    const alone = new RandomForest({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 5 });
+    const shared = new RandomForest({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 5 });
+    assert.equal(alone.treesGrownByWorkers, 0);
+    assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');
+    assert.deepEqual(shared.ensemble?.trees, alone.ensemble?.trees);
+    assert.throws(() => new RandomForest({ nJobs: -1 }), /nJobs/);
+  });
 });

@@ -4,8 +4,9 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { FeatureBinner } from './feature-binner.js';
-import { growTree } from './tree-builder.js';
+import { growTrees } from './parallel-tree-growth.js';
 import { TreeEnsemble } from './tree-ensemble.js';
+import type { TreeJob } from './tree-job.js';
 
 export type MaxFeatures = null | 'sqrt' | 'log2' | number;
 
@@ -53,6 +54,8 @@ export function featuresPerSplit(mf: MaxFeatures, d: number): number {
 export abstract class TreeEnsembleLearner<P extends TreeParams> implements Learner {
   abstract readonly name: string;
   ensemble: TreeEnsemble | undefined;
+  /** How many trees of the last fit worker threads grew (the rest grew on the calling thread). */
+  treesGrownByWorkers = 0;
 
   constructor(readonly params: P) {}
 
@@ -64,9 +67,13 @@ export abstract class TreeEnsembleLearner<P extends TreeParams> implements Learn
     return this.ensemble?.nFeatures ?? 0;
   }
 
-  /** (tree index, rng) → the per-row weights of that tree's sample (bootstrap counts, or all 1). */
   protected abstract treeCount(): number;
-  protected abstract sampleWeights(nRows: number, rng: Rng): Float64Array;
+  /** Whether each tree sees a bootstrap sample (else every row once). */
+  protected abstract bootstrap(): boolean;
+  /** Threads to grow trees on (1: this thread only). */
+  protected threads(): number {
+    return 1;
+  }
 
   fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
     if (y.length !== x.rows) throw new Error(`X has ${x.rows} rows, y has ${y.length}`);
@@ -74,25 +81,33 @@ export abstract class TreeEnsembleLearner<P extends TreeParams> implements Learn
     let k = 1;
     if (classification) for (let i = 0; i < y.length; i++) k = Math.max(k, (y[i] as number) + 1);
     const binner = new FeatureBinner(this.params.maxBins).fit(x);
-    const binned = binner.transform(x);
     const rng = new Rng(opts.seed ?? 0);
-    const growth = {
-      criterion: classification ? ('gini' as const) : ('squared_error' as const),
-      maxDepth: this.params.maxDepth ?? Number.POSITIVE_INFINITY,
-      minSamplesSplit: this.params.minSamplesSplit,
-      minSamplesLeaf: this.params.minSamplesLeaf,
-      maxFeatures: featuresPerSplit(this.params.maxFeatures, x.cols),
-    };
-    const trees = [];
     const n = this.treeCount();
-    for (let t = 0; t < n; t++) {
-      opts.signal?.throwIfAborted();
-      const treeRng = rng.fork();
-      const weights = this.sampleWeights(x.rows, treeRng);
-      trees.push(growTree(binned, binner, x.rows, x.cols, y, k, weights, growth, treeRng));
-      opts.onProgress?.({ stage: 'tree', fraction: (t + 1) / n, metrics: { trees: t + 1 } });
-    }
+    const job: TreeJob = {
+      binned: binner.transform(x),
+      thresholds: binner.thresholds,
+      maxBins: this.params.maxBins,
+      nRows: x.rows,
+      nFeatures: x.cols,
+      y: Float64Array.from(y),
+      nClasses: k,
+      growth: {
+        criterion: classification ? 'gini' : 'squared_error',
+        maxDepth: this.params.maxDepth ?? Number.POSITIVE_INFINITY,
+        minSamplesSplit: this.params.minSamplesSplit,
+        minSamplesLeaf: this.params.minSamplesLeaf,
+        maxFeatures: featuresPerSplit(this.params.maxFeatures, x.cols),
+      },
+      bootstrap: this.bootstrap(),
+      // One seed per tree, drawn in order: the same trees on any number of threads.
+      seeds: Uint32Array.from({ length: n }, () => rng.nextUint32()),
+    };
+    const { trees, grownByWorkers } = growTrees(job, this.threads(), {
+      signal: opts.signal,
+      onTree: (grown) => opts.onProgress?.({ stage: 'tree', fraction: grown / n, metrics: { trees: grown } }),
+    });
     this.ensemble = new TreeEnsemble(trees, classification, classification ? k : 1, x.cols);
+    this.treesGrownByWorkers = grownByWorkers;
     return this;
   }
 
