@@ -6,6 +6,7 @@ import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { FeatureBinner } from '../trees/feature-binner.js';
 import { DecisionTree } from './decision-tree.js';
 import { loadLearner } from './learner-registry.js';
 import { RandomForest } from './random-forest.js';
@@ -45,10 +46,14 @@ describe('decision tree and random forest', () => {
     ['spambase', 0.9631],
   ];
   for (const [name, sklearn] of forest) {
-    test(`random forest on ${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
+    test(`random forest on ${name}: mean accuracy over 5 seeds within 1 point of scikit-learn's ${sklearn}`, () => {
+      // A forest's accuracy on a few hundred test rows moves by about a point with the seed.
       const d = loadSharedTabular(name);
-      const acc = accuracy(d.yTest, new RandomForest().fit(d.xTrain, d.yTrain, { seed: 0 }).predict(d.xTest));
-      assert.ok(acc >= sklearn - 0.01, `${acc}`);
+      let sum = 0;
+      for (let seed = 0; seed < 5; seed++) {
+        sum += accuracy(d.yTest, new RandomForest().fit(d.xTrain, d.yTrain, { seed }).predict(d.xTest));
+      }
+      assert.ok(sum / 5 >= sklearn - 0.01, `mean ${sum / 5}`);
     });
   }
   const tree: Array<[string, number]> = [
@@ -64,6 +69,26 @@ describe('decision tree and random forest', () => {
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
   }
+
+  test('a split sits midway between the values either side in its node (as CART), not at the first bin edge', () => {
+    // Values 0..10; a node holding only 0..3 and 7..10 splits at 5, so unseen 4, 5, 6 divide evenly.
+    const x: DenseMatrix = { rows: 8, cols: 1, data: Float64Array.from([0, 1, 2, 3, 7, 8, 9, 10]) };
+    const wide: DenseMatrix = { rows: 11, cols: 1, data: Float64Array.from({ length: 11 }, (_, i) => i) };
+    const binner = new FeatureBinner(256).fit(wide);
+    assert.equal(binner.splitThreshold(0, 3, 7), 5);
+    const tree = new DecisionTree().fit(x, [0, 0, 0, 0, 1, 1, 1, 1]);
+    assert.equal(tree.ensemble?.trees[0]?.threshold[0], 5);
+  });
+
+  test("decision tree on digits: mean accuracy over 10 seeds within 1 point of scikit-learn's 0.8357", () => {
+    // One tree's accuracy moves by ±2 points with the seed (ties between equally good splits).
+    const d = loadSharedTabular('digits');
+    let sum = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      sum += accuracy(d.yTest, new DecisionTree().fit(d.xTrain, d.yTrain, { seed }).predict(d.xTest));
+    }
+    assert.ok(sum / 10 >= 0.8357 - 0.01, `mean ${sum / 10}`);
+  });
 
   test('ONNX (TreeEnsembleClassifier): labels equal, probabilities within 1e-4, on held-out rows', async () => {
     const d = loadSharedTabular('spambase');

@@ -12,6 +12,9 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 export class FeatureBinner {
   /** thresholds[f]: ascending; bin b holds values in (t[b−1], t[b]]. */
   thresholds: Float64Array[] = [];
+  /** lows[f][b], highs[f][b]: the smallest and largest training value in bin b. */
+  lows: Float64Array[] = [];
+  highs: Float64Array[] = [];
 
   constructor(readonly maxBins = 256) {
     if (!(Number.isInteger(maxBins) && maxBins >= 2 && maxBins <= 256)) throw new Error('maxBins must be in [2, 256]');
@@ -20,6 +23,8 @@ export class FeatureBinner {
   fit(x: DenseMatrix): this {
     const { rows, cols, data } = x;
     this.thresholds = [];
+    this.lows = [];
+    this.highs = [];
     const column = new Float64Array(rows);
     for (let f = 0; f < cols; f++) {
       for (let r = 0; r < rows; r++) {
@@ -43,9 +48,31 @@ export class FeatureBinner {
           if (t.length === 0 || q > (t[t.length - 1] as number)) t.push(q);
         }
       }
-      this.thresholds.push(Float64Array.from(t));
+      const thresholds = Float64Array.from(t);
+      this.thresholds.push(thresholds);
+      const low = new Float64Array(t.length + 1).fill(Number.NaN);
+      const high = new Float64Array(t.length + 1).fill(Number.NaN);
+      for (const v of distinct) {
+        const b = binOf(thresholds, Math.fround(v));
+        if (Number.isNaN(low[b] as number)) low[b] = v;
+        high[b] = v;
+      }
+      this.lows.push(low);
+      this.highs.push(high);
     }
     return this;
+  }
+
+  /**
+   * The threshold of a split between bins `left` and `right` (> left, the bins between
+   * empty in the node): midway between the values on either side, as CART places it, so
+   * that unseen values in the gap divide evenly rather than all going one way.
+   */
+  splitThreshold(feature: number, left: number, right: number): number {
+    return midpoint(
+      (this.highs[feature] as Float64Array)[left] as number,
+      (this.lows[feature] as Float64Array)[right] as number,
+    );
   }
 
   nBins(feature: number): number {

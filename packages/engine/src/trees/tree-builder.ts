@@ -134,9 +134,12 @@ export function growTree(
     const col = bestFeature * nRows;
     let i = w.start;
     let j = w.end - 1;
+    let rightBin = 255;
     while (i <= j) {
-      if ((binned[col + (idx[i] as number)] as number) <= bestBin) i++;
+      const b = binned[col + (idx[i] as number)] as number;
+      if (b <= bestBin) i++;
       else {
+        if (b < rightBin) rightBin = b;
         const t = idx[i] as number;
         idx[i] = idx[j] as number;
         idx[j] = t;
@@ -144,7 +147,7 @@ export function growTree(
       }
     }
     feature[w.node] = bestFeature;
-    threshold[w.node] = (binner.thresholds[bestFeature] as Float64Array)[bestBin] as number;
+    threshold[w.node] = binner.splitThreshold(bestFeature, bestBin, rightBin);
     const l = addNode();
     const r = addNode();
     left[w.node] = l;

@@ -86,6 +86,8 @@ export abstract class TreeEnsembleLearner<P extends TreeParams> implements Learn
     const job: TreeJob = {
       binned: binner.transform(x),
       thresholds: binner.thresholds,
+      lows: binner.lows,
+      highs: binner.highs,
       maxBins: this.params.maxBins,
       nRows: x.rows,
       nFeatures: x.cols,

@@ -13,6 +13,8 @@ export interface TreeJob {
   /** Column-major bins, [nFeatures × nRows] (a SharedArrayBuffer when shared with workers). */
   binned: Uint8Array;
   thresholds: Float64Array[];
+  lows: Float64Array[];
+  highs: Float64Array[];
   maxBins: number;
   nRows: number;
   nFeatures: number;
@@ -46,5 +48,7 @@ export function growJobTree(job: TreeJob, t: number, binner?: FeatureBinner): Tr
 export function binnerOf(job: TreeJob): FeatureBinner {
   const b = new FeatureBinner(job.maxBins);
   b.thresholds = job.thresholds;
+  b.lows = job.lows;
+  b.highs = job.highs;
   return b;
 }
