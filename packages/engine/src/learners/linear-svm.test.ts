@@ -8,23 +8,34 @@ import { learnerToOnnx } from '../onnx/learner-export.js';
 import { loadLearner } from './learner-registry.js';
 import { LinearSvm } from './linear-svm.js';
 
-describe('LinearSvm (squared hinge, dual coordinate descent)', () => {
-  test('the optimum satisfies the KKT conditions of its primal', () => {
-    // At the optimum of ½‖w̃‖² + C Σ max(0, 1 − y w̃·x̃)² (x̃ = [x, 1]):
-    // w̃ = 2C Σ_i y_i max(0, 1 − y_i w̃·x̃_i) x̃_i.
-    const x: DenseMatrix = { rows: 6, cols: 2, data: Float64Array.from([0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 5, 4]) };
-    const y = [0, 0, 0, 1, 1, 1];
-    const m = new LinearSvm({ C: 0.5, tol: 1e-10, maxIter: 100000 }).fit(x, y);
-    const w: [number, number, number] = [m.coef[0] as number, m.coef[1] as number, m.intercept[0] as number];
-    const sum: [number, number, number] = [0, 0, 0];
-    for (let i = 0; i < 6; i++) {
-      const yi = y[i] === 1 ? 1 : -1;
-      const xi: [number, number, number] = [x.data[i * 2] as number, x.data[i * 2 + 1] as number, 1];
-      const margin = 1 - yi * (w[0] * xi[0] + w[1] * xi[1] + w[2] * xi[2]);
-      if (margin > 0)
-        for (let j = 0; j < 3; j++) sum[j] = (sum[j] as number) + 2 * 0.5 * yi * margin * (xi[j] as number);
+describe('LinearSvm (squared hinge; dual coordinate descent or primal Newton)', () => {
+  for (const solver of ['dual', 'primal'] as const)
+    test(`the ${solver} solver's optimum satisfies the KKT conditions of the primal`, () => {
+      // At the optimum of ½‖w̃‖² + C Σ max(0, 1 − y w̃·x̃)² (x̃ = [x, 1]):
+      // w̃ = 2C Σ_i y_i max(0, 1 − y_i w̃·x̃_i) x̃_i.
+      const x: DenseMatrix = { rows: 6, cols: 2, data: Float64Array.from([0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 5, 4]) };
+      const y = [0, 0, 0, 1, 1, 1];
+      const m = new LinearSvm({ C: 0.5, tol: 1e-10, maxIter: 100000, solver }).fit(x, y);
+      const w: [number, number, number] = [m.coef[0] as number, m.coef[1] as number, m.intercept[0] as number];
+      const sum: [number, number, number] = [0, 0, 0];
+      for (let i = 0; i < 6; i++) {
+        const yi = y[i] === 1 ? 1 : -1;
+        const xi: [number, number, number] = [x.data[i * 2] as number, x.data[i * 2 + 1] as number, 1];
+        const margin = 1 - yi * (w[0] * xi[0] + w[1] * xi[1] + w[2] * xi[2]);
+        if (margin > 0)
+          for (let j = 0; j < 3; j++) sum[j] = (sum[j] as number) + 2 * 0.5 * yi * margin * (xi[j] as number);
+      }
+      for (let j = 0; j < 3; j++) assert.ok(Math.abs((w[j] as number) - (sum[j] as number)) < 1e-6, `w[${j}]`);
+    });
+
+  test('primal Newton and dual coordinate descent reach the same model', () => {
+    const d = loadSharedTabular('wine', { standardise: true });
+    const a = new LinearSvm({ solver: 'primal', tol: 1e-8 }).fit(d.xTrain, d.yTrain);
+    const b = new LinearSvm({ solver: 'dual', tol: 1e-8, maxIter: 100000 }).fit(d.xTrain, d.yTrain);
+    for (let j = 0; j < a.coef.length; j++) {
+      assert.ok(Math.abs((a.coef[j] as number) - (b.coef[j] as number)) < 1e-4, `coef ${j}`);
     }
-    for (let j = 0; j < 3; j++) assert.ok(Math.abs((w[j] as number) - (sum[j] as number)) < 1e-6, `w[${j}]`);
+    assert.throws(() => new LinearSvm({ solver: 'newton' as 'primal' }), /solver/);
   });
 
   // scikit-learn LinearSVC(random_state=0) on the same standardised rows: within one point.

@@ -2,6 +2,7 @@ import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifac
 import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
+import { solveSquaredHingePrimal } from '../optim/squared-hinge-newton.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
@@ -11,14 +12,23 @@ export type LinearSvmParams = {
   C: number;
   /** Stop when the projected-gradient spread falls below tol. Default 1e-4. */
   tol: number;
+  /** Most passes (dual) or Newton steps (primal). Default 1000. */
   maxIter: number;
+  /**
+   * `primal`: truncated Newton on the primal (scikit-learn's dual=False), fast when rows
+   * outnumber features; `dual`: coordinate descent on the dual (dual=True), fast for wide
+   * sparse data such as text; `auto` (default) picks by the matrix's shape. Both reach the
+   * same optimum.
+   */
+  solver: 'auto' | 'primal' | 'dual';
 };
 
-export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 1000 };
+export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 1000, solver: 'auto' };
 
 /**
  * Linear SVM with the squared hinge loss, one-vs-rest for several classes, solved by dual
- * coordinate descent (Hsieh et al., 2008; liblinear's solver), as scikit-learn's
+ * coordinate descent (Hsieh et al., 2008) or by truncated Newton on the primal (both
+ * liblinear's solvers), as scikit-learn's
  * LinearSVC: the intercept is a weight on a constant feature of 1, and is regularised too.
  */
 export class LinearSvm implements SparseLearner {
@@ -35,6 +45,9 @@ export class LinearSvm implements SparseLearner {
   constructor(params: Partial<LinearSvmParams> = {}) {
     this.params = withDefaults(this.name, LINEAR_SVM_DEFAULTS, params);
     if (!(this.params.C > 0)) throw new Error('linear-svm: C must be > 0');
+    if (!['auto', 'primal', 'dual'].includes(this.params.solver)) {
+      throw new Error('linear-svm: solver must be auto, primal or dual');
+    }
   }
 
   fit(x: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
@@ -53,7 +66,10 @@ export class LinearSvm implements SparseLearner {
       opts.signal?.throwIfAborted();
       const positive = k === 2 ? 1 : c;
       const sign = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : -1));
-      const w = this.solveBinary(x, sign, rng.fork(), opts.signal);
+      const primal = this.params.solver === 'primal' || (this.params.solver === 'auto' && n > d);
+      const w = primal
+        ? solveSquaredHingePrimal(x, sign, this.params.C, this.params.tol, this.params.maxIter, opts.signal)
+        : this.solveBinary(x, sign, rng.fork(), opts.signal);
       this.coef.set(w.subarray(0, d), c * d);
       this.intercept[c] = w[d] as number;
       opts.onProgress?.({ stage: 'class', fraction: (c + 1) / kk });
