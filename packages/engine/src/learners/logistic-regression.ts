@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
-import type { FeatureMatrix } from '../linalg/csr-matrix.js';
+import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
+import { matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
@@ -51,35 +52,50 @@ export class LogisticRegression implements SparseLearner {
     this.nFeatures = d;
     const kk = k === 2 ? 1 : k;
     const C = this.params.C;
-    const z = new Float64Array(kk);
+    // Scores Z = X·Wᵀ + b and residuals R = ∂loss/∂Z, [n × kk]; dense X goes through matrix products.
+    const zs = new Float64Array(n * kk);
+    const gradW = new Float64Array(kk * d);
+    const dense = isCsr(x) ? null : x.data;
     // w = [W (kk·d), b (kk)]
     const objective = (w: Float64Array, grad: Float64Array): number => {
-      grad.fill(0);
+      if (dense) matmulTransB(dense, w, n, d, kk, zs);
+      else for (let i = 0; i < n; i++) for (let c = 0; c < kk; c++) zs[i * kk + c] = rowDot(x, i, w, c * d);
       let loss = 0;
+      for (let c = 0; c < kk; c++) grad[kk * d + c] = 0;
       for (let i = 0; i < n; i++) {
         const yi = y[i] as number;
-        for (let c = 0; c < kk; c++) z[c] = (w[kk * d + c] as number) + rowDot(x, i, w, c * d);
+        const row = i * kk;
+        for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) + (w[kk * d + c] as number);
         if (kk === 1) {
           // Binary: p = σ(z), loss = log(1 + e^{−t z}) with t = ±1.
           const t = yi === 1 ? 1 : -1;
-          const tz = t * (z[0] as number);
+          const tz = t * (zs[row] as number);
           loss += tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz));
-          const coefGrad = -t / (1 + Math.exp(tz));
-          rowAxpy(x, i, coefGrad, grad, 0);
-          grad[d] = (grad[d] as number) + coefGrad;
+          zs[row] = -t / (1 + Math.exp(tz));
         } else {
           let max = Number.NEGATIVE_INFINITY;
-          for (let c = 0; c < kk; c++) max = Math.max(max, z[c] as number);
+          for (let c = 0; c < kk; c++) max = Math.max(max, zs[row + c] as number);
+          const zy = zs[row + yi] as number;
+          // One exp per class: keep e^{z−max}, then p = e / Σe.
           let sum = 0;
-          for (let c = 0; c < kk; c++) sum += Math.exp((z[c] as number) - max);
-          const logSum = max + Math.log(sum);
-          loss += logSum - (z[yi] as number);
           for (let c = 0; c < kk; c++) {
-            const g = Math.exp((z[c] as number) - logSum) - (c === yi ? 1 : 0);
-            rowAxpy(x, i, g, grad, c * d);
-            grad[kk * d + c] = (grad[kk * d + c] as number) + g;
+            const e = Math.exp((zs[row + c] as number) - max);
+            zs[row + c] = e;
+            sum += e;
           }
+          loss += max + Math.log(sum) - zy;
+          const inv = 1 / sum;
+          for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) * inv;
+          zs[row + yi] = (zs[row + yi] as number) - 1;
         }
+        for (let c = 0; c < kk; c++) grad[kk * d + c] = (grad[kk * d + c] as number) + (zs[row + c] as number);
+      }
+      if (dense) {
+        matmulTransA(zs, dense, n, kk, d, gradW);
+        grad.set(gradW);
+      } else {
+        grad.fill(0, 0, kk * d);
+        for (let i = 0; i < n; i++) for (let c = 0; c < kk; c++) rowAxpy(x, i, zs[i * kk + c] as number, grad, c * d);
       }
       loss *= C;
       for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) * C;

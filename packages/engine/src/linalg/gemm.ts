@@ -1,10 +1,17 @@
+import { wasmMatmul, wasmMatmulTransA, wasmMatmulTransB } from './wasm-gemm.js';
+
 /**
- * Dense matrix products on row-major float64 arrays, written in i-k-j order so the inner
- * loop walks both operands contiguously. `out` is overwritten.
+ * Dense matrix products on row-major float64 arrays; `out` is overwritten. Products of
+ * some size run in the WebAssembly SIMD kernel, small ones in plain loops (i-k-j order,
+ * so the inner loop walks both operands contiguously); both sum in the same order.
  */
+
+/** Below this many multiply-adds, copying into the kernel costs more than it saves. */
+const WASM_MIN_WORK = 16_384;
 
 /** out[m×n] = a[m×k] · b[k×n] */
 export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, out: Float64Array): void {
+  if (m * k * n >= WASM_MIN_WORK && wasmMatmul(a, b, m, k, n, out)) return;
   out.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
     const oi = i * n;
@@ -26,6 +33,7 @@ export function matmulTransA(
   n: number,
   out: Float64Array,
 ): void {
+  if (m * k * n >= WASM_MIN_WORK && wasmMatmulTransA(a, b, m, k, n, out)) return;
   out.fill(0, 0, k * n);
   for (let i = 0; i < m; i++) {
     const bi = i * n;
@@ -47,6 +55,7 @@ export function matmulTransB(
   k: number,
   out: Float64Array,
 ): void {
+  if (m * k * n >= WASM_MIN_WORK && wasmMatmulTransB(a, b, m, n, k, out)) return;
   for (let i = 0; i < m; i++) {
     const ai = i * n;
     for (let p = 0; p < k; p++) {
