@@ -8,6 +8,9 @@
  * /usr/bin/python3 has scikit-learn (times comparable), else the recorded
  * sklearn-reference.jsonl (times ±50%, says so).
  *
+ * Learners that depend on their seed are compared as means over BENCH_SEEDS seeds (5),
+ * scikit-learn's too when it is installed (sklearn_seeds.py).
+ *
  * BENCH_ONLY / BENCH_SKIP: comma-separated data set names (breast_cancer, digits, wine,
  * iris, spambase, letters, diabetes, kmeans, fashion-mnist-10k, fashion-mnist-full,
  * amazon-fine-food).
@@ -73,13 +76,43 @@ const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const wanted = (name: string) => (only.size === 0 || only.has(name)) && !skip.has(name);
 
+/**
+ * scikit-learn's mean over the same seeds for the randomised learners, when it is
+ * installed (sklearn_seeds.py next to this file); empty otherwise.
+ */
+function seedReferences(): Reference[] {
+  try {
+    const args = [
+      path.join(path.dirname(new URL(import.meta.url).pathname), 'sklearn_seeds.py'),
+      '--data',
+      path.join(SHARED, 'data'),
+      '--seeds',
+      String(SEEDS),
+    ];
+    if (only.size) args.push('--only', [...only].join(','));
+    const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Reference)
+      .filter((r) => wanted(r.dataset));
+  } catch {
+    return [];
+  }
+}
+
 function references(): { rows: Reference[]; source: string } {
   const peers = path.join(SHARED, 'peers');
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' });
     const args = [path.join(peers, 'parity_sklearn.py'), '--data', path.join(SHARED, 'data')];
     if (only.size) args.push('--only', [...only].join(','));
-    const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (skip.size) args.push('--skip', [...skip].join(','));
+    const out = execFileSync('/usr/bin/python3', args, {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return {
       rows: out
         .split('\n')
@@ -138,6 +171,33 @@ function over255(d: TabularSplit): TabularSplit {
   return { ...d, xTrain: div(d.xTrain), xTest: div(d.xTest) };
 }
 
+/**
+ * Learners whose result moves with the seed (ties between equal splits, bootstrap
+ * samples, initial weights) are compared by their mean over BENCH_SEEDS seeds (default
+ * 5) on sets of up to 20,000 rows: one seed against scikit-learn's one run would compare
+ * noise of a point or two. Deterministic learners run once.
+ */
+const RANDOMISED = new Set(['decision-tree', 'random-forest', 'mlp']);
+const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
+
+function seedsFor(learner: string, rows: number): number {
+  return RANDOMISED.has(learner) && rows <= 20_000 ? SEEDS : 1;
+}
+
+function meanOverSeeds(
+  seeds: number,
+  run: (seed: number) => { value: number; seconds: number },
+): { value: number; fitSeconds: number } {
+  let value = 0;
+  let fitSeconds = 0;
+  for (let seed = 0; seed < seeds; seed++) {
+    const r = run(seed);
+    value += r.value / seeds;
+    fitSeconds += r.seconds / seeds;
+  }
+  return { value, fitSeconds };
+}
+
 interface Row {
   dataset: string;
   learner: string;
@@ -157,7 +217,10 @@ function time<T>(f: () => T): [T, number] {
 
 async function main() {
   const ref = references();
-  const refOf = (dataset: string, learner: string) =>
+  const seedRef = SEEDS > 1 ? seedReferences() : [];
+  /** scikit-learn's figure for a row: its mean over the same seeds when the row is a mean and one was run. */
+  const refOf = (dataset: string, learner: string, seeds = 1) =>
+    (seeds > 1 ? seedRef.find((r) => r.dataset === dataset && r.learner === learner) : undefined) ??
     ref.rows.find((r) => r.dataset === dataset && r.learner === learner);
   const results: Row[] = [];
   const emit = (row: Row) => {
@@ -183,16 +246,19 @@ async function main() {
       : loadSharedTabular(name);
     const std = isFashion ? over255(raw) : scaled(raw);
     for (const c of CLASSIFIERS) {
-      const r = refOf(name, c.sklearn);
-      if (!r) continue; // the reference did not run this pair (e.g. naive Bayes on negative features)
       const d = c.scaled ? std : raw;
-      const [model, fitSeconds] = time(
-        () => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed: 0 }) as Learner,
-      );
-      const value = accuracy(d.yTest, model.predict(d.xTest));
+      const seeds = seedsFor(c.learner, d.xTrain.rows);
+      const r = refOf(name, c.sklearn, seeds);
+      if (!r) continue; // the reference did not run this pair (e.g. naive Bayes on negative features)
+      const { value, fitSeconds } = meanOverSeeds(seeds, (seed) => {
+        const [model, seconds] = time(
+          () => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed }) as Learner,
+        );
+        return { value: accuracy(d.yTest, model.predict(d.xTest)), seconds };
+      });
       emit({
         dataset: name,
-        learner: c.learner,
+        learner: seeds > 1 ? `${c.learner} (mean of ${seeds} seeds)` : c.learner,
         nTrain: d.xTrain.rows,
         fitSeconds,
         metric: 'accuracy',
@@ -206,15 +272,16 @@ async function main() {
     const raw = loadSharedTabular('diabetes', { classify: false });
     const std = scaled(raw);
     for (const c of REGRESSORS) {
-      const r = refOf('diabetes', c.sklearn);
       const d = c.scaled ? std : raw;
-      const [model, fitSeconds] = time(() =>
-        createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed: 0 }),
-      );
-      const value = rmse(d.yTest, model.predict(d.xTest));
+      const seeds = seedsFor(c.learner, d.xTrain.rows);
+      const r = refOf('diabetes', c.sklearn, seeds);
+      const { value, fitSeconds } = meanOverSeeds(seeds, (seed) => {
+        const [model, seconds] = time(() => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed }));
+        return { value: rmse(d.yTest, model.predict(d.xTest)), seconds };
+      });
       emit({
         dataset: 'diabetes',
-        learner: c.learner,
+        learner: seeds > 1 ? `${c.learner} (mean of ${seeds} seeds)` : c.learner,
         nTrain: d.xTrain.rows,
         fitSeconds,
         metric: 'rmse',
@@ -278,7 +345,12 @@ async function main() {
   console.log(
     `\n${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`,
   );
-  console.log(`scikit-learn figures: ${ref.source}\n`);
+  console.log(`scikit-learn figures: ${ref.source}`);
+  console.log(
+    seedRef.length > 0
+      ? `rows marked "mean of ${SEEDS} seeds": both sides are means over seeds 0..${SEEDS - 1} (bench/train/sklearn_seeds.py)\n`
+      : `rows marked "mean of ${SEEDS} seeds": the engine's mean against scikit-learn's one run (seed 0)\n`,
+  );
   console.log(
     '| dataset | learner | metric | engine | scikit-learn | difference | fit s | sklearn fit s | time ratio |',
   );

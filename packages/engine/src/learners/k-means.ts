@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { matmulTransB } from '../linalg/gemm.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
@@ -126,11 +127,15 @@ function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
   for (let i = 0; i < n; i++) closest[i] = dist2(data, i * d, centres, 0, d);
   const trials = 2 + Math.floor(Math.log(k));
   const candidateDist = new Float64Array(n);
+  const cross = new Float64Array(n * trials);
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = dist2(data, i * d, ZERO_ROW(d), 0, d);
   for (let c = 1; c < k; c++) {
     let total = 0;
     for (let i = 0; i < n; i++) total += closest[i] as number;
     let bestCandidate = -1;
     let bestPot = Number.POSITIVE_INFINITY;
+    const candidates: number[] = [];
     for (let t = 0; t < trials; t++) {
       let target = rng.next() * total;
       let cand = n - 1;
@@ -141,13 +146,26 @@ function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
           break;
         }
       }
+      candidates.push(cand);
+    }
+    // Every row against every candidate in one product: ‖x‖² − 2 x·c + ‖c‖².
+    const cand = new Float64Array(trials * d);
+    candidates.forEach((r, t) => {
+      cand.set(data.subarray(r * d, (r + 1) * d), t * d);
+    });
+    matmulTransB(data, cand, n, d, trials, cross);
+    candidates.forEach((r, t) => {
       let pot = 0;
-      for (let i = 0; i < n; i++) pot += Math.min(closest[i] as number, dist2(data, i * d, data, cand * d, d));
+      const c2 = norms[r] as number;
+      for (let i = 0; i < n; i++) {
+        const dd = Math.max(0, (norms[i] as number) - 2 * (cross[i * trials + t] as number) + c2);
+        pot += Math.min(closest[i] as number, dd);
+      }
       if (pot < bestPot) {
         bestPot = pot;
-        bestCandidate = cand;
+        bestCandidate = r;
       }
-    }
+    });
     centres.set(data.subarray(bestCandidate * d, (bestCandidate + 1) * d), c * d);
     for (let i = 0; i < n; i++) {
       candidateDist[i] = dist2(data, i * d, centres, c * d, d);
@@ -163,7 +181,7 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
   let labels: Int32Array = new Int32Array(n);
   for (let iter = 0; iter < maxIter; iter++) {
     signal?.throwIfAborted();
-    labels = assign(x, centres, k).labels;
+    labels = assign(x, centres, k, false).labels;
     const sums = new Float64Array(k * d);
     const counts = new Int32Array(k);
     for (let i = 0; i < n; i++) {
@@ -186,24 +204,48 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
   return { centres, inertia: final.inertia };
 }
 
-function assign(x: DenseMatrix, centres: Float64Array, k: number): { labels: Int32Array; inertia: number } {
+/**
+ * Nearest centres by ‖x‖² − 2 x·c + ‖c‖², the cross terms as one matrix product (as
+ * scikit-learn computes them): the distance loops become a kernel call.
+ */
+function assign(
+  x: DenseMatrix,
+  centres: Float64Array,
+  k: number,
+  withInertia = true,
+): { labels: Int32Array; inertia: number } {
   const { rows: n, cols: d, data } = x;
+  const cross = new Float64Array(n * k);
+  matmulTransB(data, centres, n, d, k, cross);
+  const cc = new Float64Array(k);
+  for (let c = 0; c < k; c++) cc[c] = dist2(centres, c * d, ZERO_ROW(d), 0, d);
   const labels = new Int32Array(n);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     let bestD = Number.POSITIVE_INFINITY;
     for (let c = 0; c < k; c++) {
-      const dd = dist2(data, i * d, centres, c * d, d);
+      const dd = (cc[c] as number) - 2 * (cross[i * k + c] as number);
       if (dd < bestD) {
         bestD = dd;
         best = c;
       }
     }
     labels[i] = best;
-    inertia += bestD;
+    // The exact distance of the chosen centre, so the inertia carries no cancellation error.
+    if (withInertia) inertia += dist2(data, i * d, centres, best * d, d);
   }
   return { labels, inertia };
+}
+
+const zeroRows = new Map<number, Float64Array>();
+function ZERO_ROW(d: number): Float64Array {
+  let z = zeroRows.get(d);
+  if (!z) {
+    z = new Float64Array(d);
+    zeroRows.set(d, z);
+  }
+  return z;
 }
 
 function dist2(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {

@@ -48,6 +48,47 @@ describe('text pipelines on Amazon fine food (4000 train, 1000 test reviews)', (
   });
 });
 
+describe('Chinese and Japanese text, with no spaces and no dictionary', () => {
+  // Written for this test: short product and film reviews, clearly positive or negative.
+  const train = [
+    ['这部电影非常好看，演员很棒', 'positive'],
+    ['剧情精彩，我很喜欢', 'positive'],
+    ['质量很好，非常满意', 'positive'],
+    ['服务很好，下次还会再来', 'positive'],
+    ['音乐很美，值得推荐', 'positive'],
+    ['この映画はとても面白い', 'positive'],
+    ['最高の作品でした、大好き', 'positive'],
+    ['这部电影太差了，浪费时间', 'negative'],
+    ['剧情无聊，我不喜欢', 'negative'],
+    ['质量很差，非常失望', 'negative'],
+    ['服务太差，再也不来了', 'negative'],
+    ['声音难听，不推荐', 'negative'],
+    ['この映画はつまらない', 'negative'],
+    ['最悪の作品でした、嫌い', 'negative'],
+  ];
+  const frame = Frame.fromRecords(
+    train.map(([review, label]) => ({ review, label })),
+    { review: 'text' },
+  );
+
+  it('character n-grams separate unseen positive and negative sentences', () => {
+    const m = ModelPipeline.fit(frame, 'label', 'logistic-regression', { C: 10 }, { text: { ngramRange: [1, 2] } });
+    // Bigrams such as 好看 and 失望 are features: the vocabulary holds character n-grams, not words.
+    const vocabulary = m.features.vectorizer('review')?.vocabulary ?? [];
+    assert.ok(vocabulary.includes('好 看') && vocabulary.includes('失 望') && vocabulary.includes('面'));
+    const unseen = Frame.fromRecords(
+      [
+        { review: '演员很棒，非常喜欢这部电影' },
+        { review: '太无聊了，非常失望' },
+        { review: 'とても面白い映画' },
+        { review: 'つまらない、最悪' },
+      ],
+      { review: 'text' },
+    );
+    assert.deepEqual(m.predict(unseen), ['positive', 'negative', 'positive', 'negative']);
+  });
+});
+
 describe('sparse input', () => {
   const docs = ['good fun film', 'bad dull film', 'good good acting', 'dull plot bad acting', 'fun plot', 'bad film'];
   const y = [1, 0, 1, 0, 1, 0];
