@@ -1,6 +1,26 @@
 import { OipClient } from './oip-client.js';
 import { type ClientOptions, Transport } from './transport.js';
-import type { LoginResult, Model, ModelVersion, NewModel, Scope, Token, User } from './types.js';
+import type {
+  Dataset,
+  DatasetVersion,
+  JobEvent,
+  LoginResult,
+  Model,
+  ModelVersion,
+  NewModel,
+  PredictResult,
+  Scope,
+  Token,
+  TrainingJob,
+  TrainingJobRequest,
+  User,
+} from './types.js';
+
+const CONTENT_TYPES = {
+  csv: 'text/csv',
+  jsonl: 'application/jsonl',
+  parquet: 'application/vnd.apache.parquet',
+} as const;
 
 const seg = encodeURIComponent;
 
@@ -93,6 +113,98 @@ export class MarqueeClient {
     return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/aliases/${seg(alias)}`);
   }
 
+  /** Predictions on records by column name (trained versions). */
+  predict(
+    fullName: string,
+    instances: Array<Record<string, unknown>>,
+    version?: string | number,
+  ): Promise<PredictResult> {
+    return this.t.json('POST', `/api/v1/models/${path(fullName)}/predict`, {
+      instances,
+      ...(version !== undefined && { version: String(version) }),
+    });
+  }
+
+  // datasets
+  createDataset(input: {
+    owner: string;
+    name: string;
+    visibility?: 'public' | 'private';
+    description?: string;
+  }): Promise<Dataset> {
+    return this.t.json('POST', '/api/v1/datasets', input);
+  }
+  getDataset(fullName: string): Promise<Dataset> {
+    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}`);
+  }
+  /** Uploads a file's bytes (or a web stream) as the next version. */
+  async uploadDatasetVersion(
+    fullName: string,
+    body: Uint8Array | ReadableStream<Uint8Array>,
+    format: keyof typeof CONTENT_TYPES,
+  ): Promise<DatasetVersion> {
+    const res = await this.t.request('POST', `/api/v1/datasets/${path(fullName)}/versions`, {
+      body: body as RequestInit['body'],
+      headers: { 'content-type': CONTENT_TYPES[format] },
+    });
+    return (await res.json()) as DatasetVersion;
+  }
+  async listDatasetVersions(fullName: string): Promise<DatasetVersion[]> {
+    return (await this.t.json<{ versions: DatasetVersion[] }>('GET', `/api/v1/datasets/${path(fullName)}/versions`))
+      .versions;
+  }
+  getDatasetVersion(fullName: string, version: number): Promise<DatasetVersion> {
+    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}/versions/${version}`);
+  }
+  previewDataset(
+    fullName: string,
+    version: number,
+    limit = 20,
+  ): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
+    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}/versions/${version}/preview?limit=${limit}`);
+  }
+
+  // training
+  train(request: TrainingJobRequest): Promise<TrainingJob> {
+    return this.t.json('POST', '/api/v1/training-jobs', request);
+  }
+  getJob(id: string): Promise<TrainingJob> {
+    return this.t.json('GET', `/api/v1/training-jobs/${seg(id)}`);
+  }
+  async listJobs(limit = 50): Promise<TrainingJob[]> {
+    return (await this.t.json<{ jobs: TrainingJob[] }>('GET', `/api/v1/training-jobs?limit=${limit}`)).jobs;
+  }
+  cancelJob(id: string): Promise<TrainingJob> {
+    return this.t.json('POST', `/api/v1/training-jobs/${seg(id)}/cancel`);
+  }
+  /**
+   * Follows a job's server-sent events until it ends: `onEvent` gets its state and each
+   * progress report. Resolves with the job as it ended.
+   */
+  async followJob(id: string, onEvent: (e: JobEvent) => void = () => {}): Promise<TrainingJob> {
+    const res = await this.t.request('GET', `/api/v1/training-jobs/${seg(id)}/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!type || data === undefined) continue;
+        const parsed = JSON.parse(data);
+        onEvent(type === 'progress' ? { type: 'progress', progress: parsed } : { ...parsed, type: 'state' });
+      }
+    }
+    return this.getJob(id);
+  }
+
   // operations
   async health(): Promise<boolean> {
     return (await this.t.request('GET', '/healthz')).ok;
@@ -101,6 +213,6 @@ export class MarqueeClient {
 
 function path(fullName: string): string {
   const [owner, name, ...rest] = fullName.split('/');
-  if (!owner || !name || rest.length) throw new Error(`a model is named owner/name, got "${fullName}"`);
+  if (!owner || !name || rest.length) throw new Error(`a model or dataset is named owner/name, got "${fullName}"`);
   return `${seg(owner)}/${seg(name)}`;
 }

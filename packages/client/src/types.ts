@@ -77,6 +77,107 @@ export interface ModelVersion {
   sha256: string;
   sizeBytes: number;
   signature: { inputs: TensorSpec[]; outputs: TensorSpec[] };
+  source: 'upload' | 'training';
+  hasNative: boolean;
+  /** Trained versions: algorithm, params, held-out metrics, lineage. */
+  details: {
+    task: string;
+    algorithm: string;
+    params: Record<string, unknown>;
+    target: string;
+    features: string[];
+    classes: string[];
+    metrics: Record<string, number>;
+    crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+    lineage: Record<string, unknown>;
+    nTrain: number;
+    nTest: number;
+    fitSeconds: number;
+  } | null;
   createdBy: string;
   createdAt: string;
+}
+
+export interface Dataset {
+  owner: string;
+  name: string;
+  fullName: string;
+  visibility: 'public' | 'private';
+  description: string;
+  latestVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  kind: 'numeric' | 'categorical' | 'text' | 'datetime';
+  nulls: number;
+  distinct: number;
+}
+
+export interface DatasetVersion {
+  dataset: string;
+  version: number;
+  format: 'csv' | 'jsonl' | 'parquet';
+  sha256: string;
+  sizeBytes: number;
+  rowCount: number;
+  columns: DatasetColumn[];
+  lineage: Record<string, unknown> | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface TrainingJobRequest {
+  /** `owner/name`; created (private) when it does not exist. */
+  model: string;
+  /** `owner/name@version` (latest without a version). */
+  dataset: string;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  target: string;
+  features?: string[];
+  params?: Record<string, unknown>;
+  text?: Record<string, unknown>;
+  split?: { testFraction?: number; kFolds?: number };
+  seed?: number;
+  timeLimitS?: number;
+}
+
+export interface JobProgress {
+  stage: string;
+  percent: number;
+  etaSeconds: number | null;
+  metrics?: Record<string, number>;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface TrainingJob {
+  id: string;
+  kind: 'train' | 'search' | 'batch-predict';
+  state: JobState;
+  spec: Record<string, unknown>;
+  progress: JobProgress | null;
+  result: ({ model?: string; version?: number; metrics?: Record<string, number> } & Record<string, unknown>) | null;
+  error: string | null;
+  attempts: number;
+  createdBy: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export type JobEvent =
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'state'; state: JobState; error?: string | null; result?: Record<string, unknown> };
+
+export type Prediction = { label: string; probabilities?: Record<string, number> } | { value: number };
+
+export interface PredictResult {
+  model: string;
+  version: number;
+  predictions: Prediction[];
 }

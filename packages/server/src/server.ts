@@ -7,10 +7,17 @@ import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.
 import { AuthService } from './auth/auth-service.js';
 import { AuthStore } from './auth/auth-store.js';
 import type { ServerConfig } from './config/config.js';
+import { DatasetService } from './datasets/dataset-service.js';
+import { DatasetStore } from './datasets/dataset-store.js';
+import { JobEvents } from './jobs/job-events.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { JobService } from './jobs/job-service.js';
+import { JobStore } from './jobs/job-store.js';
 import { Metrics } from './ops/metrics.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
+import { RecordPredictor } from './serving/record-predict.js';
 import { RuntimeCache } from './serving/runtime-cache.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
@@ -52,6 +59,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics.cacheObserver(),
   );
   const inference = new InferenceService(registry, cache);
+  const datasets = new DatasetService(new DatasetStore(db), blobs, auth, {
+    maxBytes: config.maxDatasetBytes,
+    maxColumns: config.maxDatasetColumns,
+  });
+  let httpLog: FastifyInstance['log'] | undefined;
+  const jobStore = new JobStore(db);
+  const jobEvents = new JobEvents();
+  const runner = new JobRunner(jobStore, jobEvents, datasets, registry, auth, {
+    concurrency: config.jobConcurrency,
+    timeLimitS: config.jobTimeLimitS,
+    log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
+  });
+  const jobs = new JobService(jobStore, jobEvents, runner, datasets, registry, auth, {
+    maxAttempts: config.jobMaxAttempts,
+    timeLimitS: config.jobTimeLimitS,
+  });
+  const predictor = new RecordPredictor(inference);
   // A deleted model's sessions are unloaded at once rather than waiting for LRU eviction.
   registry.onChange((_model, removed) => {
     for (const id of removed) cache.evictVersion(id);
@@ -59,7 +83,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   let draining = false;
   const isReady = () => !draining;
-  const http = await buildHttpApp({ config, auth, registry, inference, metrics, isReady, version: SERVER_VERSION });
+  const http = await buildHttpApp({
+    config,
+    auth,
+    registry,
+    inference,
+    datasets,
+    jobs,
+    predictor,
+    metrics,
+    isReady,
+    version: SERVER_VERSION,
+  });
+  httpLog = http.log;
   const grpcServer = createOipGrpcServer({ auth, inference, metrics, isReady, maxMessageBytes: config.maxInferBytes });
 
   await http.listen({ host: config.host, port: config.port });
@@ -71,6 +107,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       (err, port) => (err ? reject(err) : resolve(port)),
     ),
   );
+  await runner.start();
   const scheme = config.tlsCert ? 'https' : 'http';
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -78,6 +115,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const close = () => {
     closing ??= (async () => {
       draining = true;
+      // Running jobs stay `running` in the table and are requeued at the next start.
+      await runner.close();
       const grpcDone = new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           grpcServer.forceShutdown();

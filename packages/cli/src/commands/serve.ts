@@ -24,6 +24,13 @@ export const serve: Command = {
       'string',
       `how long a request may wait for others to batch with (default ${DEFAULTS.maxBatchDelayMs})`,
     ),
+    'max-dataset-size': opt('string', 'largest dataset upload, e.g. 2GiB (default 2GiB)'),
+    'max-dataset-columns': opt('string', `most columns in a dataset (default ${DEFAULTS.maxDatasetColumns})`),
+    'job-concurrency': opt(
+      'string',
+      'training jobs run at once, each on a worker thread (default: cores − 1, at least 1)',
+    ),
+    'job-time-limit': opt('string', `seconds a job may run before it fails (default ${DEFAULTS.jobTimeLimitS})`),
     'log-level': opt('string', `trace, debug, info, warn, error (default ${DEFAULTS.logLevel})`),
   },
   async run({ values }) {
@@ -38,6 +45,10 @@ export const serve: Command = {
       maxModelBytes: values['max-model-size'] as string | undefined,
       maxBatchSize: values['max-batch-size'] as string | undefined,
       maxBatchDelayMs: values['max-batch-delay-ms'] as string | undefined,
+      maxDatasetBytes: values['max-dataset-size'] as string | undefined,
+      maxDatasetColumns: values['max-dataset-columns'] as string | undefined,
+      jobConcurrency: values['job-concurrency'] as string | undefined,
+      jobTimeLimitS: values['job-time-limit'] as string | undefined,
       logLevel: values['log-level'] as string | undefined,
     };
     const config = loadConfig(flags);

@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../threads/module-worker.js';
 import type { TreeArrays } from './decision-tree-model.js';
 import { binnerOf, growJobTree, type TreeJob } from './tree-job.js';
 
@@ -103,15 +104,6 @@ export function growTrees(
   return { trees: trees as TreeArrays[], grownByWorkers: n - here };
 }
 
-/**
- * Starts tree-worker next to this module. From TypeScript sources (run through tsx) the
- * worker registers tsx's loader first: loaders given to the parent do not reach workers.
- */
 function startWorker(workerData: unknown, transferList: MessagePort[]): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./tree-worker.js', import.meta.url), { workerData, transferList });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./tree-worker.ts', import.meta.url).href);
-  const code = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); })`;
-  return new Worker(code, { eval: true, workerData, transferList });
+  return startModuleWorker(siblingModule(import.meta.url, 'tree-worker'), workerData, transferList);
 }

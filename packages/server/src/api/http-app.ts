@@ -8,11 +8,17 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { authRoutes } from '../auth/auth-routes.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { ServerConfig } from '../config/config.js';
+import { datasetRoutes } from '../datasets/dataset-routes.js';
+import type { DatasetService } from '../datasets/dataset-service.js';
+import { jobRoutes } from '../jobs/job-routes.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/ops-routes.js';
 import { registryRoutes } from '../registry/registry-routes.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { InferenceService } from '../serving/inference-service.js';
+import { predictRoutes } from '../serving/predict-routes.js';
+import type { RecordPredictor } from '../serving/record-predict.js';
 import { sendError } from './error-mapping.js';
 import { OipInferEndpoint } from './oip/oip-rest-infer-endpoint.js';
 import { oipRestRoutes } from './oip/oip-rest-routes.js';
@@ -23,6 +29,9 @@ export interface HttpDeps {
   auth: AuthService;
   registry: RegistryService;
   inference: InferenceService;
+  datasets: DatasetService;
+  jobs: JobService;
+  predictor: RecordPredictor;
   metrics: Metrics;
   isReady: () => boolean;
   version: string;
@@ -130,6 +139,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, { auth: deps.auth, secureCookies: Boolean(config.tlsCert) });
       await api.register(registryRoutes, { registry: deps.registry, maxModelBytes: config.maxModelBytes });
+      await api.register(datasetRoutes, { datasets: deps.datasets });
+      await api.register(jobRoutes, { jobs: deps.jobs });
+      await api.register(predictRoutes, { predictor: deps.predictor });
     },
     { prefix: '/api/v1' },
   );

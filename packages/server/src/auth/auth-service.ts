@@ -166,6 +166,18 @@ export class AuthService {
     return principal;
   }
 
+  /** Who a job acts as: its creator, with the read and write scopes its submission needed. */
+  async principalForJob(userId: number, jobId: string): Promise<Principal> {
+    const user = await this.getUser(userId);
+    return {
+      userId,
+      username: user.username,
+      isAdmin: user.isAdmin,
+      scopes: new Set(['read', 'write']),
+      tokenId: `job:${jobId}`,
+    };
+  }
+
   /** The owner id of a user or organisation name. */
   ownerId(name: string): Promise<number | undefined> {
     return this.store.ownerIdByName(name);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Everything the server needs to start; built from flags, then MARQUEE_* variables, then defaults. */
@@ -20,6 +21,16 @@ export interface ServerConfig {
   logLevel: string;
   /** Grace period for in-flight requests on SIGTERM, ms. */
   drainTimeoutMs: number;
+  /** Upper bound for one uploaded dataset version, bytes. */
+  maxDatasetBytes: number;
+  /** Most columns a dataset version may have. */
+  maxDatasetColumns: number;
+  /** Jobs run at once (worker threads); default: cores − 1, at least 1. */
+  jobConcurrency: number;
+  /** A job still running after this many seconds fails (a job may ask for less). */
+  jobTimeLimitS: number;
+  /** A job interrupted this many times (server stopped while it ran) fails instead of running again. */
+  jobMaxAttempts: number;
 }
 
 export const DEFAULTS = {
@@ -34,6 +45,10 @@ export const DEFAULTS = {
   maxBatchDelayMs: 0,
   logLevel: 'info',
   drainTimeoutMs: 10_000,
+  maxDatasetBytes: 2 * 1024 * 1024 * 1024,
+  maxDatasetColumns: 2_000,
+  jobTimeLimitS: 6 * 3600,
+  jobMaxAttempts: 3,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -90,6 +105,27 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       '--drain-timeout-ms',
       pick('drainTimeoutMs', 'MARQUEE_DRAIN_TIMEOUT_MS'),
       DEFAULTS.drainTimeoutMs,
+    ),
+    maxDatasetBytes: bytes('maxDatasetBytes', 'MARQUEE_MAX_DATASET_BYTES', DEFAULTS.maxDatasetBytes),
+    maxDatasetColumns: Math.max(
+      1,
+      int(
+        '--max-dataset-columns',
+        pick('maxDatasetColumns', 'MARQUEE_MAX_DATASET_COLUMNS'),
+        DEFAULTS.maxDatasetColumns,
+      ),
+    ),
+    jobConcurrency: Math.max(
+      1,
+      int('--job-concurrency', pick('jobConcurrency', 'MARQUEE_JOB_CONCURRENCY'), os.availableParallelism() - 1),
+    ),
+    jobTimeLimitS: Math.max(
+      1,
+      int('--job-time-limit', pick('jobTimeLimitS', 'MARQUEE_JOB_TIME_LIMIT'), DEFAULTS.jobTimeLimitS),
+    ),
+    jobMaxAttempts: Math.max(
+      1,
+      int('--job-max-attempts', pick('jobMaxAttempts', 'MARQUEE_JOB_MAX_ATTEMPTS'), DEFAULTS.jobMaxAttempts),
     ),
   };
 }

@@ -31,8 +31,39 @@ export interface VersionView {
   sha256: string;
   sizeBytes: number;
   signature: Signature;
+  /** `upload` (an ONNX file) or `training` (a job trained it). */
+  source: 'upload' | 'training';
+  /** Trained versions: the engine artifact is also there (`artifact?format=native`). */
+  hasNative: boolean;
+  /** Trained versions: what the job measured and used. */
+  details: TrainingDetails | null;
   createdBy: string;
   createdAt: string;
+}
+
+/** What a training job records with the version it made. */
+export interface TrainingDetails {
+  task: string;
+  algorithm: string;
+  params: Record<string, unknown>;
+  target: string;
+  features: string[];
+  /** Class names in the order of the `probabilities` output. */
+  classes: string[];
+  /** Held-out metrics. */
+  metrics: Record<string, number>;
+  crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+  lineage: {
+    dataset: string;
+    datasetSha256: string;
+    seed: number;
+    testFraction: number;
+    engineVersion: string;
+    job: string;
+  };
+  nTrain: number;
+  nTest: number;
+  fitSeconds: number;
 }
 
 /** What serving needs to run a version, resolved once and cached. */
@@ -44,6 +75,8 @@ export interface ResolvedVersion {
   sha256: string;
   sizeBytes: number;
   signature: Signature;
+  /** Trained versions: class names, target and features, for the records-by-column predict path. */
+  details: TrainingDetails | null;
 }
 
 /** A model as cached for the predict path: everything needed to authorise and resolve. */

@@ -128,14 +128,16 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     { schema: { params: VersionParams, querystring: ArtifactQuery, tags: ['models'] }, config: { scope: 'read' } },
     async (req, reply) => {
       const { owner, name, version } = req.params;
-      if (req.query.format === 'native')
-        throw new Invalid('this version has no native engine artifact; ask for format=onnx');
-      const { path, view } = await registry.artifactPath(principal(req), owner, name, version);
+      const format = req.query.format ?? 'onnx';
+      const { path, sha256 } = await registry.artifactPath(principal(req), owner, name, version, format);
       reply
         .type('application/octet-stream')
-        .header('content-length', view.sizeBytes)
-        .header('etag', `"${view.sha256}"`)
-        .header('content-disposition', `attachment; filename="${name}-v${version}.onnx"`);
+        .header('content-length', fs.statSync(path).size)
+        .header('etag', `"${sha256}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${name}-v${version}.${format === 'onnx' ? 'onnx' : 'mqar'}"`,
+        );
       return reply.send(fs.createReadStream(path));
     },
   );

@@ -1,10 +1,19 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InvalidOnnxModel, readOnnxModelInfo } from '@marquee/engine';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
-import { hasScope, type Principal } from '../auth/scopes.js';
+import { assertVisible, assertWritable } from '../auth/resource-access.js';
+import type { Principal } from '../auth/scopes.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
-import type { ModelEntry, ModelView, ResolvedVersion, Signature, VersionView, Visibility } from './model-views.js';
+import type {
+  ModelEntry,
+  ModelView,
+  ResolvedVersion,
+  Signature,
+  TrainingDetails,
+  VersionView,
+  Visibility,
+} from './model-views.js';
 import { ALIAS_NAME, OWNER_NAME, RESOURCE_NAME } from './names.js';
 import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
 
@@ -90,7 +99,8 @@ export class RegistryService {
   async deleteModel(caller: Principal, owner: string, name: string): Promise<void> {
     const row = await this.writableModel(caller, owner, name);
     const removed = await this.store.deleteModel(row.id);
-    for (const sha of new Set(removed.map((v) => v.sha256))) await this.deleteBlobIfUnused(sha);
+    const blobs = removed.flatMap((v) => (v.native_sha256 ? [v.sha256, v.native_sha256] : [v.sha256]));
+    for (const sha of new Set(blobs)) await this.deleteBlobIfUnused(sha);
     this.changed(
       `${owner}/${name}`,
       removed.map((v) => v.id),
@@ -150,15 +160,58 @@ export class RegistryService {
     return toVersionView(`${owner}/${name}`, row);
   }
 
-  /** The local path of a version's artifact, for download. */
+  /** The local path of a version's artifact (ONNX, or the engine's native one), for download. */
   async artifactPath(
     caller: Principal | undefined,
     owner: string,
     name: string,
     version: number,
-  ): Promise<{ path: string; view: VersionView }> {
+    format: 'onnx' | 'native' = 'onnx',
+  ): Promise<{ path: string; sha256: string; view: VersionView }> {
     const view = await this.getVersion(caller, owner, name, version);
-    return { path: this.blobs.path(view.sha256), view };
+    if (format === 'onnx') return { path: this.blobs.path(view.sha256), sha256: view.sha256, view };
+    const model = await this.visibleModel(caller, owner, name);
+    const [row] = await this.store.versions(model.id, version);
+    if (!row?.native_sha256)
+      throw new Invalid('this version has no native engine artifact (it was uploaded as ONNX); ask for format=onnx');
+    return { path: this.blobs.path(row.native_sha256), sha256: row.native_sha256, view };
+  }
+
+  /**
+   * Registers what a training job made: the ONNX export (checked as an upload is) and the
+   * engine artifact, both stored before the version exists, with what the job measured.
+   * The model is created (private) when it does not exist yet. A crash before the version
+   * row leaves only unreferenced blobs, never a half-made version.
+   */
+  async createTrainedVersion(
+    creator: Principal,
+    fullName: string,
+    task: string,
+    files: { onnx: Uint8Array; native: Uint8Array },
+    details: TrainingDetails,
+  ): Promise<VersionView> {
+    const [owner, name] = fullName.split('/') as [string, string];
+    if (!(await this.store.modelRow(owner, name))) {
+      await this.createModel(creator, { owner, name, task, visibility: 'private' }).catch((err) => {
+        if (!(err instanceof Conflict)) throw err;
+      });
+    }
+    const model = await this.writableModel(creator, owner, name);
+    const onnx = await this.blobs.put(Readable.from([Buffer.from(files.onnx)]), Number.MAX_SAFE_INTEGER);
+    const native = await this.blobs.put(Readable.from([Buffer.from(files.native)]), Number.MAX_SAFE_INTEGER);
+    const info = readOnnxModelInfo(files.onnx);
+    const signature: Signature = { inputs: info.inputs, outputs: info.outputs };
+    await this.validateArtifact(this.blobs.path(onnx.sha256), signature);
+    const version = await this.store.insertNextVersion(model.id, {
+      sha256: onnx.sha256,
+      sizeBytes: onnx.size,
+      signature: JSON.stringify(signature),
+      createdBy: creator.userId,
+      nativeSha256: native.sha256,
+      details: JSON.stringify(details),
+    });
+    this.changed(fullName);
+    return this.getVersion(creator, owner, name, version);
   }
 
   async setAlias(caller: Principal, owner: string, name: string, alias: string, version: number): Promise<ModelView> {
@@ -249,6 +302,7 @@ export class RegistryService {
         sha256: v.sha256,
         sizeBytes: v.size_bytes,
         signature: JSON.parse(v.signature) as Signature,
+        details: v.details ? (JSON.parse(v.details) as TrainingDetails) : null,
       });
     }
     return {
@@ -273,18 +327,11 @@ export class RegistryService {
   }
 
   private async visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
-    const row = await this.store.modelRow(owner, name);
-    const visible =
-      row && (row.visibility === 'public' || (caller && (caller.userId === row.owner_id || caller.isAdmin)));
-    if (!row || !visible) throw new NotFound(`no model ${owner}/${name}`);
-    return row;
+    return assertVisible(caller, await this.store.modelRow(owner, name), `model ${owner}/${name}`);
   }
 
   private async writableModel(caller: Principal, owner: string, name: string): Promise<ModelRow> {
-    const row = await this.visibleModel(caller, owner, name);
-    if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
-    if (row.owner_id !== caller.userId && !caller.isAdmin) throw new Forbidden(`you cannot change ${owner}/${name}`);
-    return row;
+    return assertWritable(caller, await this.store.modelRow(owner, name), `model ${owner}/${name}`);
   }
 
   private async toView(row: ModelRow, owner: string): Promise<ModelView> {
@@ -314,6 +361,9 @@ function toVersionView(model: string, r: VersionRow): VersionView {
     sha256: r.sha256,
     sizeBytes: r.size_bytes,
     signature: JSON.parse(r.signature) as Signature,
+    source: r.details ? 'training' : 'upload',
+    hasNative: r.native_sha256 !== null,
+    details: r.details ? (JSON.parse(r.details) as TrainingDetails) : null,
     createdBy: r.created_by,
     createdAt: r.created_at,
   };

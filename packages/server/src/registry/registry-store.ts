@@ -1,3 +1,4 @@
+import { isBlobReferenced } from '../store/blob-references.js';
 import { type Db, nowIso } from '../store/database.js';
 import type { ModelsTable } from '../store/schema.js';
 
@@ -9,6 +10,8 @@ export interface VersionRow {
   sha256: string;
   size_bytes: number;
   signature: string;
+  native_sha256: string | null;
+  details: string | null;
   created_at: string;
   created_by: string;
 }
@@ -53,11 +56,11 @@ export class RegistryStore {
   }
 
   /** Deletes a model with its versions and aliases in one transaction; returns what the versions were. */
-  deleteModel(id: number): Promise<Array<{ id: number; sha256: string }>> {
+  deleteModel(id: number): Promise<Array<{ id: number; sha256: string; native_sha256: string | null }>> {
     return this.db.transaction().execute(async (tx) => {
       const versions = await tx
         .selectFrom('model_versions')
-        .select(['id', 'sha256'])
+        .select(['id', 'sha256', 'native_sha256'])
         .where('model_id', '=', id)
         .execute();
       await tx.deleteFrom('model_aliases').where('model_id', '=', id).execute();
@@ -70,7 +73,14 @@ export class RegistryStore {
   /** Registers the next version number of a model, atomically; returns it. */
   insertNextVersion(
     modelId: number,
-    v: { sha256: string; sizeBytes: number; signature: string; createdBy: number },
+    v: {
+      sha256: string;
+      sizeBytes: number;
+      signature: string;
+      createdBy: number;
+      nativeSha256?: string;
+      details?: string;
+    },
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const last = await tx
@@ -91,6 +101,8 @@ export class RegistryStore {
           signature: v.signature,
           created_by: v.createdBy,
           created_at: now,
+          native_sha256: v.nativeSha256 ?? null,
+          details: v.details ?? null,
         })
         .execute();
       await tx.updateTable('models').set({ updated_at: now }).where('id', '=', modelId).execute();
@@ -109,6 +121,8 @@ export class RegistryStore {
         'model_versions.sha256',
         'model_versions.size_bytes',
         'model_versions.signature',
+        'model_versions.native_sha256',
+        'model_versions.details',
         'model_versions.created_at',
         'owners.name as created_by',
       ])
@@ -140,8 +154,7 @@ export class RegistryStore {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async isBlobReferenced(sha256: string): Promise<boolean> {
-    const row = await this.db.selectFrom('model_versions').select('id').where('sha256', '=', sha256).executeTakeFirst();
-    return row !== undefined;
+  isBlobReferenced(sha256: string): Promise<boolean> {
+    return isBlobReferenced(this.db, sha256);
   }
 }

@@ -31,6 +31,7 @@ describe('RuntimeCache', () => {
       versions.push({
         modelId: i,
         fullName: `t/m${i}`,
+        details: null,
         versionId: i,
         version: 1,
         sha256: file,

@@ -8,6 +8,9 @@ export interface Database {
   models: ModelsTable;
   model_versions: ModelVersionsTable;
   model_aliases: ModelAliasesTable;
+  datasets: DatasetsTable;
+  dataset_versions: DatasetVersionsTable;
+  jobs: JobsTable;
 }
 
 export interface OwnersTable {
@@ -57,6 +60,10 @@ export interface ModelVersionsTable {
   signature: string;
   created_by: number;
   created_at: string;
+  /** The engine artifact of a trained version (null for uploaded ONNX). */
+  native_sha256: string | null;
+  /** JSON: params, metrics, lineage, target of a trained version. */
+  details: string | null;
 }
 
 export interface ModelAliasesTable {
@@ -64,4 +71,50 @@ export interface ModelAliasesTable {
   alias: string;
   version: number;
   updated_at: string;
+}
+
+export interface DatasetsTable {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  visibility: 'public' | 'private';
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatasetVersionsTable {
+  id: Generated<number>;
+  dataset_id: number;
+  version: number;
+  format: 'csv' | 'jsonl' | 'parquet';
+  sha256: string;
+  size_bytes: number;
+  row_count: number;
+  /** JSON: the inferred columns. */
+  schema: string;
+  /** JSON: where the version came from when a job wrote it. */
+  lineage: string | null;
+  created_by: number;
+  created_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: 'train' | 'search' | 'batch-predict';
+  created_by: number;
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** JSON: the request, validated. */
+  spec: string;
+  /** JSON: the last progress event. */
+  progress: string | null;
+  /** JSON: what the job made (a model version, a dataset version). */
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  max_attempts: number;
+  time_limit_s: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }

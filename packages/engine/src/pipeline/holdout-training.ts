@@ -1,0 +1,172 @@
+import {
+  accuracy,
+  balancedAccuracy,
+  logLoss,
+  precisionRecallF1,
+  rocAuc,
+  rocAucOvr,
+} from '../evaluation/classification-metrics.js';
+import { mae, r2, rmse } from '../evaluation/regression-metrics.js';
+import { stratifiedKFold, stratifiedSplit } from '../evaluation/splits.js';
+import type { Frame } from '../frame/frame.js';
+import type { FitProgress } from '../learners/learner.js';
+import type { TextVectorizerParams } from '../text/text-vectorizer.js';
+import { ModelPipeline } from './model-pipeline.js';
+
+export interface TrainingRequest {
+  target: string;
+  algorithm: string;
+  task: 'classification' | 'regression';
+  /** Columns to learn from; default every column but the target. */
+  features?: string[];
+  params?: Record<string, unknown>;
+  text?: Partial<TextVectorizerParams>;
+  seed?: number;
+  /** Share of rows held out for the metrics (stratified for classification). Default 0.2. */
+  testFraction?: number;
+  /** k-fold cross-validation on the training rows as well (0: none). */
+  kFolds?: number;
+}
+
+export interface CrossValidation {
+  folds: number;
+  metric: string;
+  values: number[];
+  mean: number;
+  std: number;
+}
+
+export interface TrainingOutcome {
+  model: ModelPipeline;
+  /** Measured on the held-out rows. */
+  metrics: Record<string, number>;
+  crossValidation?: CrossValidation;
+  nTrain: number;
+  nTest: number;
+}
+
+/**
+ * Trains a pipeline the way the platform reports it: a held-out split (stratified by
+ * class) for the metrics, the model fitted on the rest, and optionally k-fold
+ * cross-validation on the training rows. Progress covers every step.
+ */
+export function trainWithHoldout(
+  frame: Frame,
+  req: TrainingRequest,
+  opts: { onProgress?: (p: FitProgress) => void; signal?: AbortSignal } = {},
+): TrainingOutcome {
+  const seed = req.seed ?? 0;
+  const testFraction = req.testFraction ?? 0.2;
+  const classes = classIndex(frame, req.target, req.task);
+  const strata = classes ? classes.y : new Int32Array(frame.nRows);
+  const { train, test } = stratifiedSplit(strata, testFraction, seed);
+  const trainFrame = frame.take(train);
+  const testFrame = frame.take(test);
+  const folds = req.kFolds ?? 0;
+  const fitShare = folds > 1 ? 0.5 : 0.95;
+  const report = (stage: string, fraction: number, metrics?: Record<string, number>) =>
+    opts.onProgress?.({ stage, fraction: Math.min(1, fraction), metrics });
+
+  const fit = (rows: Frame, onProgress?: (p: FitProgress) => void) =>
+    ModelPipeline.fit(rows, req.target, req.algorithm, req.params ?? {}, {
+      task: req.task,
+      features: req.features,
+      text: req.text,
+      seed,
+      signal: opts.signal,
+      onProgress,
+    });
+
+  const model = fit(trainFrame, (p) => report(p.stage, p.fraction * fitShare, p.metrics));
+  report('evaluate', fitShare);
+  const metrics = evaluate(model, testFrame);
+  let crossValidation: CrossValidation | undefined;
+  if (folds > 1) {
+    const trainStrata = Int32Array.from(train, (r) => strata[r] as number);
+    const headline = model.target.task === 'classification' ? 'accuracy' : 'rmse';
+    const values: number[] = [];
+    stratifiedKFold(trainStrata, folds, seed).forEach((f, i) => {
+      opts.signal?.throwIfAborted();
+      const m = fit(trainFrame.take(f.train));
+      values.push(evaluate(m, trainFrame.take(f.test))[headline] as number);
+      report('cross-validate', fitShare + ((1 - fitShare) * (i + 1)) / folds, {
+        fold: i + 1,
+        [headline]: values.at(-1) as number,
+      });
+    });
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    crossValidation = { folds, metric: headline, values, mean, std };
+  }
+  report('done', 1, metrics);
+  return { model, metrics, crossValidation, nTrain: train.length, nTest: test.length };
+}
+
+/** Held-out metrics: accuracy, balanced accuracy, macro F1, log loss, ROC AUC; or RMSE, MAE, R². */
+export function evaluate(model: ModelPipeline, frame: Frame): Record<string, number> {
+  const target = frame.column(model.target.name);
+  if (model.target.task === 'regression') {
+    if (target.kind !== 'numeric') throw new Error(`the target "${model.target.name}" must be numeric`);
+    const predicted = model.predict(frame) as Float64Array;
+    return {
+      rmse: rmse(target.values, predicted),
+      mae: mae(target.values, predicted),
+      r2: r2(target.values, predicted),
+    };
+  }
+  const classes = model.target.classes;
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const names = columnStrings(frame, model.target.name);
+  const y = Int32Array.from(names, (v) => index.get(v ?? '') ?? -1);
+  const predicted = Int32Array.from(model.predict(frame) as string[], (v) => index.get(v) as number);
+  const k = classes.length;
+  const out: Record<string, number> = {
+    accuracy: accuracy(y, predicted),
+    balancedAccuracy: balancedAccuracy(y, predicted, k),
+    macroF1: precisionRecallF1(y, predicted, k).macroF1,
+  };
+  let proba: Float64Array | undefined;
+  try {
+    proba = model.predictProba(frame);
+  } catch {
+    proba = undefined; // learners without probabilities (linear SVM, kernel SVM without Platt)
+  }
+  if (proba && y.every((v) => v >= 0)) {
+    out.logLoss = logLoss(y, proba, k);
+    out.rocAuc =
+      k === 2
+        ? rocAuc(
+            Array.from(y, (v) => v === 1),
+            Array.from({ length: y.length }, (_, i) => proba[i * 2 + 1] as number),
+          )
+        : rocAucOvr(y, proba, k);
+  }
+  return out;
+}
+
+/** Class indices of the target, or undefined for regression. */
+function classIndex(frame: Frame, target: string, task?: string): { y: Int32Array } | undefined {
+  const col = frame.column(target);
+  if (task === 'regression' || (task === undefined && col.kind === 'numeric' && new Set(col.values).size > 20))
+    return undefined;
+  const names = columnStrings(frame, target);
+  const index = new Map<string, number>();
+  return {
+    y: Int32Array.from(names, (v) => {
+      const key = v ?? '';
+      let i = index.get(key);
+      if (i === undefined) {
+        i = index.size;
+        index.set(key, i);
+      }
+      return i;
+    }),
+  };
+}
+
+function columnStrings(frame: Frame, name: string): Array<string | null> {
+  const col = frame.column(name);
+  if (col.kind === 'numeric') return Array.from(col.values, (v) => (Number.isNaN(v) ? null : String(v)));
+  if (col.kind === 'categorical') return Array.from(col.codes, (c) => (c < 0 ? null : (col.dictionary[c] as string)));
+  return col.values;
+}

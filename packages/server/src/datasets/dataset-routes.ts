@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Static, type TSchema, Type } from 'typebox';
+import { UnsupportedMediaType } from '../api/errors.js';
+import { DATASET_CONTENT_TYPES, formatOfContentType } from './dataset-formats.js';
+import type { DatasetService } from './dataset-service.js';
+
+const NewDataset = Type.Object(
+  {
+    owner: Type.String({ maxLength: 39 }),
+    name: Type.String({ maxLength: 64 }),
+    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+const DatasetParams = Type.Object({ owner: Type.String(), name: Type.String() });
+const VersionParams = Type.Object({ owner: Type.String(), name: Type.String(), version: Type.Integer({ minimum: 1 }) });
+const PreviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
+
+type P<T extends TSchema> = Static<T>;
+
+function principal(req: FastifyRequest) {
+  if (!req.principal) throw new Error('route reached without authentication');
+  return req.principal;
+}
+
+/** Datasets and their versions (CSV, JSONL or Parquet uploads) under /api/v1. */
+export async function datasetRoutes(app: FastifyInstance, opts: { datasets: DatasetService }) {
+  const { datasets } = opts;
+  // Uploads stream into the blob store as they arrive; the service enforces the size limit.
+  for (const type of [...DATASET_CONTENT_TYPES, 'application/octet-stream']) {
+    app.addContentTypeParser(type, (_req, payload, done) => done(null, payload));
+  }
+
+  app.post<{ Body: P<typeof NewDataset> }>(
+    '/datasets',
+    { schema: { body: NewDataset, tags: ['datasets'], summary: 'Create a dataset' }, config: { scope: 'write' } },
+    async (req, reply) =>
+      reply.code(201).send(await datasets.createDataset(principal(req), { visibility: 'private', ...req.body })),
+  );
+
+  app.get<{ Params: P<typeof DatasetParams> }>(
+    '/datasets/:owner/:name',
+    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
+    async (req) => datasets.getDataset(principal(req), req.params.owner, req.params.name),
+  );
+
+  app.post<{ Params: P<typeof DatasetParams> }>(
+    '/datasets/:owner/:name/versions',
+    {
+      schema: {
+        params: DatasetParams,
+        tags: ['datasets'],
+        summary:
+          'Upload a version: the raw file as the body, Content-Type text/csv, application/jsonl or application/vnd.apache.parquet',
+      },
+      config: { scope: 'write' },
+    },
+    async (req, reply) => {
+      const format = formatOfContentType(req.headers['content-type']);
+      const body = req.body as Readable | undefined;
+      if (!body || typeof body.pipe !== 'function')
+        throw new UnsupportedMediaType('send the file as the raw request body');
+      const { view, created } = await datasets.createVersion(
+        principal(req),
+        req.params.owner,
+        req.params.name,
+        body,
+        format,
+      );
+      return reply.code(created ? 201 : 200).send(view);
+    },
+  );
+
+  app.get<{ Params: P<typeof DatasetParams> }>(
+    '/datasets/:owner/:name/versions',
+    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
+    async (req) => ({ versions: await datasets.listVersions(principal(req), req.params.owner, req.params.name) }),
+  );
+
+  app.get<{ Params: P<typeof VersionParams> }>(
+    '/datasets/:owner/:name/versions/:version',
+    { schema: { params: VersionParams, tags: ['datasets'] }, config: { scope: 'read' } },
+    async (req) => datasets.getVersion(principal(req), req.params.owner, req.params.name, req.params.version),
+  );
+
+  app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof PreviewQuery> }>(
+    '/datasets/:owner/:name/versions/:version/preview',
+    { schema: { params: VersionParams, querystring: PreviewQuery, tags: ['datasets'] }, config: { scope: 'read' } },
+    async (req) =>
+      datasets.preview(principal(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
+  );
+}

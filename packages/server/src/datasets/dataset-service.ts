@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../api/errors.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { assertVisible, assertWritable } from '../auth/resource-access.js';
+import type { Principal } from '../auth/scopes.js';
+import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
+import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
+import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
+import type { DatasetRow, DatasetStore, DatasetVersionRow } from './dataset-store.js';
+import type { DatasetFile, DatasetVersionView, DatasetView } from './dataset-views.js';
+import { quoteIdent, withDuckDb } from './duckdb.js';
+import { type DatasetSchema, duckMessage, inferSchema } from './schema-inference.js';
+
+export interface DatasetLimits {
+  maxBytes: number;
+  maxColumns: number;
+}
+
+/** `owner/name@version` (version optional: the latest). */
+const DATASET_REF = /^([a-z0-9][a-z0-9-]{1,38})\/([a-z0-9][a-z0-9_-]{0,63})(?:@(\d+))?$/;
+
+/**
+ * Datasets' rules: who may see and add to a dataset, how a version comes to be (stored,
+ * then read by DuckDB; a file it cannot read leaves nothing behind), previews, and the
+ * files training jobs read. Same visibility rules as models: private is invisible.
+ */
+export class DatasetService {
+  constructor(
+    private readonly store: DatasetStore,
+    private readonly blobs: BlobStore,
+    private readonly auth: AuthService,
+    readonly limits: DatasetLimits,
+  ) {}
+
+  async createDataset(
+    caller: Principal,
+    input: { owner: string; name: string; visibility: 'public' | 'private'; description?: string },
+  ): Promise<DatasetView> {
+    if (!OWNER_NAME.test(input.owner)) throw new Invalid(`owner must match ${OWNER_NAME.source}`);
+    if (!RESOURCE_NAME.test(input.name)) throw new Invalid(`name must match ${RESOURCE_NAME.source}`);
+    const ownerId = await this.auth.ownerId(input.owner);
+    if (ownerId === undefined) throw new NotFound(`no owner "${input.owner}"`);
+    if (ownerId !== caller.userId && !caller.isAdmin)
+      throw new Forbidden(`you cannot create datasets for "${input.owner}"`);
+    const inserted = await this.store.insertDataset({
+      owner_id: ownerId,
+      name: input.name,
+      visibility: input.visibility,
+      description: input.description ?? '',
+    });
+    if (!inserted) throw new Conflict(`dataset ${input.owner}/${input.name} exists`);
+    return this.getDataset(caller, input.owner, input.name);
+  }
+
+  async getDataset(caller: Principal | undefined, owner: string, name: string): Promise<DatasetView> {
+    const row = await this.visible(caller, owner, name);
+    const versions = await this.store.versions(row.id);
+    return {
+      owner,
+      name,
+      fullName: `${owner}/${name}`,
+      visibility: row.visibility,
+      description: row.description,
+      latestVersion: versions.at(-1)?.version ?? null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async listVersions(caller: Principal | undefined, owner: string, name: string): Promise<DatasetVersionView[]> {
+    const row = await this.visible(caller, owner, name);
+    return (await this.store.versions(row.id)).map((v) => toView(`${owner}/${name}`, v));
+  }
+
+  async getVersion(
+    caller: Principal | undefined,
+    owner: string,
+    name: string,
+    version: number,
+  ): Promise<DatasetVersionView> {
+    const row = await this.visible(caller, owner, name);
+    const [v] = await this.store.versions(row.id, version);
+    if (!v) throw new NotFound(`dataset ${owner}/${name} has no version ${version}`);
+    return toView(`${owner}/${name}`, v);
+  }
+
+  /**
+   * Stores an upload as the next version: streamed into the blob store (size-limited),
+   * read by DuckDB for its schema. Content identical to the latest version's is that
+   * version (`created: false`); a file that cannot be read is refused and not kept.
+   */
+  async createVersion(
+    caller: Principal,
+    owner: string,
+    name: string,
+    body: Readable,
+    format: DatasetFormat,
+  ): Promise<{ view: DatasetVersionView; created: boolean }> {
+    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    let blob: { sha256: string; size: number };
+    try {
+      blob = await this.blobs.put(body, this.limits.maxBytes);
+    } catch (err) {
+      if (err instanceof BlobTooLarge)
+        throw new PayloadTooLarge(`a dataset version may have at most ${this.limits.maxBytes} bytes`);
+      throw err;
+    }
+    return this.register(caller, row, `${owner}/${name}`, blob, format, null);
+  }
+
+  /** A version from a file a job wrote (batch predictions), with where it came from. */
+  async createVersionFromFile(
+    caller: Principal,
+    ref: string,
+    file: string,
+    format: DatasetFormat,
+    lineage: Record<string, unknown>,
+  ): Promise<DatasetVersionView> {
+    const [owner, name] = ref.split('/') as [string, string];
+    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${ref}`);
+    const blob = await this.blobs.put(fs.createReadStream(file), Number.MAX_SAFE_INTEGER);
+    return (await this.register(caller, row, ref, blob, format, lineage)).view;
+  }
+
+  /** The first rows, as records with numbers as numbers. */
+  async preview(
+    caller: Principal | undefined,
+    owner: string,
+    name: string,
+    version: number,
+    limit: number,
+  ): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
+    const v = await this.getVersion(caller, owner, name, version);
+    const path = this.blobs.path(v.sha256);
+    const numeric = new Set(v.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
+    const rows = await withDuckDb(async (c) => {
+      const cols = v.columns.map((col) => quoteIdent(col.name)).join(', ');
+      return (
+        await c.runAndReadAll(`SELECT ${cols} FROM ${duckdbReader(path, v.format)} LIMIT ${limit}`)
+      ).getRowObjectsJson();
+    });
+    return {
+      columns: v.columns.map((c) => c.name),
+      rows: rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, val]) => [k, numeric.has(k) && val !== null ? Number(val) : val]),
+        ),
+      ),
+    };
+  }
+
+  /** The file behind `owner/name@version` (latest when no version), if the caller may read it. */
+  async resolve(caller: Principal, ref: string): Promise<DatasetFile> {
+    const m = DATASET_REF.exec(ref);
+    if (!m) throw new Invalid(`a dataset is named owner/name@version (version optional), not "${ref}"`);
+    const [, owner, name, version] = m as unknown as [string, string, string, string | undefined];
+    const row = await this.visible(caller, owner, name);
+    const versions = await this.store.versions(row.id, version === undefined ? undefined : Number(version));
+    const v = versions.at(-1);
+    if (!v)
+      throw new NotFound(
+        version ? `dataset ${owner}/${name} has no version ${version}` : `dataset ${owner}/${name} has no versions`,
+      );
+    return {
+      ref: `${owner}/${name}@${v.version}`,
+      datasetId: row.id,
+      version: v.version,
+      path: this.blobs.path(v.sha256),
+      format: v.format,
+      sha256: v.sha256,
+      schema: { rowCount: v.row_count, columns: JSON.parse(v.schema) as DatasetSchema['columns'] },
+    };
+  }
+
+  private async register(
+    caller: Principal,
+    row: DatasetRow,
+    fullName: string,
+    blob: { sha256: string; size: number },
+    format: DatasetFormat,
+    lineage: Record<string, unknown> | null,
+  ): Promise<{ view: DatasetVersionView; created: boolean }> {
+    const latest = (await this.store.versions(row.id)).at(-1);
+    if (latest && latest.sha256 === blob.sha256 && latest.format === format && !lineage) {
+      return { view: toView(fullName, latest), created: false };
+    }
+    let schema: DatasetSchema;
+    try {
+      if (blob.size === 0) throw new Invalid('the body is empty');
+      schema = await inferSchema(this.blobs.path(blob.sha256), format, this.limits);
+    } catch (err) {
+      if (!(await this.store.isBlobReferenced(blob.sha256))) await this.blobs.delete(blob.sha256);
+      if (err instanceof Invalid) throw err;
+      throw new Invalid(`the file could not be read: ${duckMessage(err)}`);
+    }
+    const version = await this.store.insertNextVersion(row.id, {
+      format,
+      sha256: blob.sha256,
+      size_bytes: blob.size,
+      row_count: schema.rowCount,
+      schema: JSON.stringify(schema.columns),
+      lineage: lineage ? JSON.stringify(lineage) : null,
+      created_by: caller.userId,
+    });
+    const [v] = await this.store.versions(row.id, version);
+    return { view: toView(fullName, v as DatasetVersionRow), created: true };
+  }
+
+  private async visible(caller: Principal | undefined, owner: string, name: string): Promise<DatasetRow> {
+    return assertVisible(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+  }
+}
+
+function toView(dataset: string, v: DatasetVersionRow): DatasetVersionView {
+  return {
+    dataset,
+    version: v.version,
+    format: v.format,
+    sha256: v.sha256,
+    sizeBytes: v.size_bytes,
+    rowCount: v.row_count,
+    columns: JSON.parse(v.schema) as DatasetSchema['columns'],
+    lineage: v.lineage ? (JSON.parse(v.lineage) as Record<string, unknown>) : null,
+    createdBy: v.created_by_name,
+    createdAt: v.created_at,
+  };
+}

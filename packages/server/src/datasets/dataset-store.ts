@@ -1,0 +1,68 @@
+import { isBlobReferenced } from '../store/blob-references.js';
+import { type Db, nowIso } from '../store/database.js';
+import type { DatasetsTable, DatasetVersionsTable } from '../store/schema.js';
+
+export type DatasetRow = { id: number } & Omit<DatasetsTable, 'id'>;
+export type DatasetVersionRow = { id: number; created_by_name: string } & Omit<DatasetVersionsTable, 'id'>;
+
+/** The datasets domain's queries: the only code touching datasets and dataset_versions. */
+export class DatasetStore {
+  constructor(private readonly db: Db) {}
+
+  async insertDataset(values: Omit<DatasetsTable, 'id' | 'created_at' | 'updated_at'>): Promise<boolean> {
+    const now = nowIso();
+    const res = await this.db
+      .insertInto('datasets')
+      .values({ ...values, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  datasetRow(owner: string, name: string): Promise<DatasetRow | undefined> {
+    return this.db
+      .selectFrom('datasets')
+      .innerJoin('owners', 'owners.id', 'datasets.owner_id')
+      .selectAll('datasets')
+      .where('owners.name', '=', owner)
+      .where('datasets.name', '=', name)
+      .executeTakeFirst();
+  }
+
+  versions(datasetId: number, only?: number): Promise<DatasetVersionRow[]> {
+    let q = this.db
+      .selectFrom('dataset_versions')
+      .innerJoin('owners', 'owners.id', 'dataset_versions.created_by')
+      .selectAll('dataset_versions')
+      .select('owners.name as created_by_name')
+      .where('dataset_versions.dataset_id', '=', datasetId);
+    if (only !== undefined) q = q.where('dataset_versions.version', '=', only);
+    return q.orderBy('dataset_versions.version').execute();
+  }
+
+  /** Registers the next version number, atomically; returns it. */
+  insertNextVersion(
+    datasetId: number,
+    v: Omit<DatasetVersionsTable, 'id' | 'dataset_id' | 'version' | 'created_at'>,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const last = await tx
+        .selectFrom('dataset_versions')
+        .select((eb) => eb.fn.max('version').as('max'))
+        .where('dataset_id', '=', datasetId)
+        .executeTakeFirst();
+      const next = Number(last?.max ?? 0) + 1;
+      const now = nowIso();
+      await tx
+        .insertInto('dataset_versions')
+        .values({ ...v, dataset_id: datasetId, version: next, created_at: now })
+        .execute();
+      await tx.updateTable('datasets').set({ updated_at: now }).where('id', '=', datasetId).execute();
+      return next;
+    });
+  }
+
+  isBlobReferenced(sha256: string): Promise<boolean> {
+    return isBlobReferenced(this.db, sha256);
+  }
+}

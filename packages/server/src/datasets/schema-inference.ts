@@ -1,0 +1,117 @@
+import { Invalid } from '../api/errors.js';
+import { CsvFault, checkCsvStructure } from './csv-structure-check.js';
+import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
+import { quoteIdent, withDuckDb } from './duckdb.js';
+
+/** How the platform reads a column: a number, a category, free text, or a time. */
+export type ColumnKind = 'numeric' | 'categorical' | 'text' | 'datetime';
+
+export interface ColumnSchema {
+  name: string;
+  /** DuckDB's type, e.g. DOUBLE, BIGINT, VARCHAR, TIMESTAMP. */
+  type: string;
+  kind: ColumnKind;
+  nulls: number;
+  /** Approximate (HyperLogLog) for large columns, as DuckDB's SUMMARIZE gives it. */
+  distinct: number;
+}
+
+export interface DatasetSchema {
+  rowCount: number;
+  columns: ColumnSchema[];
+}
+
+export interface SchemaLimits {
+  maxColumns: number;
+}
+
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const TIME = /^(DATE|TIME|TIMESTAMP.*|INTERVAL)$/;
+
+/**
+ * Reads a stored file with DuckDB and describes its columns: type, nulls, distinct
+ * values, and whether a string column is a category or free text (mostly distinct values
+ * of several words). A file DuckDB cannot read, or a CSV with a structural fault, is
+ * Invalid with the line or column at fault.
+ */
+export async function inferSchema(path: string, format: DatasetFormat, limits: SchemaLimits): Promise<DatasetSchema> {
+  if (format === 'csv') {
+    try {
+      await checkCsvStructure(path, limits.maxColumns);
+    } catch (err) {
+      if (err instanceof CsvFault) throw new Invalid(`not a valid CSV file: ${err.message}`, { line: err.line });
+      throw err;
+    }
+  }
+  return withDuckDb(async (c) => {
+    let summary: Array<Record<string, unknown>>;
+    try {
+      summary = (await c.runAndReadAll(`SUMMARIZE SELECT * FROM ${duckdbReader(path, format)}`)).getRowObjectsJson();
+    } catch (err) {
+      throw new Invalid(
+        `not a valid ${format === 'jsonl' ? 'JSON lines' : format.toUpperCase()} file: ${duckMessage(err)}`,
+      );
+    }
+    if (summary.length > limits.maxColumns) {
+      throw new Invalid(`the file has ${summary.length} columns; at most ${limits.maxColumns} are allowed`);
+    }
+    if (summary.length === 0) throw new Invalid('the file has no columns');
+    const rowCount = Number(summary[0]?.count ?? 0);
+    const strings = summary.filter((s) => String(s.column_type) === 'VARCHAR').map((s) => String(s.column_name));
+    const wordy = new Map<string, { avgLength: number; spaced: number }>();
+    if (strings.length > 0 && rowCount > 0) {
+      const parts = strings.map(
+        (n, i) =>
+          `avg(length(${quoteIdent(n)})) AS l${i}, count(*) FILTER (WHERE contains(trim(${quoteIdent(n)}), ' ')) AS s${i}`,
+      );
+      const [row] = (
+        await c.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${duckdbReader(path, format)}`)
+      ).getRowObjectsJson();
+      strings.forEach((n, i) => {
+        wordy.set(n, { avgLength: Number(row?.[`l${i}`] ?? 0), spaced: Number(row?.[`s${i}`] ?? 0) });
+      });
+    }
+    const columns = summary.map((s): ColumnSchema => {
+      const name = String(s.column_name);
+      const type = String(s.column_type);
+      const nulls = Math.round((Number(s.null_percentage ?? 0) / 100) * rowCount);
+      const distinct = Math.min(Number(s.approx_unique ?? 0), rowCount - nulls);
+      return { name, type, kind: kindOf(type, distinct, rowCount - nulls, wordy.get(name)), nulls, distinct };
+    });
+    return { rowCount, columns };
+  });
+}
+
+function kindOf(
+  type: string,
+  distinct: number,
+  present: number,
+  words: { avgLength: number; spaced: number } | undefined,
+): ColumnKind {
+  if (NUMERIC.test(type)) return 'numeric';
+  if (TIME.test(type)) return 'datetime';
+  // Free text: mostly distinct values, most of them several words long.
+  if (
+    words &&
+    present > 0 &&
+    distinct > Math.max(20, 0.5 * present) &&
+    words.spaced > 0.5 * present &&
+    words.avgLength >= 15
+  ) {
+    return 'text';
+  }
+  return 'categorical';
+}
+
+/** DuckDB's message without its SQL echo (our query, not the user's problem). */
+export function duckMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^LINE \d+:/.test(l) && !/^\s*\^/.test(l))
+    .slice(0, 4)
+    .join(' ')
+    .replace(/^(Invalid Input|IO|Conversion|Parser) Error: /, '')
+    .slice(0, 500);
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Static, type TSchema, Type } from 'typebox';
+import type { JobEvent } from './job-events.js';
+import type { JobService } from './job-service.js';
+
+const Ref = Type.String({ minLength: 3, maxLength: 120 });
+const NewTrainingJob = Type.Object(
+  {
+    model: Ref,
+    dataset: Ref,
+    task: Type.Union([Type.Literal('classification'), Type.Literal('regression')]),
+    algorithm: Type.String({ maxLength: 64 }),
+    target: Type.String({ minLength: 1, maxLength: 256 }),
+    features: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { minItems: 1, maxItems: 5000 })),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    text: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    split: Type.Optional(
+      Type.Object(
+        { testFraction: Type.Optional(Type.Number()), kFolds: Type.Optional(Type.Integer()) },
+        { additionalProperties: false },
+      ),
+    ),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
+    timeLimitS: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+const JobParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) });
+
+type P<T extends TSchema> = Static<T>;
+
+function principal(req: FastifyRequest) {
+  if (!req.principal) throw new Error('route reached without authentication');
+  return req.principal;
+}
+
+/** Training jobs under /api/v1: submit, list, get, follow (server-sent events), cancel. */
+export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }) {
+  const { jobs } = opts;
+
+  app.post<{ Body: P<typeof NewTrainingJob> }>(
+    '/training-jobs',
+    {
+      schema: { body: NewTrainingJob, tags: ['training'], summary: 'Queue a training job' },
+      config: { scope: 'write' },
+    },
+    async (req, reply) => reply.code(202).send(await jobs.submitTraining(principal(req), req.body)),
+  );
+
+  app.get<{ Querystring: P<typeof ListQuery> }>(
+    '/training-jobs',
+    { schema: { querystring: ListQuery, tags: ['training'] }, config: { scope: 'read' } },
+    async (req) => ({ jobs: await jobs.list(principal(req), req.query.limit) }),
+  );
+
+  app.get<{ Params: P<typeof JobParams> }>(
+    '/training-jobs/:id',
+    { schema: { params: JobParams, tags: ['training'] }, config: { scope: 'read' } },
+    async (req) => jobs.get(principal(req), req.params.id),
+  );
+
+  app.post<{ Params: P<typeof JobParams> }>(
+    '/training-jobs/:id/cancel',
+    { schema: { params: JobParams, tags: ['training'] }, config: { scope: 'write' } },
+    async (req) => jobs.cancel(principal(req), req.params.id),
+  );
+
+  app.get<{ Params: P<typeof JobParams> }>(
+    '/training-jobs/:id/events',
+    {
+      schema: {
+        params: JobParams,
+        tags: ['training'],
+        summary: 'Server-sent events: `state` and `progress` (stage, percent, etaSeconds, metrics) until the job ends',
+      },
+      config: { scope: 'read' },
+    },
+    async (req, reply) => {
+      const caller = principal(req);
+      // Checked before the stream starts, so an unknown job is a plain 404.
+      await jobs.get(caller, req.params.id);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-request-id': String(req.id),
+      });
+      const send = (e: JobEvent) => {
+        res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.type === 'progress' ? e.progress : e)}\n\n`);
+      };
+      let unsubscribe: (() => void) | undefined;
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe?.();
+      };
+      res.on('close', close);
+      unsubscribe = await jobs.follow(caller, req.params.id, send, () => {
+        close();
+        res.end();
+      });
+      if (res.writableEnded) unsubscribe();
+    },
+  );
+}

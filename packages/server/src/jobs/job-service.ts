@@ -1,0 +1,219 @@
+import crypto from 'node:crypto';
+import { createLearner, learnerDefinition, TextVectorizer } from '@marquee/engine';
+import { Conflict, Forbidden, Invalid, NotFound } from '../api/errors.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { hasScope, type Principal } from '../auth/scopes.js';
+import type { DatasetService } from '../datasets/dataset-service.js';
+import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import type { JobEvent, JobEvents } from './job-events.js';
+import type { JobRunner } from './job-runner.js';
+import type { JobRow, JobStore } from './job-store.js';
+import type { JobProgress, TrainingSpec } from './training-messages.js';
+
+export interface TrainingJobRequest {
+  model: string;
+  dataset: string;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  target: string;
+  features?: string[];
+  params?: Record<string, unknown>;
+  text?: Record<string, unknown>;
+  split?: { testFraction?: number; kFolds?: number };
+  seed?: number;
+  timeLimitS?: number;
+}
+
+export interface JobView {
+  id: string;
+  kind: JobRow['kind'];
+  state: JobRow['state'];
+  spec: TrainingSpec;
+  progress: JobProgress | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  attempts: number;
+  createdBy: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * Training jobs' rules: a request is checked completely before it is queued (model
+ * writable, dataset readable, target and features present, algorithm and params known),
+ * so a queued job fails only for reasons found while training. A job is seen by its
+ * creator and admins only.
+ */
+export class JobService {
+  constructor(
+    private readonly store: JobStore,
+    private readonly events: JobEvents,
+    private readonly runner: JobRunner,
+    private readonly datasets: DatasetService,
+    private readonly registry: RegistryService,
+    private readonly auth: AuthService,
+    private readonly limits: { maxAttempts: number; timeLimitS: number },
+  ) {}
+
+  async submitTraining(caller: Principal, req: TrainingJobRequest): Promise<JobView> {
+    if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
+    const spec = await this.checkTraining(caller, req);
+    const id = crypto.randomUUID();
+    await this.store.insert({
+      id,
+      kind: 'train',
+      created_by: caller.userId,
+      state: 'queued',
+      spec: JSON.stringify(spec),
+      max_attempts: this.limits.maxAttempts,
+      time_limit_s: Math.min(req.timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
+    });
+    this.runner.wake();
+    return this.get(caller, id);
+  }
+
+  async get(caller: Principal, id: string): Promise<JobView> {
+    return toView(await this.visible(caller, id));
+  }
+
+  async list(caller: Principal, limit = 50): Promise<JobView[]> {
+    const rows = await this.store.list({ createdBy: caller.isAdmin ? undefined : caller.userId, limit });
+    return rows.map(toView);
+  }
+
+  async cancel(caller: Principal, id: string): Promise<JobView> {
+    const row = await this.visible(caller, id);
+    if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
+    if (FINAL.has(row.state))
+      throw new Conflict(`the job has already ${row.state === 'cancelled' ? 'been cancelled' : row.state}`);
+    if (!this.runner.cancel(id)) {
+      if (await this.store.finish(id, ['queued'], 'cancelled'))
+        this.events.publish(id, { type: 'state', state: 'cancelled' });
+    }
+    return this.get(caller, id);
+  }
+
+  /**
+   * A job's events from now on, after its current state (and last progress): the caller
+   * gets `send` calls until the job ends, then `end`. Returns the unsubscribe function.
+   */
+  async follow(caller: Principal, id: string, send: (e: JobEvent) => void, end: () => void): Promise<() => void> {
+    await this.visible(caller, id);
+    let finished = false;
+    const unsubscribe = this.events.subscribe(id, (e) => {
+      if (finished) return;
+      send(e);
+      if (e.type === 'state' && FINAL.has(e.state)) {
+        finished = true;
+        end();
+      }
+    });
+    // Subscribed first, then the snapshot: nothing can fall between the two.
+    const row = (await this.store.get(id)) as JobRow;
+    send({
+      type: 'state',
+      state: row.state,
+      error: row.error,
+      result: row.result ? JSON.parse(row.result) : undefined,
+    });
+    if (row.progress) send({ type: 'progress', progress: JSON.parse(row.progress) as JobProgress });
+    if (FINAL.has(row.state) && !finished) {
+      finished = true;
+      end();
+    }
+    return unsubscribe;
+  }
+
+  private async visible(caller: Principal, id: string): Promise<JobRow> {
+    const row = await this.store.get(id);
+    if (!row || (row.created_by !== caller.userId && !caller.isAdmin)) throw new NotFound(`no job ${id}`);
+    return row;
+  }
+
+  private async checkTraining(caller: Principal, req: TrainingJobRequest): Promise<TrainingSpec> {
+    const [owner, name, ...rest] = req.model.split('/');
+    if (!owner || !name || rest.length || !OWNER_NAME.test(owner) || !RESOURCE_NAME.test(name)) {
+      throw new Invalid(`model must be "owner/name", not "${req.model}"`);
+    }
+    try {
+      await this.registry.getModel(caller, owner, name);
+      // Exists: the caller must be able to add versions (checked again when the version is made).
+      const ownerId = await this.auth.ownerId(owner);
+      if (ownerId !== caller.userId && !caller.isAdmin) throw new Forbidden(`you cannot change model ${req.model}`);
+    } catch (err) {
+      if (!(err instanceof NotFound)) throw err;
+      const ownerId = await this.auth.ownerId(owner);
+      if (ownerId === undefined) throw new NotFound(`no owner "${owner}"`);
+      if (ownerId !== caller.userId && !caller.isAdmin) throw new NotFound(`no model ${req.model}`);
+    }
+    const data = await this.datasets.resolve(caller, req.dataset);
+    const columns = new Map(data.schema.columns.map((c) => [c.name, c]));
+    const target = columns.get(req.target);
+    if (!target)
+      throw new Invalid(
+        `dataset ${data.ref} has no column "${req.target}" (columns: ${[...columns.keys()].join(', ')})`,
+      );
+    if (req.task === 'regression' && target.kind !== 'numeric') {
+      throw new Invalid(`regression needs a numeric target; "${req.target}" is ${target.kind}`);
+    }
+    for (const f of req.features ?? []) {
+      if (!columns.has(f)) throw new Invalid(`dataset ${data.ref} has no column "${f}"`);
+      if (f === req.target) throw new Invalid(`"${f}" is the target; it cannot be a feature too`);
+    }
+    let def: ReturnType<typeof learnerDefinition>;
+    try {
+      def = learnerDefinition(req.algorithm);
+    } catch (err) {
+      throw new Invalid(err instanceof Error ? err.message : String(err));
+    }
+    if (!def.tasks.includes(req.task))
+      throw new Invalid(`${req.algorithm} learns ${def.tasks.join(' or ')}, not ${req.task}`);
+    try {
+      createLearner(req.algorithm, def.tasks.length > 1 ? { task: req.task, ...req.params } : (req.params ?? {}));
+      if (req.text) new TextVectorizer(req.text);
+    } catch (err) {
+      throw new Invalid(err instanceof Error ? err.message : String(err));
+    }
+    const testFraction = req.split?.testFraction ?? 0.2;
+    const kFolds = req.split?.kFolds ?? 0;
+    if (!(testFraction >= 0.05 && testFraction <= 0.5))
+      throw new Invalid('split.testFraction must be between 0.05 and 0.5');
+    if (!(kFolds === 0 || (Number.isInteger(kFolds) && kFolds >= 2 && kFolds <= 20))) {
+      throw new Invalid('split.kFolds must be 0 (none) or between 2 and 20');
+    }
+    return {
+      model: req.model,
+      dataset: data.ref,
+      task: req.task,
+      algorithm: req.algorithm,
+      target: req.target,
+      ...(req.features && { features: req.features }),
+      ...(req.params && { params: req.params }),
+      ...(req.text && { text: req.text }),
+      seed: req.seed ?? 0,
+      testFraction,
+      kFolds,
+    };
+  }
+}
+
+function toView(r: JobRow): JobView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    state: r.state,
+    spec: JSON.parse(r.spec) as TrainingSpec,
+    progress: r.progress ? (JSON.parse(r.progress) as JobProgress) : null,
+    result: r.result ? (JSON.parse(r.result) as Record<string, unknown>) : null,
+    error: r.error,
+    attempts: r.attempts,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}

@@ -1,0 +1,51 @@
+import type { DatasetFile } from '../datasets/dataset-views.js';
+
+/** A training job as the worker thread gets it. */
+export interface TrainingSpec {
+  model: string;
+  dataset: string;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  target: string;
+  features?: string[];
+  params?: Record<string, unknown>;
+  text?: Record<string, unknown>;
+  seed: number;
+  testFraction: number;
+  kFolds: number;
+  timeLimitS?: number;
+}
+
+export interface TrainingWorkerInput {
+  spec: TrainingSpec;
+  data: Pick<DatasetFile, 'path' | 'format' | 'schema' | 'ref'>;
+}
+
+/** Progress as a job reports it (and SSE carries it). */
+export interface JobProgress {
+  stage: string;
+  /** 0..100 */
+  percent: number;
+  /** Seconds left, estimated from the pace so far; null until there is a pace. */
+  etaSeconds: number | null;
+  metrics?: Record<string, number>;
+}
+
+export interface TrainingResult {
+  artifact: Uint8Array;
+  /** null when the pipeline has no ONNX form (text features). */
+  onnx: Uint8Array | null;
+  onnxError?: string;
+  metrics: Record<string, number>;
+  crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+  classes: string[];
+  features: string[];
+  nTrain: number;
+  nTest: number;
+  fitSeconds: number;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'result'; result: TrainingResult }
+  | { type: 'error'; message: string };

@@ -1,0 +1,95 @@
+import { Invalid } from '../api/errors.js';
+import type { Principal } from '../auth/scopes.js';
+import type { TrainingDetails } from '../registry/model-views.js';
+import type { InferenceService } from './inference-service.js';
+import type { Tensor } from './tensor.js';
+
+export type Prediction = { label: string; probabilities?: Record<string, number> } | { value: number };
+
+export interface PredictAnswer {
+  model: string;
+  version: number;
+  predictions: Prediction[];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * `POST /models/{o}/{n}/predict`: records by column name in, one prediction per record
+ * out. A trained version's ONNX model has an input per column (numeric FP32, categorical
+ * BYTES, [N, 1]) and does its own preprocessing, so the records become those tensors and
+ * go through the same batcher and session as OIP requests: both answer alike.
+ */
+export class RecordPredictor {
+  constructor(private readonly inference: InferenceService) {}
+
+  async predict(
+    caller: Principal,
+    owner: string,
+    name: string,
+    version: string | undefined,
+    instances: Array<Record<string, unknown>>,
+  ): Promise<PredictAnswer> {
+    const oipName = `${owner}.${name}`;
+    const { version: v } = await this.inference.resolve(caller, oipName, version);
+    const details = v.details;
+    if (!details) {
+      throw new Invalid(
+        `version ${v.version} of ${owner}/${name} was uploaded as ONNX: send tensors to /v2/models/${oipName}/versions/${v.version}/infer`,
+      );
+    }
+    const n = instances.length;
+    const inputs: Tensor[] = v.signature.inputs.map((spec) => {
+      if (spec.datatype === 'BYTES') {
+        const data = instances.map((r, i) => encoder.encode(textValue(r[spec.name], i, spec.name)));
+        return { name: spec.name, datatype: 'BYTES', shape: [n, 1], data };
+      }
+      const data = Float32Array.from(instances, (r, i) => numberValue(r[spec.name], i, spec.name));
+      return { name: spec.name, datatype: 'FP32', shape: [n, 1], data };
+    });
+    if (!v.signature.inputs.some((spec) => instances.some((r) => r[spec.name] !== undefined))) {
+      throw new Invalid(
+        `no instance has any of the model's columns: ${v.signature.inputs.map((s) => s.name).join(', ')}`,
+      );
+    }
+    const answer = await this.inference.infer(caller, oipName, String(v.version), { inputs });
+    return { model: `${owner}/${name}`, version: v.version, predictions: toPredictions(answer.outputs, details, n) };
+  }
+}
+
+function toPredictions(outputs: Tensor[], details: TrainingDetails, n: number): Prediction[] {
+  const byName = new Map(outputs.map((o) => [o.name, o]));
+  const value = byName.get('value');
+  if (details.task === 'regression' && value) {
+    const data = value.data as Float32Array;
+    return Array.from({ length: n }, (_, i) => ({ value: data[i] as number }));
+  }
+  const labels = byName.get('label_name')?.data as Uint8Array[] | undefined;
+  if (!labels) throw new Error('a trained classifier answered without label_name');
+  const proba = byName.get('probabilities')?.data as Float32Array | undefined;
+  const k = details.classes.length;
+  return Array.from({ length: n }, (_, i) => {
+    const label = decoder.decode(labels[i]);
+    if (!proba) return { label };
+    const probabilities: Record<string, number> = {};
+    details.classes.forEach((c, j) => {
+      probabilities[c] = proba[i * k + j] as number;
+    });
+    return { label, probabilities };
+  });
+}
+
+function numberValue(v: unknown, row: number, column: string): number {
+  if (v === undefined || v === null || v === '') return Number.NaN; // missing: the model imputes it
+  const x = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
+  if (!Number.isFinite(x)) throw new Invalid(`instance ${row}: "${column}" must be a number, not ${JSON.stringify(v)}`);
+  return x;
+}
+
+function textValue(v: unknown, row: number, column: string): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new Invalid(`instance ${row}: "${column}" must be a string, not ${JSON.stringify(v)}`);
+}

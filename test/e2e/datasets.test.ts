@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MarqueeApiError } from '@marquee/client';
+import { sharedFile } from '../harness/shared-data.ts';
+import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
+
+const enc = new TextEncoder();
+
+async function rejects(p: Promise<unknown>, status: number, detail: RegExp): Promise<MarqueeApiError> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as MarqueeApiError;
+    assert.equal(e.status, status, e.message);
+    assert.match(e.message, detail);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('datasets', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ maxDatasetColumns: 100 });
+    await t.admin.createDataset({ owner: 'admin', name: 'spam' });
+  });
+  after(() => t.close());
+
+  test('a CSV upload is stored once, its schema inferred by DuckDB, and previewed', async () => {
+    const bytes = sharedFile('tabular-spambase/spam.csv');
+    const v1 = await t.admin.uploadDatasetVersion('admin/spam', bytes, 'csv');
+    assert.equal(v1.version, 1);
+    assert.equal(v1.rowCount, 4601);
+    assert.equal(v1.columns.length, 58);
+    assert.deepEqual(
+      v1.columns.find((c) => c.name === 'make'),
+      {
+        name: 'make',
+        type: 'DOUBLE',
+        kind: 'numeric',
+        nulls: 0,
+        distinct: v1.columns.find((c) => c.name === 'make')?.distinct,
+      },
+    );
+    const type = v1.columns.find((c) => c.name === 'type');
+    assert.equal(type?.kind, 'categorical');
+    assert.equal(type?.distinct, 2);
+    // The same bytes again are the same version, not a second copy.
+    const again = await t.admin.uploadDatasetVersion('admin/spam', bytes, 'csv');
+    assert.equal(again.version, 1);
+    assert.equal(again.sha256, v1.sha256);
+    assert.equal((await t.admin.listDatasetVersions('admin/spam')).length, 1);
+    const preview = await t.admin.previewDataset('admin/spam', 1, 3);
+    assert.equal(preview.rows.length, 3);
+    assert.equal(typeof preview.rows[0]?.make, 'number');
+    assert.ok(['spam', 'nonspam'].includes(preview.rows[0]?.type as string));
+  });
+
+  test('JSON lines: numbers, categories and free text told apart', async () => {
+    await t.admin.createDataset({ owner: 'admin', name: 'reviews' });
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        stars: i % 5,
+        genre: ['drama', 'comedy'][i % 2],
+        review: `review number ${i} says the film was ${i % 3 ? 'fine' : 'great'}`,
+        note: i % 7 ? null : 'x',
+      }),
+    ).join('\n');
+    const v = await t.admin.uploadDatasetVersion('admin/reviews', enc.encode(lines), 'jsonl');
+    const kinds = Object.fromEntries(v.columns.map((c) => [c.name, c.kind]));
+    assert.deepEqual(kinds, { stars: 'numeric', genre: 'categorical', review: 'text', note: 'categorical' });
+    assert.equal(v.columns.find((c) => c.name === 'note')?.nulls, 51);
+  });
+
+  test('malformed files get 400 with the line at fault, and no version is made', async () => {
+    await t.admin.createDataset({ owner: 'admin', name: 'broken' });
+    const ragged = enc.encode('a,b,c\n1,2,3\n4,5,6\n7,8\n9,10,11\n');
+    const e = await rejects(
+      t.admin.uploadDatasetVersion('admin/broken', ragged, 'csv'),
+      400,
+      /line 4 has 2 fields where the header has 3/,
+    );
+    assert.equal((e.body as { line?: number }).line, 4);
+    await rejects(
+      t.admin.uploadDatasetVersion(
+        'admin/broken',
+        Uint8Array.from([...enc.encode('a,b\n1,x\n2,caf'), 0xe9, 10]),
+        'csv',
+      ),
+      400,
+      /line 3 is not valid UTF-8/,
+    );
+    await rejects(t.admin.uploadDatasetVersion('admin/broken', enc.encode('"a,b\n1,2\n'), 'csv'), 400, /never closed/);
+    await rejects(
+      t.admin.uploadDatasetVersion('admin/broken', enc.encode('not parquet at all'), 'parquet'),
+      400,
+      /not a valid PARQUET file/,
+    );
+    await rejects(
+      t.admin.uploadDatasetVersion('admin/broken', enc.encode('{"a": 1}\n{"a": '), 'jsonl'),
+      400,
+      /not a valid JSON lines file/,
+    );
+    const wide = enc.encode(`${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}\n`);
+    await rejects(t.admin.uploadDatasetVersion('admin/broken', wide, 'csv'), 400, /at most 100 are allowed/);
+    const wrongType = await http(t, 'POST', '/api/v1/datasets/admin/broken/versions', {
+      token: t.adminToken,
+      headers: { 'content-type': 'application/pdf' },
+      body: 'x',
+    });
+    assert.equal(wrongType.status, 415);
+    assert.equal((await t.admin.listDatasetVersions('admin/broken')).length, 0);
+  });
+
+  test('private datasets are invisible to others, who get 404', async () => {
+    await t.admin.createUser('mallory', 'a long enough password');
+    const mallory = t.client();
+    await mallory.login('mallory', 'a long enough password');
+    await rejects(mallory.getDataset('admin/spam'), 404, /no dataset admin\/spam/);
+    await rejects(mallory.previewDataset('admin/spam', 1), 404, /no dataset/);
+    await rejects(mallory.uploadDatasetVersion('admin/spam', enc.encode('a\n1\n'), 'csv'), 404, /no dataset/);
+  });
+});
