@@ -99,7 +99,7 @@ export class JobStore {
             .updateTable('jobs')
             .set({
               state: 'failed',
-              error: `the server stopped while this job ran, ${j.attempts} times; it is not retried again`,
+              error: `the server stopped while this job ran (attempt ${j.attempts} of ${j.max_attempts}); it is not retried`,
               finished_at: nowIso(),
             })
             .where('id', '=', j.id)
