@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
 import { runCli, spawnServer } from '../harness/cli-process.ts';
+import { SHARED_DIR } from '../harness/shared-data.ts';
 
 describe('the marquee command and the server process', () => {
   let dir: string;
@@ -57,8 +58,10 @@ describe('the marquee command and the server process', () => {
   test('every command has --help, and unknown commands and flags are usage errors', async () => {
     const top = await runCli(['--help']);
     assert.equal(top.code, 0);
-    for (const verb of ['serve', 'login', 'models push', 'predict']) assert.ok(top.stdout.includes(verb), verb);
-    for (const verb of [['serve'], ['login'], ['models', 'push'], ['predict']]) {
+    for (const verb of ['serve', 'login', 'datasets push', 'models push', 'train', 'predict']) {
+      assert.ok(top.stdout.includes(verb), verb);
+    }
+    for (const verb of [['serve'], ['login'], ['datasets', 'push'], ['models', 'push'], ['train'], ['predict']]) {
       const r = await runCli([...verb, '--help']);
       assert.equal(r.code, 0, verb.join(' '));
       assert.match(r.stdout, new RegExp(`^Usage: marquee ${verb.join(' ')}`));
@@ -119,6 +122,76 @@ describe('the marquee command and the server process', () => {
     const missing = await runCli(['predict', 'admin/nope', '--data', '[[1,2,3,4]]'], { env });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /404/);
+  });
+
+  test('datasets push, train --follow with progress, predict on records; a failing job exits 1', async () => {
+    const file = path.join(dir, 'iris.csv');
+    fs.copyFileSync(path.join(SHARED_DIR, 'data', 'tabular-sklearn', 'iris.csv'), file);
+    const push = await runCli(['datasets', 'push', file, '--name', 'admin/iris'], { env });
+    assert.equal(push.code, 0, push.stderr);
+    const v = JSON.parse(push.stdout);
+    assert.equal(v.version, 1);
+    assert.equal(v.rowCount, 150);
+    assert.match(push.stderr, /Created dataset admin\/iris/);
+    const target = 'target'; // classes 0, 1, 2: a numeric column can be a classification target
+    assert.equal(v.columns.length, 5);
+
+    const ok = await runCli(
+      [
+        'train',
+        '--model',
+        'admin/iris-gb',
+        '--dataset',
+        'admin/iris@1',
+        '--task',
+        'classification',
+        '--target',
+        target,
+        '--algorithm',
+        'gradient-boosting',
+        '--follow',
+      ],
+      { env },
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /% iteration/, 'progress lines while it trains');
+    assert.match(ok.stderr, /succeeded: admin\/iris-gb version 1; held out: accuracy/);
+    assert.equal(JSON.parse(ok.stdout).state, 'succeeded');
+
+    const features = (v.columns as Array<{ name: string; kind: string }>).filter((c) => c.name !== target);
+    const record = Object.fromEntries(features.map((c) => [c.name, 1]));
+    const p = await runCli(['predict', 'admin/iris-gb', '--records', JSON.stringify([record])], { env });
+    assert.equal(p.code, 0, p.stderr);
+    const [prediction] = JSON.parse(p.stdout).predictions;
+    assert.ok(['0', '1', '2'].includes(prediction.label));
+    assert.deepEqual(Object.keys(prediction.probabilities), ['0', '1', '2']);
+
+    const failing = await runCli(
+      [
+        'train',
+        '-m',
+        'admin/iris-slow',
+        '-d',
+        'admin/iris',
+        '--task',
+        'classification',
+        '--target',
+        target,
+        '-a',
+        'mlp',
+        '--params',
+        '{"maxIter": 100000, "hiddenLayers": [512, 512]}',
+        '--time-limit',
+        '1',
+        '--follow',
+      ],
+      { env },
+    );
+    assert.equal(failing.code, 1);
+    assert.match(failing.stderr, /failed: the job ran past its time limit of 1 s/);
+    const usage = await runCli(['train', '--model', 'admin/x'], { env });
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /give --dataset/);
   });
 
   test('SIGTERM drains: an in-flight request still gets its answer, then the process exits 0', async () => {

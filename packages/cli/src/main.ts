@@ -1,11 +1,13 @@
 import { MarqueeApiError } from '@marquee/client';
 import { type Command, parseCommandArgs, UsageError } from './command.js';
+import { datasetsPush } from './commands/datasets-push.js';
 import { login } from './commands/login.js';
 import { modelsPush } from './commands/models-push.js';
 import { predict } from './commands/predict.js';
 import { serve } from './commands/serve.js';
+import { train } from './commands/train.js';
 
-const COMMANDS: Command[] = [serve, login, modelsPush, predict];
+const COMMANDS: Command[] = [serve, login, datasetsPush, modelsPush, train, predict];
 
 function overview(): string {
   const lines = ['Usage: marquee <command> [options]', '', 'Commands:'];

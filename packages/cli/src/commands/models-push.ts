@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { Readable, Transform } from 'node:stream';
 import { MarqueeApiError } from '@marquee/client';
 import { type Command, opt, UsageError } from '../command.js';
 import { clientFrom, connectionOptions } from '../credentials.js';
-import { ProgressBar } from '../progress-bar.js';
+import { meteredFile } from '../file-upload.js';
 
 export const modelsPush: Command = {
   name: 'models push',
@@ -27,7 +26,7 @@ export const modelsPush: Command = {
     if (!file || !fullName) throw new UsageError('give the ONNX file and --name owner/name');
     const [owner, name] = fullName.split('/');
     if (!owner || !name) throw new UsageError('--name must be owner/name');
-    const size = fs.statSync(file).size;
+    if (!fs.existsSync(file)) throw new UsageError(`no file ${file}`);
     const client = clientFrom(values);
     try {
       await client.getModel(fullName);
@@ -42,18 +41,9 @@ export const modelsPush: Command = {
       });
       console.error(`Created model ${fullName}`);
     }
-    const bar = new ProgressBar(`Uploading ${file}`, size);
-    let sent = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        sent += chunk.length;
-        bar.update(sent);
-        done(null, chunk);
-      },
-    });
-    const body = Readable.toWeb(fs.createReadStream(file).pipe(meter)) as ReadableStream<Uint8Array>;
-    const version = await client.uploadVersion(fullName, body);
-    bar.done();
+    const upload = meteredFile(file, `Uploading ${file}`);
+    const version = await client.uploadVersion(fullName, upload.body);
+    upload.done();
     if (values.alias) await client.setAlias(fullName, values.alias as string, version.version);
     console.log(JSON.stringify(version, null, 2));
     return 0;

@@ -17,10 +17,11 @@ function shapeOf(value: unknown): number[] {
 export const predict: Command = {
   name: 'predict',
   summary:
-    'Run a model over the Open Inference Protocol and print the answer as JSON. Give a whole OIP request (--request, --file, or standard input with --file -), or just --data: a nested JSON array for a model with one input, whose name, datatype and shape come from the model.',
-  usage: 'predict OWNER/NAME [--version N] (--data JSON | --request JSON | --file FILE|-)',
+    'Run a model and print the answer as JSON. --records: records by column name for a trained model (POST /predict), e.g. [{"age": 31, "genre": "drama"}]. Otherwise over the Open Inference Protocol: a whole OIP request (--request, --file, or standard input with --file -), or just --data: a nested JSON array for a model with one input, whose name, datatype and shape come from the model.',
+  usage: 'predict OWNER/NAME [--version N] (--records JSON | --data JSON | --request JSON | --file FILE|-)',
   options: {
     version: opt('string', 'a version number or alias (default: champion, else the latest)'),
+    records: opt('string', 'records by column name as a JSON array (trained models)'),
     data: opt('string', 'input values as a nested JSON array, e.g. [[1,2,3,4]]'),
     request: opt('string', 'a whole OIP inference request as JSON'),
     file: opt('string', 'read the OIP request from a file, or - for standard input'),
@@ -31,6 +32,14 @@ export const predict: Command = {
     if (!model) throw new UsageError('give the model, owner/name');
     const client = clientFrom(values);
     const version = values.version as string | undefined;
+    if (values.records !== undefined) {
+      const records = JSON.parse(values.records as string) as unknown;
+      if (!Array.isArray(records)) throw new UsageError('--records must be a JSON array of objects');
+      console.log(
+        JSON.stringify(await client.predict(model, records as Array<Record<string, unknown>>, version), null, 2),
+      );
+      return 0;
+    }
     let inputs: OipTensor[];
     let outputs: string[] | undefined;
     let id: string | undefined;
