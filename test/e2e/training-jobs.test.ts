@@ -153,6 +153,82 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     await assert.rejects(t.admin.cancelJob(cv.id), /already succeeded/);
   });
 
+  test('a grid search reports every trial, and registers the best by cross-validation', async () => {
+    const job = await t.admin.train({
+      model: 'admin/spam-search',
+      dataset: 'admin/spam',
+      task: 'classification',
+      algorithm: 'decision-tree',
+      target: 'type',
+      search: { strategy: 'grid', space: { maxDepth: [1, 3, 8], minSamplesLeaf: [1, 20] }, folds: 3 },
+    });
+    assert.equal(job.kind, 'search');
+    const trialEvents: number[] = [];
+    const done = await t.admin.followJob(job.id, (e) => {
+      if (e.type === 'progress' && e.progress.metrics?.trial) trialEvents.push(e.progress.metrics.trial);
+    });
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const v = await t.admin.getVersion('admin/spam-search', done.result?.version as number);
+    const search = (
+      v.details as { search?: { trials: Array<{ params: Record<string, number>; mean: number }>; best: number } }
+    ).search;
+    assert.ok(search);
+    assert.equal(search.trials.length, 6);
+    // Trials finished before the subscription are in the result; those after it came as events, in order.
+    assert.deepEqual(trialEvents, [...trialEvents].sort((a, b) => a - b));
+    assert.ok(trialEvents.every((n) => n >= 1 && n <= 6));
+    assert.equal((done.result?.search as { trials: unknown[] }).trials.length, 6);
+    const best = search.trials[search.best];
+    assert.ok(best);
+    assert.equal(Math.max(...search.trials.map((x) => x.mean)), best.mean);
+    // A stump is a worse tree than a deeper one on spambase; the search must see it.
+    assert.ok(best.params.maxDepth !== 1);
+    assert.deepEqual(v.details?.params, best.params);
+    await assert.rejects(
+      t.admin.train({
+        ...{
+          model: 'admin/x',
+          dataset: 'admin/spam',
+          task: 'classification',
+          algorithm: 'decision-tree',
+          target: 'type',
+        },
+        search: { strategy: 'grid', space: { depth: [1] } },
+      }),
+      /search.space.depth: decision-tree has no parameter "depth"/,
+    );
+  });
+
+  test('batch predictions write a new dataset version with the prediction columns', async () => {
+    const job = await t.admin.batchPredict({ model: 'admin/spam-rf', dataset: 'admin/spam@1' });
+    assert.equal(job.kind, 'batch-predict');
+    const done = await t.admin.followJob(job.id);
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    assert.equal(done.result?.dataset, 'admin/spam@2');
+    const v2 = await t.admin.getDatasetVersion('admin/spam', 2);
+    assert.equal(v2.rowCount, 4601);
+    assert.deepEqual(
+      v2.columns.slice(-3).map((c) => c.name),
+      ['prediction', 'probability_nonspam', 'probability_spam'],
+    );
+    assert.deepEqual(v2.lineage, { job: job.id, model: 'admin/spam-rf', modelVersion: 1, source: 'admin/spam@1' });
+    const rows = (await t.admin.previewDataset('admin/spam', 2, 200)).rows;
+    const agree = rows.filter((r) => r.prediction === r.type).length;
+    assert.ok(agree >= 190, `${agree}/200 predictions match the label`);
+    for (const r of rows)
+      assert.ok(Math.abs((r.probability_spam as number) + (r.probability_nonspam as number) - 1) < 1e-6);
+    // The same rows through /predict give the same labels as the batch.
+    const features = v2.columns.slice(0, 57).map((c) => c.name);
+    const answer = await t.admin.predict(
+      'admin/spam-rf',
+      rows.slice(0, 30).map((r) => Object.fromEntries(features.map((f) => [f, r[f]]))),
+    );
+    assert.deepEqual(
+      answer.predictions.map((p) => ('label' in p ? p.label : '')),
+      rows.slice(0, 30).map((r) => r.prediction),
+    );
+  });
+
   test('a job past its time limit fails with the reason', async () => {
     const job = await t.admin.train({
       model: 'admin/spam-slow',

@@ -168,6 +168,10 @@ export class MarqueeClient {
   train(request: TrainingJobRequest): Promise<TrainingJob> {
     return this.t.json('POST', '/api/v1/training-jobs', request);
   }
+  /** Queues a batch-prediction job: `model` (`owner/name[@version]`) over a dataset version, written as a new dataset version. */
+  batchPredict(input: { model: string; dataset: string; output?: string }): Promise<TrainingJob> {
+    return this.t.json('POST', '/api/v1/batch-predictions', input);
+  }
   getJob(id: string): Promise<TrainingJob> {
     return this.t.json('GET', `/api/v1/training-jobs/${seg(id)}`);
   }

@@ -144,6 +144,8 @@ export interface TrainingJobRequest {
   split?: { testFraction?: number; kFolds?: number };
   seed?: number;
   timeLimitS?: number;
+  /** A hyper-parameter search: candidate values per parameter, each combination scored by k-fold CV. */
+  search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
 }
 
 export interface JobProgress {

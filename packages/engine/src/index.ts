@@ -61,6 +61,8 @@ export type { FeaturePipelineState, FeatureSpec } from './pipeline/feature-pipel
 export { FeaturePipeline } from './pipeline/feature-pipeline.js';
 export type { CrossValidation, TrainingOutcome, TrainingRequest } from './pipeline/holdout-training.js';
 export { evaluate, trainWithHoldout } from './pipeline/holdout-training.js';
+export type { SearchOutcome, SearchRequest, SearchTrial } from './pipeline/hyper-search.js';
+export { searchHyperParameters } from './pipeline/hyper-search.js';
 export type { TargetInfo } from './pipeline/model-pipeline.js';
 export { ModelPipeline } from './pipeline/model-pipeline.js';
 export { MeanImputer } from './preprocessing/mean-imputer.js';

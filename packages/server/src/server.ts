@@ -9,10 +9,12 @@ import { AuthStore } from './auth/auth-store.js';
 import type { ServerConfig } from './config/config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { DatasetStore } from './datasets/dataset-store.js';
+import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
+import { TrainingJobKind } from './jobs/training-job-kind.js';
 import { Metrics } from './ops/metrics.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
@@ -66,7 +68,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let httpLog: FastifyInstance['log'] | undefined;
   const jobStore = new JobStore(db);
   const jobEvents = new JobEvents();
-  const runner = new JobRunner(jobStore, jobEvents, datasets, registry, auth, {
+  const training = new TrainingJobKind(datasets, registry);
+  const kinds = {
+    train: training,
+    search: training,
+    'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
+  };
+  const runner = new JobRunner(jobStore, jobEvents, kinds, auth, {
     concurrency: config.jobConcurrency,
     timeLimitS: config.jobTimeLimitS,
     log: (msg, fields) => httpLog?.info(fields ?? {}, msg),

@@ -123,6 +123,12 @@ export class DatasetService {
     return (await this.register(caller, row, ref, blob, format, lineage)).view;
   }
 
+  /** Throws unless the caller may add versions to `owner/name` (which must exist). */
+  async assertWritable(caller: Principal, fullName: string): Promise<void> {
+    const [owner, name] = fullName.split('/') as [string, string];
+    assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${fullName}`);
+  }
+
   /** The first rows, as records with numbers as numbers. */
   async preview(
     caller: Principal | undefined,

@@ -22,7 +22,22 @@ const NewTrainingJob = Type.Object(
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
     timeLimitS: Type.Optional(Type.Integer({ minimum: 1 })),
+    search: Type.Optional(
+      Type.Object(
+        {
+          strategy: Type.Union([Type.Literal('grid'), Type.Literal('random')]),
+          space: Type.Record(Type.String(), Type.Array(Type.Unknown(), { minItems: 1, maxItems: 100 })),
+          trials: Type.Optional(Type.Integer({ minimum: 1 })),
+          folds: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
+  { additionalProperties: false },
+);
+const NewBatchPrediction = Type.Object(
+  { model: Ref, dataset: Ref, output: Type.Optional(Ref) },
   { additionalProperties: false },
 );
 const JobParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -35,7 +50,11 @@ function principal(req: FastifyRequest) {
   return req.principal;
 }
 
-/** Training jobs under /api/v1: submit, list, get, follow (server-sent events), cancel. */
+/**
+ * Jobs under /api/v1: training (and search) and batch predictions are submitted on their
+ * own paths; every kind is listed, read, followed (server-sent events) and cancelled
+ * under /training-jobs.
+ */
 export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }) {
   const { jobs } = opts;
 
@@ -46,6 +65,19 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       config: { scope: 'write' },
     },
     async (req, reply) => reply.code(202).send(await jobs.submitTraining(principal(req), req.body)),
+  );
+
+  app.post<{ Body: P<typeof NewBatchPrediction> }>(
+    '/batch-predictions',
+    {
+      schema: {
+        body: NewBatchPrediction,
+        tags: ['training'],
+        summary: 'Queue a batch-prediction job: a model over a dataset version, written as a new dataset version',
+      },
+      config: { scope: 'write' },
+    },
+    async (req, reply) => reply.code(202).send(await jobs.submitBatchPrediction(principal(req), req.body)),
   );
 
   app.get<{ Querystring: P<typeof ListQuery> }>(

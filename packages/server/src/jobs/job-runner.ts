@@ -1,18 +1,11 @@
 import type { Worker } from 'node:worker_threads';
-import { ENGINE_VERSION, siblingModule, startModuleWorker } from '@marquee/engine';
+import { startModuleWorker } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
-import type { DatasetService } from '../datasets/dataset-service.js';
-import type { TrainingDetails } from '../registry/model-views.js';
-import type { RegistryService } from '../registry/registry-service.js';
+import type { Principal } from '../auth/scopes.js';
 import type { JobEvents } from './job-events.js';
+import type { JobKindHandler } from './job-kind.js';
 import type { JobRow, JobStore } from './job-store.js';
-import type {
-  JobProgress,
-  TrainingResult,
-  TrainingSpec,
-  TrainingWorkerInput,
-  WorkerMessage,
-} from './training-messages.js';
+import type { JobProgress, WorkerMessage } from './training-messages.js';
 
 interface Running {
   job: JobRow;
@@ -33,8 +26,8 @@ export interface JobRunnerOptions {
  * Runs queued jobs on worker threads, `concurrency` at a time. The queue is the jobs
  * table: a job is claimed by moving it to running in a transaction, so a restart finds
  * interrupted jobs and requeues them (JobStore.recoverInterrupted). Progress goes to the
- * table (the latest) and to live subscribers; the result becomes a model version only
- * when the worker finished, in one transaction. Cancel and time limits terminate the
+ * table (the latest) and to live subscribers; what a worker made is registered (by its
+ * kind's handler) only when it finished. Cancel and time limits terminate the
  * thread, which stops even a fit that never checks for cancellation.
  */
 export class JobRunner {
@@ -46,8 +39,7 @@ export class JobRunner {
   constructor(
     private readonly store: JobStore,
     private readonly events: JobEvents,
-    private readonly datasets: DatasetService,
-    private readonly registry: RegistryService,
+    private readonly kinds: Record<JobRow['kind'], JobKindHandler>,
     private readonly auth: AuthService,
     private readonly opts: JobRunnerOptions,
   ) {}
@@ -104,18 +96,18 @@ export class JobRunner {
   }
 
   private async launch(job: JobRow): Promise<void> {
-    const spec = JSON.parse(job.spec) as TrainingSpec;
-    let input: TrainingWorkerInput;
+    const handler = this.kinds[job.kind];
+    let input: unknown;
+    let creator: Principal;
     try {
-      const creator = await this.auth.principalForJob(job.created_by, job.id);
-      const data = await this.datasets.resolve(creator, spec.dataset);
-      input = { spec, data: { path: data.path, format: data.format, schema: data.schema, ref: data.ref } };
+      creator = await this.auth.principalForJob(job.created_by, job.id);
+      input = await handler.prepare(job, creator);
     } catch (err) {
-      await this.fail(job, `cannot read the dataset: ${err instanceof Error ? err.message : String(err)}`);
+      await this.fail(job, `the job cannot start: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     this.events.publish(job.id, { type: 'state', state: 'running' });
-    const worker = startModuleWorker(siblingModule(import.meta.url, 'training-worker'), input);
+    const worker = startModuleWorker(handler.module, input);
     const limitS = Math.min(job.time_limit_s, this.opts.timeLimitS);
     const run: Running = {
       job,
@@ -140,9 +132,9 @@ export class JobRunner {
         this.wake();
       }
     };
-    worker.on('message', (m: WorkerMessage) => {
+    worker.on('message', (m: WorkerMessage<unknown>) => {
       if (m.type === 'progress') void this.progress(job, m.progress);
-      else if (m.type === 'result') void settle(() => this.commit(job, spec, m.result));
+      else if (m.type === 'result') void settle(() => this.commit(job, handler, creator, m.result));
       else void settle(() => this.fail(job, m.message));
     });
     worker.on('error', (err) => void settle(() => this.fail(job, `the training thread failed: ${err.message}`)));
@@ -162,52 +154,15 @@ export class JobRunner {
     await this.store.setProgress(job.id, JSON.stringify(p));
   }
 
-  private async commit(job: JobRow, spec: TrainingSpec, r: TrainingResult): Promise<void> {
-    if (!r.onnx) {
-      await this.fail(
-        job,
-        `the trained pipeline has no ONNX form, so it cannot be served: ${r.onnxError ?? 'unknown reason'}`,
-      );
+  private async commit(job: JobRow, handler: JobKindHandler, creator: Principal, output: unknown): Promise<void> {
+    let result: Record<string, unknown>;
+    try {
+      result = await handler.commit(job, creator, output);
+    } catch (err) {
+      await this.fail(job, err instanceof Error ? err.message : String(err));
       return;
     }
-    const creator = await this.auth.principalForJob(job.created_by, job.id);
-    const data = await this.datasets.resolve(creator, spec.dataset);
-    const details: TrainingDetails = {
-      task: spec.task,
-      algorithm: spec.algorithm,
-      params: spec.params ?? {},
-      target: spec.target,
-      features: r.features,
-      classes: r.classes,
-      metrics: r.metrics,
-      ...(r.crossValidation && { crossValidation: r.crossValidation }),
-      lineage: {
-        dataset: data.ref,
-        datasetSha256: data.sha256,
-        seed: spec.seed,
-        testFraction: spec.testFraction,
-        engineVersion: ENGINE_VERSION,
-        job: job.id,
-      },
-      nTrain: r.nTrain,
-      nTest: r.nTest,
-      fitSeconds: r.fitSeconds,
-    };
-    const view = await this.registry.createTrainedVersion(
-      creator,
-      spec.model,
-      spec.task,
-      { onnx: r.onnx, native: r.artifact },
-      details,
-    );
-    await this.finish(job, 'succeeded', {
-      result: {
-        model: view.model,
-        version: view.version,
-        metrics: r.metrics,
-        crossValidation: r.crossValidation ?? null,
-      },
-    });
+    await this.finish(job, 'succeeded', { result });
   }
 
   private fail(job: JobRow, error: string): Promise<void> {

@@ -6,10 +6,11 @@ import { hasScope, type Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import type { BatchPredictionSpec } from './batch-prediction-messages.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobRow, JobStore } from './job-store.js';
-import type { JobProgress, TrainingSpec } from './training-messages.js';
+import type { JobProgress, SearchSpec, TrainingSpec } from './training-messages.js';
 
 export interface TrainingJobRequest {
   model: string;
@@ -23,13 +24,27 @@ export interface TrainingJobRequest {
   split?: { testFraction?: number; kFolds?: number };
   seed?: number;
   timeLimitS?: number;
+  /** A hyper-parameter search instead of one fit. */
+  search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
 }
+
+export interface BatchPredictionRequest {
+  /** `owner/name`, or `owner/name@version` (default: the champion alias, else the latest). */
+  model: string;
+  /** `owner/name@version` (latest without a version). */
+  dataset: string;
+  /** The dataset to add the version to (default: the input dataset). */
+  output?: string;
+}
+
+/** At most this many trials per search (a grid's size is the product of its lists). */
+const MAX_TRIALS = 200;
 
 export interface JobView {
   id: string;
   kind: JobRow['kind'];
   state: JobRow['state'];
-  spec: TrainingSpec;
+  spec: TrainingSpec | BatchPredictionSpec;
   progress: JobProgress | null;
   result: Record<string, unknown> | null;
   error: string | null;
@@ -65,12 +80,47 @@ export class JobService {
     const id = crypto.randomUUID();
     await this.store.insert({
       id,
-      kind: 'train',
+      kind: spec.search ? 'search' : 'train',
       created_by: caller.userId,
       state: 'queued',
       spec: JSON.stringify(spec),
       max_attempts: this.limits.maxAttempts,
       time_limit_s: Math.min(req.timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
+    });
+    this.runner.wake();
+    return this.get(caller, id);
+  }
+
+  async submitBatchPrediction(caller: Principal, req: BatchPredictionRequest): Promise<JobView> {
+    if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
+    const [ref, versionText] = req.model.split('@') as [string, string | undefined];
+    const [owner, name, ...rest] = ref.split('/');
+    if (!owner || !name || rest.length) throw new Invalid(`model must be "owner/name[@version]", not "${req.model}"`);
+    const entry = await this.registry.entryFor(caller, `${owner}/${name}`);
+    const version = this.registry.pickVersion(entry, versionText);
+    if (!version.details) {
+      throw new Invalid(
+        `${owner}/${name} version ${version.version} was uploaded as ONNX; batch predictions need a trained version`,
+      );
+    }
+    const data = await this.datasets.resolve(caller, req.dataset);
+    const output = req.output ?? (data.ref.split('@')[0] as string);
+    await this.datasets.assertWritable(caller, output);
+    const spec: BatchPredictionSpec = {
+      model: `${owner}/${name}`,
+      version: version.version,
+      dataset: data.ref,
+      output,
+    };
+    const id = crypto.randomUUID();
+    await this.store.insert({
+      id,
+      kind: 'batch-predict',
+      created_by: caller.userId,
+      state: 'queued',
+      spec: JSON.stringify(spec),
+      max_attempts: this.limits.maxAttempts,
+      time_limit_s: this.limits.timeLimitS,
     });
     this.runner.wake();
     return this.get(caller, id);
@@ -185,7 +235,11 @@ export class JobService {
     if (!(kFolds === 0 || (Number.isInteger(kFolds) && kFolds >= 2 && kFolds <= 20))) {
       throw new Invalid('split.kFolds must be 0 (none) or between 2 and 20');
     }
+    const search = req.search
+      ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? req.task : undefined, req.params)
+      : undefined;
     return {
+      ...(search && { search }),
       model: req.model,
       dataset: data.ref,
       task: req.task,
@@ -201,12 +255,45 @@ export class JobService {
   }
 }
 
+/** A search's space: known params, lists of candidates, a bounded number of trials. */
+function checkSearch(
+  search: NonNullable<TrainingJobRequest['search']>,
+  algorithm: string,
+  task: string | undefined,
+  fixed: Record<string, unknown> | undefined,
+): SearchSpec {
+  const names = Object.keys(search.space ?? {});
+  if (names.length === 0) throw new Invalid('search.space needs at least one parameter with a list of values');
+  let grid = 1;
+  for (const n of names) {
+    const values = search.space[n];
+    if (!Array.isArray(values) || values.length === 0)
+      throw new Invalid(`search.space.${n} must be a non-empty list of values`);
+    grid *= values.length;
+    for (const v of values) {
+      try {
+        createLearner(algorithm, { ...(task && { task }), ...fixed, [n]: v });
+      } catch (err) {
+        throw new Invalid(`search.space.${n}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  const trials = search.strategy === 'grid' ? grid : (search.trials ?? 10);
+  if (!(Number.isInteger(trials) && trials >= 1 && trials <= MAX_TRIALS)) {
+    throw new Invalid(`a search may have 1 to ${MAX_TRIALS} trials; this one has ${trials}`);
+  }
+  const folds = search.folds ?? 3;
+  if (!(Number.isInteger(folds) && folds >= 2 && folds <= 20))
+    throw new Invalid('search.folds must be between 2 and 20');
+  return { strategy: search.strategy, space: search.space, ...(search.strategy === 'random' && { trials }), folds };
+}
+
 function toView(r: JobRow): JobView {
   return {
     id: r.id,
     kind: r.kind,
     state: r.state,
-    spec: JSON.parse(r.spec) as TrainingSpec,
+    spec: JSON.parse(r.spec) as TrainingSpec | BatchPredictionSpec,
     progress: r.progress ? (JSON.parse(r.progress) as JobProgress) : null,
     result: r.result ? (JSON.parse(r.result) as Record<string, unknown>) : null,
     error: r.error,

@@ -14,6 +14,17 @@ export interface TrainingSpec {
   testFraction: number;
   kFolds: number;
   timeLimitS?: number;
+  /** A hyper-parameter search: candidate values per parameter, tried by k-fold CV on the training rows. */
+  search?: SearchSpec;
+}
+
+export interface SearchSpec {
+  strategy: 'grid' | 'random';
+  space: Record<string, unknown[]>;
+  /** Random search: how many combinations (default 10). */
+  trials?: number;
+  /** Folds per trial (default 3). */
+  folds?: number;
 }
 
 export interface TrainingWorkerInput {
@@ -43,9 +54,22 @@ export interface TrainingResult {
   nTrain: number;
   nTest: number;
   fitSeconds: number;
+  /** Search jobs: the params the best trial chose (the spec's params otherwise). */
+  params?: Record<string, unknown>;
+  search?: SearchSummary;
 }
 
-export type WorkerMessage =
+/** A hyper-parameter search as recorded: every trial and the winner. */
+export interface SearchSummary {
+  strategy: 'grid' | 'random';
+  metric: string;
+  folds: number;
+  trials: Array<{ params: Record<string, unknown>; mean: number; std: number }>;
+  best: number;
+}
+
+/** What any job's worker thread posts. */
+export type WorkerMessage<R> =
   | { type: 'progress'; progress: JobProgress }
-  | { type: 'result'; result: TrainingResult }
+  | { type: 'result'; result: R }
   | { type: 'error'; message: string };

@@ -5,22 +5,23 @@
  * terminates the thread; nothing it did is kept until the runner commits the result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trainWithHoldout } from '@marquee/engine';
+import { type FitProgress, searchHyperParameters, trainWithHoldout } from '@marquee/engine';
 import { readFrame } from '../datasets/dataset-frame.js';
-import type { JobProgress, TrainingWorkerInput, WorkerMessage } from './training-messages.js';
+import type { JobProgress, TrainingResult, TrainingWorkerInput, WorkerMessage } from './training-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('training-worker runs as a worker thread');
 const { spec, data } = workerData as TrainingWorkerInput;
-const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const post = (m: WorkerMessage<TrainingResult>, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const started = performance.now();
 let lastPost = 0;
 let lastStage = '';
 const progress = (stage: string, fraction: number, metrics?: Record<string, number>) => {
   const now = performance.now();
-  // At most five updates a second, but every change of stage and the end.
-  if (stage === lastStage && fraction < 1 && now - lastPost < 200) return;
+  // At most five updates a second, but every change of stage, every finished search trial, and the end.
+  const milestone = stage !== lastStage || fraction >= 1 || metrics?.trial !== undefined;
+  if (!milestone && now - lastPost < 200) return;
   lastPost = now;
   lastStage = stage;
   const elapsed = (now - started) / 1000;
@@ -43,21 +44,20 @@ try {
   // Reading is about the first 5%; training the rest.
   progress('read', 0.05);
   const fitStarted = performance.now();
-  const outcome = trainWithHoldout(
-    frame,
-    {
-      target: spec.target,
-      algorithm: spec.algorithm,
-      task: spec.task,
-      features: spec.features,
-      params: spec.params,
-      text: spec.text,
-      seed: spec.seed,
-      testFraction: spec.testFraction,
-      kFolds: spec.kFolds,
-    },
-    { onProgress: (p) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics) },
-  );
+  const request = {
+    target: spec.target,
+    algorithm: spec.algorithm,
+    task: spec.task,
+    features: spec.features,
+    params: spec.params,
+    text: spec.text,
+    seed: spec.seed,
+    testFraction: spec.testFraction,
+    kFolds: spec.kFolds,
+  };
+  const onProgress = (p: FitProgress) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics);
+  const searched = spec.search ? searchHyperParameters(frame, request, spec.search, { onProgress }) : undefined;
+  const outcome = searched ?? trainWithHoldout(frame, request, { onProgress });
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   progress('export', 0.96);
   const artifact = outcome.model.toArtifact();
@@ -82,6 +82,16 @@ try {
         nTrain: outcome.nTrain,
         nTest: outcome.nTest,
         fitSeconds,
+        ...(searched && {
+          params: searched.params,
+          search: {
+            strategy: searched.strategy,
+            metric: searched.metric,
+            folds: searched.folds,
+            trials: searched.trials,
+            best: searched.best,
+          },
+        }),
       },
     },
     [artifact.buffer as ArrayBuffer, ...(onnx ? [onnx.buffer as ArrayBuffer] : [])],

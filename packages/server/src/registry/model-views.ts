@@ -53,6 +53,14 @@ export interface TrainingDetails {
   /** Held-out metrics. */
   metrics: Record<string, number>;
   crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+  /** Search jobs: every trial and the winner. */
+  search?: {
+    strategy: 'grid' | 'random';
+    metric: string;
+    folds: number;
+    trials: Array<{ params: Record<string, unknown>; mean: number; std: number }>;
+    best: number;
+  };
   lineage: {
     dataset: string;
     datasetSha256: string;

@@ -1,0 +1,93 @@
+/**
+ * A worker thread for a batch-prediction job: reads the dataset version, runs the model's
+ * engine pipeline over it in chunks, and writes the rows with the prediction columns
+ * (`prediction`, and `probability_<class>` for classifiers) to a CSV file, which the
+ * runner then registers as a new dataset version.
+ */
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Column, type Frame, ModelPipeline } from '@marquee/engine';
+import { readFrame } from '../datasets/dataset-frame.js';
+import type { BatchPredictionInput, BatchPredictionResult } from './batch-prediction-messages.js';
+import type { WorkerMessage } from './training-messages.js';
+
+const CHUNK = 5_000;
+const port = parentPort;
+if (!port) throw new Error('batch-prediction-worker runs as a worker thread');
+const input = workerData as BatchPredictionInput;
+const post = (m: WorkerMessage<BatchPredictionResult>) => port.postMessage(m);
+
+function csvField(v: string): string {
+  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+function cell(c: Column, r: number): string {
+  if (c.kind === 'numeric') {
+    const v = c.values[r] as number;
+    return Number.isNaN(v) ? '' : String(v);
+  }
+  if (c.kind === 'categorical') {
+    const code = c.codes[r] as number;
+    return code < 0 ? '' : csvField(c.dictionary[code] as string);
+  }
+  const v = c.values[r];
+  return v === null || v === undefined ? '' : csvField(v);
+}
+
+try {
+  const started = performance.now();
+  post({ type: 'progress', progress: { stage: 'read', percent: 0, etaSeconds: null } });
+  const frame: Frame = await readFrame(input.data);
+  const model = ModelPipeline.fromArtifact(new Uint8Array(fs.readFileSync(input.artifactPath)));
+  const classes = model.target.task === 'classification' ? model.target.classes : [];
+  const extra = ['prediction', ...classes.map((c) => `probability_${c}`)];
+  const taken = new Set(frame.names);
+  for (const name of extra) if (taken.has(name)) throw new Error(`the dataset already has a column "${name}"`);
+  const out = fs.openSync(input.outputFile, 'w');
+  try {
+    fs.writeSync(out, `${[...frame.names, ...extra].map(csvField).join(',')}\n`);
+    const columns = frame.names.map((n) => frame.column(n));
+    for (let start = 0; start < frame.nRows; start += CHUNK) {
+      const rows = Int32Array.from({ length: Math.min(CHUNK, frame.nRows - start) }, (_, i) => start + i);
+      const part = frame.take(rows);
+      const predicted = model.predict(part);
+      const proba = classes.length > 0 ? safeProba(model, part) : undefined;
+      const lines: string[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const r = start + i;
+        const values = columns.map((c) => cell(c, r));
+        values.push(typeof predicted[i] === 'string' ? csvField(predicted[i] as string) : String(predicted[i]));
+        for (let k = 0; k < classes.length; k++) values.push(proba ? String(proba[i * classes.length + k]) : '');
+        lines.push(values.join(','));
+      }
+      fs.writeSync(out, `${lines.join('\n')}\n`);
+      const fraction = (start + rows.length) / frame.nRows;
+      const elapsed = (performance.now() - started) / 1000;
+      post({
+        type: 'progress',
+        progress: {
+          stage: 'predict',
+          percent: Math.round(fraction * 1000) / 10,
+          etaSeconds: Math.round((elapsed / fraction) * (1 - fraction)),
+          metrics: { rows: start + rows.length },
+        },
+      });
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+  post({
+    type: 'result',
+    result: { outputFile: input.outputFile, rows: frame.nRows, columns: [...frame.names, ...extra] },
+  });
+} catch (err) {
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}
+
+function safeProba(model: ModelPipeline, part: Frame): Float64Array | undefined {
+  try {
+    return model.predictProba(part);
+  } catch {
+    return undefined; // a classifier without probabilities: the columns stay empty
+  }
+}
