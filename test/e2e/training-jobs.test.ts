@@ -175,9 +175,12 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     assert.ok(search);
     assert.equal(search.trials.length, 6);
     // Trials finished before the subscription are in the result; those after it came as events, in order.
-    assert.deepEqual(trialEvents, [...trialEvents].sort((a, b) => a - b));
+    assert.deepEqual(
+      trialEvents,
+      [...trialEvents].sort((a, b) => a - b),
+    );
     assert.ok(trialEvents.every((n) => n >= 1 && n <= 6));
-    assert.equal((done.result?.search as { trials: unknown[] }).trials.length, 6);
+    assert.equal((done.result as { search: { trials: unknown[] } }).search.trials.length, 6);
     const best = search.trials[search.best];
     assert.ok(best);
     assert.equal(Math.max(...search.trials.map((x) => x.mean)), best.mean);

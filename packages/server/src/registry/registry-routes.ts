@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { Invalid, UnsupportedMediaType } from '../api/errors.js';
+import { UnsupportedMediaType } from '../api/errors.js';
 import { TASKS } from './model-views.js';
 import type { RegistryService } from './registry-service.js';
 
