@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { MarqueeApiError } from '@marquee/client';
 import { sharedFile } from '../harness/shared-data.ts';
 import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
@@ -72,6 +76,37 @@ describe('datasets', () => {
     assert.equal(v.columns.find((c) => c.name === 'note')?.nulls, 51);
   });
 
+  test('Parquet: a file DuckDB wrote is read back with its types', async () => {
+    const file = path.join(os.tmpdir(), `marquee-test-${process.pid}.parquet`);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(
+      `COPY (SELECT i AS id, CAST(i * 0.5 AS DOUBLE) AS score, CASE WHEN i % 3 = 0 THEN 'a' ELSE 'b' END AS grp FROM range(1000) t(i)) TO '${file}' (FORMAT PARQUET)`,
+    );
+    c.closeSync();
+    try {
+      await t.admin.createDataset({ owner: 'admin', name: 'pq' });
+      const v = await t.admin.uploadDatasetVersion('admin/pq', new Uint8Array(fs.readFileSync(file)), 'parquet');
+      assert.equal(v.format, 'parquet');
+      assert.equal(v.rowCount, 1000);
+      assert.deepEqual(
+        v.columns.map((col) => [col.name, col.type, col.kind]),
+        [
+          ['id', 'BIGINT', 'numeric'],
+          ['score', 'DOUBLE', 'numeric'],
+          ['grp', 'VARCHAR', 'categorical'],
+        ],
+      );
+      const preview = await t.admin.previewDataset('admin/pq', 1, 2);
+      assert.deepEqual(preview.rows, [
+        { id: 0, score: 0, grp: 'a' },
+        { id: 1, score: 0.5, grp: 'b' },
+      ]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   test('malformed files get 400 with the line at fault, and no version is made', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'broken' });
     const ragged = enc.encode('a,b,c\n1,2,3\n4,5,6\n7,8\n9,10,11\n');
@@ -110,6 +145,19 @@ describe('datasets', () => {
     });
     assert.equal(wrongType.status, 415);
     assert.equal((await t.admin.listDatasetVersions('admin/broken')).length, 0);
+  });
+
+  test('an upload over the size limit is 413 and leaves nothing', async () => {
+    const small = await startTestServer({ maxDatasetBytes: 1024 });
+    try {
+      await small.admin.createDataset({ owner: 'admin', name: 'big' });
+      const big = enc.encode(`a,b\n${'1,2\n'.repeat(1000)}`);
+      await rejects(small.admin.uploadDatasetVersion('admin/big', big, 'csv'), 413, /at most 1024 bytes/);
+      assert.equal((await small.admin.listDatasetVersions('admin/big')).length, 0);
+      assert.deepEqual(fs.readdirSync(path.join(small.dataDir, 'blobs', 'tmp')), []);
+    } finally {
+      await small.close();
+    }
   });
 
   test('private datasets are invisible to others, who get 404', async () => {
