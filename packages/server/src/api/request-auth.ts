@@ -54,3 +54,9 @@ export async function authorize(auth: AuthService, request: FastifyRequest, scop
   request.principal = principal;
   return principal;
 }
+
+/** The caller of a route that declares a scope (the auth hook has set it). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new Error('route reached without authentication');
+  return req.principal;
+}

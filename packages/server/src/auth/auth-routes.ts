@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
+import { principalOf, rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
 import type { AuthService } from './auth-service.js';
 import { SCOPES } from './scopes.js';
 import { csrfTokenFor } from './token-codec.js';
@@ -23,11 +23,6 @@ const NewToken = Type.Object(
 );
 
 const TokenId = Type.Object({ id: Type.String({ maxLength: 64 }) });
-
-function principal(req: FastifyRequest) {
-  if (!req.principal) throw new Error('route reached without authentication');
-  return req.principal;
-}
 
 /** Users, login/logout and API tokens under /api/v1. */
 export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; secureCookies: boolean }) {
@@ -72,7 +67,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   });
 
   app.get('/me', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req) => {
-    const p = principal(req);
+    const p = principalOf(req);
     return { ...(await auth.getUser(p.userId)), scopes: [...p.scopes], tokenId: p.tokenId };
   });
 
@@ -82,24 +77,24 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       schema: { body: NewToken, tags: ['identity'], summary: 'Create an API token; its value is shown once' },
       config: { scope: 'any' },
     },
-    async (req, reply) => reply.code(201).send(await auth.createToken(principal(req), req.body)),
+    async (req, reply) => reply.code(201).send(await auth.createToken(principalOf(req), req.body)),
   );
 
   app.get('/tokens', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req) => ({
-    tokens: await auth.listTokens(principal(req)),
+    tokens: await auth.listTokens(principalOf(req)),
   }));
 
   app.get<{ Params: Static<typeof TokenId> }>(
     '/tokens/:id',
     { schema: { params: TokenId, tags: ['identity'] }, config: { scope: 'any' } },
-    async (req) => auth.getToken(principal(req), req.params.id),
+    async (req) => auth.getToken(principalOf(req), req.params.id),
   );
 
   app.delete<{ Params: Static<typeof TokenId> }>(
     '/tokens/:id',
     { schema: { params: TokenId, tags: ['identity'] }, config: { scope: 'any' } },
     async (req, reply) => {
-      await auth.deleteToken(principal(req), req.params.id);
+      await auth.deleteToken(principalOf(req), req.params.id);
       return reply.code(204).send();
     },
   );

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { UnsupportedMediaType } from '../api/errors.js';
+import { principalOf } from '../api/request-auth.js';
 import { DATASET_CONTENT_TYPES, formatOfContentType } from './dataset-formats.js';
 import type { DatasetService } from './dataset-service.js';
 
@@ -20,11 +21,6 @@ const PreviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 
 
 type P<T extends TSchema> = Static<T>;
 
-function principal(req: FastifyRequest) {
-  if (!req.principal) throw new Error('route reached without authentication');
-  return req.principal;
-}
-
 /** Datasets and their versions (CSV, JSONL or Parquet uploads) under /api/v1. */
 export async function datasetRoutes(app: FastifyInstance, opts: { datasets: DatasetService }) {
   const { datasets } = opts;
@@ -37,13 +33,13 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
     '/datasets',
     { schema: { body: NewDataset, tags: ['datasets'], summary: 'Create a dataset' }, config: { scope: 'write' } },
     async (req, reply) =>
-      reply.code(201).send(await datasets.createDataset(principal(req), { visibility: 'private', ...req.body })),
+      reply.code(201).send(await datasets.createDataset(principalOf(req), { visibility: 'private', ...req.body })),
   );
 
   app.get<{ Params: P<typeof DatasetParams> }>(
     '/datasets/:owner/:name',
     { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => datasets.getDataset(principal(req), req.params.owner, req.params.name),
+    async (req) => datasets.getDataset(principalOf(req), req.params.owner, req.params.name),
   );
 
   app.post<{ Params: P<typeof DatasetParams> }>(
@@ -63,7 +59,7 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
       if (!body || typeof body.pipe !== 'function')
         throw new UnsupportedMediaType('send the file as the raw request body');
       const { view, created } = await datasets.createVersion(
-        principal(req),
+        principalOf(req),
         req.params.owner,
         req.params.name,
         body,
@@ -76,19 +72,19 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
   app.get<{ Params: P<typeof DatasetParams> }>(
     '/datasets/:owner/:name/versions',
     { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => ({ versions: await datasets.listVersions(principal(req), req.params.owner, req.params.name) }),
+    async (req) => ({ versions: await datasets.listVersions(principalOf(req), req.params.owner, req.params.name) }),
   );
 
   app.get<{ Params: P<typeof VersionParams> }>(
     '/datasets/:owner/:name/versions/:version',
     { schema: { params: VersionParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => datasets.getVersion(principal(req), req.params.owner, req.params.name, req.params.version),
+    async (req) => datasets.getVersion(principalOf(req), req.params.owner, req.params.name, req.params.version),
   );
 
   app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof PreviewQuery> }>(
     '/datasets/:owner/:name/versions/:version/preview',
     { schema: { params: VersionParams, querystring: PreviewQuery, tags: ['datasets'] }, config: { scope: 'read' } },
     async (req) =>
-      datasets.preview(principal(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
+      datasets.preview(principalOf(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
   );
 }

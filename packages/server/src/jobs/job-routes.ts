@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
+import { principalOf } from '../api/request-auth.js';
 import type { JobEvent } from './job-events.js';
 import type { JobService } from './job-service.js';
 
@@ -45,11 +46,6 @@ const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, 
 
 type P<T extends TSchema> = Static<T>;
 
-function principal(req: FastifyRequest) {
-  if (!req.principal) throw new Error('route reached without authentication');
-  return req.principal;
-}
-
 /**
  * Jobs under /api/v1: training (and search) and batch predictions are submitted on their
  * own paths; every kind is listed, read, followed (server-sent events) and cancelled
@@ -64,7 +60,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       schema: { body: NewTrainingJob, tags: ['training'], summary: 'Queue a training job' },
       config: { scope: 'write' },
     },
-    async (req, reply) => reply.code(202).send(await jobs.submitTraining(principal(req), req.body)),
+    async (req, reply) => reply.code(202).send(await jobs.submitTraining(principalOf(req), req.body)),
   );
 
   app.post<{ Body: P<typeof NewBatchPrediction> }>(
@@ -77,25 +73,25 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       },
       config: { scope: 'write' },
     },
-    async (req, reply) => reply.code(202).send(await jobs.submitBatchPrediction(principal(req), req.body)),
+    async (req, reply) => reply.code(202).send(await jobs.submitBatchPrediction(principalOf(req), req.body)),
   );
 
   app.get<{ Querystring: P<typeof ListQuery> }>(
     '/training-jobs',
     { schema: { querystring: ListQuery, tags: ['training'] }, config: { scope: 'read' } },
-    async (req) => ({ jobs: await jobs.list(principal(req), req.query.limit) }),
+    async (req) => ({ jobs: await jobs.list(principalOf(req), req.query.limit) }),
   );
 
   app.get<{ Params: P<typeof JobParams> }>(
     '/training-jobs/:id',
     { schema: { params: JobParams, tags: ['training'] }, config: { scope: 'read' } },
-    async (req) => jobs.get(principal(req), req.params.id),
+    async (req) => jobs.get(principalOf(req), req.params.id),
   );
 
   app.post<{ Params: P<typeof JobParams> }>(
     '/training-jobs/:id/cancel',
     { schema: { params: JobParams, tags: ['training'] }, config: { scope: 'write' } },
-    async (req) => jobs.cancel(principal(req), req.params.id),
+    async (req) => jobs.cancel(principalOf(req), req.params.id),
   );
 
   app.get<{ Params: P<typeof JobParams> }>(
@@ -109,7 +105,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       config: { scope: 'read' },
     },
     async (req, reply) => {
-      const caller = principal(req);
+      const caller = principalOf(req);
       // Checked before the stream starts, so an unknown job is a plain 404.
       await jobs.get(caller, req.params.id);
       reply.hijack();

@@ -12,20 +12,14 @@ import type { JobRunner } from './job-runner.js';
 import type { JobRow, JobStore } from './job-store.js';
 import type { JobProgress, SearchSpec, TrainingSpec } from './training-messages.js';
 
-export interface TrainingJobRequest {
-  model: string;
-  dataset: string;
-  task: 'classification' | 'regression';
-  algorithm: string;
-  target: string;
-  features?: string[];
-  params?: Record<string, unknown>;
-  text?: Record<string, unknown>;
+/** A training request as submitted: the spec with its defaults still open. */
+export interface TrainingJobRequest
+  extends Pick<
+    TrainingSpec,
+    'model' | 'dataset' | 'task' | 'algorithm' | 'target' | 'features' | 'params' | 'text' | 'timeLimitS' | 'search'
+  > {
   split?: { testFraction?: number; kFolds?: number };
   seed?: number;
-  timeLimitS?: number;
-  /** A hyper-parameter search instead of one fit. */
-  search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
 }
 
 export interface BatchPredictionRequest {

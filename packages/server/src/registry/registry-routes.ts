@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { UnsupportedMediaType } from '../api/errors.js';
+import { principalOf } from '../api/request-auth.js';
 import { TASKS } from './model-views.js';
 import type { RegistryService } from './registry-service.js';
 
@@ -44,11 +45,6 @@ const ArtifactQuery = Type.Object({
 
 type P<T extends import('typebox').TSchema> = Static<T>;
 
-function principal(req: FastifyRequest) {
-  if (!req.principal) throw new Error('route reached without authentication');
-  return req.principal;
-}
-
 /** Models, versions (ONNX upload) and aliases under /api/v1. */
 export async function registryRoutes(app: FastifyInstance, opts: { registry: RegistryService; maxModelBytes: number }) {
   const { registry } = opts;
@@ -59,26 +55,26 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     '/models',
     { schema: { body: NewModel, tags: ['models'], summary: 'Create a model' }, config: { scope: 'write' } },
     async (req, reply) =>
-      reply.code(201).send(await registry.createModel(principal(req), { visibility: 'private', ...req.body })),
+      reply.code(201).send(await registry.createModel(principalOf(req), { visibility: 'private', ...req.body })),
   );
 
   app.get<{ Params: P<typeof ModelParams> }>(
     '/models/:owner/:name',
     { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => registry.getModel(principal(req), req.params.owner, req.params.name),
+    async (req) => registry.getModel(principalOf(req), req.params.owner, req.params.name),
   );
 
   app.patch<{ Params: P<typeof ModelParams>; Body: P<typeof ModelPatch> }>(
     '/models/:owner/:name',
     { schema: { params: ModelParams, body: ModelPatch, tags: ['models'] }, config: { scope: 'write' } },
-    async (req) => registry.updateModel(principal(req), req.params.owner, req.params.name, req.body),
+    async (req) => registry.updateModel(principalOf(req), req.params.owner, req.params.name, req.body),
   );
 
   app.delete<{ Params: P<typeof ModelParams> }>(
     '/models/:owner/:name',
     { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'write' } },
     async (req, reply) => {
-      await registry.deleteModel(principal(req), req.params.owner, req.params.name);
+      await registry.deleteModel(principalOf(req), req.params.owner, req.params.name);
       return reply.code(204).send();
     },
   );
@@ -101,7 +97,7 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
         );
       }
       const view = await registry.createVersion(
-        principal(req),
+        principalOf(req),
         req.params.owner,
         req.params.name,
         body,
@@ -114,13 +110,13 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
   app.get<{ Params: P<typeof ModelParams> }>(
     '/models/:owner/:name/versions',
     { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => ({ versions: await registry.listVersions(principal(req), req.params.owner, req.params.name) }),
+    async (req) => ({ versions: await registry.listVersions(principalOf(req), req.params.owner, req.params.name) }),
   );
 
   app.get<{ Params: P<typeof VersionParams> }>(
     '/models/:owner/:name/versions/:version',
     { schema: { params: VersionParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => registry.getVersion(principal(req), req.params.owner, req.params.name, req.params.version),
+    async (req) => registry.getVersion(principalOf(req), req.params.owner, req.params.name, req.params.version),
   );
 
   app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof ArtifactQuery> }>(
@@ -129,7 +125,7 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     async (req, reply) => {
       const { owner, name, version } = req.params;
       const format = req.query.format ?? 'onnx';
-      const { path, sha256 } = await registry.artifactPath(principal(req), owner, name, version, format);
+      const { path, sha256 } = await registry.artifactPath(principalOf(req), owner, name, version, format);
       reply
         .type('application/octet-stream')
         .header('content-length', fs.statSync(path).size)
@@ -146,14 +142,14 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     '/models/:owner/:name/aliases/:alias',
     { schema: { params: AliasParams, body: AliasBody, tags: ['models'] }, config: { scope: 'write' } },
     async (req) =>
-      registry.setAlias(principal(req), req.params.owner, req.params.name, req.params.alias, req.body.version),
+      registry.setAlias(principalOf(req), req.params.owner, req.params.name, req.params.alias, req.body.version),
   );
 
   app.delete<{ Params: P<typeof AliasParams> }>(
     '/models/:owner/:name/aliases/:alias',
     { schema: { params: AliasParams, tags: ['models'] }, config: { scope: 'write' } },
     async (req, reply) => {
-      await registry.deleteAlias(principal(req), req.params.owner, req.params.name, req.params.alias);
+      await registry.deleteAlias(principalOf(req), req.params.owner, req.params.name, req.params.alias);
       return reply.code(204).send();
     },
   );

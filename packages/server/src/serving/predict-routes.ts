@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
+import { principalOf } from '../api/request-auth.js';
 import type { RecordPredictor } from './record-predict.js';
 
 const Params = Type.Object({ owner: Type.String(), name: Type.String() });
@@ -14,11 +15,6 @@ const Body = Type.Object(
 
 type P<T extends TSchema> = Static<T>;
 
-function principal(req: FastifyRequest) {
-  if (!req.principal) throw new Error('route reached without authentication');
-  return req.principal;
-}
-
 /** Predictions on records by column name, under /api/v1. */
 export async function predictRoutes(app: FastifyInstance, opts: { predictor: RecordPredictor }) {
   app.post<{ Params: P<typeof Params>; Body: P<typeof Body> }>(
@@ -28,6 +24,6 @@ export async function predictRoutes(app: FastifyInstance, opts: { predictor: Rec
       config: { scope: 'predict' },
     },
     async (req) =>
-      opts.predictor.predict(principal(req), req.params.owner, req.params.name, req.body.version, req.body.instances),
+      opts.predictor.predict(principalOf(req), req.params.owner, req.params.name, req.body.version, req.body.instances),
   );
 }
