@@ -85,6 +85,24 @@ describe('Mlp', () => {
     assert.ok(rmse(y, m.predict(x)) < 0.15, `${rmse(y, m.predict(x))}`);
   });
 
+  test('early stopping holds out rows, stops when their accuracy stalls, and keeps the best epoch', () => {
+    const d = loadSharedTabular('breast_cancer', { standardise: true });
+    const scores: number[] = [];
+    const params = { hiddenLayers: [32], maxIter: 500, learningRate: 0.01, earlyStopping: true, nIterNoChange: 10 };
+    const m = new Mlp(params).fit(d.xTrain, d.yTrain, {
+      seed: 1,
+      onProgress: (p) => scores.push(p.metrics?.validationScore as number),
+    });
+    assert.ok(m.epochs < 500, `stopped after ${m.epochs} epochs`);
+    assert.equal(scores.length, m.epochs);
+    // It ran nIterNoChange epochs past the best one, whose weights it kept.
+    const bestEpoch = scores.indexOf(Math.max(...scores));
+    assert.ok(m.epochs - 1 - bestEpoch >= 10, `best epoch ${bestEpoch} of ${m.epochs}: ${scores.join(' ')}`);
+    const acc = accuracy(d.yTest, m.predict(d.xTest));
+    assert.ok(acc >= 0.93, `held-out accuracy ${acc}`);
+    assert.throws(() => new Mlp({ validationFraction: 1 }), /validationFraction/);
+  });
+
   test('ONNX (MatMul, Add, Relu, Softmax/Sigmoid, ArgMax) answers as the engine; the artifact restores it', async () => {
     for (const name of ['iris', 'breast_cancer']) {
       const d = loadSharedTabular(name, { standardise: true });

@@ -1,5 +1,8 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
-import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { accuracy } from '../evaluation/classification-metrics.js';
+import { r2 } from '../evaluation/regression-metrics.js';
+import { stratifiedSplit } from '../evaluation/splits.js';
+import { type DenseMatrix, takeRows } from '../linalg/dense-matrix.js';
 import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
@@ -16,9 +19,16 @@ export type MlpParams = {
   batchSize: number;
   /** Epochs. Default 200. */
   maxIter: number;
-  /** Stop when the training loss has not improved by tol for nIterNoChange epochs. */
+  /** Stop when the training loss (or, with earlyStopping, the validation score) has not improved by tol for nIterNoChange epochs. */
   tol: number;
   nIterNoChange: number;
+  /**
+   * Hold out validationFraction of the rows (stratified for classification), stop when
+   * their score (accuracy, or R² for regression) stops improving, and keep the weights of
+   * the best epoch, as scikit-learn's early_stopping. Default false.
+   */
+  earlyStopping: boolean;
+  validationFraction: number;
 };
 
 export const MLP_DEFAULTS: MlpParams = {
@@ -31,6 +41,8 @@ export const MLP_DEFAULTS: MlpParams = {
   maxIter: 200,
   tol: 1e-4,
   nIterNoChange: 10,
+  earlyStopping: false,
+  validationFraction: 0.1,
 };
 
 /**
@@ -58,6 +70,8 @@ export class Mlp implements Learner {
     if (p.activation !== 'relu' && p.activation !== 'tanh') throw new Error('mlp: activation must be relu or tanh');
     if (!(p.learningRate > 0 && p.batchSize >= 1 && p.maxIter >= 1 && p.alpha >= 0))
       throw new Error('mlp: invalid parameters');
+    if (!(p.validationFraction > 0 && p.validationFraction < 1))
+      throw new Error('mlp: validationFraction must be in (0, 1)');
   }
 
   get task(): 'classification' | 'regression' {
@@ -97,21 +111,33 @@ export class Mlp implements Learner {
     const v = params.map((a) => new Float64Array(a.length));
     const gradW = this.weights.map((w) => new Float64Array(w.length));
     const gradB = this.biases.map((b) => new Float64Array(b.length));
-    const batch = Math.min(p.batchSize, n);
-    const order = Int32Array.from({ length: n }, (_, i) => i);
+    // With early stopping, a validation part is kept out of the updates.
+    let trainRows: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
+    let validation: { x: DenseMatrix; y: Float64Array } | undefined;
+    if (p.earlyStopping) {
+      const strata = this.task === 'classification' ? y : new Int32Array(n);
+      const split = stratifiedSplit(strata, p.validationFraction, rng.nextUint32());
+      trainRows = split.train;
+      validation = { x: takeRows(x, split.test), y: Float64Array.from(split.test, (r) => y[r] as number) };
+    }
+    const nTrain = trainRows.length;
+    const batch = Math.min(p.batchSize, nTrain);
+    const order = Int32Array.from(trainRows);
     const xb = new Float64Array(batch * d);
     const yb = new Float64Array(batch);
     const acts = this.sizes.map((s) => new Float64Array(batch * s));
     const deltas = this.sizes.map((s) => new Float64Array(batch * s));
     let t = 0;
     let best = Number.POSITIVE_INFINITY;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    let bestWeights: { weights: Float64Array[]; biases: Float64Array[] } | undefined;
     let stale = 0;
     for (let epoch = 0; epoch < p.maxIter; epoch++) {
       opts.signal?.throwIfAborted();
       rng.shuffle(order);
       let epochLoss = 0;
-      for (let start = 0; start < n; start += batch) {
-        const b = Math.min(batch, n - start);
+      for (let start = 0; start < nTrain; start += batch) {
+        const b = Math.min(batch, nTrain - start);
         for (let i = 0; i < b; i++) {
           const r = order[start + i] as number;
           xb.set(x.data.subarray(r * d, (r + 1) * d), i * d);
@@ -135,15 +161,42 @@ export class Mlp implements Learner {
           }
         }
       }
-      epochLoss /= n;
+      epochLoss /= nTrain;
       this.epochs = epoch + 1;
+      if (validation) {
+        const score = this.validationScore(validation.x, validation.y);
+        opts.onProgress?.({
+          stage: 'epoch',
+          fraction: (epoch + 1) / p.maxIter,
+          metrics: { loss: epochLoss, validationScore: score },
+        });
+        if (score > bestScore)
+          bestWeights = { weights: this.weights.map((w) => w.slice()), biases: this.biases.map((b) => b.slice()) };
+        if (score < bestScore + p.tol) {
+          if (++stale >= p.nIterNoChange) break;
+        } else stale = 0;
+        if (score > bestScore) bestScore = score;
+        continue;
+      }
       opts.onProgress?.({ stage: 'epoch', fraction: (epoch + 1) / p.maxIter, metrics: { loss: epochLoss } });
       if (epochLoss > best - p.tol) {
         if (++stale >= p.nIterNoChange) break;
       } else stale = 0;
       if (epochLoss < best) best = epochLoss;
     }
+    if (bestWeights) {
+      // Keep the best epoch's weights (the Adam state refers to the arrays in place).
+      bestWeights.weights.forEach((w, l) => (this.weights[l] as Float64Array).set(w));
+      bestWeights.biases.forEach((b, l) => (this.biases[l] as Float64Array).set(b));
+    }
     return this;
+  }
+
+  /** Accuracy (classification) or R² (regression) on held-out rows. */
+  private validationScore(x: DenseMatrix, y: Float64Array): number {
+    const predicted = this.predict(x);
+    if (this.task === 'classification') return accuracy(y, predicted);
+    return r2(y, predicted);
   }
 
   /** The loss and its gradients on these rows at the current weights (for gradient checks). */

@@ -92,13 +92,19 @@ describe('decision tree and random forest', () => {
 
   test('ONNX (TreeEnsembleClassifier): labels equal, probabilities within 1e-4, on held-out rows', async () => {
     const d = loadSharedTabular('spambase');
-    const rf = new RandomForest({ nEstimators: 30 }).fit(d.xTrain, d.yTrain, { seed: 1 });
-    const out = await runOnnx(learnerToOnnx(rf), d.xTest);
-    assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(rf.predict(d.xTest)));
-    const want = rf.predictProba(d.xTest);
-    const got = out.probabilities?.data as Float32Array;
-    for (let i = 0; i < got.length; i++)
-      assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `p[${i}]`);
+    const digits = loadSharedTabular('digits');
+    for (const [model, data] of [
+      [new RandomForest({ nEstimators: 30 }).fit(d.xTrain, d.yTrain, { seed: 1 }), d],
+      [new DecisionTree().fit(digits.xTrain, digits.yTrain, { seed: 1 }), digits],
+    ] as const) {
+      const out = await runOnnx(learnerToOnnx(model), data.xTest);
+      assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(model.predict(data.xTest)));
+      const want = model.predictProba(data.xTest);
+      const got = out.probabilities?.data as Float32Array;
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < got.length; i++)
+        assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `${model.name} p[${i}]`);
+    }
   });
 
   test('ONNX (TreeEnsembleRegressor) and artifacts for a regression forest', async () => {

@@ -73,6 +73,12 @@ describe('ModelPipeline', () => {
       // The artifact restores the same answers.
       const back = ModelPipeline.fromArtifact(m.toArtifact());
       assert.deepEqual(back.predict(unseen), want);
+      // The signature names what the ONNX model takes and gives.
+      const sig = m.signature();
+      assert.deepEqual(sig.outputs.map((o) => o.name).sort(), Object.keys(out).sort());
+      assert.deepEqual(sig.outputs[1]?.classes, ['no', 'yes']);
+      assert.ok(sig.inputs.every((i) => ['numeric', 'categorical'].includes(i.kind)));
+      assert.deepEqual(sig.inputs.map((i) => i.name).sort(), Object.keys(rows[0] ?? {}).sort());
     });
   }
 

@@ -22,6 +22,11 @@ const SCALED = new Set([
   'kernel-svm',
 ]);
 
+export interface PipelineSignature {
+  inputs: Array<{ name: string; kind: 'numeric' | 'categorical' | 'text' }>;
+  outputs: Array<{ name: string; datatype: 'FP32' | 'BYTES'; classes?: string[] }>;
+}
+
 export interface TargetInfo {
   name: string;
   task: 'classification' | 'regression';
@@ -64,6 +69,23 @@ export class ModelPipeline {
     if (takesSparse(learner)) learner.fit(x, y, opts);
     else learner.fit(dense(x, learner), y, opts);
     return new ModelPipeline(features, learner, { name: target, task, classes });
+  }
+
+  /**
+   * What the model takes and gives: one input per column with its kind, and the outputs
+   * (`label` and `probabilities` over `classes`, or `value`), as the ONNX export names them.
+   */
+  signature(): PipelineSignature {
+    return {
+      inputs: this.features.features.map((f) => ({ name: f.name, kind: f.kind })),
+      outputs:
+        this.target.task === 'regression'
+          ? [{ name: 'value', datatype: 'FP32' }]
+          : [
+              { name: 'label_name', datatype: 'BYTES' },
+              { name: 'probabilities', datatype: 'FP32', classes: this.target.classes },
+            ],
+    };
   }
 
   /** The learner's input for a frame. */
