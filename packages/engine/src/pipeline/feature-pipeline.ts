@@ -4,6 +4,7 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { MeanImputer } from '../preprocessing/mean-imputer.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
+import { addTextVectorizerNodes } from '../text/text-onnx.js';
 import { TextVectorizer, type TextVectorizerParams, type TextVectorizerState } from '../text/text-vectorizer.js';
 
 /** How the pipeline reads one input column. */
@@ -28,8 +29,8 @@ export interface FeaturePipelineState {
  * Frame → numeric matrix, as fitted on training rows: numeric columns with missing
  * values filled by their mean and (for learners that want it) standardised, then one-hot
  * blocks for categorical columns, then a TF-IDF block per text column (the matrix is
- * then sparse). The numeric and categorical steps become ONNX nodes, one graph input per
- * column, so a served model takes records by column name.
+ * then sparse). The same steps become ONNX nodes, one graph input per column, so a served
+ * model takes records by column name.
  */
 export class FeaturePipeline {
   private imputer = new MeanImputer();
@@ -174,7 +175,6 @@ export class FeaturePipeline {
    * nodes that build the learner's FP32 [N, width] input; returns that tensor's name.
    */
   addOnnxNodes(graph: OnnxGraphBuilder): string {
-    if (this.sparse) throw new Error('text features have no ONNX export yet: the engine serves text models');
     graph.opset('ai.onnx.ml', 3);
     const parts: string[] = [];
     const numeric = this.numeric;
@@ -220,6 +220,12 @@ export class FeaturePipeline {
       });
       graph.node('Reshape', [`fp_onehot3_${i}`, `fp_onehot_shape_${i}`], [`fp_onehot_${i}`]);
       parts.push(`fp_onehot_${i}`);
+    });
+    // Text blocks after the dense ones, as transform() stacks them.
+    this.features.forEach((f, i) => {
+      if (f.kind !== 'text') return;
+      graph.input(f.name, 'BYTES', ['N', 1]);
+      parts.push(addTextVectorizerNodes(graph, this.vectorizers.get(f.name) as TextVectorizer, f.name, String(i)));
     });
     if (parts.length === 1) return parts[0] as string;
     graph.node('Concat', parts, ['fp_features'], { axis: { int: 1 } });

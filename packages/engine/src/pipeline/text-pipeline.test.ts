@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
 import { loadAmazonFineFood } from '../../test-support/shared-text.js';
 import { Frame } from '../frame/frame.js';
 import { takesSparse } from '../learners/learner.js';
@@ -7,6 +8,19 @@ import { createLearner } from '../learners/learner-registry.js';
 import { csrToDense } from '../linalg/csr-matrix.js';
 import { TextVectorizer } from '../text/text-vectorizer.js';
 import { ModelPipeline } from './model-pipeline.js';
+
+/** Runs an exported pipeline whose inputs are text columns. */
+async function runText(model: Uint8Array, columns: Record<string, string[]>): Promise<Record<string, ort.Tensor>> {
+  const session = await ort.InferenceSession.create(model);
+  try {
+    const feeds = Object.fromEntries(
+      Object.entries(columns).map(([name, values]) => [name, new ort.Tensor('string', values, [values.length, 1])]),
+    );
+    return await session.run(feeds);
+  } finally {
+    await session.release();
+  }
+}
 
 /** scikit-learn 1.2.1 on the same files (shared/peers/sklearn-reference.jsonl, amazon-fine-food). */
 const SKLEARN = { counts_nb: 0.8, tfidf_word12_logreg: 0.79, tfidf_charwb25_linearsvc: 0.787 };
@@ -38,6 +52,25 @@ describe('text pipelines on Amazon fine food (4000 train, 1000 test reviews)', (
     const acc = accuracyOn(fit('linear-svm', { analyzer: 'char_wb', ngramRange: [2, 5] }), test);
     assert.ok(acc >= SKLEARN.tfidf_charwb25_linearsvc - 0.01, `accuracy ${acc}`);
   });
+
+  for (const [algorithm, text] of [
+    ['logistic-regression', { ngramRange: [1, 2], sublinearTf: true }],
+    ['naive-bayes', { useIdf: false, norm: 'none' }],
+    ['linear-svm', { binary: true, minDf: 2 }],
+  ] as const) {
+    it(`ONNX (${algorithm}, ${JSON.stringify(text)}): Tokenizer + TfIdfVectorizer answer as the engine`, async () => {
+      const m = fit(algorithm, text);
+      const head = test.take(Int32Array.from({ length: 300 }, (_, i) => i));
+      const reviews = (head.column('review') as { values: Array<string | null> }).values.map((v) => v ?? '');
+      const out = await runText(m.toOnnx(), { review: reviews });
+      assert.deepEqual(out.label_name?.data, m.predict(head));
+      if (algorithm === 'linear-svm') return; // no probabilities
+      const want = m.predictProba(head);
+      const got = out.probabilities?.data as Float32Array;
+      for (let i = 0; i < got.length; i++)
+        assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `p[${i}]`);
+    });
+  }
 
   it('a text pipeline survives its artifact and answers the same', () => {
     const m = fit('logistic-regression', { hashFeatures: 1 << 16, sublinearTf: true });
@@ -86,6 +119,37 @@ describe('Chinese and Japanese text, with no spaces and no dictionary', () => {
       { review: 'text' },
     );
     assert.deepEqual(m.predict(unseen), ['positive', 'negative', 'positive', 'negative']);
+  });
+
+  it('the ONNX export tokenises Chinese and Japanese as the engine does', async () => {
+    const m = ModelPipeline.fit(frame, 'label', 'naive-bayes', {}, { text: { ngramRange: [1, 2] } });
+    const texts = [
+      '演员很棒，非常喜欢这部电影',
+      '太无聊了，非常失望',
+      'とても面白い映画',
+      'つまらない、最悪',
+      'コーヒーは最高',
+    ];
+    const out = await runText(m.toOnnx(), { review: texts });
+    const frameOf = Frame.fromRecords(
+      texts.map((review) => ({ review })),
+      { review: 'text' },
+    );
+    assert.deepEqual(out.label_name?.data, m.predict(frameOf));
+    const want = m.predictProba(frameOf);
+    const got = out.probabilities?.data as Float32Array;
+    for (let i = 0; i < got.length; i++) assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4);
+  });
+
+  it('character n-grams and hashing say they have no ONNX form', () => {
+    assert.throws(
+      () => ModelPipeline.fit(frame, 'label', 'naive-bayes', {}, { text: { analyzer: 'char_wb' } }).toOnnx(),
+      /char_wb analyzer have no ONNX export/,
+    );
+    assert.throws(
+      () => ModelPipeline.fit(frame, 'label', 'naive-bayes', {}, { text: { hashFeatures: 64 } }).toOnnx(),
+      /hashed text features have no ONNX export/,
+    );
   });
 });
 

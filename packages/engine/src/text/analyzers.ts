@@ -12,22 +12,25 @@
 
 export type Analyzer = 'word' | 'char_wb' | 'char';
 
-const CJK = '\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}';
-/** A CJK character, or a run of other word characters (letters, numbers, underscore). */
-const TOKEN = new RegExp(`[${CJK}]|(?:(?![${CJK}])[\\p{L}\\p{N}_])+`, 'gu');
-const IS_CJK = new RegExp(`^[${CJK}]$`, 'u');
+/**
+ * Han, Hiragana and Katakana, plus the prolonged sound mark ー and the iteration mark 々
+ * (script Common, but written inside Japanese and Chinese words). The same class, in RE2
+ * syntax, is what the ONNX export's Tokenizer uses (TOKEN_PATTERN_RE2), so both tokenise
+ * alike.
+ */
+const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\u30FC\\u3005';
+/** A CJK character, or a run of two or more other word characters (letters, numbers, underscore). */
+const TOKEN = new RegExp(`[${CJK}]|(?:(?![${CJK}])[\\p{L}\\p{N}_]){2,}`, 'gu');
+
+/** TOKEN for RE2 (ONNX Runtime's Tokenizer): no lookahead, so the class is written as a negation. */
+export const TOKEN_PATTERN_RE2 =
+  '[\\p{Han}\\p{Hiragana}\\p{Katakana}\\x{30FC}\\x{3005}]|(?:[^\\P{L}\\p{Han}\\p{Hiragana}\\p{Katakana}\\x{30FC}\\x{3005}]|[\\p{N}_]){2,}';
 const WHITESPACE_RUN = /\s\s+/g;
 const WHITESPACE = /\s+/;
 
 /** Tokens of the `word` analyzer, before n-grams. */
 export function wordTokens(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(TOKEN)) {
-    const t = m[0];
-    // Other scripts keep scikit-learn's rule: two or more characters (code points).
-    if (IS_CJK.test(t) || t.length > 2 || (t.length === 2 && Array.from(t).length === 2)) out.push(t);
-  }
-  return out;
+  return Array.from(text.matchAll(TOKEN), (m) => m[0]);
 }
 
 /** Calls `emit` for each term of `text` (already lower-cased when asked). */
