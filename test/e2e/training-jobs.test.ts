@@ -232,6 +232,35 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     );
   });
 
+  test('a text column: reviews → TF-IDF logistic regression → served on records with the review text', async () => {
+    await t.admin.createDataset({ owner: 'admin', name: 'reviews' });
+    const v = await t.admin.uploadDatasetVersion(
+      'admin/reviews',
+      sharedFile('reviews-amazon-fine-food/train.csv'),
+      'csv',
+    );
+    assert.equal(v.columns.find((c) => c.name === 'review')?.kind, 'text');
+    const job = await t.admin.train({
+      model: 'admin/review-mood',
+      dataset: 'admin/reviews',
+      task: 'classification',
+      algorithm: 'logistic-regression',
+      target: 'score',
+      features: ['review'],
+      text: { ngramRange: [1, 2], sublinearTf: true },
+    });
+    const done = await t.admin.followJob(job.id);
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    assert.ok((done.result?.metrics?.accuracy ?? 0) > 0.75, JSON.stringify(done.result?.metrics));
+    const answer = await t.admin.predict('admin/review-mood', [
+      { review: 'Absolutely delicious, my kids love it and I will buy it again' },
+      { review: 'Terrible taste, stale and broken, a waste of money. Never again' },
+    ]);
+    const labels = answer.predictions.map((p) => ('label' in p ? p.label : ''));
+    assert.equal(labels[0], 'great');
+    assert.equal(labels[1], 'other');
+  });
+
   test('a job past its time limit fails with the reason', async () => {
     const job = await t.admin.train({
       model: 'admin/spam-slow',
