@@ -167,5 +167,24 @@ describe('datasets', () => {
     await rejects(mallory.getDataset('admin/spam'), 404, /no dataset admin\/spam/);
     await rejects(mallory.previewDataset('admin/spam', 1), 404, /no dataset/);
     await rejects(mallory.uploadDatasetVersion('admin/spam', enc.encode('a\n1\n'), 'csv'), 404, /no dataset/);
+    await rejects(mallory.deleteDataset('admin/spam'), 404, /no dataset/);
+    // Made public, others can read it but not change it.
+    await t.admin.updateDataset('admin/spam', { visibility: 'public' });
+    assert.equal((await mallory.getDataset('admin/spam')).latestVersion, 1);
+    await rejects(
+      mallory.updateDataset('admin/spam', { visibility: 'private' }),
+      403,
+      /cannot change dataset admin\/spam/,
+    );
+  });
+
+  test('deleting a dataset removes its versions, and their files when nothing else uses them', async () => {
+    await t.admin.createDataset({ owner: 'admin', name: 'gone' });
+    const v = await t.admin.uploadDatasetVersion('admin/gone', enc.encode('a,b\n1,2\n3,4\n'), 'csv');
+    const blob = path.join(t.dataDir, 'blobs', 'sha256', v.sha256.slice(0, 2), v.sha256);
+    assert.ok(fs.existsSync(blob));
+    await t.admin.deleteDataset('admin/gone');
+    await rejects(t.admin.getDataset('admin/gone'), 404, /no dataset admin\/gone/);
+    assert.equal(fs.existsSync(blob), false);
   });
 });

@@ -137,6 +137,15 @@ export class MarqueeClient {
   getDataset(fullName: string): Promise<Dataset> {
     return this.t.json('GET', `/api/v1/datasets/${path(fullName)}`);
   }
+  updateDataset(
+    fullName: string,
+    patch: { visibility?: 'public' | 'private'; description?: string },
+  ): Promise<Dataset> {
+    return this.t.json('PATCH', `/api/v1/datasets/${path(fullName)}`, patch);
+  }
+  deleteDataset(fullName: string): Promise<void> {
+    return this.t.json('DELETE', `/api/v1/datasets/${path(fullName)}`);
+  }
   /** Uploads a file's bytes (or a web stream) as the next version. */
   async uploadDatasetVersion(
     fullName: string,

@@ -15,6 +15,13 @@ const NewDataset = Type.Object(
   },
   { additionalProperties: false },
 );
+const DatasetPatch = Type.Object(
+  {
+    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 const DatasetParams = Type.Object({ owner: Type.String(), name: Type.String() });
 const VersionParams = Type.Object({ owner: Type.String(), name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 const PreviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
@@ -40,6 +47,21 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
     '/datasets/:owner/:name',
     { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
     async (req) => datasets.getDataset(principalOf(req), req.params.owner, req.params.name),
+  );
+
+  app.patch<{ Params: P<typeof DatasetParams>; Body: P<typeof DatasetPatch> }>(
+    '/datasets/:owner/:name',
+    { schema: { params: DatasetParams, body: DatasetPatch, tags: ['datasets'] }, config: { scope: 'write' } },
+    async (req) => datasets.updateDataset(principalOf(req), req.params.owner, req.params.name, req.body),
+  );
+
+  app.delete<{ Params: P<typeof DatasetParams> }>(
+    '/datasets/:owner/:name',
+    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'write' } },
+    async (req, reply) => {
+      await datasets.deleteDataset(principalOf(req), req.params.owner, req.params.name);
+      return reply.code(204).send();
+    },
   );
 
   app.post<{ Params: P<typeof DatasetParams> }>(

@@ -68,6 +68,25 @@ export class DatasetService {
     };
   }
 
+  async updateDataset(
+    caller: Principal,
+    owner: string,
+    name: string,
+    patch: { visibility?: 'public' | 'private'; description?: string },
+  ): Promise<DatasetView> {
+    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    await this.store.updateDataset(row.id, patch);
+    return this.getDataset(caller, owner, name);
+  }
+
+  /** Deletes a dataset with its versions; their files go unless another version (anywhere) still uses them. */
+  async deleteDataset(caller: Principal, owner: string, name: string): Promise<void> {
+    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    for (const sha of await this.store.deleteDataset(row.id)) {
+      if (!(await this.store.isBlobReferenced(sha))) await this.blobs.delete(sha);
+    }
+  }
+
   async listVersions(caller: Principal | undefined, owner: string, name: string): Promise<DatasetVersionView[]> {
     const row = await this.visible(caller, owner, name);
     return (await this.store.versions(row.id)).map((v) => toView(`${owner}/${name}`, v));

@@ -29,6 +29,24 @@ export class DatasetStore {
       .executeTakeFirst();
   }
 
+  async updateDataset(id: number, set: Partial<Pick<DatasetsTable, 'visibility' | 'description'>>): Promise<void> {
+    await this.db
+      .updateTable('datasets')
+      .set({ ...set, updated_at: nowIso() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Deletes a dataset and its versions in one transaction; returns the blobs the versions used. */
+  deleteDataset(id: number): Promise<string[]> {
+    return this.db.transaction().execute(async (tx) => {
+      const versions = await tx.selectFrom('dataset_versions').select('sha256').where('dataset_id', '=', id).execute();
+      await tx.deleteFrom('dataset_versions').where('dataset_id', '=', id).execute();
+      await tx.deleteFrom('datasets').where('id', '=', id).execute();
+      return [...new Set(versions.map((v) => v.sha256))];
+    });
+  }
+
   versions(datasetId: number, only?: number): Promise<DatasetVersionRow[]> {
     let q = this.db
       .selectFrom('dataset_versions')
