@@ -261,6 +261,45 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     assert.equal(labels[1], 'other');
   });
 
+  test('a pipeline without an ONNX form (character n-grams) is served by the engine, over /predict and OIP alike', async () => {
+    const job = await t.admin.train({
+      model: 'admin/review-chars',
+      dataset: 'admin/reviews',
+      task: 'classification',
+      algorithm: 'nb-svm',
+      target: 'score',
+      features: ['review'],
+      text: { analyzer: 'char_wb', ngramRange: [2, 4] },
+    });
+    const done = await t.admin.followJob(job.id);
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const v = await t.admin.getVersion('admin/review-chars', 1);
+    assert.equal(v.format, 'native');
+    assert.deepEqual(v.signature.inputs, [{ name: 'review', datatype: 'BYTES', shape: [-1, 1] }]);
+    assert.equal((await t.admin.oip.modelMetadata('admin.review-chars')).platform, 'marquee_engine');
+    const reviews = [
+      'Lovely flavour, fresh and crunchy, highly recommended',
+      'Arrived stale, tasted awful, sent it back',
+    ];
+    const answer = await t.admin.predict(
+      'admin/review-chars',
+      reviews.map((review) => ({ review })),
+    );
+    const oip = await t.admin.oip.infer('admin.review-chars', [
+      { name: 'review', datatype: 'BYTES', shape: [2, 1], data: reviews },
+    ]);
+    assert.deepEqual(
+      oip.outputs.find((o) => o.name === 'label_name')?.data,
+      answer.predictions.map((p) => ('label' in p ? p.label : '')),
+    );
+    assert.deepEqual(
+      answer.predictions.map((p) => ('label' in p ? p.label : '')),
+      ['great', 'other'],
+    );
+    await assert.rejects(t.admin.downloadArtifact('admin/review-chars', 1, 'onnx'), /no ONNX form/);
+    assert.ok((await t.admin.downloadArtifact('admin/review-chars', 1, 'native')).length > 0);
+  });
+
   test('a job past its time limit fails with the reason', async () => {
     const job = await t.admin.train({
       model: 'admin/spam-slow',

@@ -73,7 +73,8 @@ export interface NewModel {
 export interface ModelVersion {
   model: string;
   version: number;
-  format: 'onnx';
+  /** `onnx`, or `native` when the engine serves it (a pipeline with no ONNX form). */
+  format: 'onnx' | 'native';
   sha256: string;
   sizeBytes: number;
   signature: { inputs: TensorSpec[]; outputs: TensorSpec[] };

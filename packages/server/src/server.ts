@@ -21,6 +21,7 @@ import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
 import { RecordPredictor } from './serving/record-predict.js';
 import { RuntimeCache } from './serving/runtime-cache.js';
+import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { type Db, openSqliteDatabase } from './store/database.js';
@@ -46,16 +47,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
 
   const metrics = new Metrics();
-  const registry = new RegistryService(new RegistryStore(db), blobs, auth, async (file) => {
-    // Loading the session is the only full check that ONNX Runtime will run the model.
-    const runtime = await OnnxRuntime.load(file);
+  const registry = new RegistryService(new RegistryStore(db), blobs, auth, async (file, _signature, format) => {
+    // Loading it is the only full check that the runtime will run the model.
+    const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await EngineRuntime.load(file);
     await runtime.dispose();
   });
   const cache = new RuntimeCache(
     config.modelMemoryBytes,
     {
-      load: (v) => OnnxRuntime.load(blobs.path(v.sha256)),
-      estimateMemory: (v) => OnnxRuntime.estimateMemory(v.sizeBytes),
+      load: (v) =>
+        v.format === 'onnx' ? OnnxRuntime.load(blobs.path(v.sha256)) : EngineRuntime.load(blobs.path(v.sha256)),
+      estimateMemory: (v) =>
+        v.format === 'onnx' ? OnnxRuntime.estimateMemory(v.sizeBytes) : EngineRuntime.estimateMemory(v.sizeBytes),
     },
     { maxBatchSize: config.maxBatchSize, maxDelayMs: config.maxBatchDelayMs },
     metrics.cacheObserver(),

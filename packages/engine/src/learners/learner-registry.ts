@@ -9,6 +9,7 @@ import { LINEAR_SVM_DEFAULTS, LinearSvm } from './linear-svm.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, LogisticRegression } from './logistic-regression.js';
 import { MLP_DEFAULTS, Mlp } from './mlp.js';
 import { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './naive-bayes.js';
+import { NB_SVM_DEFAULTS, NbSvm } from './nb-svm.js';
 import { RANDOM_FOREST_DEFAULTS, RandomForest } from './random-forest.js';
 
 /** How to make a learner from params, and how to restore a fitted one. */
@@ -68,6 +69,13 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: NAIVE_BAYES_DEFAULTS,
     create: (p) => new NaiveBayes(p),
     restore: (c) => NaiveBayes.fromArtifact(c),
+  },
+  {
+    name: 'nb-svm',
+    tasks: ['classification'],
+    defaults: NB_SVM_DEFAULTS,
+    create: (p) => new NbSvm(p),
+    restore: (c) => NbSvm.fromArtifact(c),
   },
   {
     name: 'k-means',

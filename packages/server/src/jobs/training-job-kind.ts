@@ -25,11 +25,6 @@ export class TrainingJobKind implements JobKindHandler {
   async commit(job: JobRow, creator: Principal, output: unknown): Promise<Record<string, unknown>> {
     const spec = JSON.parse(job.spec) as TrainingSpec;
     const r = output as TrainingResult;
-    if (!r.onnx) {
-      throw new Error(
-        `the trained pipeline has no ONNX form, so it cannot be served: ${r.onnxError ?? 'unknown reason'}`,
-      );
-    }
     const data = await this.datasets.resolve(creator, spec.dataset);
     const details: TrainingDetails = {
       task: spec.task,
@@ -57,7 +52,7 @@ export class TrainingJobKind implements JobKindHandler {
       creator,
       spec.model,
       spec.task,
-      { onnx: r.onnx, native: r.artifact },
+      { onnx: r.onnx, native: r.artifact, nativeSignature: r.nativeSignature },
       details,
     );
     return {

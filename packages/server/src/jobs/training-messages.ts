@@ -1,4 +1,5 @@
 import type { DatasetFile } from '../datasets/dataset-views.js';
+import type { Signature } from '../registry/model-views.js';
 
 /** A training job as the worker thread gets it. */
 export interface TrainingSpec {
@@ -44,9 +45,11 @@ export interface JobProgress {
 
 export interface TrainingResult {
   artifact: Uint8Array;
-  /** null when the pipeline has no ONNX form (text features). */
+  /** null when the pipeline has no ONNX form (character n-grams, hashing): the engine serves it then. */
   onnx: Uint8Array | null;
   onnxError?: string;
+  /** The inputs and outputs of the engine-served form. */
+  nativeSignature: Signature;
   metrics: Record<string, number>;
   crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
   classes: string[];

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type FitProgress, searchHyperParameters, trainWithHoldout } from '@marquee/engine';
 import { readFrame } from '../datasets/dataset-frame.js';
+import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
 import type { JobProgress, TrainingResult, TrainingWorkerInput, WorkerMessage } from './training-messages.js';
 
 const port = parentPort;
@@ -75,6 +76,7 @@ try {
         artifact,
         onnx,
         onnxError,
+        nativeSignature: EngineRuntime.signatureOf(outcome.model),
         metrics: outcome.metrics,
         crossValidation: outcome.crossValidation,
         classes: outcome.model.target.classes,

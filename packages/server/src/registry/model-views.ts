@@ -24,10 +24,13 @@ export interface ModelView {
   updatedAt: string;
 }
 
+/** How a version is served: an ONNX model, or the engine's own artifact (no ONNX form). */
+export type ArtifactFormat = 'onnx' | 'native';
+
 export interface VersionView {
   model: string;
   version: number;
-  format: 'onnx';
+  format: ArtifactFormat;
   sha256: string;
   sizeBytes: number;
   signature: Signature;
@@ -83,6 +86,7 @@ export interface ResolvedVersion {
   sha256: string;
   sizeBytes: number;
   signature: Signature;
+  format: ArtifactFormat;
   /** Trained versions: class names, target and features, for the records-by-column predict path. */
   details: TrainingDetails | null;
 }

@@ -6,6 +6,7 @@ import { assertVisible, assertWritable } from '../auth/resource-access.js';
 import type { Principal } from '../auth/scopes.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
 import type {
+  ArtifactFormat,
   ModelEntry,
   ModelView,
   ResolvedVersion,
@@ -18,7 +19,7 @@ import { ALIAS_NAME, OWNER_NAME, RESOURCE_NAME } from './names.js';
 import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
 
 /** Loads an artifact in the runtime that will serve it; throws when it cannot. */
-export type ArtifactValidator = (path: string, signature: Signature) => Promise<void>;
+export type ArtifactValidator = (path: string, signature: Signature, format: ArtifactFormat) => Promise<void>;
 
 /** Told about every change to a model; `removedVersionIds` lists versions that are gone. */
 export type RegistryListener = (fullName: string, removedVersionIds: number[]) => void;
@@ -132,7 +133,7 @@ export class RegistryService {
       if (blob.size === 0) throw new InvalidOnnxModel('the body is empty');
       const info = readOnnxModelInfo(await this.blobs.read(blob.sha256));
       signature = { inputs: info.inputs, outputs: info.outputs };
-      await this.validateArtifact(this.blobs.path(blob.sha256), signature);
+      await this.validateArtifact(this.blobs.path(blob.sha256), signature, 'onnx');
     } catch (err) {
       await this.deleteBlobIfUnused(blob.sha256);
       const reason = err instanceof Error ? err.message : String(err);
@@ -169,7 +170,11 @@ export class RegistryService {
     format: 'onnx' | 'native' = 'onnx',
   ): Promise<{ path: string; sha256: string; view: VersionView }> {
     const view = await this.getVersion(caller, owner, name, version);
-    if (format === 'onnx') return { path: this.blobs.path(view.sha256), sha256: view.sha256, view };
+    if (format === 'onnx') {
+      if (view.format !== 'onnx')
+        throw new Invalid('this version has no ONNX form (it is served by the engine); ask for format=native');
+      return { path: this.blobs.path(view.sha256), sha256: view.sha256, view };
+    }
     const model = await this.visibleModel(caller, owner, name);
     const [row] = await this.store.versions(model.id, version);
     if (!row?.native_sha256)
@@ -187,7 +192,7 @@ export class RegistryService {
     creator: Principal,
     fullName: string,
     task: string,
-    files: { onnx: Uint8Array; native: Uint8Array },
+    files: { onnx: Uint8Array | null; native: Uint8Array; nativeSignature: Signature },
     details: TrainingDetails,
   ): Promise<VersionView> {
     const [owner, name] = fullName.split('/') as [string, string];
@@ -197,18 +202,25 @@ export class RegistryService {
       });
     }
     const model = await this.writableModel(creator, owner, name);
-    const onnx = await this.blobs.put(Readable.from([Buffer.from(files.onnx)]), Number.MAX_SAFE_INTEGER);
     const native = await this.blobs.put(Readable.from([Buffer.from(files.native)]), Number.MAX_SAFE_INTEGER);
-    const info = readOnnxModelInfo(files.onnx);
-    const signature: Signature = { inputs: info.inputs, outputs: info.outputs };
-    await this.validateArtifact(this.blobs.path(onnx.sha256), signature);
+    // Served from ONNX when the pipeline has an ONNX form, else by the engine from its own artifact.
+    let served = native;
+    let signature = files.nativeSignature;
+    if (files.onnx) {
+      served = await this.blobs.put(Readable.from([Buffer.from(files.onnx)]), Number.MAX_SAFE_INTEGER);
+      const info = readOnnxModelInfo(files.onnx);
+      signature = { inputs: info.inputs, outputs: info.outputs };
+    }
+    const format = files.onnx ? 'onnx' : 'native';
+    await this.validateArtifact(this.blobs.path(served.sha256), signature, format);
     const version = await this.store.insertNextVersion(model.id, {
-      sha256: onnx.sha256,
-      sizeBytes: onnx.size,
+      sha256: served.sha256,
+      sizeBytes: served.size,
       signature: JSON.stringify(signature),
       createdBy: creator.userId,
       nativeSha256: native.sha256,
       details: JSON.stringify(details),
+      format,
     });
     this.changed(fullName);
     return this.getVersion(creator, owner, name, version);
@@ -302,6 +314,7 @@ export class RegistryService {
         sha256: v.sha256,
         sizeBytes: v.size_bytes,
         signature: JSON.parse(v.signature) as Signature,
+        format: v.format,
         details: v.details ? (JSON.parse(v.details) as TrainingDetails) : null,
       });
     }
@@ -357,7 +370,7 @@ function toVersionView(model: string, r: VersionRow): VersionView {
   return {
     model,
     version: r.version,
-    format: 'onnx',
+    format: r.format,
     sha256: r.sha256,
     sizeBytes: r.size_bytes,
     signature: JSON.parse(r.signature) as Signature,

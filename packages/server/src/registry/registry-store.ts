@@ -7,6 +7,7 @@ export type ModelRow = { id: number } & Omit<ModelsTable, 'id'>;
 export interface VersionRow {
   id: number;
   version: number;
+  format: 'onnx' | 'native';
   sha256: string;
   size_bytes: number;
   signature: string;
@@ -80,6 +81,7 @@ export class RegistryStore {
       createdBy: number;
       nativeSha256?: string;
       details?: string;
+      format?: 'onnx' | 'native';
     },
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
@@ -95,7 +97,7 @@ export class RegistryStore {
         .values({
           model_id: modelId,
           version: next,
-          format: 'onnx',
+          format: v.format ?? 'onnx',
           sha256: v.sha256,
           size_bytes: v.sizeBytes,
           signature: v.signature,
@@ -118,6 +120,7 @@ export class RegistryStore {
       .select([
         'model_versions.id',
         'model_versions.version',
+        'model_versions.format',
         'model_versions.sha256',
         'model_versions.size_bytes',
         'model_versions.signature',

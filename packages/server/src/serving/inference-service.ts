@@ -45,7 +45,7 @@ export class InferenceService {
     return {
       name: oipName,
       versions: entry.versionList.map(String),
-      platform: 'onnx_onnxv1',
+      platform: v.format === 'onnx' ? 'onnx_onnxv1' : 'marquee_engine',
       inputs: v.signature.inputs,
       outputs: v.signature.outputs,
     };

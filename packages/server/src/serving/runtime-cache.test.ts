@@ -32,6 +32,7 @@ describe('RuntimeCache', () => {
         modelId: i,
         fullName: `t/m${i}`,
         details: null,
+        format: 'onnx',
         versionId: i,
         version: 1,
         sha256: file,

@@ -54,7 +54,8 @@ export interface ModelVersionsTable {
   id: Generated<number>;
   model_id: number;
   version: number;
-  format: 'onnx';
+  /** What `sha256` is and how it is served: ONNX, or the engine's artifact. */
+  format: 'onnx' | 'native';
   sha256: string;
   size_bytes: number;
   signature: string;
