@@ -27,6 +27,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
       'logistic-regression',
       'mlp',
       'naive-bayes',
+      'nb-svm',
       'random-forest',
       'ridge',
     ]);

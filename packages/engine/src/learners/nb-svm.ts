@@ -59,7 +59,7 @@ export class NbSvm implements SparseLearner {
       opts.signal?.throwIfAborted();
       const positive = k === 2 ? 1 : c;
       const target = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : 0));
-      const r = this.logCountRatio(presence, target);
+      const r = nbLogCountRatio(presence, target, this.params.alpha);
       const scaled = scaleColumns(presence, r);
       const base =
         this.params.base === 'logistic'
@@ -71,26 +71,6 @@ export class NbSvm implements SparseLearner {
       opts.onProgress?.({ stage: 'class', fraction: (c + 1) / kk });
     }
     return this;
-  }
-
-  private logCountRatio(x: CsrMatrix, positive: Float64Array): Float64Array {
-    const d = x.cols;
-    const p = new Float64Array(d).fill(this.params.alpha);
-    const q = new Float64Array(d).fill(this.params.alpha);
-    for (let i = 0; i < x.rows; i++) {
-      const into = (positive[i] as number) === 1 ? p : q;
-      for (let t = x.indptr[i] as number; t < (x.indptr[i + 1] as number); t++) {
-        const j = x.indices[t] as number;
-        into[j] = (into[j] as number) + 1;
-      }
-    }
-    let sp = 0;
-    let sq = 0;
-    for (let j = 0; j < d; j++) {
-      sp += p[j] as number;
-      sq += q[j] as number;
-    }
-    return Float64Array.from({ length: d }, (_, j) => Math.log((p[j] as number) / sp / ((q[j] as number) / sq)));
   }
 
   /** Decision values, [n × K']. */
@@ -172,8 +152,32 @@ export class NbSvm implements SparseLearner {
   }
 }
 
+/**
+ * r = log((p/‖p‖₁)/(q/‖q‖₁)), p and q the α-smoothed feature counts over the positive
+ * and the other rows.
+ */
+export function nbLogCountRatio(x: CsrMatrix, positive: ArrayLike<number>, alpha: number): Float64Array {
+  const d = x.cols;
+  const p = new Float64Array(d).fill(alpha);
+  const q = new Float64Array(d).fill(alpha);
+  for (let i = 0; i < x.rows; i++) {
+    const into = (positive[i] as number) === 1 ? p : q;
+    for (let t = x.indptr[i] as number; t < (x.indptr[i + 1] as number); t++) {
+      const j = x.indices[t] as number;
+      into[j] = (into[j] as number) + (x.data[t] as number);
+    }
+  }
+  let sp = 0;
+  let sq = 0;
+  for (let j = 0; j < d; j++) {
+    sp += p[j] as number;
+    sq += q[j] as number;
+  }
+  return Float64Array.from({ length: d }, (_, j) => Math.log((p[j] as number) / sp / ((q[j] as number) / sq)));
+}
+
 /** 1 where a feature is present (non-zero), as a CSR matrix. */
-function binarize(x: FeatureMatrix): CsrMatrix {
+export function binarize(x: FeatureMatrix): CsrMatrix {
   if (isCsr(x)) {
     return { ...x, data: new Float64Array(x.data.length).fill(1) };
   }
