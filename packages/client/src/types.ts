@@ -136,7 +136,8 @@ export interface TrainingJobRequest {
   model: string;
   /** `owner/name@version` (latest without a version). */
   dataset: string;
-  task: 'classification' | 'regression';
+  /** `sentiment`: a classification of text whose predictions name the n-grams behind them. */
+  task: 'classification' | 'regression' | 'sentiment';
   algorithm: string;
   target: string;
   features?: string[];
@@ -177,7 +178,10 @@ export type JobEvent =
   | { type: 'progress'; progress: JobProgress }
   | { type: 'state'; state: JobState; error?: string | null; result?: Record<string, unknown> };
 
-export type Prediction = { label: string; probabilities?: Record<string, number> } | { value: number };
+export type Prediction =
+  | { label: string; probabilities?: Record<string, number> }
+  | { value: number }
+  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> };
 
 export interface PredictResult {
   model: string;

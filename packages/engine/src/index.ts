@@ -33,8 +33,17 @@ export type { KMeansParams } from './learners/k-means.js';
 export { K_MEANS_DEFAULTS, KMeans } from './learners/k-means.js';
 export type { KernelSvmParams } from './learners/kernel-svm.js';
 export { KERNEL_SVM_DEFAULTS, KernelSvm } from './learners/kernel-svm.js';
-export type { FitOptions, FitProgress, Learner, LearnerTask, OnnxOutputs, SparseLearner } from './learners/learner.js';
-export { takesSparse } from './learners/learner.js';
+export type {
+  FitOptions,
+  FitProgress,
+  Learner,
+  LearnerTask,
+  LinearLearner,
+  LinearWeights,
+  OnnxOutputs,
+  SparseLearner,
+} from './learners/learner.js';
+export { isLinear, takesSparse } from './learners/learner.js';
 export type { LearnerDefinition } from './learners/learner-registry.js';
 export { createLearner, learnerDefinition, learnerNames, loadLearner } from './learners/learner-registry.js';
 export type { LinearRegressionParams } from './learners/linear-regression.js';
@@ -47,6 +56,8 @@ export type { MlpParams } from './learners/mlp.js';
 export { MLP_DEFAULTS, Mlp } from './learners/mlp.js';
 export type { NaiveBayesParams } from './learners/naive-bayes.js';
 export { NAIVE_BAYES_DEFAULTS, NaiveBayes } from './learners/naive-bayes.js';
+export type { NbSvmParams } from './learners/nb-svm.js';
+export { NB_SVM_DEFAULTS, NbSvm } from './learners/nb-svm.js';
 export type { RandomForestParams } from './learners/random-forest.js';
 export { RANDOM_FOREST_DEFAULTS, RandomForest } from './learners/random-forest.js';
 export { choleskySolve } from './linalg/cholesky.js';

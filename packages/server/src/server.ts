@@ -86,7 +86,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
   });
-  const predictor = new RecordPredictor(inference);
+  const predictor = new RecordPredictor(inference, async (sha) => new Uint8Array(await blobs.read(sha)));
   // A deleted model's sessions are unloaded at once rather than waiting for LRU eviction.
   registry.onChange((_model, removed) => {
     for (const id of removed) cache.evictVersion(id);

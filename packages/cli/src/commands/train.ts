@@ -27,11 +27,11 @@ export const train: Command = {
   summary:
     'Queue a training job: a learner on a dataset version, evaluated on a held-out split, registered as the next version of the model (created when missing). With --follow, show its progress until it ends and exit non-zero when it fails.',
   usage:
-    'train --model OWNER/NAME --dataset OWNER/NAME[@V] --task classification|regression --target COLUMN --algorithm NAME [--params JSON] [--follow]',
+    'train --model OWNER/NAME --dataset OWNER/NAME[@V] --task classification|regression|sentiment --target COLUMN --algorithm NAME [--params JSON] [--follow]',
   options: {
     model: opt('string', 'the model to add a version to, owner/name', 'm'),
     dataset: opt('string', 'the dataset version, owner/name@version (latest without @version)', 'd'),
-    task: opt('string', 'classification or regression'),
+    task: opt('string', 'classification, regression, or sentiment (text; predictions name the n-grams behind them)'),
     target: opt('string', 'the column to predict'),
     algorithm: opt(
       'string',

@@ -55,6 +55,26 @@ export interface Learner {
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs;
 }
 
+/**
+ * A linear scorer's weights, for explanations: class c's score is Σ_j f(x_j)·coef[c·d + j]
+ * (+ a constant), f the identity or, with `presence`, 1 for x_j ≠ 0. With one row of
+ * weights (two classes), they score class 1 and their negation class 0.
+ */
+export interface LinearWeights {
+  coef: Float64Array;
+  rows: number;
+  presence: boolean;
+}
+
+/** A learner whose scores are linear in its features. */
+export interface LinearLearner extends Learner {
+  linearWeights(): LinearWeights;
+}
+
+export function isLinear(learner: Learner): learner is LinearLearner {
+  return typeof (learner as Partial<LinearLearner>).linearWeights === 'function';
+}
+
 /** A learner that also takes sparse rows (text features): the linear ones and naive Bayes. */
 export interface SparseLearner extends Learner {
   readonly sparseInput: true;

@@ -4,7 +4,7 @@ import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { solveSquaredHingePrimal } from '../optim/squared-hinge-newton.js';
 import { Rng } from '../random/rng.js';
-import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LinearSvmParams = {
@@ -132,6 +132,11 @@ export class LinearSvm implements SparseLearner {
     const kk = this.intercept.length;
     if (kk > 1) return argmaxRows(f, x.rows, kk);
     return Int32Array.from(f, (v) => (v > 0 ? 1 : 0));
+  }
+
+  /** The weights scoring each class (see LinearWeights). */
+  linearWeights(): LinearWeights {
+    return { coef: this.coef, rows: this.intercept.length, presence: false };
   }
 
   toArtifact(): Uint8Array {

@@ -4,7 +4,7 @@ import { matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
-import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LogisticRegressionParams = {
@@ -149,6 +149,11 @@ export class LogisticRegression implements SparseLearner {
     const p = this.predictProba(x);
     const k = this.nClasses;
     return argmaxRows(p, x.rows, k);
+  }
+
+  /** The weights scoring each class (see LinearWeights). */
+  linearWeights(): LinearWeights {
+    return { coef: this.coef, rows: this.intercept.length, presence: false };
   }
 
   toArtifact(): Uint8Array {

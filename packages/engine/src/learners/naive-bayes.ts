@@ -2,7 +2,7 @@ import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifac
 import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import { minValue, rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
-import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { argmaxRows } from './row-scores.js';
 
 export type NaiveBayesParams = {
@@ -91,6 +91,19 @@ export class NaiveBayes implements SparseLearner {
     const jll = this.jointLogLikelihood(x);
     const k = this.nClasses;
     return argmaxRows(jll, x.rows, k);
+  }
+
+  /** log θ centred over the classes: what each count adds to a class against the others. */
+  linearWeights(): LinearWeights {
+    const k = this.nClasses;
+    const d = this.nFeatures;
+    const coef = new Float64Array(k * d);
+    for (let j = 0; j < d; j++) {
+      let mean = 0;
+      for (let c = 0; c < k; c++) mean += (this.featureLogProb[c * d + j] as number) / k;
+      for (let c = 0; c < k; c++) coef[c * d + j] = (this.featureLogProb[c * d + j] as number) - mean;
+    }
+    return { coef, rows: k, presence: false };
   }
 
   toArtifact(): Uint8Array {

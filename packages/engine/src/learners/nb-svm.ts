@@ -1,7 +1,7 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import { type CsrMatrix, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
-import { type FitOptions, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { LinearSvm } from './linear-svm.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { argmaxRows, softmaxRows } from './row-scores.js';
@@ -112,6 +112,11 @@ export class NbSvm implements SparseLearner {
     const f = this.decisionFunction(x);
     if (this.nClasses === 2) return Int32Array.from(f, (v) => (v > 0 ? 1 : 0));
     return argmaxRows(f, x.rows, this.nClasses);
+  }
+
+  /** The weights scoring each class (see LinearWeights). */
+  linearWeights(): LinearWeights {
+    return { coef: this.coef, rows: this.intercept.length, presence: true };
   }
 
   toArtifact(): Uint8Array {

@@ -105,6 +105,29 @@ export class FeaturePipeline {
     return hstackCsr(blocks);
   }
 
+  /**
+   * A readable name per matrix column: numeric columns by name, one-hot columns as
+   * `column=value`, text columns as their n-grams.
+   */
+  featureName(j: number): string {
+    // transform()'s layout: every numeric column, then the one-hot blocks, then the text blocks.
+    const numeric = this.numeric;
+    if (j < numeric.length) return numeric[j] as string;
+    let offset = numeric.length;
+    for (const f of this.features) {
+      if (f.kind !== 'categorical') continue;
+      if (j < offset + f.categories.length) return `${f.name}=${f.categories[j - offset]}`;
+      offset += f.categories.length;
+    }
+    for (const f of this.features) {
+      if (f.kind !== 'text') continue;
+      const v = this.vectorizers.get(f.name) as TextVectorizer;
+      if (j < offset + v.width) return v.featureName(j - offset);
+      offset += v.width;
+    }
+    return `#${j}`;
+  }
+
   /** The fitted vectoriser of a text column. */
   vectorizer(column: string): TextVectorizer | undefined {
     return this.vectorizers.get(column);

@@ -1,6 +1,6 @@
 import { decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { Frame } from '../frame/frame.js';
-import { type FitOptions, type Learner, takesSparse } from '../learners/learner.js';
+import { type FitOptions, isLinear, type Learner, takesSparse } from '../learners/learner.js';
 import { createLearner, learnerDefinition, loadLearner } from '../learners/learner-registry.js';
 import { type CsrMatrix, csrToDense, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
@@ -86,6 +86,37 @@ export class ModelPipeline {
               { name: 'probabilities', datatype: 'FP32', classes: this.target.classes },
             ],
     };
+  }
+
+  /**
+   * Why each row got its label, for linear learners: the features that added most to the
+   * predicted class's score (value × weight), largest first, at most `k` per row. Other
+   * learners give no explanation (undefined).
+   */
+  explain(frame: Frame, k = 5): Array<Array<{ feature: string; weight: number }>> | undefined {
+    if (!isLinear(this.learner) || this.target.task !== 'classification') return undefined;
+    const w = this.learner.linearWeights();
+    const x = this.matrix(frame);
+    const labels = this.predict(frame) as string[];
+    const index = new Map(this.target.classes.map((c, i) => [c, i]));
+    const d = x.cols;
+    return labels.map((label, i) => {
+      const c = index.get(label) as number;
+      // One row of weights scores class 1; class 0 is its negation.
+      const [row, sign] = w.rows === 1 ? [0, c === 1 ? 1 : -1] : [c, 1];
+      const found: Array<{ feature: string; weight: number }> = [];
+      const visit = (j: number, value: number) => {
+        const contribution = sign * (w.presence ? 1 : value) * (w.coef[row * d + j] as number);
+        if (contribution > 0) found.push({ feature: this.features.featureName(j), weight: contribution });
+      };
+      if (isCsr(x)) {
+        for (let q = x.indptr[i] as number; q < (x.indptr[i + 1] as number); q++)
+          visit(x.indices[q] as number, x.data[q] as number);
+      } else {
+        for (let j = 0; j < d; j++) if ((x.data[i * d + j] as number) !== 0) visit(j, x.data[i * d + j] as number);
+      }
+      return found.sort((a, b) => b.weight - a.weight).slice(0, k);
+    });
   }
 
   /** The learner's input for a frame. */

@@ -141,6 +141,27 @@ describe('Chinese and Japanese text, with no spaces and no dictionary', () => {
     for (let i = 0; i < got.length; i++) assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4);
   });
 
+  it('explains each label by the n-grams that weighed most toward it', () => {
+    for (const algorithm of ['logistic-regression', 'nb-svm', 'naive-bayes']) {
+      const m = ModelPipeline.fit(frame, 'label', algorithm, {}, { text: { ngramRange: [1, 2] } });
+      const unseen = Frame.fromRecords([{ review: '太无聊了，非常失望' }, { review: '演员很棒' }], { review: 'text' });
+      const [negative, positive] = m.explain(unseen, 3) ?? [];
+      assert.equal(negative?.length, 3, algorithm);
+      for (const e of [...(negative ?? []), ...(positive ?? [])]) assert.ok(e.weight > 0);
+      // The weights are sorted, and what weighs for a negative review is a negative word.
+      assert.ok((negative?.[0]?.weight ?? 0) >= (negative?.[2]?.weight ?? 0));
+      assert.ok(
+        negative?.some((e) => ['失 望', '失', '望', '无 聊', '无', '聊'].includes(e.feature)),
+        `${algorithm}: ${JSON.stringify(negative)}`,
+      );
+      assert.ok(
+        positive?.some((e) => ['棒', '很 棒', '演', '员', '演 员'].includes(e.feature)),
+        `${algorithm}: ${JSON.stringify(positive)}`,
+      );
+    }
+    assert.equal(ModelPipeline.fit(frame, 'label', 'decision-tree').explain(frame), undefined);
+  });
+
   it('character n-grams and hashing say they have no ONNX form', () => {
     assert.throws(
       () => ModelPipeline.fit(frame, 'label', 'naive-bayes', {}, { text: { analyzer: 'char_wb' } }).toOnnx(),

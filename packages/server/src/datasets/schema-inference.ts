@@ -28,6 +28,8 @@ export interface SchemaLimits {
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIME = /^(DATE|TIME|TIMESTAMP.*|INTERVAL)$/;
+/** Chinese or Japanese is written without spaces: a run of its characters counts as words (RE2, DuckDB's regex engine). */
+const CJK_RUN = '[\\p{Han}\\p{Hiragana}\\p{Katakana}]{3,}';
 
 /**
  * Reads a stored file with DuckDB and describes its columns: type, nulls, distinct
@@ -63,7 +65,7 @@ export async function inferSchema(path: string, format: DatasetFormat, limits: S
     if (strings.length > 0 && rowCount > 0) {
       const parts = strings.map(
         (n, i) =>
-          `avg(length(${quoteIdent(n)})) AS l${i}, count(*) FILTER (WHERE contains(trim(${quoteIdent(n)}), ' ')) AS s${i}`,
+          `avg(length(${quoteIdent(n)})) AS l${i}, count(*) FILTER (WHERE contains(trim(${quoteIdent(n)}), ' ') OR regexp_matches(${quoteIdent(n)}, '${CJK_RUN}')) AS s${i}`,
       );
       const [row] = (
         await c.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${duckdbReader(path, format)}`)
@@ -91,13 +93,14 @@ function kindOf(
 ): ColumnKind {
   if (NUMERIC.test(type)) return 'numeric';
   if (TIME.test(type)) return 'datetime';
-  // Free text: mostly distinct values, most of them several words long.
+  // Free text: mostly distinct values, most of them several words long (15 characters on
+  // average), or every one of them a clause of Chinese or Japanese (fewer characters).
   if (
     words &&
     present > 0 &&
     distinct > Math.max(20, 0.5 * present) &&
     words.spaced > 0.5 * present &&
-    words.avgLength >= 15
+    (words.avgLength >= 15 || words.spaced === present)
   ) {
     return 'text';
   }

@@ -9,7 +9,7 @@ const NewTrainingJob = Type.Object(
   {
     model: Ref,
     dataset: Ref,
-    task: Type.Union([Type.Literal('classification'), Type.Literal('regression')]),
+    task: Type.Union([Type.Literal('classification'), Type.Literal('regression'), Type.Literal('sentiment')]),
     algorithm: Type.String({ maxLength: 64 }),
     target: Type.String({ minLength: 1, maxLength: 256 }),
     features: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { minItems: 1, maxItems: 5000 })),

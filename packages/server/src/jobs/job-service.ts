@@ -10,7 +10,7 @@ import type { BatchPredictionSpec } from './batch-prediction-messages.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobRow, JobStore } from './job-store.js';
-import type { JobProgress, SearchSpec, TrainingSpec } from './training-messages.js';
+import { type JobProgress, learnerTask, type SearchSpec, type TrainingSpec } from './training-messages.js';
 
 /** A training request as submitted: the spec with its defaults still open. */
 export interface TrainingJobRequest
@@ -214,10 +214,16 @@ export class JobService {
     } catch (err) {
       throw new Invalid(err instanceof Error ? err.message : String(err));
     }
-    if (!def.tasks.includes(req.task))
-      throw new Invalid(`${req.algorithm} learns ${def.tasks.join(' or ')}, not ${req.task}`);
+    const task = learnerTask(req.task);
+    if (!def.tasks.includes(task)) throw new Invalid(`${req.algorithm} learns ${def.tasks.join(' or ')}, not ${task}`);
+    if (req.task === 'sentiment') {
+      const features = req.features ?? [...columns.keys()].filter((c) => c !== req.target);
+      if (!features.some((f) => columns.get(f)?.kind === 'text')) {
+        throw new Invalid('a sentiment model learns from text: name a text column in features (none of them is text)');
+      }
+    }
     try {
-      createLearner(req.algorithm, def.tasks.length > 1 ? { task: req.task, ...req.params } : (req.params ?? {}));
+      createLearner(req.algorithm, def.tasks.length > 1 ? { task, ...req.params } : (req.params ?? {}));
       if (req.text) new TextVectorizer(req.text);
     } catch (err) {
       throw new Invalid(err instanceof Error ? err.message : String(err));
@@ -230,7 +236,7 @@ export class JobService {
       throw new Invalid('split.kFolds must be 0 (none) or between 2 and 20');
     }
     const search = req.search
-      ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? req.task : undefined, req.params)
+      ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? task : undefined, req.params)
       : undefined;
     return {
       ...(search && { search }),

@@ -2,10 +2,18 @@ import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
 /** A training job as the worker thread gets it. */
+/** `sentiment` is a classification of text whose predictions also carry the n-grams behind them. */
+export type TrainingTask = 'classification' | 'regression' | 'sentiment';
+
+/** What the learner learns for a task. */
+export function learnerTask(task: TrainingTask): 'classification' | 'regression' {
+  return task === 'regression' ? 'regression' : 'classification';
+}
+
 export interface TrainingSpec {
   model: string;
   dataset: string;
-  task: 'classification' | 'regression';
+  task: TrainingTask;
   algorithm: string;
   target: string;
   features?: string[];

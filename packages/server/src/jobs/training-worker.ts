@@ -8,7 +8,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type FitProgress, searchHyperParameters, trainWithHoldout } from '@marquee/engine';
 import { readFrame } from '../datasets/dataset-frame.js';
 import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
-import type { JobProgress, TrainingResult, TrainingWorkerInput, WorkerMessage } from './training-messages.js';
+import {
+  type JobProgress,
+  learnerTask,
+  type TrainingResult,
+  type TrainingWorkerInput,
+  type WorkerMessage,
+} from './training-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('training-worker runs as a worker thread');
@@ -48,7 +54,7 @@ try {
   const request = {
     target: spec.target,
     algorithm: spec.algorithm,
-    task: spec.task,
+    task: learnerTask(spec.task),
     features: spec.features,
     params: spec.params,
     text: spec.text,

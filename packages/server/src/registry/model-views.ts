@@ -87,6 +87,8 @@ export interface ResolvedVersion {
   sizeBytes: number;
   signature: Signature;
   format: ArtifactFormat;
+  /** Trained versions: the engine artifact's blob. */
+  nativeSha256: string | null;
   /** Trained versions: class names, target and features, for the records-by-column predict path. */
   details: TrainingDetails | null;
 }

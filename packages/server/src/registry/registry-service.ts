@@ -315,6 +315,7 @@ export class RegistryService {
         sizeBytes: v.size_bytes,
         signature: JSON.parse(v.signature) as Signature,
         format: v.format,
+        nativeSha256: v.native_sha256,
         details: v.details ? (JSON.parse(v.details) as TrainingDetails) : null,
       });
     }

@@ -1,10 +1,19 @@
+import { Frame, ModelPipeline } from '@marquee/engine';
 import { Invalid } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
 import type { TrainingDetails } from '../registry/model-views.js';
 import type { InferenceService } from './inference-service.js';
 import type { Tensor } from './tensor.js';
 
-export type Prediction = { label: string; probabilities?: Record<string, number> } | { value: number };
+export type Prediction =
+  | { label: string; probabilities?: Record<string, number> }
+  | { value: number }
+  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> };
+
+/** How many n-grams a sentiment prediction names. */
+const EVIDENCE = 5;
+/** Engine pipelines kept loaded for explanations. */
+const PIPELINES = 16;
 
 export interface PredictAnswer {
   model: string;
@@ -22,7 +31,13 @@ const decoder = new TextDecoder();
  * go through the same batcher and session as OIP requests: both answer alike.
  */
 export class RecordPredictor {
-  constructor(private readonly inference: InferenceService) {}
+  private pipelines = new Map<number, Promise<ModelPipeline>>();
+
+  constructor(
+    private readonly inference: InferenceService,
+    /** Reads a blob (the engine artifact of a trained version). */
+    private readonly readBlob: (sha256: string) => Promise<Uint8Array>,
+  ) {}
 
   async predict(
     caller: Principal,
@@ -54,7 +69,37 @@ export class RecordPredictor {
       );
     }
     const answer = await this.inference.infer(caller, oipName, String(v.version), { inputs });
-    return { model: `${owner}/${name}`, version: v.version, predictions: toPredictions(answer.outputs, details, n) };
+    const predictions = toPredictions(answer.outputs, details, n);
+    if (details.task === 'sentiment' && v.nativeSha256) {
+      const pipeline = await this.pipeline(v.versionId, v.nativeSha256);
+      const frame = frameOf(instances, pipeline);
+      const why = pipeline.explain(frame, EVIDENCE) ?? [];
+      return {
+        model: `${owner}/${name}`,
+        version: v.version,
+        predictions: predictions.map((p, i) => {
+          const { label, probabilities } = p as { label: string; probabilities?: Record<string, number> };
+          return {
+            label,
+            probability: probabilities?.[label] ?? 1,
+            evidence: (why[i] ?? []).map((e) => ({ ngram: e.feature, weight: e.weight })),
+          };
+        }),
+      };
+    }
+    return { model: `${owner}/${name}`, version: v.version, predictions };
+  }
+
+  /** The engine pipeline of a version, loaded once (a few are kept). */
+  private pipeline(versionId: number, sha256: string): Promise<ModelPipeline> {
+    let p = this.pipelines.get(versionId);
+    if (!p) {
+      if (this.pipelines.size >= PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value as number);
+      p = this.readBlob(sha256).then((bytes) => ModelPipeline.fromArtifact(bytes));
+      p.catch(() => this.pipelines.delete(versionId));
+      this.pipelines.set(versionId, p);
+    }
+    return p;
   }
 }
 
@@ -78,6 +123,13 @@ function toPredictions(outputs: Tensor[], details: TrainingDetails, n: number): 
     });
     return { label, probabilities };
   });
+}
+
+/** The records as a frame of the pipeline's columns (for explanations). */
+function frameOf(instances: Array<Record<string, unknown>>, pipeline: ModelPipeline): Frame {
+  const kinds = Object.fromEntries(pipeline.signature().inputs.map((i) => [i.name, i.kind]));
+  const records = instances.map((r) => Object.fromEntries(Object.keys(kinds).map((k) => [k, r[k] ?? null])));
+  return Frame.fromRecords(records, kinds);
 }
 
 function numberValue(v: unknown, row: number, column: string): number {

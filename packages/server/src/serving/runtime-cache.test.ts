@@ -33,6 +33,7 @@ describe('RuntimeCache', () => {
         fullName: `t/m${i}`,
         details: null,
         format: 'onnx',
+        nativeSha256: null,
         versionId: i,
         version: 1,
         sha256: file,
