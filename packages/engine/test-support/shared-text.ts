@@ -16,3 +16,20 @@ export function loadAmazonFineFood(): { train: Frame; test: Frame } {
   const dir = path.join(SHARED, 'data', 'reviews-amazon-fine-food');
   return { train: csvFrame(path.join(dir, 'train.csv')), test: csvFrame(path.join(dir, 'test.csv')) };
 }
+
+/** A UCI sentence set (amazon, imdb, yelp): `text` and `label` ("0"/"1"), with its fixed 10 folds. */
+export function loadUciSentences(name: 'amazon' | 'imdb' | 'yelp'): { frame: Frame; folds: number[] } {
+  const rows = fs
+    .readFileSync(path.join(SHARED, 'data', 'sentiment-uci-sentences', `${name}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; label: number });
+  const spec = JSON.parse(fs.readFileSync(path.join(SHARED, 'data', 'splits', `uci-${name}.folds.json`), 'utf8')) as {
+    folds: number[];
+  };
+  const frame = Frame.fromRecords(
+    rows.map((r) => ({ text: r.text, label: String(r.label) })),
+    { text: 'text', label: 'categorical' },
+  );
+  return { frame, folds: spec.folds };
+}
