@@ -124,6 +124,37 @@ describe('sentiment models', () => {
     );
   });
 
+  test('an AFINN-165 lexicon model, made without training, measured on a dataset and served with evidence', async () => {
+    const res = await fetch(`${t.url}/api/v1/models/admin/afinn/lexicon`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        column: 'text',
+        classes: ['0', '1'],
+        evaluate: { dataset: 'admin/uci-amazon', target: 'label' },
+      }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const v = (await res.json()) as {
+      version: number;
+      details: { algorithm: string; metrics: Record<string, number>; nTest: number };
+    };
+    assert.equal(v.details.algorithm, 'lexicon');
+    assert.equal(v.details.nTest, 1000);
+    // A word list is a baseline: well above chance, below the trained models.
+    const accuracy = v.details.metrics.accuracy ?? 0;
+    assert.ok(accuracy > 0.6 && accuracy < 0.84, JSON.stringify(v.details.metrics));
+    const answer = await t.admin.predict('admin/afinn', [
+      { text: 'I love it, excellent and fun' },
+      { text: 'awful, broken, hate it' },
+    ]);
+    const [good, bad] = answer.predictions as Sentiment[];
+    assert.equal(good?.label, '1');
+    assert.equal(bad?.label, '0');
+    assert.deepEqual(good?.evidence.map((e) => e.ngram).sort(), ['excellent', 'fun', 'love']);
+    assert.ok(bad?.evidence.some((e) => e.ngram === 'hate'));
+  });
+
   test('a sentiment model must learn from text', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'numbers' });
     await t.admin.uploadDatasetVersion('admin/numbers', new TextEncoder().encode('a,b\n1,x\n2,y\n3,x\n'), 'csv');

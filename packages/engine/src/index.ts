@@ -74,6 +74,7 @@ export type { CrossValidation, TrainingOutcome, TrainingRequest } from './pipeli
 export { evaluate, trainWithHoldout } from './pipeline/holdout-training.js';
 export type { SearchOutcome, SearchRequest, SearchTrial } from './pipeline/hyper-search.js';
 export { searchHyperParameters } from './pipeline/hyper-search.js';
+export { lexiconPipeline } from './pipeline/lexicon-pipeline.js';
 export type { PipelineSignature, TargetInfo } from './pipeline/model-pipeline.js';
 export { ModelPipeline } from './pipeline/model-pipeline.js';
 export { MeanImputer } from './preprocessing/mean-imputer.js';

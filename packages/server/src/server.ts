@@ -16,6 +16,7 @@ import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
 import { TrainingJobKind } from './jobs/training-job-kind.js';
 import { Metrics } from './ops/metrics.js';
+import { LexiconModels } from './registry/lexicon-models.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
@@ -102,6 +103,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     datasets,
     jobs,
     predictor,
+    lexicons: new LexiconModels(registry, datasets),
     metrics,
     isReady,
     version: SERVER_VERSION,

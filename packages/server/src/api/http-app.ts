@@ -14,6 +14,8 @@ import { jobRoutes } from '../jobs/job-routes.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/ops-routes.js';
+import type { LexiconModels } from '../registry/lexicon-models.js';
+import { lexiconRoutes } from '../registry/lexicon-routes.js';
 import { registryRoutes } from '../registry/registry-routes.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { InferenceService } from '../serving/inference-service.js';
@@ -32,6 +34,7 @@ export interface HttpDeps {
   datasets: DatasetService;
   jobs: JobService;
   predictor: RecordPredictor;
+  lexicons: LexiconModels;
   metrics: Metrics;
   isReady: () => boolean;
   version: string;
@@ -142,6 +145,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });
+      await api.register(lexiconRoutes, { lexicons: deps.lexicons });
     },
     { prefix: '/api/v1' },
   );
