@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Interactions } from './interactions.js';
+import { MatrixFactorization } from './matrix-factorization.js';
+import { Popularity } from './popularity.js';
+import { rankingMetrics, topK } from './ranking-metrics.js';
+
+describe('interactions', () => {
+  it('index users and items in first-seen order and give CSR views', () => {
+    const d = new Interactions(['ann', 'bob', 'ann', 'cid'], ['x', 'y', 'y', 'x'], [5, 3, 4, 1]);
+    assert.deepEqual(d.users, ['ann', 'bob', 'cid']);
+    assert.deepEqual(d.items, ['x', 'y']);
+    const byUser = d.byUser();
+    assert.deepEqual(Array.from(byUser.indptr), [0, 2, 3, 4]);
+    assert.deepEqual(Array.from(byUser.indices.subarray(0, 2)), [0, 1]);
+    assert.deepEqual(Array.from(byUser.values.subarray(0, 2)), [5, 4]);
+    assert.deepEqual(Array.from(d.byItem().indptr), [0, 2, 4]);
+    const part = d.take([3, 1]);
+    assert.deepEqual(Array.from(part.u), [2, 1]);
+    assert.equal(part.nUsers, 3);
+  });
+});
+
+describe('ranking metrics, by hand', () => {
+  it('precision, recall, NDCG, MAP, hit rate and coverage at k', () => {
+    // User 0 is shown [3, 1, 2] and held out {1, 2}; user 1 is shown [0, 4, 5] and held out {9}.
+    const ranked = new Map([
+      [0, [3, 1, 2]],
+      [1, [0, 4, 5]],
+    ]);
+    const relevant = new Map([
+      [0, new Set([1, 2])],
+      [1, new Set([9])],
+    ]);
+    const m = rankingMetrics(ranked, relevant, 3, 10);
+    assert.equal(m.users, 2);
+    assert.ok(Math.abs(m.precision - (2 / 3 + 0) / 2) < 1e-12);
+    assert.ok(Math.abs(m.recall - (1 + 0) / 2) < 1e-12);
+    const dcg = 1 / Math.log2(3) + 1 / Math.log2(4);
+    const idcg = 1 + 1 / Math.log2(3);
+    assert.ok(Math.abs(m.ndcg - dcg / idcg / 2) < 1e-12);
+    // AP of user 0: (1/2 + 2/3) / 2.
+    assert.ok(Math.abs(m.map - (1 / 2 + 2 / 3) / 2 / 2) < 1e-12);
+    assert.equal(m.hitRate, 0.5);
+    assert.equal(m.coverage, 6 / 10);
+  });
+
+  it('topK takes the best scores, skips excluded items, breaks ties by index', () => {
+    const s = Float64Array.from([0.5, 0.9, 0.1, 0.9, 0.7]);
+    assert.deepEqual(Array.from(topK(s, 3)), [1, 3, 4]);
+    assert.deepEqual(Array.from(topK(s, 2, new Set([1]))), [3, 4]);
+  });
+});
+
+describe('recommenders', () => {
+  it('popularity ranks items by how many users chose them', () => {
+    const d = new Interactions(['a', 'b', 'c', 'a', 'b'], ['x', 'y', 'y', 'z', 'y']);
+    assert.deepEqual(Array.from(new Popularity().fit(d).scoreItems()), [1, 3, 1]);
+  });
+
+  it('matrix factorisation recovers a low-rank rating matrix and falls back to biases', () => {
+    // r(u, i) = 3 + a_u · b_i with one factor, every pair observed.
+    const users: string[] = [];
+    const items: string[] = [];
+    const ratings: number[] = [];
+    for (let u = 0; u < 30; u++) {
+      for (let i = 0; i < 20; i++) {
+        users.push(`u${u}`);
+        items.push(`i${i}`);
+        ratings.push(3 + Math.sin(u) * Math.cos(i));
+      }
+    }
+    const d = new Interactions(users, items, ratings);
+    const m = new MatrixFactorization({ factors: 3, epochs: 200, learningRate: 0.02, reg: 0.001, regBias: 0.001 }).fit(
+      d,
+      { seed: 1 },
+    );
+    let se = 0;
+    for (let t = 0; t < d.length; t++)
+      se += (m.predictRating(d.u[t] as number, d.i[t] as number) - (d.value[t] as number)) ** 2;
+    assert.ok(Math.sqrt(se / d.length) < 0.05, `rmse ${Math.sqrt(se / d.length)}`);
+    // An unknown user gets the mean plus the item's bias.
+    assert.equal(m.predictRating(-1, 0), m.mean + (m.itemBias[0] as number));
+    assert.throws(() => new MatrixFactorization({ factors: 0 }), /factors/);
+  });
+});
