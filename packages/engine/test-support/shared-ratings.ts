@@ -36,3 +36,57 @@ export function loadInstEval(): { all: Interactions; train: Interactions; test: 
   const testRows = Int32Array.from(split.test);
   return { all, train: all.take(trainRows), test: all.take(testRows), testRows };
 }
+
+/**
+ * InstEval as implicit feedback (every rating an interaction): for each student with at
+ * least 2 ratings, the row with the smallest key is held out (shared/peers/README.md).
+ */
+export function loadInstEvalImplicit(): { train: Interactions; heldOut: Map<number, Set<number>> } {
+  const { all } = loadInstEval();
+  const best = new Map<number, number>();
+  const count = new Map<number, number>();
+  for (let t = 0; t < all.length; t++) {
+    const u = all.u[t] as number;
+    count.set(u, (count.get(u) ?? 0) + 1);
+    const b = best.get(u);
+    if (b === undefined || rowKey(t) < rowKey(b)) best.set(u, t);
+  }
+  const held = new Set<number>();
+  for (const [u, t] of best) if ((count.get(u) ?? 0) >= 2) held.add(t);
+  const trainRows = Int32Array.from({ length: all.length }, (_, t) => t).filter((t) => !held.has(t));
+  const train = all.take(trainRows);
+  train.value.fill(1);
+  const heldOut = new Map<number, Set<number>>();
+  for (const t of held) heldOut.set(all.u[t] as number, new Set([all.i[t] as number]));
+  return { train, heldOut };
+}
+
+/**
+ * Supermarket baskets: each basket with at least 2 items loses one item, the last in file
+ * order (`rule: "last"`) or the one with the smallest row key (`"hash"`).
+ */
+export function loadBaskets(rule: 'last' | 'hash'): { train: Interactions; heldOut: Map<number, Set<number>> } {
+  const { header, rows } = parseCsv(
+    fs.readFileSync(path.join(SHARED, 'data', 'baskets-supermarket', 'baskets_long.csv'), 'utf8'),
+  );
+  const b = header.indexOf('basket_id');
+  const it = header.indexOf('item');
+  const all = new Interactions(
+    rows.map((r) => r[b] as string),
+    rows.map((r) => r[it] as string),
+  );
+  const pick = new Map<number, number>();
+  const count = new Map<number, number>();
+  for (let t = 0; t < all.length; t++) {
+    const u = all.u[t] as number;
+    count.set(u, (count.get(u) ?? 0) + 1);
+    const p = pick.get(u);
+    if (p === undefined || (rule === 'last' ? t > p : rowKey(t) < rowKey(p))) pick.set(u, t);
+  }
+  const held = new Set<number>();
+  for (const [u, t] of pick) if ((count.get(u) ?? 0) >= 2) held.add(t);
+  const train = all.take(Int32Array.from({ length: all.length }, (_, t) => t).filter((t) => !held.has(t)));
+  const heldOut = new Map<number, Set<number>>();
+  for (const t of held) heldOut.set(all.u[t] as number, new Set([all.i[t] as number]));
+  return { train, heldOut };
+}

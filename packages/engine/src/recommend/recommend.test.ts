@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadBaskets, loadInstEvalImplicit } from '../../test-support/shared-ratings.js';
+import { ImplicitAls } from './implicit-als.js';
 import { Interactions } from './interactions.js';
+import { ItemKnn } from './item-knn.js';
 import { MatrixFactorization } from './matrix-factorization.js';
 import { Popularity } from './popularity.js';
 import { rankingMetrics, topK } from './ranking-metrics.js';
+import type { Recommender } from './recommender.js';
 
 describe('interactions', () => {
   it('index users and items in first-seen order and give CSR views', () => {
@@ -82,5 +86,45 @@ describe('recommenders', () => {
     // An unknown user gets the mean plus the item's bias.
     assert.equal(m.predictRating(-1, 0), m.mean + (m.itemBias[0] as number));
     assert.throws(() => new MatrixFactorization({ factors: 0 }), /factors/);
+  });
+});
+
+/** hit rate and NDCG at 10 of a recommender on held-out items, seen items left out. */
+function heldOutMetrics(rec: Recommender, train: Interactions, heldOut: Map<number, Set<number>>) {
+  rec.fit(train, { seed: 0 });
+  const byUser = train.byUser();
+  const ranked = new Map<number, Int32Array>();
+  for (const u of heldOut.keys()) {
+    const seen = new Set(
+      Array.from(byUser.indices.subarray(byUser.indptr[u] as number, byUser.indptr[u + 1] as number)),
+    );
+    ranked.set(u, topK(rec.scoreItems(u), 10, seen));
+  }
+  return rankingMetrics(ranked, heldOut, 10, train.nItems);
+}
+
+describe('recommenders on the shared data', () => {
+  it("InstEval as implicit feedback: item-kNN and ALS reach well over 1.5× popularity's hit rate and NDCG at 10", () => {
+    const { train, heldOut } = loadInstEvalImplicit();
+    assert.ok(heldOut.size > 2500, `${heldOut.size} students with a held-out rating`);
+    const pop = heldOutMetrics(new Popularity(), train, heldOut);
+    const knn = heldOutMetrics(new ItemKnn(), train, heldOut);
+    const als = heldOutMetrics(new ImplicitAls({ factors: 16, iterations: 8 }), train, heldOut);
+    for (const m of [knn, als]) {
+      assert.ok(m.hitRate >= 1.5 * pop.hitRate, `hit ${m.hitRate} vs ${pop.hitRate}`);
+      assert.ok(m.ndcg >= 1.5 * pop.ndcg, `ndcg ${m.ndcg} vs ${pop.ndcg}`);
+    }
+  });
+
+  it("baskets: popularity and item-kNN give the reference's figures", () => {
+    // shared/peers/sklearn-reference.jsonl: popularity hitRate@10 0.0684 (last item), 0.5493 (hash item).
+    const last = loadBaskets('last');
+    assert.equal(last.heldOut.size, 4591);
+    assert.ok(Math.abs(heldOutMetrics(new Popularity(), last.train, last.heldOut).hitRate - 0.0684) < 5e-4);
+    const hash = loadBaskets('hash');
+    assert.ok(Math.abs(heldOutMetrics(new Popularity(), hash.train, hash.heldOut).hitRate - 0.5493) < 5e-4);
+    assert.ok(
+      Math.abs(heldOutMetrics(new ItemKnn({ neighbours: 20 }), last.train, last.heldOut).hitRate - 0.0682) < 0.01,
+    );
   });
 });
