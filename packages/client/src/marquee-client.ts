@@ -9,6 +9,7 @@ import type {
   ModelVersion,
   NewModel,
   PredictResult,
+  RecommendResult,
   Scope,
   Token,
   TrainingJob,
@@ -123,6 +124,21 @@ export class MarqueeClient {
       instances,
       ...(version !== undefined && { version: String(version) }),
     });
+  }
+
+  /** The top k items for a user (an unknown user gets the most popular, with `fallback: true`). */
+  recommend(
+    fullName: string,
+    input: { user: string | number; k?: number; excludeSeen?: boolean; version?: string },
+  ): Promise<RecommendResult> {
+    return this.t.json('POST', `/api/v1/models/${path(fullName)}/recommend`, input);
+  }
+  /** The k items most like an item. */
+  similarItems(
+    fullName: string,
+    input: { item: string | number; k?: number; version?: string },
+  ): Promise<{ model: string; version: number; item: string; items: Array<{ item: string; score: number }> }> {
+    return this.t.json('POST', `/api/v1/models/${path(fullName)}/similar`, input);
   }
 
   // datasets

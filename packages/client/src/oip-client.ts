@@ -10,6 +10,8 @@ export interface InferOptions {
   outputs?: string[];
   /** Send inputs and receive outputs with the binary tensor data extension. */
   binary?: boolean;
+  /** Request-level parameters (a recommender's `k`, say). */
+  parameters?: Record<string, string | number | boolean>;
 }
 
 export interface InferResult {
@@ -78,6 +80,7 @@ export class OipClient {
         ...(opts.id !== undefined && { id: opts.id }),
         inputs: inputs.map((t) => ({ ...t, data: ArrayBuffer.isView(t.data) ? jsonValues(t.data) : t.data })),
         ...(outputs && { outputs }),
+        ...(opts.parameters && { parameters: opts.parameters }),
       };
       return this.t.json('POST', path, body);
     }
@@ -92,7 +95,7 @@ export class OipClient {
           parameters: { ...(t.parameters ?? {}), binary_data_size: (blobs[i] as Uint8Array).length },
         })),
         ...(outputs ? { outputs } : {}),
-        parameters: { binary_data_output: true },
+        parameters: { ...opts.parameters, binary_data_output: true },
       }),
     );
     const body = new Uint8Array(header.length + blobs.reduce((n, b) => n + b.length, 0));

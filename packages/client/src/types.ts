@@ -137,13 +137,16 @@ export interface TrainingJobRequest {
   /** `owner/name@version` (latest without a version). */
   dataset: string;
   /** `sentiment`: a classification of text whose predictions name the n-grams behind them. */
-  task: 'classification' | 'regression' | 'sentiment';
+  task: 'classification' | 'regression' | 'sentiment' | 'recommendation';
   algorithm: string;
-  target: string;
+  /** The column to predict (recommendation: the rating column, optional). */
+  target?: string;
+  /** Recommendation: which columns hold the user, item, rating or weight, time (defaults user, item, rating|weight, timestamp). */
+  columns?: { user?: string; item?: string; value?: string; timestamp?: string };
   features?: string[];
   params?: Record<string, unknown>;
   text?: Record<string, unknown>;
-  split?: { testFraction?: number; kFolds?: number };
+  split?: { testFraction?: number; kFolds?: number; leaveLastN?: number };
   seed?: number;
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, each combination scored by k-fold CV. */
@@ -181,7 +184,17 @@ export type JobEvent =
 export type Prediction =
   | { label: string; probabilities?: Record<string, number> }
   | { value: number }
-  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> };
+  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> }
+  | { rating: number };
+
+export interface RecommendResult {
+  model: string;
+  version: number;
+  user: string;
+  items: Array<{ item: string; score: number }>;
+  /** The user was unknown: these are the most popular items. */
+  fallback: boolean;
+}
 
 export interface PredictResult {
   model: string;

@@ -20,9 +20,12 @@ import { LexiconModels } from './registry/lexicon-models.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
+import { NativeModels } from './serving/native-models.js';
+import { RecommendationService } from './serving/recommendation-service.js';
 import { RecordPredictor } from './serving/record-predict.js';
 import { RuntimeCache } from './serving/runtime-cache.js';
 import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
+import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { type Db, openSqliteDatabase } from './store/database.js';
@@ -50,14 +53,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const metrics = new Metrics();
   const registry = new RegistryService(new RegistryStore(db), blobs, auth, async (file, _signature, format) => {
     // Loading it is the only full check that the runtime will run the model.
-    const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await EngineRuntime.load(file);
+    const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await loadNativeRuntime(file);
     await runtime.dispose();
   });
   const cache = new RuntimeCache(
     config.modelMemoryBytes,
     {
       load: (v) =>
-        v.format === 'onnx' ? OnnxRuntime.load(blobs.path(v.sha256)) : EngineRuntime.load(blobs.path(v.sha256)),
+        v.format === 'onnx' ? OnnxRuntime.load(blobs.path(v.sha256)) : loadNativeRuntime(blobs.path(v.sha256)),
       estimateMemory: (v) =>
         v.format === 'onnx' ? OnnxRuntime.estimateMemory(v.sizeBytes) : EngineRuntime.estimateMemory(v.sizeBytes),
     },
@@ -87,7 +90,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
   });
-  const predictor = new RecordPredictor(inference, async (sha) => new Uint8Array(await blobs.read(sha)));
+  const natives = new NativeModels(async (sha) => new Uint8Array(await blobs.read(sha)));
+  const predictor = new RecordPredictor(inference, natives);
+  const recommendations = new RecommendationService(inference, natives);
   // A deleted model's sessions are unloaded at once rather than waiting for LRU eviction.
   registry.onChange((_model, removed) => {
     for (const id of removed) cache.evictVersion(id);
@@ -104,6 +109,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     jobs,
     predictor,
     lexicons: new LexiconModels(registry, datasets),
+    recommendations,
     metrics,
     isReady,
     version: SERVER_VERSION,

@@ -20,6 +20,8 @@ import { registryRoutes } from '../registry/registry-routes.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { InferenceService } from '../serving/inference-service.js';
 import { predictRoutes } from '../serving/predict-routes.js';
+import { recommendationRoutes } from '../serving/recommendation-routes.js';
+import type { RecommendationService } from '../serving/recommendation-service.js';
 import type { RecordPredictor } from '../serving/record-predict.js';
 import { sendError } from './error-mapping.js';
 import { OipInferEndpoint } from './oip/oip-rest-infer-endpoint.js';
@@ -35,6 +37,7 @@ export interface HttpDeps {
   jobs: JobService;
   predictor: RecordPredictor;
   lexicons: LexiconModels;
+  recommendations: RecommendationService;
   metrics: Metrics;
   isReady: () => boolean;
   version: string;
@@ -146,6 +149,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });
       await api.register(lexiconRoutes, { lexicons: deps.lexicons });
+      await api.register(recommendationRoutes, { recommendations: deps.recommendations });
     },
     { prefix: '/api/v1' },
   );

@@ -9,15 +9,36 @@ const NewTrainingJob = Type.Object(
   {
     model: Ref,
     dataset: Ref,
-    task: Type.Union([Type.Literal('classification'), Type.Literal('regression'), Type.Literal('sentiment')]),
+    task: Type.Union([
+      Type.Literal('classification'),
+      Type.Literal('regression'),
+      Type.Literal('sentiment'),
+      Type.Literal('recommendation'),
+    ]),
     algorithm: Type.String({ maxLength: 64 }),
-    target: Type.String({ minLength: 1, maxLength: 256 }),
+    /** Every task but recommendation (where it names the rating column, if given). */
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    columns: Type.Optional(
+      Type.Object(
+        {
+          user: Type.Optional(Type.String({ maxLength: 256 })),
+          item: Type.Optional(Type.String({ maxLength: 256 })),
+          value: Type.Optional(Type.String({ maxLength: 256 })),
+          timestamp: Type.Optional(Type.String({ maxLength: 256 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     features: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { minItems: 1, maxItems: 5000 })),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     text: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     split: Type.Optional(
       Type.Object(
-        { testFraction: Type.Optional(Type.Number()), kFolds: Type.Optional(Type.Integer()) },
+        {
+          testFraction: Type.Optional(Type.Number()),
+          kFolds: Type.Optional(Type.Integer()),
+          leaveLastN: Type.Optional(Type.Integer()),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -60,7 +81,8 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       schema: { body: NewTrainingJob, tags: ['training'], summary: 'Queue a training job' },
       config: { scope: 'write' },
     },
-    async (req, reply) => reply.code(202).send(await jobs.submitTraining(principalOf(req), req.body)),
+    async (req, reply) =>
+      reply.code(202).send(await jobs.submitTraining(principalOf(req), { ...req.body, target: req.body.target ?? '' })),
   );
 
   app.post<{ Body: P<typeof NewBatchPrediction> }>(

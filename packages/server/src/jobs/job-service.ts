@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { createLearner, learnerDefinition, TextVectorizer } from '@marquee/engine';
+import { createLearner, learnerDefinition, recommenderDefinition, TextVectorizer } from '@marquee/engine';
 import { Conflict, Forbidden, Invalid, NotFound } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { hasScope, type Principal } from '../auth/scopes.js';
@@ -10,7 +10,13 @@ import type { BatchPredictionSpec } from './batch-prediction-messages.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobRow, JobStore } from './job-store.js';
-import { type JobProgress, learnerTask, type SearchSpec, type TrainingSpec } from './training-messages.js';
+import {
+  type InteractionColumns,
+  type JobProgress,
+  learnerTask,
+  type SearchSpec,
+  type TrainingSpec,
+} from './training-messages.js';
 
 /** A training request as submitted: the spec with its defaults still open. */
 export interface TrainingJobRequest
@@ -18,8 +24,10 @@ export interface TrainingJobRequest
     TrainingSpec,
     'model' | 'dataset' | 'task' | 'algorithm' | 'target' | 'features' | 'params' | 'text' | 'timeLimitS' | 'search'
   > {
-  split?: { testFraction?: number; kFolds?: number };
+  split?: { testFraction?: number; kFolds?: number; leaveLastN?: number };
   seed?: number;
+  /** Recommendation: which columns are the user, the item, the rating or weight, the time. */
+  columns?: Partial<InteractionColumns>;
 }
 
 export interface BatchPredictionRequest {
@@ -196,6 +204,9 @@ export class JobService {
     }
     const data = await this.datasets.resolve(caller, req.dataset);
     const columns = new Map(data.schema.columns.map((c) => [c.name, c]));
+    if (req.task === 'recommendation') return checkRecommendation(req, data.ref, columns);
+    if (!req.target)
+      throw new Invalid(`give the target: the column to predict (columns: ${[...columns.keys()].join(', ')})`);
     const target = columns.get(req.target);
     if (!target)
       throw new Invalid(
@@ -253,6 +264,66 @@ export class JobService {
       kFolds,
     };
   }
+}
+
+/**
+ * A recommendation request: a known recommender and params, interaction columns that
+ * exist (user, item; the value numeric; defaults `user`, `item`, then `rating` or
+ * `weight`, `timestamp` when present), and the split.
+ */
+function checkRecommendation(
+  req: TrainingJobRequest,
+  dataset: string,
+  columns: Map<string, { name: string; kind: string }>,
+): TrainingSpec {
+  let def: ReturnType<typeof recommenderDefinition>;
+  try {
+    def = recommenderDefinition(req.algorithm);
+    def.create(req.params ?? {});
+  } catch (err) {
+    throw new Invalid(err instanceof Error ? err.message : String(err));
+  }
+  const given = req.columns ?? {};
+  const pick = (name: string | undefined, fallbacks: string[]) => name ?? fallbacks.find((f) => columns.has(f));
+  const cols: InteractionColumns = {
+    user: given.user ?? 'user',
+    item: given.item ?? 'item',
+    value: pick(given.value, req.target ? [req.target] : ['rating', 'weight']),
+    timestamp: pick(given.timestamp, ['timestamp']),
+  };
+  for (const [role, name] of Object.entries(cols)) {
+    if (name === undefined) continue;
+    if (!name || !columns.has(name)) {
+      throw new Invalid(
+        `dataset ${dataset} has no ${role} column "${name}": name it in columns.${role} (columns: ${[...columns.keys()].join(', ')})`,
+      );
+    }
+  }
+  if (cols.value && columns.get(cols.value)?.kind !== 'numeric')
+    throw new Invalid(`the value column "${cols.value}" must be numeric`);
+  if (def.feedback === 'explicit' && !cols.value)
+    throw new Invalid(`${req.algorithm} learns ratings: the dataset needs a rating column (columns.value)`);
+  const testFraction = req.split?.testFraction ?? 0.2;
+  const leaveLastN = req.split?.leaveLastN;
+  if (leaveLastN !== undefined && !(Number.isInteger(leaveLastN) && leaveLastN >= 1))
+    throw new Invalid('split.leaveLastN must be a positive integer');
+  if (leaveLastN !== undefined && !cols.timestamp)
+    throw new Invalid('split.leaveLastN needs a timestamp column (columns.timestamp)');
+  if (!(testFraction >= 0.05 && testFraction <= 0.5))
+    throw new Invalid('split.testFraction must be between 0.05 and 0.5');
+  return {
+    model: req.model,
+    dataset,
+    task: 'recommendation',
+    algorithm: req.algorithm,
+    target: cols.value ?? '',
+    ...(req.params && { params: req.params }),
+    seed: req.seed ?? 0,
+    testFraction,
+    kFolds: 0,
+    columns: cols,
+    ...(leaveLastN !== undefined && { leaveLastN }),
+  };
 }
 
 /** A search's space: known params, lists of candidates, a bounded number of trials. */

@@ -3,11 +3,20 @@ import type { Signature } from '../registry/model-views.js';
 
 /** A training job as the worker thread gets it. */
 /** `sentiment` is a classification of text whose predictions also carry the n-grams behind them. */
-export type TrainingTask = 'classification' | 'regression' | 'sentiment';
+export type TrainingTask = 'classification' | 'regression' | 'sentiment' | 'recommendation';
 
-/** What the learner learns for a task. */
+/** What the learner learns for a task (recommendation has recommenders, not learners). */
 export function learnerTask(task: TrainingTask): 'classification' | 'regression' {
   return task === 'regression' ? 'regression' : 'classification';
+}
+
+/** Which columns hold what in a recommendation dataset. */
+export interface InteractionColumns {
+  user: string;
+  item: string;
+  /** Explicit ratings, or implicit weights (plays, counts); absent: every interaction counts 1. */
+  value?: string;
+  timestamp?: string;
 }
 
 export interface TrainingSpec {
@@ -25,6 +34,9 @@ export interface TrainingSpec {
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, tried by k-fold CV on the training rows. */
   search?: SearchSpec;
+  /** Recommendation: the interaction columns, and a per-user leave-last-n split (by timestamp) instead of a random one. */
+  columns?: InteractionColumns;
+  leaveLastN?: number;
 }
 
 export interface SearchSpec {

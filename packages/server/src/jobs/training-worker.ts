@@ -5,10 +5,18 @@
  * terminates the thread; nothing it did is kept until the runner commits the result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type FitProgress, searchHyperParameters, trainWithHoldout } from '@marquee/engine';
+import {
+  type FitProgress,
+  Interactions,
+  searchHyperParameters,
+  trainRecommender,
+  trainWithHoldout,
+} from '@marquee/engine';
 import { readFrame } from '../datasets/dataset-frame.js';
 import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
+import { RECOMMENDER_SIGNATURE } from '../serving/runtimes/recommender-runtime.js';
 import {
+  type InteractionColumns,
   type JobProgress,
   learnerTask,
   type TrainingResult,
@@ -41,7 +49,80 @@ const progress = (stage: string, fraction: number, metrics?: Record<string, numb
   post({ type: 'progress', progress: p });
 };
 
+/** Recommendation jobs: interactions from the named columns, a recommender, ranking metrics. */
+async function trainRecommendation(): Promise<void> {
+  const cols = spec.columns as InteractionColumns;
+  const names = [
+    cols.user,
+    cols.item,
+    ...(cols.value ? [cols.value] : []),
+    ...(cols.timestamp ? [cols.timestamp] : []),
+  ];
+  const frame = await readFrame(data, [...new Set(names)]);
+  progress('read', 0.05);
+  const text = (name: string): string[] => {
+    const c = frame.column(name);
+    if (c.kind === 'numeric') return Array.from(c.values, String);
+    if (c.kind === 'categorical') return Array.from(c.codes, (k) => (k < 0 ? '' : (c.dictionary[k] as string)));
+    return c.values.map((v) => v ?? '');
+  };
+  const numbers = (name: string): Float64Array => {
+    const c = frame.column(name);
+    if (c.kind === 'numeric') return c.values;
+    // Times written as text (ISO dates): their epoch milliseconds.
+    return Float64Array.from(text(name), (v) => Date.parse(v));
+  };
+  const interactions = new Interactions(
+    text(cols.user),
+    text(cols.item),
+    cols.value ? numbers(cols.value) : undefined,
+    cols.timestamp ? numbers(cols.timestamp) : undefined,
+  );
+  const fitStarted = performance.now();
+  const outcome = trainRecommender(
+    interactions,
+    {
+      algorithm: spec.algorithm,
+      params: spec.params,
+      split: spec.leaveLastN
+        ? { kind: 'leave-last', n: spec.leaveLastN }
+        : { kind: 'random', testFraction: spec.testFraction },
+      seed: spec.seed,
+    },
+    { onProgress: (p) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics) },
+  );
+  const fitSeconds = (performance.now() - fitStarted) / 1000;
+  const artifact = outcome.model.toArtifact();
+  post(
+    {
+      type: 'result',
+      result: {
+        artifact,
+        onnx: null,
+        onnxError: 'recommenders are served by the engine',
+        nativeSignature: RECOMMENDER_SIGNATURE,
+        metrics: outcome.metrics,
+        classes: [],
+        features: [cols.user, cols.item],
+        nTrain: outcome.nTrain,
+        nTest: outcome.nTest,
+        fitSeconds,
+      },
+    },
+    [artifact.buffer as ArrayBuffer],
+  );
+}
+
 try {
+  if (spec.task === 'recommendation') {
+    progress('read', 0);
+    await trainRecommendation();
+  } else await trainPipeline();
+} catch (err) {
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}
+
+async function trainPipeline(): Promise<void> {
   progress('read', 0);
   const columns = [
     spec.target,
@@ -104,6 +185,4 @@ try {
     },
     [artifact.buffer as ArrayBuffer, ...(onnx ? [onnx.buffer as ArrayBuffer] : [])],
   );
-} catch (err) {
-  post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 }

@@ -52,11 +52,12 @@ export class DynamicBatcher {
     return this.batchable && this.config.maxBatchSize > 1;
   }
 
-  submit(inputs: Tensor[]): Promise<Map<string, Tensor>> {
-    if (!this.enabled) {
+  /** A request with its own parameters runs alone: they may differ from its neighbours'. */
+  submit(inputs: Tensor[], parameters?: Record<string, string | number | boolean>): Promise<Map<string, Tensor>> {
+    if (!this.enabled || parameters) {
       this.observer?.onBatch(inputs[0]?.shape[0] ?? 1, 1);
       this.observer?.onQueueDelay(0);
-      return this.runtime.run(inputs, this.outputNames);
+      return this.runtime.run(inputs, this.outputNames, parameters);
     }
     const rows = inputs[0]?.shape[0] ?? 0;
     const key = batchKey(inputs);

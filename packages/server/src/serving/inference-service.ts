@@ -75,7 +75,7 @@ export class InferenceService {
     const lease = this.cache.tryAcquire(v) ?? (await this.cache.acquire(v));
     let results: Awaited<ReturnType<typeof lease.batcher.submit>>;
     try {
-      results = await lease.batcher.submit(inputs);
+      results = await lease.batcher.submit(inputs, request.parameters);
     } finally {
       lease.release();
     }

@@ -1,19 +1,19 @@
-import { Frame, ModelPipeline } from '@marquee/engine';
+import { Frame, type ModelPipeline } from '@marquee/engine';
 import { Invalid } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
 import type { TrainingDetails } from '../registry/model-views.js';
 import type { InferenceService } from './inference-service.js';
+import type { NativeModels } from './native-models.js';
 import type { Tensor } from './tensor.js';
 
 export type Prediction =
   | { label: string; probabilities?: Record<string, number> }
   | { value: number }
-  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> };
+  | { label: string; probability: number; evidence: Array<{ ngram: string; weight: number }> }
+  | { rating: number };
 
 /** How many n-grams a sentiment prediction names. */
 const EVIDENCE = 5;
-/** Engine pipelines kept loaded for explanations. */
-const PIPELINES = 16;
 
 export interface PredictAnswer {
   model: string;
@@ -31,12 +31,9 @@ const decoder = new TextDecoder();
  * go through the same batcher and session as OIP requests: both answer alike.
  */
 export class RecordPredictor {
-  private pipelines = new Map<number, Promise<ModelPipeline>>();
-
   constructor(
     private readonly inference: InferenceService,
-    /** Reads a blob (the engine artifact of a trained version). */
-    private readonly readBlob: (sha256: string) => Promise<Uint8Array>,
+    private readonly natives: NativeModels,
   ) {}
 
   async predict(
@@ -53,6 +50,18 @@ export class RecordPredictor {
       throw new Invalid(
         `version ${v.version} of ${owner}/${name} was uploaded as ONNX: send tensors to /v2/models/${oipName}/versions/${v.version}/infer`,
       );
+    }
+    if (details.task === 'recommendation') {
+      // Rating predictions for {user, item} records (explicit recommenders).
+      const model = await this.natives.recommender(v);
+      if (model.feedback !== 'explicit') {
+        throw new Invalid(`${owner}/${name} learned from implicit feedback: it predicts no ratings; use /recommend`);
+      }
+      const predictions = instances.map((r, i) => {
+        if (r.user === undefined || r.item === undefined) throw new Invalid(`instance ${i}: give "user" and "item"`);
+        return { rating: model.predictRating(String(r.user), String(r.item)) };
+      });
+      return { model: `${owner}/${name}`, version: v.version, predictions };
     }
     const n = instances.length;
     const inputs: Tensor[] = v.signature.inputs.map((spec) => {
@@ -71,7 +80,7 @@ export class RecordPredictor {
     const answer = await this.inference.infer(caller, oipName, String(v.version), { inputs });
     const predictions = toPredictions(answer.outputs, details, n);
     if (details.task === 'sentiment' && v.nativeSha256) {
-      const pipeline = await this.pipeline(v.versionId, v.nativeSha256);
+      const pipeline = await this.natives.pipeline(v);
       const frame = frameOf(instances, pipeline);
       const why = pipeline.explain(frame, EVIDENCE) ?? [];
       return {
@@ -88,18 +97,6 @@ export class RecordPredictor {
       };
     }
     return { model: `${owner}/${name}`, version: v.version, predictions };
-  }
-
-  /** The engine pipeline of a version, loaded once (a few are kept). */
-  private pipeline(versionId: number, sha256: string): Promise<ModelPipeline> {
-    let p = this.pipelines.get(versionId);
-    if (!p) {
-      if (this.pipelines.size >= PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value as number);
-      p = this.readBlob(sha256).then((bytes) => ModelPipeline.fromArtifact(bytes));
-      p.catch(() => this.pipelines.delete(versionId));
-      this.pipelines.set(versionId, p);
-    }
-    return p;
   }
 }
 

@@ -36,6 +36,8 @@ export interface InferRequest {
   outputs?: RequestedOutput[];
   /** Request-level `binary_data_output`. */
   binaryOutputs?: boolean;
+  /** Other request-level parameters, for runtimes that take them (a recommender's `k`). */
+  parameters?: Record<string, string | number | boolean>;
 }
 
 export interface InferResponse {

@@ -18,6 +18,7 @@ export interface GrpcInferRequest {
   inputs: Array<{ name: string; datatype: string; shape: Array<string | number>; contents?: GrpcContents | null }>;
   outputs: Array<{ name: string }>;
   raw_input_contents: Buffer[];
+  parameters?: Record<string, { parameter_choice?: string } & Record<string, unknown>>;
 }
 
 interface GrpcContents {
@@ -67,10 +68,18 @@ export function decodeGrpcInfer(req: GrpcInferRequest): InferRequest {
     }
     return { name, datatype, shape, data: fromContents(name, datatype, count, inp.contents ?? {}) };
   });
+  const parameters: Record<string, string | number | boolean> = {};
+  for (const [k, p] of Object.entries(req.parameters ?? {})) {
+    // proto-loader (oneofs: true) names the field that is set.
+    const v = p.parameter_choice ? (p as Record<string, unknown>)[p.parameter_choice] : undefined;
+    if (typeof v === 'boolean' || typeof v === 'string') parameters[k] = v;
+    else if (v !== undefined && v !== null) parameters[k] = Number(v);
+  }
   return {
     id: req.id || undefined,
     inputs,
     outputs: req.outputs.length ? req.outputs.map((o) => ({ name: o.name })) : undefined,
+    ...(Object.keys(parameters).length && { parameters }),
   };
 }
 

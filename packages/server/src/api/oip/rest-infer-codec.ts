@@ -79,7 +79,18 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
     inputs,
     outputs,
     binaryOutputs: params.binary_data_output === true,
+    parameters: scalarParameters(params),
   };
+}
+
+/** Request parameters other than the binary extension's, kept when they are scalars. */
+function scalarParameters(params: Record<string, unknown>): Record<string, string | number | boolean> | undefined {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'binary_data_output') continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**

@@ -8,6 +8,11 @@ import type { Tensor } from '../tensor.js';
 export interface ModelRuntime {
   /** Estimated resident memory, for the loaded-model budget. */
   readonly memoryBytes: number;
-  run(inputs: Tensor[], outputNames: readonly string[]): Promise<Map<string, Tensor>>;
+  /** `parameters`: the request's OIP parameters, for runtimes that take any (a recommender's `k`). */
+  run(
+    inputs: Tensor[],
+    outputNames: readonly string[],
+    parameters?: Record<string, string | number | boolean>,
+  ): Promise<Map<string, Tensor>>;
   dispose(): Promise<void>;
 }
