@@ -8,6 +8,8 @@ import { MatrixFactorization } from './matrix-factorization.js';
 import { Popularity } from './popularity.js';
 import { rankingMetrics, topK } from './ranking-metrics.js';
 import type { Recommender } from './recommender.js';
+import { RecommenderModel } from './recommender-model.js';
+import { trainRecommender } from './recommender-training.js';
 
 describe('interactions', () => {
   it('index users and items in first-seen order and give CSR views', () => {
@@ -126,5 +128,48 @@ describe('recommenders on the shared data', () => {
     assert.ok(
       Math.abs(heldOutMetrics(new ItemKnn({ neighbours: 20 }), last.train, last.heldOut).hitRate - 0.0682) < 0.01,
     );
+  });
+});
+
+describe('RecommenderModel and its training', () => {
+  // Three users, four items, times; every user saw item a first.
+  const d = new Interactions(
+    ['u1', 'u1', 'u1', 'u2', 'u2', 'u3', 'u3', 'u3', 'u3'],
+    ['a', 'b', 'c', 'a', 'c', 'a', 'b', 'c', 'd'],
+    [5, 4, 3, 5, 2, 4, 4, 3, 1],
+    [1, 2, 3, 1, 5, 1, 2, 3, 4],
+  );
+
+  it("leave-last holds out each user's latest interactions (users with more than n)", () => {
+    const r = trainRecommender(d, { algorithm: 'popularity', split: { kind: 'leave-last', n: 1 } });
+    // u1 loses c (t=3), u2 loses c (t=5), u3 loses d (t=4).
+    assert.equal(r.nTest, 3);
+    assert.equal(r.nTrain, 6);
+    assert.ok(typeof r.metrics['hitRate@10'] === 'number');
+    assert.throws(
+      () =>
+        trainRecommender(new Interactions(['x', 'x'], ['a', 'b']), {
+          algorithm: 'als',
+          split: { kind: 'leave-last', n: 1 },
+        }),
+      /needs a timestamp column/,
+    );
+  });
+
+  it('recommends unseen items, falls back to popularity for unknown users, survives its artifact', () => {
+    const m = RecommenderModel.fit(d, 'item-knn', { neighbours: 5, shrink: 0 });
+    const rec = m.recommend('u2', 2);
+    assert.equal(rec.fallback, false);
+    assert.ok(!rec.items.includes('a') && !rec.items.includes('c'), 'seen items are left out');
+    assert.equal(rec.items[0], 'b');
+    const cold = m.recommend('stranger', 2);
+    assert.equal(cold.fallback, true);
+    assert.deepEqual(cold.items, ['a', 'c']); // the most popular
+    const back = RecommenderModel.fromArtifact(m.toArtifact());
+    assert.deepEqual(back.recommend('u2', 2), rec);
+    assert.deepEqual(back.similarItems('a', 2), m.similarItems('a', 2));
+    const mf = RecommenderModel.fit(d, 'matrix-factorization', { epochs: 5 });
+    assert.equal(RecommenderModel.fromArtifact(mf.toArtifact()).predictRating('u1', 'b'), mf.predictRating('u1', 'b'));
+    assert.throws(() => m.predictRating('u1', 'b'), /predicts no ratings/);
   });
 });
