@@ -27,15 +27,26 @@ export const train: Command = {
   summary:
     'Queue a training job: a learner on a dataset version, evaluated on a held-out split, registered as the next version of the model (created when missing). With --follow, show its progress until it ends and exit non-zero when it fails.',
   usage:
-    'train --model OWNER/NAME --dataset OWNER/NAME[@V] --task classification|regression|sentiment --target COLUMN --algorithm NAME [--params JSON] [--follow]',
+    'train --model OWNER/NAME --dataset OWNER/NAME[@V] --task classification|regression|sentiment|recommendation [--target COLUMN] --algorithm NAME [--params JSON] [--columns JSON] [--follow]',
   options: {
     model: opt('string', 'the model to add a version to, owner/name', 'm'),
     dataset: opt('string', 'the dataset version, owner/name@version (latest without @version)', 'd'),
-    task: opt('string', 'classification, regression, or sentiment (text; predictions name the n-grams behind them)'),
-    target: opt('string', 'the column to predict'),
+    task: opt(
+      'string',
+      'classification, regression, sentiment (text; predictions name the n-grams behind them) or recommendation',
+    ),
+    target: opt('string', 'the column to predict (recommendation: the rating column, optional)'),
+    columns: opt(
+      'string',
+      'recommendation: the interaction columns as JSON, e.g. {"user": "student", "item": "lecturer"}',
+    ),
+    'leave-last': opt(
+      'string',
+      "recommendation: hold out each user's latest N interactions (needs a timestamp column)",
+    ),
     algorithm: opt(
       'string',
-      'logistic-regression, linear-regression, ridge, linear-svm, kernel-svm, decision-tree, random-forest, gradient-boosting, mlp, naive-bayes',
+      'logistic-regression, linear-regression, ridge, linear-svm, kernel-svm, decision-tree, random-forest, gradient-boosting, mlp, naive-bayes, nb-svm; recommendation: matrix-factorization, als, item-knn, popularity',
       'a',
     ),
     features: opt('string', 'comma-separated columns to learn from (default: all but the target)'),
@@ -49,9 +60,10 @@ export const train: Command = {
     ...connectionOptions,
   },
   async run({ values }) {
-    for (const flag of ['model', 'dataset', 'task', 'target', 'algorithm']) {
+    for (const flag of ['model', 'dataset', 'task', 'algorithm']) {
       if (!values[flag]) throw new UsageError(`give --${flag}`);
     }
+    if (!values.target && values.task !== 'recommendation') throw new UsageError('give --target');
     const task = values.task as string;
     if (task !== 'classification' && task !== 'regression')
       throw new UsageError('--task is classification or regression');
@@ -61,13 +73,16 @@ export const train: Command = {
       model: values.model as string,
       dataset: values.dataset as string,
       task,
-      target: values.target as string,
+      target: values.target as string | undefined,
       algorithm: values.algorithm as string,
+      columns: parseJson('columns', values.columns as string | undefined),
       features: (values.features as string | undefined)?.split(',').map((f) => f.trim()),
       params: parseJson('params', values.params as string | undefined),
       text: parseJson('text', values.text as string | undefined),
-      ...((values['test-fraction'] !== undefined || values['k-folds'] !== undefined) && {
-        split: { testFraction: num('test-fraction'), kFolds: num('k-folds') },
+      ...((values['test-fraction'] !== undefined ||
+        values['k-folds'] !== undefined ||
+        values['leave-last'] !== undefined) && {
+        split: { testFraction: num('test-fraction'), kFolds: num('k-folds'), leaveLastN: num('leave-last') },
       }),
       seed: num('seed'),
       timeLimitS: num('time-limit'),
