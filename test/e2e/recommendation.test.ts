@@ -79,7 +79,7 @@ describe('recommendation models: InstEval ratings → jobs → recommend, simila
     const items = oip.outputs.find((o) => o.name === 'items');
     assert.deepEqual(items?.shape, [2, 5]);
     assert.deepEqual(
-      (items?.data as string[]).slice(0, 5),
+      (items?.data as string[] | undefined)?.slice(0, 5),
       rec.items.map((i) => i.item),
     );
     assert.deepEqual(oip.outputs.find((o) => o.name === 'fallback')?.data, [false, true]);

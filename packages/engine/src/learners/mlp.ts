@@ -186,8 +186,8 @@ export class Mlp implements Learner {
     }
     if (bestWeights) {
       // Keep the best epoch's weights (the Adam state refers to the arrays in place).
-      bestWeights.weights.forEach((w, l) => (this.weights[l] as Float64Array).set(w));
-      bestWeights.biases.forEach((b, l) => (this.biases[l] as Float64Array).set(b));
+      for (const [l, w] of bestWeights.weights.entries()) (this.weights[l] as Float64Array).set(w);
+      for (const [l, b] of bestWeights.biases.entries()) (this.biases[l] as Float64Array).set(b);
     }
     return this;
   }

@@ -19,7 +19,7 @@ describe('lexicon pipelines (a word list instead of training)', () => {
     const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
     // score/2: 9/2; −6/2; (3 − 2)/2 (the bigram and its unigram both count); 0.
     const expected = [9 / 2, -6 / 2, 1 / 2, 0].map(sigmoid);
-    expected.forEach((e, i) => assert.ok(Math.abs((p[i * 2 + 1] as number) - e) < 1e-12, `row ${i}`));
+    for (const [i, e] of expected.entries()) assert.ok(Math.abs((p[i * 2 + 1] as number) - e) < 1e-12, `row ${i}`);
     assert.deepEqual(model.predict(frame), ['positive', 'negative', 'positive', 'negative']);
     assert.deepEqual(
       model

@@ -57,9 +57,9 @@ export function trainRecommender(
   const relevant = new Map<number, Set<number>>();
   for (const t of test) {
     const u = data.u[t] as number;
-    let s = relevant.get(u);
-    if (!s) relevant.set(u, (s = new Set()));
+    const s = relevant.get(u) ?? new Set<number>();
     s.add(data.i[t] as number);
+    relevant.set(u, s);
   }
   const seen = trainData.byUser();
   const ranked = new Map<number, Int32Array>();
@@ -94,9 +94,9 @@ function splitRows(data: Interactions, split: RecommenderSplit, seed: number): {
     const positions = new Map<number, number[]>();
     for (let t = 0; t < n; t++) {
       const u = data.u[t] as number;
-      let list = positions.get(u);
-      if (!list) positions.set(u, (list = []));
+      const list = positions.get(u) ?? [];
       list.push(t);
+      positions.set(u, list);
     }
     const time = data.time;
     for (const list of positions.values()) {

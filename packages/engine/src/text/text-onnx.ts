@@ -44,9 +44,9 @@ export function addTextVectorizerNodes(graph: OnnxGraphBuilder, v: TextVectorize
   const byLength = new Map<number, number[]>();
   v.vocabulary.forEach((term, column) => {
     const n = term.split(' ').length;
-    let list = byLength.get(n);
-    if (!list) byLength.set(n, (list = []));
+    const list = byLength.get(n) ?? [];
     list.push(column);
+    byLength.set(n, list);
   });
   const pool: string[] = [];
   const counts: number[] = [];

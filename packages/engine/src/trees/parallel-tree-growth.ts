@@ -90,7 +90,7 @@ export function growTrees(
         const result = Atomics.wait(counters, 1, posted, Math.max(2000, 20 * perTree));
         drain();
         if (result === 'timed-out' && grown === before) {
-          const missing = trees.findIndex((tree) => tree === undefined);
+          const missing = trees.indexOf(undefined);
           accept(missing, growJobTree(shared, missing, binner));
           here++;
         }
