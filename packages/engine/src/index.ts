@@ -77,6 +77,8 @@ export { searchHyperParameters } from './pipeline/hyper-search.js';
 export { lexiconPipeline } from './pipeline/lexicon-pipeline.js';
 export type { PipelineSignature, TargetInfo } from './pipeline/model-pipeline.js';
 export { ModelPipeline } from './pipeline/model-pipeline.js';
+export type { Segmentation } from './pipeline/segmentation.js';
+export { segment } from './pipeline/segmentation.js';
 export { MeanImputer } from './preprocessing/mean-imputer.js';
 export { StandardScaler } from './preprocessing/standard-scaler.js';
 export { Rng } from './random/rng.js';

@@ -6,6 +6,8 @@ import { buildHttpApp } from './api/http-app.js';
 import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.js';
 import { AuthService } from './auth/auth-service.js';
 import { AuthStore } from './auth/auth-store.js';
+import { BehaviourJobKind } from './behaviour/behaviour-job-kind.js';
+import { BehaviourService } from './behaviour/behaviour-service.js';
 import type { ServerConfig } from './config/config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { DatasetStore } from './datasets/dataset-store.js';
@@ -80,6 +82,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     train: training,
     search: training,
     'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
+    behaviour: new BehaviourJobKind(datasets, config.dataDir),
   };
   const runner = new JobRunner(jobStore, jobEvents, kinds, auth, {
     concurrency: config.jobConcurrency,
@@ -110,6 +113,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     predictor,
     lexicons: new LexiconModels(registry, datasets),
     recommendations,
+    behaviour: new BehaviourService(jobs, datasets, auth),
     metrics,
     isReady,
     version: SERVER_VERSION,

@@ -7,6 +7,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { authRoutes } from '../auth/auth-routes.js';
 import type { AuthService } from '../auth/auth-service.js';
+import { behaviourRoutes } from '../behaviour/behaviour-routes.js';
+import type { BehaviourService } from '../behaviour/behaviour-service.js';
 import type { ServerConfig } from '../config/config.js';
 import { datasetRoutes } from '../datasets/dataset-routes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
@@ -38,6 +40,7 @@ export interface HttpDeps {
   predictor: RecordPredictor;
   lexicons: LexiconModels;
   recommendations: RecommendationService;
+  behaviour: BehaviourService;
   metrics: Metrics;
   isReady: () => boolean;
   version: string;
@@ -150,6 +153,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(predictRoutes, { predictor: deps.predictor });
       await api.register(lexiconRoutes, { lexicons: deps.lexicons });
       await api.register(recommendationRoutes, { recommendations: deps.recommendations });
+      await api.register(behaviourRoutes, { behaviour: deps.behaviour });
     },
     { prefix: '/api/v1' },
   );

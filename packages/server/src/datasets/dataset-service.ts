@@ -142,6 +142,17 @@ export class DatasetService {
     return (await this.register(caller, row, ref, blob, format, lineage)).view;
   }
 
+  /** Creates `owner/name` (private) unless it exists; the caller must be able to add versions to it. */
+  async ensureDataset(caller: Principal, fullName: string): Promise<void> {
+    const [owner, name] = fullName.split('/') as [string, string];
+    if (!(await this.store.datasetRow(owner, name))) {
+      await this.createDataset(caller, { owner, name, visibility: 'private' }).catch((err) => {
+        if (!(err instanceof Conflict)) throw err;
+      });
+    }
+    await this.assertWritable(caller, fullName);
+  }
+
   /** Throws unless the caller may add versions to `owner/name` (which must exist). */
   async assertWritable(caller: Principal, fullName: string): Promise<void> {
     const [owner, name] = fullName.split('/') as [string, string];

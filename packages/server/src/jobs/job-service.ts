@@ -46,7 +46,7 @@ export interface JobView {
   id: string;
   kind: JobRow['kind'];
   state: JobRow['state'];
-  spec: TrainingSpec | BatchPredictionSpec;
+  spec: TrainingSpec | BatchPredictionSpec | Record<string, unknown>;
   progress: JobProgress | null;
   result: Record<string, unknown> | null;
   error: string | null;
@@ -88,6 +88,23 @@ export class JobService {
       spec: JSON.stringify(spec),
       max_attempts: this.limits.maxAttempts,
       time_limit_s: Math.min(req.timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
+    });
+    this.runner.wake();
+    return this.get(caller, id);
+  }
+
+  /** Queues a job whose spec its kind's handler understands (checked by the caller). */
+  async submit(caller: Principal, kind: JobRow['kind'], spec: object): Promise<JobView> {
+    if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
+    const id = crypto.randomUUID();
+    await this.store.insert({
+      id,
+      kind,
+      created_by: caller.userId,
+      state: 'queued',
+      spec: JSON.stringify(spec),
+      max_attempts: this.limits.maxAttempts,
+      time_limit_s: this.limits.timeLimitS,
     });
     this.runner.wake();
     return this.get(caller, id);

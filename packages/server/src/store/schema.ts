@@ -102,7 +102,7 @@ export interface DatasetVersionsTable {
 
 export interface JobsTable {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour';
   created_by: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON: the request, validated. */
