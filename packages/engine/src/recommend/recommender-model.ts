@@ -68,6 +68,16 @@ export class RecommenderModel {
     };
   }
 
+  /** The learned item vectors, [items × factors], for models that have them (MF, ALS). */
+  get itemFactors(): Float64Array | undefined {
+    return (this.recommender as unknown as { itemFactors?: Float64Array }).itemFactors;
+  }
+
+  /** An item's index, or undefined. */
+  itemIndexOf(item: string): number | undefined {
+    return this.itemIndex.get(item);
+  }
+
   /** Items like a given one: cosine of item factors, or the k-NN neighbours. */
   similarItems(item: string, k: number): { items: string[]; scores: number[] } {
     const i = this.itemIndex.get(item);
@@ -77,7 +87,7 @@ export class RecommenderModel {
     if (r instanceof ItemKnn) {
       scores = r.scoreFrom([i]);
     } else {
-      const factors = (r as unknown as { itemFactors?: Float64Array }).itemFactors;
+      const factors = this.itemFactors;
       if (!factors) throw new Error(`${this.algorithm} has no notion of similar items`);
       scores = cosineToAll(factors, i, factors.length / this.items.length);
     }
