@@ -83,6 +83,18 @@ describe('recommendation models: InstEval ratings → jobs → recommend, simila
       rec.items.map((i) => i.item),
     );
     assert.deepEqual(oip.outputs.find((o) => o.name === 'fallback')?.data, [false, true]);
+    // Numeric user ids may come as INT64.
+    const byId = await t.admin.oip.infer(
+      'admin.lecturers',
+      [{ name: 'user', datatype: 'INT64', shape: [1], data: [1] }],
+      {
+        parameters: { k: 5 },
+      },
+    );
+    assert.deepEqual(
+      byId.outputs.find((o) => o.name === 'items')?.data,
+      rec.items.map((i) => i.item),
+    );
     await assert.rejects(
       t.admin.oip.infer('admin.lecturers', [{ name: 'user', datatype: 'BYTES', shape: [1], data: ['1'] }], {
         parameters: { k: 0 },

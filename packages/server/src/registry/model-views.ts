@@ -1,11 +1,12 @@
-import type { TensorSpec } from '@marquee/engine';
+import type { TensorDatatype, TensorSpec } from '@marquee/engine';
 
 export const TASKS = ['classification', 'regression', 'clustering', 'recommendation', 'sentiment', 'other'] as const;
 export type Task = (typeof TASKS)[number];
 export type Visibility = 'public' | 'private';
 
 export interface Signature {
-  inputs: TensorSpec[];
+  /** `alsoAccepts`: other datatypes a runtime converts itself (a recommender takes INT64 user ids too). */
+  inputs: Array<TensorSpec & { alsoAccepts?: TensorDatatype[] }>;
   outputs: TensorSpec[];
 }
 

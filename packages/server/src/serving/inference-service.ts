@@ -46,7 +46,7 @@ export class InferenceService {
       name: oipName,
       versions: entry.versionList.map(String),
       platform: v.format === 'onnx' ? 'onnx_onnxv1' : 'marquee_engine',
-      inputs: v.signature.inputs,
+      inputs: v.signature.inputs.map(({ name, datatype, shape }) => ({ name, datatype, shape })),
       outputs: v.signature.outputs,
     };
   }

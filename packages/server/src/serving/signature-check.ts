@@ -19,7 +19,7 @@ export function checkAgainstSignature(signature: Signature, request: InferReques
     const t = byName.get(spec.name);
     if (!t) throw new Invalid(`missing input "${spec.name}"`);
     byName.delete(spec.name);
-    if (t.datatype !== spec.datatype) {
+    if (t.datatype !== spec.datatype && !spec.alsoAccepts?.includes(t.datatype)) {
       throw new Invalid(`input "${t.name}" has datatype ${t.datatype}; the model expects ${spec.datatype}`);
     }
     if (t.shape.length !== spec.shape.length) {

@@ -12,7 +12,7 @@ const MAX_K = 1000;
 
 /** A recommender's OIP signature: users in, their top items and scores out. */
 export const RECOMMENDER_SIGNATURE: Signature = {
-  inputs: [{ name: 'user', datatype: 'BYTES', shape: [-1] }],
+  inputs: [{ name: 'user', datatype: 'BYTES', shape: [-1], alsoAccepts: ['INT64', 'INT32'] }],
   outputs: [
     { name: 'items', datatype: 'BYTES', shape: [-1, -1] },
     { name: 'scores', datatype: 'FP32', shape: [-1, -1] },
