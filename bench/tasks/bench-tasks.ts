@@ -13,8 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Frame, ModelPipeline, type TextVectorizerParams } from '@marquee/engine';
+import { Rng } from '../../packages/engine/src/random/rng.js';
+import { BiasBaseline } from '../../packages/engine/src/recommend/bias-baseline.js';
 import { ImplicitAls } from '../../packages/engine/src/recommend/implicit-als.js';
-import type { Interactions } from '../../packages/engine/src/recommend/interactions.js';
+import { Interactions } from '../../packages/engine/src/recommend/interactions.js';
 import { ItemKnn } from '../../packages/engine/src/recommend/item-knn.js';
 import { MatrixFactorization } from '../../packages/engine/src/recommend/matrix-factorization.js';
 import { Popularity } from '../../packages/engine/src/recommend/popularity.js';
@@ -124,24 +126,73 @@ function ranked(rec: Recommender, train: Interactions, heldOut: Map<number, Set<
   return rankingMetrics(lists, heldOut, k, train.nItems);
 }
 
+/** RMSE of a fitted explicit recommender on held-out ratings, predictions clipped to the scale (as the reference). */
+function rmseOn(rec: Recommender, test: Interactions): number {
+  let se = 0;
+  for (let t = 0; t < test.length; t++) {
+    const p = Math.min(5, Math.max(1, rec.predictRating?.(test.u[t] as number, test.i[t] as number) ?? 0));
+    se += (p - (test.value[t] as number)) ** 2;
+  }
+  return Math.sqrt(se / test.length);
+}
+
 if (wanted('insteval')) {
   const { train, test } = loadInstEval();
   const refRmse = (learner: string) =>
     refs.find((r) => r.dataset === 'insteval' && r.learner === learner)?.value ?? Number.NaN;
+  // The baselines, computed here with the reference's settings, and matrix factorisation.
+  const models: Array<[string, Recommender, number, string]> = [
+    [
+      'biases by ALS (reg 15/10, 10 epochs)',
+      new BiasBaseline(),
+      refRmse('user_item_bias_als'),
+      'scikit-learn run: ' + refRmse('user_item_bias_als').toFixed(4),
+    ],
+    [
+      'plain SGD MF (50 factors, 20 epochs, reg 0.02)',
+      new MatrixFactorization({ factors: 50, epochs: 20, learningRate: 0.005, reg: 0.02, regBias: 0.02, initStd: 0.1 }),
+      refRmse('biased_mf_sgd'),
+      'reference run: ' + refRmse('biased_mf_sgd').toFixed(4),
+    ],
+    [
+      'matrix-factorization (10 factors, 15 epochs)',
+      new MatrixFactorization({ epochs: 15 }),
+      1.2,
+      'goal: ≤ 1.200 and below every baseline',
+    ],
+  ];
+  for (const [model, rec, target, note] of models) {
+    const started = performance.now();
+    rec.fit(train, { seed: 0 });
+    emit({
+      task: 'recommendation',
+      dataset: 'insteval (explicit, 80/20)',
+      model,
+      metric: 'rmse (lower is better)',
+      value: rmseOn(rec, test),
+      target,
+      note,
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+  // Speed: 100,000 ratings (20 epochs of SGD over them).
+  const rng = new Rng(1);
+  const n = 100_000;
+  const users = Array.from({ length: n }, () => `u${rng.int(5_000)}`);
+  const items = Array.from({ length: n }, () => `i${rng.int(2_000)}`);
+  const ratings = Array.from({ length: n }, () => 1 + rng.int(5));
+  const big = new Interactions(users, items, ratings);
   const started = performance.now();
-  const mf = new MatrixFactorization({ epochs: 15 }).fit(train, { seed: 0 });
+  new MatrixFactorization({ epochs: 20 }).fit(big, { seed: 0 });
   const seconds = (performance.now() - started) / 1000;
-  let se = 0;
-  for (let t = 0; t < test.length; t++)
-    se += (mf.predictRating(test.u[t] as number, test.i[t] as number) - (test.value[t] as number)) ** 2;
   emit({
     task: 'recommendation',
-    dataset: 'insteval (explicit, 80/20)',
-    model: 'matrix-factorization (10 factors, 15 epochs)',
-    metric: 'rmse (lower is better)',
-    value: Math.sqrt(se / test.length),
-    target: 1.2,
-    note: `goal; baselines: biases by ALS ${refRmse('user_item_bias_als').toFixed(4)}, SGD MF ${refRmse('biased_mf_sgd').toFixed(4)}`,
+    dataset: '100,000 random ratings (5,000 users × 2,000 items)',
+    model: 'matrix-factorization (10 factors, 20 epochs): fit seconds',
+    metric: 'seconds (lower is better)',
+    value: seconds,
+    target: 5,
+    note: 'goal: at most 5 s',
     seconds,
   });
 }
@@ -185,9 +236,17 @@ console.log(`\n${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0
 console.log('| task | dataset | model | metric | value | target | | seconds |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  const lowerIsBetter = r.metric.startsWith('rmse');
+  const lowerIsBetter = r.metric.startsWith('rmse') || r.metric.startsWith('seconds');
   const met = lowerIsBetter ? r.value <= r.target : r.value >= r.target;
-  const ok = r.note.includes('no goal') ? (met ? 'above' : 'below') : met ? 'met' : 'NOT met';
+  const ok = r.note.includes('no goal')
+    ? met
+      ? 'above'
+      : 'below'
+    : r.note.includes('run:')
+      ? `${((r.value / r.target - 1) * 100).toFixed(2)}% vs the reference`
+      : met
+        ? 'met'
+        : 'NOT met';
   console.log(
     `| ${r.task} | ${r.dataset} | ${r.model} | ${r.metric} | ${r.value.toFixed(4)} | ${r.target.toFixed(3)} (${r.note}) | ${ok} | ${r.seconds.toFixed(1)} |`,
   );

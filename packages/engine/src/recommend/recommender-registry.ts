@@ -1,3 +1,4 @@
+import { BIAS_BASELINE_DEFAULTS, BiasBaseline } from './bias-baseline.js';
 import { IMPLICIT_ALS_DEFAULTS, ImplicitAls } from './implicit-als.js';
 import { ITEM_KNN_DEFAULTS, ItemKnn } from './item-knn.js';
 import { MATRIX_FACTORIZATION_DEFAULTS, MatrixFactorization } from './matrix-factorization.js';
@@ -22,6 +23,13 @@ const DEFINITIONS: RecommenderDefinition[] = [
     defaults: MATRIX_FACTORIZATION_DEFAULTS,
     create: (p) => new MatrixFactorization(p),
     restore: (p, s) => MatrixFactorization.restore(p, s),
+  },
+  {
+    name: 'biases',
+    feedback: 'explicit',
+    defaults: BIAS_BASELINE_DEFAULTS,
+    create: (p) => new BiasBaseline(p),
+    restore: (p, s) => BiasBaseline.restore(p, s),
   },
   {
     name: 'als',
