@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadBaskets, loadInstEvalImplicit } from '../../test-support/shared-ratings.js';
+import { BiasBaseline } from './bias-baseline.js';
 import { ImplicitAls } from './implicit-als.js';
 import { Interactions } from './interactions.js';
 import { ItemKnn } from './item-knn.js';
@@ -62,6 +63,32 @@ describe('recommenders', () => {
   it('popularity ranks items by how many users chose them', () => {
     const d = new Interactions(['a', 'b', 'c', 'a', 'b'], ['x', 'y', 'y', 'z', 'y']);
     assert.deepEqual(Array.from(new Popularity().fit(d).scoreItems()), [1, 3, 1]);
+  });
+
+  it('the bias baseline fits an additive rating matrix exactly without shrinkage, and shrinks with it', () => {
+    // r(u, i) = 3 + a_u + b_i over every pair: ALS with no regularisation reaches it.
+    const a = [0.5, -0.25, 0, 1];
+    const b = [-1, 0.75, 0.25];
+    const users: string[] = [];
+    const items: string[] = [];
+    const ratings: number[] = [];
+    a.forEach((au, u) => {
+      b.forEach((bi, i) => {
+        users.push(`u${u}`);
+        items.push(`i${i}`);
+        ratings.push(3 + au + bi);
+      });
+    });
+    const d = new Interactions(users, items, ratings);
+    const exact = new BiasBaseline({ regUser: 0, regItem: 0, epochs: 20 }).fit(d);
+    for (let t = 0; t < d.length; t++) {
+      assert.ok(Math.abs(exact.predictRating(d.u[t] as number, d.i[t] as number) - (d.value[t] as number)) < 1e-9);
+    }
+    // One epoch with shrinkage λ: b_i = Σ(r − μ) / (λ + n_i), by hand for item 0 (4 ratings).
+    const one = new BiasBaseline({ regUser: 0, regItem: 2, epochs: 1 }).fit(d);
+    const mu = ratings.reduce((x, y) => x + y, 0) / ratings.length;
+    const residual = a.reduce((sum, au) => sum + (3 + au + (b[0] as number) - mu), 0);
+    assert.ok(Math.abs((one.itemBias[0] as number) - residual / (2 + 4)) < 1e-12);
   });
 
   it('matrix factorisation recovers a low-rank rating matrix and falls back to biases', () => {
