@@ -14,6 +14,11 @@ export class Interactions {
   readonly i: Int32Array;
   readonly value: Float64Array;
   readonly time: Float64Array | undefined;
+  /**
+   * Context of each interaction (categorical columns such as a device, or a student's
+   * semester): per context column, its values (first-seen order) and a code per row.
+   */
+  readonly context: Array<{ name: string; values: string[]; codes: Int32Array }>;
   private byUserCache: Csr | undefined;
   private byItemCache: Csr | undefined;
 
@@ -23,6 +28,7 @@ export class Interactions {
     values?: ArrayLike<number>,
     times?: ArrayLike<number>,
     known?: { users: string[]; items: string[] },
+    context: Record<string, ArrayLike<string>> = {},
   ) {
     const n = users.length;
     if (items.length !== n || (values && values.length !== n))
@@ -39,6 +45,14 @@ export class Interactions {
       this.u[t] = indexOf(this.userIndex, this.users, String(users[t]));
       this.i[t] = indexOf(this.itemIndex, this.items, String(items[t]));
     }
+    this.context = Object.entries(context).map(([name, column]) => {
+      if (column.length !== n)
+        throw new Error(`context column "${name}" has ${column.length} values for ${n} interactions`);
+      const values: string[] = [];
+      const index = new Map<string, number>();
+      const codes = Int32Array.from({ length: n }, (_, t) => indexOf(index, values, String(column[t])));
+      return { name, values, codes };
+    });
   }
 
   get length(): number {
@@ -67,6 +81,7 @@ export class Interactions {
       i: Int32Array.from(pick(this.i)),
       value: Float64Array.from(pick(this.value)),
       time: this.time ? Float64Array.from(pick(this.time)) : undefined,
+      context: this.context.map((c) => ({ ...c, codes: Int32Array.from(pick(c.codes)) })),
       byUserCache: undefined,
       byItemCache: undefined,
     });

@@ -5,30 +5,40 @@ import type { Recommender } from './recommender.js';
 
 export type MatrixFactorizationParams = {
   factors: number;
+  /** SGD epochs for the factors. */
   epochs: number;
   learningRate: number;
   /** L2 on the factors. */
   reg: number;
-  /** L2 on the user and item biases. */
-  regBias: number;
+  /** Shrinkage of the user, item and item×context biases toward 0, in pseudo-ratings. */
+  regUser: number;
+  regItem: number;
+  regContext: number;
+  /** Alternating passes fitting the biases. */
+  biasEpochs: number;
   /** Standard deviation of the initial factors. */
   initStd: number;
 };
 
 export const MATRIX_FACTORIZATION_DEFAULTS: MatrixFactorizationParams = {
   factors: 10,
-  epochs: 40,
+  epochs: 15,
   learningRate: 0.005,
   reg: 0.1,
-  regBias: 0.05,
+  regUser: 15,
+  regItem: 10,
+  regContext: 20,
+  biasEpochs: 15,
   initStd: 0.05,
 };
 
 /**
  * Biased matrix factorisation for explicit ratings (Koren, Bell, Volinsky 2009):
- * r̂ = μ + b_u + b_i + p_u·q_i, fitted by stochastic gradient descent on the squared
- * error with L2, ratings visited in a new random order each epoch. An unknown user or
- * item falls back to the biases that are known.
+ * r̂ = μ + b_u + b_i + Σ_c b_(i, c) + p_u·q_i. The biases come first, by alternating
+ * shrunk means (Koren 2010), including one per item and value of each context column the
+ * data has (a course's semester, a device): how an item is rated in that context. Then the
+ * factors learn the residual by SGD, ratings in a new random order each epoch. Unknown
+ * users, items or context values contribute nothing.
  */
 export class MatrixFactorization implements Recommender {
   readonly name = 'matrix-factorization';
@@ -37,6 +47,9 @@ export class MatrixFactorization implements Recommender {
   mean = 0;
   userBias: Float64Array = new Float64Array(0);
   itemBias: Float64Array = new Float64Array(0);
+  /** Per context column: biases [nItems × nValues]. */
+  contextBias: Float64Array[] = [];
+  contextSizes: number[] = [];
   /** [nUsers × factors], [nItems × factors] */
   userFactors: Float64Array = new Float64Array(0);
   itemFactors: Float64Array = new Float64Array(0);
@@ -44,45 +57,83 @@ export class MatrixFactorization implements Recommender {
   constructor(params: Partial<MatrixFactorizationParams> = {}) {
     this.params = withDefaults(this.name, MATRIX_FACTORIZATION_DEFAULTS, params);
     const p = this.params;
-    if (!(Number.isInteger(p.factors) && p.factors >= 1 && Number.isInteger(p.epochs) && p.epochs >= 1)) {
-      throw new Error('matrix-factorization: factors and epochs must be positive integers');
+    if (!(Number.isInteger(p.factors) && p.factors >= 0 && Number.isInteger(p.epochs) && p.epochs >= 0)) {
+      throw new Error('matrix-factorization: factors and epochs must be integers ≥ 0');
     }
-    if (!(p.learningRate > 0 && p.reg >= 0 && p.regBias >= 0 && p.initStd >= 0)) {
-      throw new Error('matrix-factorization: learningRate > 0; reg, regBias, initStd ≥ 0');
+    if (
+      !(p.learningRate > 0 && p.reg >= 0 && p.initStd >= 0 && p.regUser >= 0 && p.regItem >= 0 && p.regContext >= 0)
+    ) {
+      throw new Error('matrix-factorization: learningRate > 0; reg, regUser, regItem, regContext, initStd ≥ 0');
     }
+    if (!(Number.isInteger(p.biasEpochs) && p.biasEpochs >= 1)) throw new Error('matrix-factorization: biasEpochs ≥ 1');
   }
 
   fit(data: Interactions, opts: FitOptions = {}): this {
-    const { factors: f, epochs, learningRate: lr, reg, regBias } = this.params;
     const n = data.length;
-    const rng = new Rng(opts.seed ?? 0);
     let sum = 0;
     for (let t = 0; t < n; t++) sum += data.value[t] as number;
     this.mean = n > 0 ? sum / n : 0;
+    this.fitBiases(data, opts);
+    const residual = Float64Array.from({ length: n }, (_, t) => (data.value[t] as number) - this.biasOf(data, t));
+    this.fitFactors(data, residual, opts);
+    return this;
+  }
+
+  /** Backfitting: each bias term the shrunk mean of what the others leave. */
+  private fitBiases(data: Interactions, opts: FitOptions): void {
+    const n = data.length;
+    const nItems = data.nItems;
     this.userBias = new Float64Array(data.nUsers);
-    this.itemBias = new Float64Array(data.nItems);
+    this.itemBias = new Float64Array(nItems);
+    this.contextSizes = data.context.map((c) => c.values.length);
+    this.contextBias = data.context.map((c) => new Float64Array(nItems * c.values.length));
+    const { regUser, regItem, regContext, biasEpochs } = this.params;
+    const terms: Array<{ bias: Float64Array; key: (t: number) => number; reg: number }> = [
+      { bias: this.itemBias, key: (t) => data.i[t] as number, reg: regItem },
+      { bias: this.userBias, key: (t) => data.u[t] as number, reg: regUser },
+      ...data.context.map((c, j) => ({
+        bias: this.contextBias[j] as Float64Array,
+        key: (t: number) => (data.i[t] as number) * c.values.length + (c.codes[t] as number),
+        reg: regContext,
+      })),
+    ];
+    for (let e = 0; e < biasEpochs; e++) {
+      opts.signal?.throwIfAborted();
+      for (const term of terms) {
+        const s = new Float64Array(term.bias.length);
+        const c = new Float64Array(term.bias.length);
+        for (let t = 0; t < n; t++) {
+          const k = term.key(t);
+          s[k] = (s[k] as number) + (data.value[t] as number) - this.biasOf(data, t) + (term.bias[k] as number);
+          c[k] = (c[k] as number) + 1;
+        }
+        for (let k = 0; k < s.length; k++) term.bias[k] = (s[k] as number) / (term.reg + (c[k] as number));
+      }
+      opts.onProgress?.({ stage: 'biases', fraction: (0.5 * (e + 1)) / biasEpochs });
+    }
+  }
+
+  private fitFactors(data: Interactions, residual: Float64Array, opts: FitOptions): void {
+    const { factors: f, epochs, learningRate: lr, reg } = this.params;
+    const n = data.length;
+    const rng = new Rng(opts.seed ?? 0);
     this.userFactors = Float64Array.from({ length: data.nUsers * f }, () => rng.normal() * this.params.initStd);
     this.itemFactors = Float64Array.from({ length: data.nItems * f }, () => rng.normal() * this.params.initStd);
     const P = this.userFactors;
     const Q = this.itemFactors;
     const order = Int32Array.from({ length: n }, (_, t) => t);
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = 0; epoch < epochs && f > 0; epoch++) {
       opts.signal?.throwIfAborted();
       rng.shuffle(order);
       let loss = 0;
       for (let s = 0; s < n; s++) {
         const t = order[s] as number;
-        const u = data.u[t] as number;
-        const i = data.i[t] as number;
-        const pu = u * f;
-        const qi = i * f;
+        const pu = (data.u[t] as number) * f;
+        const qi = (data.i[t] as number) * f;
         let dot = 0;
         for (let k = 0; k < f; k++) dot += (P[pu + k] as number) * (Q[qi + k] as number);
-        const e =
-          (data.value[t] as number) - (this.mean + (this.userBias[u] as number) + (this.itemBias[i] as number) + dot);
+        const e = (residual[t] as number) - dot;
         loss += e * e;
-        this.userBias[u] = (this.userBias[u] as number) + lr * (e - regBias * (this.userBias[u] as number));
-        this.itemBias[i] = (this.itemBias[i] as number) + lr * (e - regBias * (this.itemBias[i] as number));
         for (let k = 0; k < f; k++) {
           const p = P[pu + k] as number;
           const q = Q[qi + k] as number;
@@ -92,18 +143,36 @@ export class MatrixFactorization implements Recommender {
       }
       opts.onProgress?.({
         stage: 'epoch',
-        fraction: (epoch + 1) / epochs,
+        fraction: 0.5 + (0.5 * (epoch + 1)) / epochs,
         metrics: { rmse: Math.sqrt(loss / Math.max(1, n)) },
       });
     }
-    return this;
   }
 
-  predictRating(user: number, item: number): number {
+  /** μ plus every bias of training interaction t. */
+  private biasOf(data: Interactions, t: number): number {
+    const i = data.i[t] as number;
+    let r = this.mean + (this.userBias[data.u[t] as number] as number) + (this.itemBias[i] as number);
+    for (let j = 0; j < data.context.length; j++) {
+      r += (this.contextBias[j] as Float64Array)[
+        i * (this.contextSizes[j] as number) + ((data.context[j] as { codes: Int32Array }).codes[t] as number)
+      ] as number;
+    }
+    return r;
+  }
+
+  predictRating(user: number, item: number, context?: ArrayLike<number>): number {
     const f = this.params.factors;
     let r = this.mean;
     if (user >= 0) r += this.userBias[user] as number;
-    if (item >= 0) r += this.itemBias[item] as number;
+    if (item >= 0) {
+      r += this.itemBias[item] as number;
+      for (let j = 0; j < this.contextBias.length; j++) {
+        const code = context?.[j] ?? -1;
+        if (code >= 0)
+          r += (this.contextBias[j] as Float64Array)[item * (this.contextSizes[j] as number) + code] as number;
+      }
+    }
     if (user >= 0 && item >= 0) {
       for (let k = 0; k < f; k++)
         r += (this.userFactors[user * f + k] as number) * (this.itemFactors[item * f + k] as number);
@@ -116,15 +185,17 @@ export class MatrixFactorization implements Recommender {
   }
 
   state() {
-    return {
-      numbers: { mean: this.mean },
-      arrays: {
-        userBias: this.userBias,
-        itemBias: this.itemBias,
-        userFactors: this.userFactors,
-        itemFactors: this.itemFactors,
-      },
+    const arrays: Record<string, Float64Array | Int32Array> = {
+      userBias: this.userBias,
+      itemBias: this.itemBias,
+      userFactors: this.userFactors,
+      itemFactors: this.itemFactors,
+      contextSizes: Int32Array.from(this.contextSizes),
     };
+    this.contextBias.forEach((b, j) => {
+      arrays[`contextBias${j}`] = b;
+    });
+    return { numbers: { mean: this.mean }, arrays };
   }
 
   static restore(
@@ -137,6 +208,8 @@ export class MatrixFactorization implements Recommender {
     m.itemBias = s.arrays.itemBias as Float64Array;
     m.userFactors = s.arrays.userFactors as Float64Array;
     m.itemFactors = s.arrays.itemFactors as Float64Array;
+    m.contextSizes = Array.from((s.arrays.contextSizes as Int32Array | undefined) ?? []);
+    m.contextBias = m.contextSizes.map((_, j) => s.arrays[`contextBias${j}`] as Float64Array);
     return m;
   }
 }

@@ -104,17 +104,15 @@ describe('recommenders', () => {
       }
     }
     const d = new Interactions(users, items, ratings);
-    const m = new MatrixFactorization({ factors: 3, epochs: 200, learningRate: 0.02, reg: 0.001, regBias: 0.001 }).fit(
-      d,
-      { seed: 1 },
-    );
+    const params = { factors: 3, epochs: 200, learningRate: 0.02, reg: 0.001, regUser: 0, regItem: 0 };
+    const m = new MatrixFactorization(params).fit(d, { seed: 1 });
     let se = 0;
     for (let t = 0; t < d.length; t++)
       se += (m.predictRating(d.u[t] as number, d.i[t] as number) - (d.value[t] as number)) ** 2;
     assert.ok(Math.sqrt(se / d.length) < 0.05, `rmse ${Math.sqrt(se / d.length)}`);
     // An unknown user gets the mean plus the item's bias.
     assert.equal(m.predictRating(-1, 0), m.mean + (m.itemBias[0] as number));
-    assert.throws(() => new MatrixFactorization({ factors: 0 }), /factors/);
+    assert.throws(() => new MatrixFactorization({ factors: -1 }), /factors/);
   });
 });
 
@@ -198,5 +196,38 @@ describe('RecommenderModel and its training', () => {
     const mf = RecommenderModel.fit(d, 'matrix-factorization', { epochs: 5 });
     assert.equal(RecommenderModel.fromArtifact(mf.toArtifact()).predictRating('u1', 'b'), mf.predictRating('u1', 'b'));
     assert.throws(() => m.predictRating('u1', 'b'), /predicts no ratings/);
+  });
+});
+
+describe('context biases', () => {
+  it('learn how an item is rated in each context value, predict with it, survive the artifact', () => {
+    // Item x is rated 5 on mobile and 2 on tv by everyone; item y 3 everywhere.
+    const users: string[] = [];
+    const items: string[] = [];
+    const device: string[] = [];
+    const ratings: number[] = [];
+    for (let u = 0; u < 40; u++) {
+      for (const [item, d, r] of [
+        ['x', 'mobile', 5],
+        ['x', 'tv', 2],
+        ['y', 'mobile', 3],
+        ['y', 'tv', 3],
+      ] as const) {
+        users.push(`u${u}`);
+        items.push(item);
+        device.push(d);
+        ratings.push(r);
+      }
+    }
+    const d = new Interactions(users, items, ratings, undefined, undefined, { device });
+    const m = RecommenderModel.fit(d, 'matrix-factorization', { factors: 0, regContext: 1 });
+    const mobile = m.predictRating('u1', 'x', { device: 'mobile' });
+    const tv = m.predictRating('u1', 'x', { device: 'tv' });
+    assert.ok(Math.abs(mobile - 5) < 0.1 && Math.abs(tv - 2) < 0.1, `${mobile} ${tv}`);
+    // Without (or with an unknown) context: the item's level without its context biases, in between.
+    const plain = m.predictRating('u1', 'x');
+    assert.ok(plain > tv && plain < mobile);
+    assert.equal(m.predictRating('u1', 'x', { device: 'radio' }), m.predictRating('u1', 'x'));
+    assert.equal(RecommenderModel.fromArtifact(m.toArtifact()).predictRating('u1', 'x', { device: 'tv' }), tv);
   });
 });

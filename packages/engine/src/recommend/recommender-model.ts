@@ -30,10 +30,15 @@ export class RecommenderModel {
     readonly recommender: Recommender,
     readonly seen: Csr,
     readonly popularity: Float64Array,
+    /** Context columns the model learned from, with their values in code order. */
+    readonly context: Array<{ name: string; values: string[] }> = [],
   ) {
     this.userIndex = new Map(users.map((u, j) => [u, j]));
     this.itemIndex = new Map(items.map((it, j) => [it, j]));
+    this.contextIndex = context.map((c) => new Map(c.values.map((v, j) => [v, j])));
   }
+
+  private contextIndex: Array<Map<string, number>>;
 
   static fit(
     data: Interactions,
@@ -43,7 +48,8 @@ export class RecommenderModel {
   ): RecommenderModel {
     const recommender = recommenderDefinition(algorithm).create(params).fit(data, opts);
     const popularity = new Popularity().fit(data).scores;
-    return new RecommenderModel(algorithm, data.users, data.items, recommender, data.byUser(), popularity);
+    const context = data.context.map((c) => ({ name: c.name, values: c.values }));
+    return new RecommenderModel(algorithm, data.users, data.items, recommender, data.byUser(), popularity, context);
   }
 
   get feedback(): 'explicit' | 'implicit' {
@@ -98,11 +104,18 @@ export class RecommenderModel {
     };
   }
 
-  /** Explicit models: the predicted rating (unknown users or items use the known biases). */
-  predictRating(user: string, item: string): number {
+  /**
+   * Explicit models: the predicted rating, with the interaction's context by column name
+   * when the model learned context (unknown users, items or context values use what is known).
+   */
+  predictRating(user: string, item: string, context: Record<string, unknown> = {}): number {
     if (!this.recommender.predictRating)
       throw new Error(`${this.algorithm} learns from implicit feedback: it predicts no ratings`);
-    return this.recommender.predictRating(this.userIndex.get(user) ?? -1, this.itemIndex.get(item) ?? -1);
+    const codes = this.context.map((c, j) => {
+      const v = context[c.name];
+      return v === undefined || v === null ? -1 : ((this.contextIndex[j] as Map<string, number>).get(String(v)) ?? -1);
+    });
+    return this.recommender.predictRating(this.userIndex.get(user) ?? -1, this.itemIndex.get(item) ?? -1, codes);
   }
 
   private seenBy(u: number): Set<number> {
@@ -121,7 +134,13 @@ export class RecommenderModel {
     return encodeArtifact({
       learner: 'recommender',
       params: { ...this.recommender.params },
-      state: { algorithm: this.algorithm, users: this.users, items: this.items, numbers: s.numbers },
+      state: {
+        algorithm: this.algorithm,
+        users: this.users,
+        items: this.items,
+        numbers: s.numbers,
+        context: this.context,
+      },
       arrays,
     });
   }
@@ -150,6 +169,7 @@ export class RecommenderModel {
         values: c.arrays.seenValues as Float64Array,
       },
       c.arrays.popularity as Float64Array,
+      (c.state.context as Array<{ name: string; values: string[] }> | undefined) ?? [],
     );
   }
 }

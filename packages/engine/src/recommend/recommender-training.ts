@@ -45,9 +45,13 @@ export function trainRecommender(
     let se = 0;
     let ae = 0;
     for (const t of test) {
-      const e =
-        model.predictRating(data.users[data.u[t] as number] as string, data.items[data.i[t] as number] as string) -
-        (data.value[t] as number);
+      const context = Object.fromEntries(data.context.map((c) => [c.name, c.values[c.codes[t] as number]]));
+      const predicted = model.predictRating(
+        data.users[data.u[t] as number] as string,
+        data.items[data.i[t] as number] as string,
+        context,
+      );
+      const e = predicted - (data.value[t] as number);
       se += e * e;
       ae += Math.abs(e);
     }

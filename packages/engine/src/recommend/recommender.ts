@@ -14,8 +14,11 @@ export interface Recommender {
   fit(data: Interactions, opts?: FitOptions): this;
   /** A score for every item (higher is better) for user index `user`. */
   scoreItems(user: number): Float64Array;
-  /** Explicit models: the predicted rating of `item` by `user` (indices; −1 for unknown). */
-  predictRating?(user: number, item: number): number;
+  /**
+   * Explicit models: the predicted rating of `item` by `user` (indices; −1 for unknown),
+   * with the interaction's context codes when the model learned context (−1 unknown).
+   */
+  predictRating?(user: number, item: number, context?: ArrayLike<number>): number;
   /** The learned state as plain arrays and numbers, for the artifact. */
   state(): { numbers: Record<string, number>; arrays: Record<string, Float64Array | Int32Array> };
 }
