@@ -20,8 +20,7 @@ describe('recommendation models: InstEval ratings → jobs → recommend, simila
       dataset: 'admin/insteval',
       task: 'recommendation',
       algorithm: 'matrix-factorization',
-      columns,
-      params: { epochs: 15 },
+      columns: { ...columns, context: ['service', 'studage', 'lectage'] },
     });
     const done = await t.admin.followJob(job.id);
     assert.equal(done.state, 'succeeded', done.error ?? '');
@@ -31,12 +30,14 @@ describe('recommendation models: InstEval ratings → jobs → recommend, simila
     const v = await t.admin.getVersion('admin/lecturer-ratings', 1);
     assert.equal(v.format, 'native');
     const answer = await t.admin.predict('admin/lecturer-ratings', [
-      { user: '1', item: '1002' },
+      { user: '1', item: '1002', service: '0', studage: '2', lectage: '2' },
       { user: 'nobody', item: '1002' },
+      { user: '1', item: '1002', service: '1', studage: '8', lectage: '6' },
     ]);
-    const [known, unknown] = answer.predictions as Array<{ rating: number }>;
+    const [known, unknown, otherContext] = answer.predictions as Array<{ rating: number }>;
     assert.ok((known?.rating ?? 0) > 1 && (known?.rating ?? 0) < 5.5);
     assert.ok((unknown?.rating ?? 0) > 1 && (unknown?.rating ?? 0) < 5.5, 'an unknown student gets the biases');
+    assert.notEqual(otherContext?.rating, known?.rating, 'the context moves the prediction');
   });
 
   test('implicit: ALS recommends unseen lecturers; an unknown user gets the popular ones, flagged; over OIP too', async () => {

@@ -142,7 +142,7 @@ export interface TrainingJobRequest {
   /** The column to predict (recommendation: the rating column, optional). */
   target?: string;
   /** Recommendation: which columns hold the user, item, rating or weight, time (defaults user, item, rating|weight, timestamp). */
-  columns?: { user?: string; item?: string; value?: string; timestamp?: string };
+  columns?: { user?: string; item?: string; value?: string; timestamp?: string; context?: string[] };
   features?: string[];
   params?: Record<string, unknown>;
   text?: Record<string, unknown>;

@@ -16,8 +16,13 @@ export function rowKey(i: number): number {
   return x >>> 0;
 }
 
-/** InstEval: students rate lecturers 1–5; the split's 80/20 rows. */
-export function loadInstEval(): { all: Interactions; train: Interactions; test: Interactions; testRows: Int32Array } {
+/** InstEval: students rate lecturers 1–5; the split's 80/20 rows; `context` names columns kept as context. */
+export function loadInstEval(context: string[] = []): {
+  all: Interactions;
+  train: Interactions;
+  test: Interactions;
+  testRows: Int32Array;
+} {
   const { header, rows } = parseCsv(
     fs.readFileSync(path.join(SHARED, 'data', 'ratings-insteval', 'ratings.csv'), 'utf8'),
   );
@@ -26,6 +31,9 @@ export function loadInstEval(): { all: Interactions; train: Interactions; test: 
     rows.map((r) => r[col('student')] as string),
     rows.map((r) => r[col('lecturer')] as string),
     rows.map((r) => Number(r[col('rating')])),
+    undefined,
+    undefined,
+    Object.fromEntries(context.map((name) => [name, rows.map((r) => r[col(name)] as string)])),
   );
   const split = JSON.parse(fs.readFileSync(path.join(SHARED, 'data', 'splits', 'insteval.json'), 'utf8')) as {
     test: number[];

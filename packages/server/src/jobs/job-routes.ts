@@ -25,6 +25,7 @@ const NewTrainingJob = Type.Object(
           item: Type.Optional(Type.String({ maxLength: 256 })),
           value: Type.Optional(Type.String({ maxLength: 256 })),
           timestamp: Type.Optional(Type.String({ maxLength: 256 })),
+          context: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 20 })),
         },
         { additionalProperties: false },
       ),

@@ -308,8 +308,12 @@ function checkRecommendation(
     value: pick(given.value, req.target ? [req.target] : ['rating', 'weight']),
     timestamp: pick(given.timestamp, ['timestamp']),
   };
+  if (given.context?.length) cols.context = given.context;
+  for (const name of cols.context ?? []) {
+    if (!columns.has(name)) throw new Invalid(`dataset ${dataset} has no context column "${name}" (columns.context)`);
+  }
   for (const [role, name] of Object.entries(cols)) {
-    if (name === undefined) continue;
+    if (name === undefined || role === 'context') continue;
     if (!name || !columns.has(name)) {
       throw new Invalid(
         `dataset ${dataset} has no ${role} column "${name}": name it in columns.${role} (columns: ${[...columns.keys()].join(', ')})`,

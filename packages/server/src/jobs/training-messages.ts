@@ -17,6 +17,8 @@ export interface InteractionColumns {
   /** Explicit ratings, or implicit weights (plays, counts); absent: every interaction counts 1. */
   value?: string;
   timestamp?: string;
+  /** Context of each interaction (matrix factorisation learns how each item is rated in each value). */
+  context?: string[];
 }
 
 export interface TrainingSpec {

@@ -57,6 +57,7 @@ async function trainRecommendation(): Promise<void> {
     cols.item,
     ...(cols.value ? [cols.value] : []),
     ...(cols.timestamp ? [cols.timestamp] : []),
+    ...(cols.context ?? []),
   ];
   const frame = await readFrame(data, [...new Set(names)]);
   progress('read', 0.05);
@@ -77,6 +78,8 @@ async function trainRecommendation(): Promise<void> {
     text(cols.item),
     cols.value ? numbers(cols.value) : undefined,
     cols.timestamp ? numbers(cols.timestamp) : undefined,
+    undefined,
+    Object.fromEntries((cols.context ?? []).map((name) => [name, text(name)])),
   );
   const fitStarted = performance.now();
   const outcome = trainRecommender(
@@ -103,7 +106,7 @@ async function trainRecommendation(): Promise<void> {
         nativeSignature: RECOMMENDER_SIGNATURE,
         metrics: outcome.metrics,
         classes: [],
-        features: [cols.user, cols.item],
+        features: [cols.user, cols.item, ...(cols.context ?? [])],
         nTrain: outcome.nTrain,
         nTest: outcome.nTest,
         fitSeconds,

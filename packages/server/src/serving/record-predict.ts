@@ -59,7 +59,8 @@ export class RecordPredictor {
       }
       const predictions = instances.map((r, i) => {
         if (r.user === undefined || r.item === undefined) throw new Invalid(`instance ${i}: give "user" and "item"`);
-        return { rating: model.predictRating(String(r.user), String(r.item)) };
+        // Other fields are the interaction's context (the columns the model learned it from).
+        return { rating: model.predictRating(String(r.user), String(r.item), r) };
       });
       return { model: `${owner}/${name}`, version: v.version, predictions };
     }
