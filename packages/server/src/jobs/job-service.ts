@@ -79,22 +79,11 @@ export class JobService {
   async submitTraining(caller: Principal, req: TrainingJobRequest): Promise<JobView> {
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
     const spec = await this.checkTraining(caller, req);
-    const id = crypto.randomUUID();
-    await this.store.insert({
-      id,
-      kind: spec.search ? 'search' : 'train',
-      created_by: caller.userId,
-      state: 'queued',
-      spec: JSON.stringify(spec),
-      max_attempts: this.limits.maxAttempts,
-      time_limit_s: Math.min(req.timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
-    });
-    this.runner.wake();
-    return this.get(caller, id);
+    return this.submit(caller, spec.search ? 'search' : 'train', spec, req.timeLimitS);
   }
 
   /** Queues a job whose spec its kind's handler understands (checked by the caller). */
-  async submit(caller: Principal, kind: JobRow['kind'], spec: object): Promise<JobView> {
+  async submit(caller: Principal, kind: JobRow['kind'], spec: object, timeLimitS?: number): Promise<JobView> {
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
     const id = crypto.randomUUID();
     await this.store.insert({
@@ -104,7 +93,7 @@ export class JobService {
       state: 'queued',
       spec: JSON.stringify(spec),
       max_attempts: this.limits.maxAttempts,
-      time_limit_s: this.limits.timeLimitS,
+      time_limit_s: Math.min(timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
     });
     this.runner.wake();
     return this.get(caller, id);
@@ -131,18 +120,7 @@ export class JobService {
       dataset: data.ref,
       output,
     };
-    const id = crypto.randomUUID();
-    await this.store.insert({
-      id,
-      kind: 'batch-predict',
-      created_by: caller.userId,
-      state: 'queued',
-      spec: JSON.stringify(spec),
-      max_attempts: this.limits.maxAttempts,
-      time_limit_s: this.limits.timeLimitS,
-    });
-    this.runner.wake();
-    return this.get(caller, id);
+    return this.submit(caller, 'batch-predict', spec);
   }
 
   async get(caller: Principal, id: string): Promise<JobView> {
