@@ -31,6 +31,10 @@ export const serve: Command = {
       'training jobs run at once, each on a worker thread (default: cores − 1, at least 1)',
     ),
     'job-time-limit': opt('string', `seconds a job may run before it fails (default ${DEFAULTS.jobTimeLimitS})`),
+    'job-max-attempts': opt(
+      'string',
+      `a job the server was stopped in this many times fails instead of running again (default ${DEFAULTS.jobMaxAttempts})`,
+    ),
     'log-level': opt('string', `trace, debug, info, warn, error (default ${DEFAULTS.logLevel})`),
   },
   async run({ values }) {
@@ -49,6 +53,7 @@ export const serve: Command = {
       maxDatasetColumns: values['max-dataset-columns'] as string | undefined,
       jobConcurrency: values['job-concurrency'] as string | undefined,
       jobTimeLimitS: values['job-time-limit'] as string | undefined,
+      jobMaxAttempts: values['job-max-attempts'] as string | undefined,
       logLevel: values['log-level'] as string | undefined,
     };
     const config = loadConfig(flags);
