@@ -1,10 +1,11 @@
-import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { solveSquaredHingePrimal } from '../optim/squared-hinge-newton.js';
 import { Rng } from '../random/rng.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LinearSvmParams = {
@@ -140,38 +141,18 @@ export class LinearSvm implements SparseLearner {
   }
 
   toArtifact(): Uint8Array {
-    return encodeArtifact({
-      learner: this.name,
-      params: { ...this.params },
-      state: { nClasses: this.nClasses, nFeatures: this.nFeatures },
-      arrays: { coef: this.coef, intercept: this.intercept },
-    });
+    return encodeLinearClassifier(this.name, this.params, this);
   }
 
   static fromArtifact(content: ArtifactContent | Uint8Array): LinearSvm {
     const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
     const m = new LinearSvm(c.params as Partial<LinearSvmParams>);
-    m.nClasses = c.state.nClasses as number;
-    m.nFeatures = c.state.nFeatures as number;
-    m.coef = c.arrays.coef as Float64Array;
-    m.intercept = c.arrays.intercept as Float64Array;
+    restoreLinearClassifier(m, c);
     return m;
   }
 
   /** ai.onnx.ml LinearClassifier without a post-transform: labels and raw scores. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
-    graph.opset('ai.onnx.ml', 3).node(
-      'LinearClassifier',
-      [input],
-      ['label', 'scores'],
-      {
-        coefficients: { floats: this.coef },
-        intercepts: { floats: this.intercept },
-        classlabels_ints: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
-        post_transform: { string: 'NONE' },
-      },
-      'ai.onnx.ml',
-    );
-    return { label: 'label' };
+    return addLinearClassifierNode(graph, input, this, 'none');
   }
 }

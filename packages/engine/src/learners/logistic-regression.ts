@@ -1,10 +1,11 @@
-import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LogisticRegressionParams = {
@@ -157,39 +158,19 @@ export class LogisticRegression implements SparseLearner {
   }
 
   toArtifact(): Uint8Array {
-    return encodeArtifact({
-      learner: this.name,
-      params: { ...this.params },
-      state: { nClasses: this.nClasses, nFeatures: this.nFeatures, iterations: this.iterations },
-      arrays: { coef: this.coef, intercept: this.intercept },
-    });
+    return encodeLinearClassifier(this.name, this.params, this, { iterations: this.iterations });
   }
 
   static fromArtifact(content: ArtifactContent | Uint8Array): LogisticRegression {
     const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
     const m = new LogisticRegression(c.params as Partial<LogisticRegressionParams>);
-    m.nClasses = c.state.nClasses as number;
-    m.nFeatures = c.state.nFeatures as number;
+    restoreLinearClassifier(m, c);
     m.iterations = c.state.iterations as number;
-    m.coef = c.arrays.coef as Float64Array;
-    m.intercept = c.arrays.intercept as Float64Array;
     return m;
   }
 
-  /** ai.onnx.ml LinearClassifier: LOGISTIC for two classes (ONNX Runtime answers [1−p, p]), SOFTMAX for more. */
+  /** ai.onnx.ml LinearClassifier: LOGISTIC for two classes, SOFTMAX for more. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
-    graph.opset('ai.onnx.ml', 3).node(
-      'LinearClassifier',
-      [input],
-      ['label', 'probabilities'],
-      {
-        coefficients: { floats: this.coef },
-        intercepts: { floats: this.intercept },
-        classlabels_ints: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
-        post_transform: { string: this.nClasses === 2 ? 'LOGISTIC' : 'SOFTMAX' },
-      },
-      'ai.onnx.ml',
-    );
-    return { label: 'label', probabilities: 'probabilities' };
+    return addLinearClassifierNode(graph, input, this, 'probabilities');
   }
 }

@@ -1,7 +1,8 @@
-import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { type CsrMatrix, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
+import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
 import { LinearSvm } from './linear-svm.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { argmaxRows, softmaxRows } from './row-scores.js';
@@ -120,40 +121,20 @@ export class NbSvm implements SparseLearner {
   }
 
   toArtifact(): Uint8Array {
-    return encodeArtifact({
-      learner: this.name,
-      params: { ...this.params },
-      state: { nClasses: this.nClasses, nFeatures: this.nFeatures },
-      arrays: { coef: this.coef, intercept: this.intercept },
-    });
+    return encodeLinearClassifier(this.name, this.params, this);
   }
 
   static fromArtifact(content: ArtifactContent | Uint8Array): NbSvm {
     const c = content instanceof Uint8Array ? decodeArtifact(content) : content;
     const m = new NbSvm(c.params as Partial<NbSvmParams>);
-    m.nClasses = c.state.nClasses as number;
-    m.nFeatures = c.state.nFeatures as number;
-    m.coef = c.arrays.coef as Float64Array;
-    m.intercept = c.arrays.intercept as Float64Array;
+    restoreLinearClassifier(m, c);
     return m;
   }
 
   /** Presence (Sign, features being ≥ 0), then LinearClassifier on the effective weights. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
     graph.node('Sign', [input], ['nbsvm_presence']);
-    graph.opset('ai.onnx.ml', 3).node(
-      'LinearClassifier',
-      ['nbsvm_presence'],
-      ['label', 'probabilities'],
-      {
-        coefficients: { floats: this.coef },
-        intercepts: { floats: this.intercept },
-        classlabels_ints: { ints: Array.from({ length: this.nClasses }, (_, i) => i) },
-        post_transform: { string: this.nClasses === 2 ? 'LOGISTIC' : 'SOFTMAX' },
-      },
-      'ai.onnx.ml',
-    );
-    return { label: 'label', probabilities: 'probabilities' };
+    return addLinearClassifierNode(graph, 'nbsvm_presence', this, 'probabilities');
   }
 }
 
