@@ -1,6 +1,6 @@
 import { type FitOptions, withDefaults } from '../learners/learner.js';
 import type { Interactions } from './interactions.js';
-import type { Recommender } from './recommender.js';
+import type { Recommender, StoredRecommenderState } from './recommender.js';
 
 export type BiasBaselineParams = {
   /** Shrinkage of the user and item biases toward 0 (pseudo-ratings). */
@@ -81,10 +81,7 @@ export class BiasBaseline implements Recommender {
     return { numbers: { mean: this.mean }, arrays: { userBias: this.userBias, itemBias: this.itemBias } };
   }
 
-  static restore(
-    params: Partial<BiasBaselineParams>,
-    s: { numbers: Record<string, number>; arrays: Record<string, unknown> },
-  ): BiasBaseline {
+  static restore(params: Partial<BiasBaselineParams>, s: StoredRecommenderState): BiasBaseline {
     const m = new BiasBaseline(params);
     m.mean = s.numbers.mean as number;
     m.userBias = s.arrays.userBias as Float64Array;

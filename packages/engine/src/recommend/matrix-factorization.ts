@@ -1,7 +1,7 @@
 import { type FitOptions, withDefaults } from '../learners/learner.js';
 import { Rng } from '../random/rng.js';
 import type { Interactions } from './interactions.js';
-import type { Recommender } from './recommender.js';
+import type { Recommender, StoredRecommenderState } from './recommender.js';
 
 export type MatrixFactorizationParams = {
   factors: number;
@@ -198,10 +198,7 @@ export class MatrixFactorization implements Recommender {
     return { numbers: { mean: this.mean }, arrays };
   }
 
-  static restore(
-    params: Partial<MatrixFactorizationParams>,
-    s: { numbers: Record<string, number>; arrays: Record<string, unknown> },
-  ): MatrixFactorization {
+  static restore(params: Partial<MatrixFactorizationParams>, s: StoredRecommenderState): MatrixFactorization {
     const m = new MatrixFactorization(params);
     m.mean = s.numbers.mean as number;
     m.userBias = s.arrays.userBias as Float64Array;

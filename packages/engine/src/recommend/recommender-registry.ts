@@ -3,16 +3,14 @@ import { IMPLICIT_ALS_DEFAULTS, ImplicitAls } from './implicit-als.js';
 import { ITEM_KNN_DEFAULTS, ItemKnn } from './item-knn.js';
 import { MATRIX_FACTORIZATION_DEFAULTS, MatrixFactorization } from './matrix-factorization.js';
 import { POPULARITY_DEFAULTS, Popularity } from './popularity.js';
-import type { Recommender } from './recommender.js';
-
-type State = { numbers: Record<string, number>; arrays: Record<string, unknown> };
+import type { Recommender, StoredRecommenderState } from './recommender.js';
 
 interface RecommenderDefinition {
   name: string;
   feedback: 'explicit' | 'implicit';
   defaults: Readonly<Record<string, unknown>>;
   create(params: Record<string, unknown>): Recommender;
-  restore(params: Record<string, unknown>, state: State): Recommender;
+  restore(params: Record<string, unknown>, state: StoredRecommenderState): Recommender;
 }
 
 /** The one registry of recommenders by name (as learner-registry.ts is for learners). */

@@ -22,3 +22,6 @@ export interface Recommender {
   /** The learned state as plain arrays and numbers, for the artifact. */
   state(): { numbers: Record<string, number>; arrays: Record<string, Float64Array | Int32Array> };
 }
+
+/** A recommender's state as read back from its artifact (arrays not yet checked). */
+export type StoredRecommenderState = { numbers: Record<string, number>; arrays: Record<string, unknown> };
