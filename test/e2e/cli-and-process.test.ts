@@ -66,6 +66,10 @@ describe('the marquee command and the server process', () => {
       assert.equal(r.code, 0, verb.join(' '));
       assert.match(r.stdout, new RegExp(`^Usage: marquee ${verb.join(' ')}`));
       assert.match(r.stdout, /--help/);
+      // Every flag stands apart from its description, however long the flag.
+      for (const line of r.stdout.split('\n').filter((l) => l.startsWith('  --'))) {
+        assert.match(line, /^ {2}--\S+( <value>)? {2,}\S/, line);
+      }
     }
     assert.equal((await runCli(['frobnicate'])).code, 2);
     const badFlag = await runCli(['predict', 'a/b', '--nope']);

@@ -14,12 +14,15 @@ export interface Command {
 export class UsageError extends Error {}
 
 export function helpText(cmd: Command): string {
+  const rows: [string, string][] = Object.entries(cmd.options).map(([name, o]) => [
+    `--${name}${o.type === 'string' ? ' <value>' : ''}`,
+    (o as { description?: string }).description ?? '',
+  ]);
+  rows.push(['--help', 'show this help']);
+  // The flag column is as wide as the longest flag, so no description runs into its flag.
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const lines = [`Usage: marquee ${cmd.usage}`, '', cmd.summary, '', 'Options:'];
-  for (const [name, o] of Object.entries(cmd.options)) {
-    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
-    lines.push(`  ${flag.padEnd(28)}${(o as { description?: string }).description ?? ''}`);
-  }
-  lines.push(`  ${'--help'.padEnd(28)}show this help`);
+  for (const [flag, description] of rows) lines.push(`  ${flag.padEnd(width)}${description}`);
   return lines.join('\n');
 }
 
