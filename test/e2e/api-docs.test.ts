@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 describe('API description', () => {
@@ -28,6 +29,15 @@ describe('API description', () => {
     const create = res.json.paths['/api/v1/models'].post.requestBody.content['application/json'].schema;
     assert.deepEqual(new Set(create.required), new Set(['owner', 'name', 'task']));
     assert.equal(create.additionalProperties, false);
+  });
+
+  test('/api/openapi.json is a valid OpenAPI 3 document (every route, the marketplace included)', async () => {
+    const res = await http(t, 'GET', '/api/openapi.json');
+    const result = await new Validator().validate(res.json);
+    assert.equal(result.valid, true, JSON.stringify(result.errors?.slice(0, 3)));
+    for (const p of ['/api/v1/market/search', '/api/v1/models/{owner}/{name}/card', '/api/v1/models/{owner}/{name}/publish']) {
+      assert.ok(res.json.paths[p], p);
+    }
   });
 
   test('/api/docs serves the interactive documentation', async () => {

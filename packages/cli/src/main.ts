@@ -1,13 +1,36 @@
 import { MarqueeApiError } from '@marquee/client';
 import { type Command, parseCommandArgs, UsageError } from './command.js';
+import { datasetsList } from './commands/datasets-list.js';
 import { datasetsPush } from './commands/datasets-push.js';
+import { datasetsShow } from './commands/datasets-show.js';
+import { jobsCancel, jobsList, jobsShow } from './commands/jobs.js';
 import { login } from './commands/login.js';
+import { modelsList } from './commands/models-list.js';
 import { modelsPush } from './commands/models-push.js';
+import { modelsShow } from './commands/models-show.js';
 import { predict } from './commands/predict.js';
+import { publish } from './commands/publish.js';
+import { search } from './commands/search.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
 
-const COMMANDS: Command[] = [serve, login, datasetsPush, modelsPush, train, predict];
+const COMMANDS: Command[] = [
+  serve,
+  login,
+  datasetsPush,
+  datasetsList,
+  datasetsShow,
+  modelsPush,
+  modelsList,
+  modelsShow,
+  train,
+  predict,
+  jobsList,
+  jobsShow,
+  jobsCancel,
+  search,
+  publish,
+];
 
 function overview(): string {
   const lines = ['Usage: marquee <command> [options]', '', 'Commands:'];

@@ -4,13 +4,20 @@ import type {
   Dataset,
   DatasetVersion,
   JobEvent,
+  ListQuery,
   LoginResult,
   Model,
+  ModelCard,
+  ModelDetails,
   ModelVersion,
   NewModel,
+  Page,
   PredictResult,
   RecommendResult,
   Scope,
+  SearchQuery,
+  SearchResult,
+  Snippets,
   Token,
   TrainingJob,
   TrainingJobRequest,
@@ -76,7 +83,13 @@ export class MarqueeClient {
   createModel(input: NewModel): Promise<Model> {
     return this.t.json('POST', '/api/v1/models', input);
   }
-  getModel(fullName: string): Promise<Model> {
+  listModels(query: ListQuery & { task?: string } = {}): Promise<Page<ModelDetails>> {
+    return this.t.json('GET', `/api/v1/models${queryString(query)}`);
+  }
+  listDatasets(query: ListQuery = {}): Promise<Page<Dataset>> {
+    return this.t.json('GET', `/api/v1/datasets${queryString(query)}`);
+  }
+  getModel(fullName: string): Promise<ModelDetails> {
     return this.t.json('GET', `/api/v1/models/${path(fullName)}`);
   }
   updateModel(fullName: string, patch: Partial<Omit<NewModel, 'owner' | 'name'>>): Promise<Model> {
@@ -189,6 +202,40 @@ export class MarqueeClient {
     return this.t.json('GET', `/api/v1/datasets/${path(fullName)}/versions/${version}/preview?limit=${limit}`);
   }
 
+  // marketplace
+  getCard(fullName: string): Promise<ModelCard> {
+    return this.t.json('GET', `/api/v1/models/${path(fullName)}/card`);
+  }
+  putCard(fullName: string, markdown: string): Promise<ModelCard> {
+    return this.t.json('PUT', `/api/v1/models/${path(fullName)}/card`, { markdown });
+  }
+  /** Queues the quality gate for a version; the job's result carries the report. */
+  publish(
+    fullName: string,
+    version: number,
+    evaluation?: { dataset: string; target: string; features?: string[] },
+  ): Promise<TrainingJob> {
+    return this.t.json('POST', `/api/v1/models/${path(fullName)}/publish`, {
+      version,
+      ...(evaluation && { evaluation }),
+    });
+  }
+  unpublish(fullName: string): Promise<void> {
+    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/publish`);
+  }
+  like(fullName: string): Promise<{ likes: number; liked: boolean }> {
+    return this.t.json('PUT', `/api/v1/models/${path(fullName)}/like`);
+  }
+  unlike(fullName: string): Promise<{ likes: number; liked: boolean }> {
+    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/like`);
+  }
+  snippets(fullName: string, version?: number): Promise<Snippets> {
+    return this.t.json('GET', `/api/v1/models/${path(fullName)}/snippets${queryString({ version })}`);
+  }
+  search(query: SearchQuery = {}): Promise<SearchResult> {
+    return this.t.json('GET', `/api/v1/market/search${queryString(query)}`);
+  }
+
   // training
   train(request: TrainingJobRequest): Promise<TrainingJob> {
     return this.t.json('POST', '/api/v1/training-jobs', request);
@@ -238,6 +285,13 @@ export class MarqueeClient {
   async health(): Promise<boolean> {
     return (await this.t.request('GET', '/healthz')).ok;
   }
+}
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 function path(fullName: string): string {

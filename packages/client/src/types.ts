@@ -95,6 +95,15 @@ export interface ModelVersion {
     nTest: number;
     fitSeconds: number;
   } | null;
+  /** A request this version answers (training rows, the uploader's, or made from the signature). */
+  example: {
+    source: 'training-data' | 'uploader' | 'signature';
+    instances?: Array<Record<string, unknown>>;
+    inputs?: Array<{ name: string; datatype: string; shape: number[]; data: unknown[] }>;
+    recommend?: { user: string; k: number };
+  };
+  /** The report of the last publish attempt, if any. */
+  verification: VerificationReport | null;
   createdBy: string;
   createdAt: string;
 }
@@ -164,7 +173,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 
 export interface TrainingJob {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish';
   state: JobState;
   spec: Record<string, unknown>;
   progress: JobProgress | null;
@@ -200,4 +209,126 @@ export interface PredictResult {
   model: string;
   version: number;
   predictions: Prediction[];
+}
+
+/** A page of a listing: the items the caller may see, and how many there are in all. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface ListQuery {
+  owner?: string;
+  q?: string;
+  visibility?: 'public' | 'private';
+  sort?: 'updated' | 'created' | 'name';
+  limit?: number;
+  page?: number;
+}
+
+/** What a model's page carries besides the model: card state, listing, popularity. */
+export interface ModelDetails extends Model {
+  card?: { exists: boolean; generated: boolean; updatedAt: string | null };
+  publishedVersion?: number | null;
+  verified?: boolean;
+  listing?: Listing | null;
+  likes?: number;
+  liked?: boolean;
+  downloads?: number;
+  usage?: {
+    predictions: number;
+    downloads: number;
+    last30Days: Array<{ day: string; downloads: number; predictions: number }>;
+  };
+  trending?: number;
+}
+
+export interface ModelCard {
+  model: string;
+  markdown: string;
+  metadata: Record<string, unknown> & {
+    license?: string;
+    language?: string[];
+    tags?: string[];
+    task?: string;
+    datasets?: string[];
+    base_model?: string;
+    metrics?: Record<string, number>;
+  };
+  html: string;
+  generated: boolean;
+  updatedAt: string | null;
+}
+
+/** A published model in the marketplace: only versions that passed the quality gate. */
+export interface Listing {
+  model: string;
+  owner: string;
+  name: string;
+  task: string;
+  license: string;
+  tags: string[];
+  description: string;
+  visibility: 'public' | 'private';
+  publishedVersion: number;
+  verified: true;
+  metrics: Record<string, number>;
+  likes: number;
+  downloads: number;
+  trending: number;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+export interface SearchQuery {
+  q?: string;
+  task?: string;
+  tag?: string;
+  license?: string;
+  owner?: string;
+  sort?: 'relevance' | 'trending' | 'likes' | 'downloads' | 'updated' | `metric:${string}`;
+  page?: number;
+  limit?: number;
+}
+
+export interface SearchResult extends Page<Listing> {
+  facets: Record<'task' | 'tag' | 'license' | 'owner', Array<{ value: string; count: number }>>;
+}
+
+export interface Snippets {
+  model: string;
+  version: number;
+  request: {
+    inputs: Array<{ name: string; datatype: string; shape: number[]; data: unknown[] }>;
+    parameters?: Record<string, number>;
+  };
+  curl: string;
+  typescript: string;
+  python: string;
+  cli: string;
+}
+
+/** The quality gate's report, stored on the version and in the publish job's result. */
+export interface VerificationReport {
+  model: string;
+  version: number;
+  passed: boolean;
+  checks: Array<{ name: string; passed: boolean; detail: string }>;
+  metrics: Record<string, number>;
+  metricsSource: string | null;
+  claimed: Record<string, number>;
+  smoke: {
+    loadMs: number;
+    memoryBytes: number;
+    artifactBytes: number;
+    example: { ok: boolean; error?: string };
+    latency: {
+      batch1: { p50Ms: number; p99Ms: number; runs: number } | null;
+      batch32: { p50Ms: number; p99Ms: number; runs: number } | null;
+    };
+    error?: string;
+  } | null;
+  checkedAt: string;
 }

@@ -17,6 +17,12 @@ import { JobRunner } from './jobs/job-runner.js';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
 import { TrainingJobKind } from './jobs/training-job-kind.js';
+import { CardService } from './market/card-service.js';
+import { ListingSearch } from './market/listing-search.js';
+import { MarketService } from './market/market-service.js';
+import { MarketStore } from './market/market-store.js';
+import { PublishJobKind } from './market/publish-job-kind.js';
+import { UsageCounter } from './market/usage-counter.js';
 import { Metrics } from './ops/metrics.js';
 import { LexiconModels } from './registry/lexicon-models.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -31,6 +37,7 @@ import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { type Db, openSqliteDatabase } from './store/database.js';
+import { SqliteFts5Index } from './store/full-text/sqlite-fts5-index.js';
 
 export const SERVER_VERSION = ENGINE_VERSION;
 
@@ -78,7 +85,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const jobStore = new JobStore(db);
   const jobEvents = new JobEvents();
   const training = new TrainingJobKind(datasets, registry);
+  let market: MarketService | undefined;
   const kinds = {
+    publish: new PublishJobKind(registry, datasets, () => market as MarketService),
     train: training,
     search: training,
     'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
@@ -93,6 +102,34 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
   });
+  const marketStore = new MarketStore(db);
+  const cards = new CardService(marketStore, registry);
+  const fullText = new SqliteFts5Index(db, 'listing_text', () => (market as MarketService).textDocuments());
+  market = new MarketService(
+    marketStore,
+    registry,
+    cards,
+    datasets,
+    new ListingSearch(db, fullText),
+    fullText,
+    (caller, kind, spec) => jobs.submit(caller, kind, spec),
+  );
+  await market.init();
+  const marketplace = market;
+  registry.onVersionCreated((model, version, creator) =>
+    cards
+      .versionCreated(model, version, creator)
+      .catch((err) => httpLog?.warn({ err: String(err) }, 'draft card failed')),
+  );
+  registry.onChange((fullName) => {
+    void marketplace
+      .modelChanged(fullName)
+      .catch((err) => httpLog?.warn({ err: String(err) }, 'listing refresh failed'));
+  });
+  const usage = new UsageCounter((rows) => marketplace.usageFlushed(rows));
+  inference.onServed((modelId) => usage.prediction(modelId));
+  const trendingTimer = setInterval(() => void marketplace.refreshTrending().catch(() => undefined), 600_000);
+  trendingTimer.unref();
   const natives = new NativeModels(async (sha) => new Uint8Array(await blobs.read(sha)));
   const predictor = new RecordPredictor(inference, natives);
   const recommendations = new RecommendationService(inference, natives);
@@ -114,6 +151,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     lexicons: new LexiconModels(registry, datasets),
     recommendations,
     behaviour: new BehaviourService(jobs, datasets, auth),
+    market: marketplace,
+    cards,
+    usage,
     metrics,
     isReady,
     version: SERVER_VERSION,
@@ -165,6 +205,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         });
       });
       await Promise.all([grpcDone, httpDone]);
+      clearInterval(trendingTimer);
+      await usage.close();
       await cache.close();
       await db.destroy();
     })();

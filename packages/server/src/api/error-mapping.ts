@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * The one place where thrown errors become HTTP answers. `/api/v1` answers RFC 9457

@@ -14,6 +14,10 @@ import { datasetRoutes } from '../datasets/dataset-routes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { jobRoutes } from '../jobs/job-routes.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { CardService } from '../market/card-service.js';
+import { marketRoutes } from '../market/market-routes.js';
+import type { MarketService } from '../market/market-service.js';
+import type { UsageCounter } from '../market/usage-counter.js';
 import type { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/ops-routes.js';
 import type { LexiconModels } from '../registry/lexicon-models.js';
@@ -28,7 +32,7 @@ import type { RecordPredictor } from '../serving/record-predict.js';
 import { sendError } from './error-mapping.js';
 import { OipInferEndpoint } from './oip/oip-rest-infer-endpoint.js';
 import { oipRestRoutes } from './oip/oip-rest-routes.js';
-import { authorize } from './request-auth.js';
+import { authorize, authorizeIfGiven } from './request-auth.js';
 
 export interface HttpDeps {
   config: ServerConfig;
@@ -41,6 +45,9 @@ export interface HttpDeps {
   lexicons: LexiconModels;
   recommendations: RecommendationService;
   behaviour: BehaviourService;
+  market: MarketService;
+  cards: CardService;
+  usage: UsageCounter;
   metrics: Metrics;
   isReady: () => boolean;
   version: string;
@@ -101,7 +108,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     const scope = req.routeOptions.config?.scope;
-    if (scope && scope !== 'public') await authorize(deps.auth, req, scope);
+    if (scope === 'optional') {
+      if (req.headers.authorization || req.headers.cookie) await authorizeIfGiven(deps.auth, req);
+    } else if (scope && scope !== 'public') await authorize(deps.auth, req, scope);
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -147,7 +156,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth: deps.auth, secureCookies: Boolean(config.tlsCert) });
-      await api.register(registryRoutes, { registry: deps.registry, maxModelBytes: config.maxModelBytes });
+      await api.register(registryRoutes, {
+        registry: deps.registry,
+        maxModelBytes: config.maxModelBytes,
+        describe: (caller, model) => deps.market.describe(caller, model),
+        onDownload: (modelId) => deps.usage.download(modelId),
+      });
+      await api.register(marketRoutes, { market: deps.market, cards: deps.cards, registry: deps.registry });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

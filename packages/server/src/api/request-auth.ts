@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
 import { hasScope, type Principal, type Scope } from '../auth/scopes.js';
 import { csrfTokenFor } from '../auth/token-codec.js';
-import { Forbidden, Unauthenticated } from './errors.js';
+import { Forbidden, Unauthenticated } from '../errors.js';
 
 export const SESSION_COOKIE = 'marquee_session';
 
@@ -12,8 +12,12 @@ declare module 'fastify' {
     principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs; `public` routes need no token, `any` any valid token. */
-    scope?: Scope | 'public' | 'any';
+    /**
+     * The scope a route needs; `public` routes need no token, `any` any valid token, and
+     * `optional` routes answer anonymous callers (public resources only) and check a
+     * token that is given as a `read` route does.
+     */
+    scope?: Scope | 'public' | 'any' | 'optional';
   }
 }
 
@@ -53,6 +57,16 @@ export async function authorize(auth: AuthService, request: FastifyRequest, scop
     throw new Forbidden(`this call needs a token with the "${scope}" scope`);
   request.principal = principal;
   return principal;
+}
+
+/** An `optional` route: a given token must be valid and may read; no token is anonymous. */
+export async function authorizeIfGiven(auth: AuthService, request: FastifyRequest): Promise<void> {
+  if (rawTokenOf(request) !== undefined) await authorize(auth, request, 'read');
+}
+
+/** The caller of an `optional` route: undefined when anonymous. */
+export function callerOf(req: FastifyRequest): Principal | undefined {
+  return req.principal;
 }
 
 /** The caller of a route that declares a scope (the auth hook has set it). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Conflict, Invalid, NotFound, Unauthenticated } from '../api/errors.js';
+import { Conflict, Invalid, NotFound, Unauthenticated } from '../errors.js';
 import { OWNER_NAME } from '../registry/names.js';
 import type { AuthStore, TokenRow } from './auth-store.js';
 import { hashPassword, verifyPassword } from './password.js';

@@ -1,4 +1,4 @@
-import { Forbidden, NotFound } from '../api/errors.js';
+import { Forbidden, NotFound } from '../errors.js';
 import { hasScope, type Principal } from './scopes.js';
 
 /** What access rules need of an owned resource (a model, a dataset). */

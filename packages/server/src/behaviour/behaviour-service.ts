@@ -1,7 +1,7 @@
-import { Forbidden, Invalid, NotFound } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
 import type { JobService, JobView } from '../jobs/job-service.js';
 import type { EventColumns } from './behaviour-features-sql.js';
 import type { FeatureJobSpec, SegmentJobSpec } from './behaviour-messages.js';

@@ -1,4 +1,4 @@
-import { UnsupportedMediaType } from '../api/errors.js';
+import { UnsupportedMediaType } from '../errors.js';
 
 /** The file formats a dataset version may have. */
 export type DatasetFormat = 'csv' | 'jsonl' | 'parquet';

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
-import { UnsupportedMediaType } from '../api/errors.js';
-import { principalOf } from '../api/request-auth.js';
+import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
+import { callerOf, principalOf } from '../api/request-auth.js';
+import { UnsupportedMediaType } from '../errors.js';
 import { DATASET_CONTENT_TYPES, formatOfContentType } from './dataset-formats.js';
 import type { DatasetService } from './dataset-service.js';
 
@@ -43,10 +44,27 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
       reply.code(201).send(await datasets.createDataset(principalOf(req), { visibility: 'private', ...req.body })),
   );
 
+  app.get<{ Querystring: ListQueryValue }>(
+    '/datasets',
+    {
+      schema: {
+        querystring: ListQuery,
+        tags: ['datasets'],
+        summary: 'The datasets the caller may see (anonymous callers: public ones)',
+      },
+      config: { scope: 'optional' },
+    },
+    async (req) => {
+      const { page, limit, query } = pageOf(req.query);
+      const { items, total } = await datasets.listDatasets(callerOf(req), query);
+      return { items, total, page, limit };
+    },
+  );
+
   app.get<{ Params: P<typeof DatasetParams> }>(
     '/datasets/:owner/:name',
-    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => datasets.getDataset(principalOf(req), req.params.owner, req.params.name),
+    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'optional' } },
+    async (req) => datasets.getDataset(callerOf(req), req.params.owner, req.params.name),
   );
 
   app.patch<{ Params: P<typeof DatasetParams>; Body: P<typeof DatasetPatch> }>(

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { assertVisible, assertWritable } from '../auth/resource-access.js';
 import type { Principal } from '../auth/scopes.js';
+import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
+import { type OwnedListQuery, viewerOf } from '../store/owned-listing.js';
 import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
 import type { DatasetRow, DatasetStore, DatasetVersionRow } from './dataset-store.js';
 import type { DatasetFile, DatasetVersionView, DatasetView } from './dataset-views.js';
@@ -51,6 +52,17 @@ export class DatasetService {
     });
     if (!inserted) throw new Conflict(`dataset ${input.owner}/${input.name} exists`);
     return this.getDataset(caller, input.owner, input.name);
+  }
+
+  /** A page of the datasets the caller may see (anonymous: public ones). */
+  async listDatasets(
+    caller: Principal | undefined,
+    query: Omit<OwnedListQuery, 'viewer' | 'task'>,
+  ): Promise<{ items: DatasetView[]; total: number }> {
+    const { total, rows } = await this.store.list({ ...query, viewer: viewerOf(caller) });
+    const items: DatasetView[] = [];
+    for (const r of rows) items.push(await this.getDataset(caller, r.owner, r.name));
+    return { items, total };
   }
 
   async getDataset(caller: Principal | undefined, owner: string, name: string): Promise<DatasetView> {

@@ -1,5 +1,6 @@
 import { isBlobReferenced } from '../store/blob-references.js';
 import { type Db, nowIso } from '../store/database.js';
+import { listOwned, type OwnedListQuery } from '../store/owned-listing.js';
 import type { DatasetsTable, DatasetVersionsTable } from '../store/schema.js';
 
 export type DatasetRow = { id: number } & Omit<DatasetsTable, 'id'>;
@@ -17,6 +18,10 @@ export class DatasetStore {
       .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  list(query: OwnedListQuery): Promise<{ total: number; rows: Array<{ id: number; owner: string; name: string }> }> {
+    return listOwned(this.db, 'datasets', query);
   }
 
   datasetRow(owner: string, name: string): Promise<DatasetRow | undefined> {

@@ -1,4 +1,4 @@
-import { Invalid } from '../api/errors.js';
+import { Invalid } from '../errors.js';
 import { CsvFault, checkCsvStructure } from './csv-structure-check.js';
 import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
 import { quoteIdent, withDuckDb } from './duckdb.js';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { createLearner, learnerDefinition, recommenderDefinition, TextVectorizer } from '@marquee/engine';
-import { Conflict, Forbidden, Invalid, NotFound } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { hasScope, type Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { BatchPredictionSpec } from './batch-prediction-messages.js';

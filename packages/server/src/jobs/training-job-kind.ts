@@ -1,11 +1,14 @@
 import { ENGINE_VERSION, siblingModule } from '@marquee/engine';
 import type { Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
-import type { TrainingDetails } from '../registry/model-views.js';
+import type { ExampleRequest, TrainingDetails } from '../registry/model-views.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { JobKindHandler } from './job-kind.js';
 import type { JobRow } from './job-store.js';
 import type { TrainingResult, TrainingSpec, TrainingWorkerInput } from './training-messages.js';
+
+/** Rows of the training data kept as a trained version's example request. */
+const EXAMPLE_ROWS = 3;
 
 /** Training (and hyper-parameter search) jobs: a dataset version in, a model version out. */
 export class TrainingJobKind implements JobKindHandler {
@@ -54,6 +57,7 @@ export class TrainingJobKind implements JobKindHandler {
       spec.task,
       { onnx: r.onnx, native: r.artifact, nativeSignature: r.nativeSignature },
       details,
+      await this.exampleOf(creator, spec, data.ref, r.features),
     );
     return {
       model: view.model,
@@ -62,5 +66,26 @@ export class TrainingJobKind implements JobKindHandler {
       crossValidation: r.crossValidation ?? null,
       ...(r.search && { search: r.search }),
     };
+  }
+
+  /** The first training rows as the version's example request (a user to recommend for, for recommenders). */
+  private async exampleOf(
+    creator: Principal,
+    spec: TrainingSpec,
+    ref: string,
+    features: string[],
+  ): Promise<ExampleRequest | undefined> {
+    const [dataset, version] = ref.split('@') as [string, string];
+    const [owner, name] = dataset.split('/') as [string, string];
+    const { rows } = await this.datasets.preview(creator, owner, name, Number(version), EXAMPLE_ROWS);
+    if (rows.length === 0) return undefined;
+    if (spec.task === 'recommendation') {
+      const user = spec.columns ? rows[0]?.[spec.columns.user] : undefined;
+      return user === undefined || user === null
+        ? undefined
+        : { source: 'training-data', recommend: { user: String(user), k: 10 } };
+    }
+    const instances = rows.map((row) => Object.fromEntries(features.map((f) => [f, row[f] ?? null])));
+    return { source: 'training-data', instances };
   }
 }

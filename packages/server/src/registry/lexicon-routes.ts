@@ -7,7 +7,7 @@ const Params = Type.Object({ owner: Type.String(), name: Type.String() });
 const Body = Type.Object(
   {
     column: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    classes: Type.Optional(Type.Tuple([Type.String({ minLength: 1 }), Type.String({ minLength: 1 })])),
+    classes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 2, maxItems: 2 })),
     evaluate: Type.Optional(
       Type.Object(
         { dataset: Type.String({ maxLength: 120 }), target: Type.String({ maxLength: 256 }) },

@@ -41,8 +41,24 @@ export interface VersionView {
   hasNative: boolean;
   /** Trained versions: what the job measured and used. */
   details: TrainingDetails | null;
+  /** A request this version answers: used by the publish smoke test, the snippets and "try it". */
+  example: ExampleRequest;
+  /** The report of the last publish attempt of this version, if any. */
+  verification: Record<string, unknown> | null;
   createdBy: string;
   createdAt: string;
+}
+
+/**
+ * An example request: records by column for `/predict` (trained versions), an OIP request
+ * (`inputs`) for uploaded ONNX, or a user for `/recommend`. `source` says where it came
+ * from: training rows, the uploader, or made up from the signature.
+ */
+export interface ExampleRequest {
+  source: 'training-data' | 'uploader' | 'signature';
+  instances?: Array<Record<string, unknown>>;
+  inputs?: Array<{ name: string; datatype: string; shape: number[]; data: unknown[] }>;
+  recommend?: { user: string; k: number };
 }
 
 /** What a training job records with the version it made. */

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { UnsupportedMediaType } from '../api/errors.js';
-import { principalOf } from '../api/request-auth.js';
-import { TASKS } from './model-views.js';
+import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
+import { callerOf, principalOf } from '../api/request-auth.js';
+import type { Principal } from '../auth/scopes.js';
+import { UnsupportedMediaType } from '../errors.js';
+import { type ModelView, TASKS } from './model-views.js';
 import type { RegistryService } from './registry-service.js';
 
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('private')]);
@@ -39,6 +41,25 @@ const ModelParams = Type.Object({ owner: Type.String(), name: Type.String() });
 const VersionParams = Type.Object({ owner: Type.String(), name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 const AliasParams = Type.Object({ owner: Type.String(), name: Type.String(), alias: Type.String({ maxLength: 63 }) });
 const AliasBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const ExampleBody = Type.Object(
+  {
+    inputs: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ maxLength: 256 }),
+          datatype: Type.String({ maxLength: 16 }),
+          shape: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 8 }),
+          data: Type.Array(Type.Union([Type.Number(), Type.String({ maxLength: 10_000 }), Type.Boolean()]), {
+            maxItems: 10_000,
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 64 },
+    ),
+  },
+  { additionalProperties: false },
+);
 const ArtifactQuery = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('onnx'), Type.Literal('native')])),
 });
@@ -46,7 +67,17 @@ const ArtifactQuery = Type.Object({
 type P<T extends import('typebox').TSchema> = Static<T>;
 
 /** Models, versions (ONNX upload) and aliases under /api/v1. */
-export async function registryRoutes(app: FastifyInstance, opts: { registry: RegistryService; maxModelBytes: number }) {
+export async function registryRoutes(
+  app: FastifyInstance,
+  opts: {
+    registry: RegistryService;
+    maxModelBytes: number;
+    /** What other domains add to a model's page (the marketplace: card, listing, popularity). */
+    describe?: (caller: Principal | undefined, model: ModelView) => Promise<Record<string, unknown>>;
+    /** Told about every artifact download (popularity counts them). */
+    onDownload?: (modelId: number, version: number) => void;
+  },
+) {
   const { registry } = opts;
   // Uploads stream to the blob store as they arrive; the registry enforces the size limit.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
@@ -58,10 +89,35 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
       reply.code(201).send(await registry.createModel(principalOf(req), { visibility: 'private', ...req.body })),
   );
 
+  app.get<{ Querystring: ListQueryValue & { task?: string } }>(
+    '/models',
+    {
+      schema: {
+        querystring: Type.Object(
+          { ...ListQuery.properties, task: Type.Optional(Task) },
+          { additionalProperties: false },
+        ),
+        tags: ['models'],
+        summary: 'The models the caller may see (anonymous callers: public ones)',
+      },
+      config: { scope: 'optional' },
+    },
+    async (req) => {
+      const { page, limit, query } = pageOf(req.query);
+      const task = req.query.task;
+      const { items, total } = await registry.listModels(callerOf(req), { ...query, ...(task && { task }) });
+      return { items, total, page, limit };
+    },
+  );
+
   app.get<{ Params: P<typeof ModelParams> }>(
     '/models/:owner/:name',
-    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => registry.getModel(principalOf(req), req.params.owner, req.params.name),
+    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'optional' } },
+    async (req) => {
+      const caller = callerOf(req);
+      const view = await registry.getModel(caller, req.params.owner, req.params.name);
+      return opts.describe ? { ...view, ...(await opts.describe(caller, view)) } : view;
+    },
   );
 
   app.patch<{ Params: P<typeof ModelParams>; Body: P<typeof ModelPatch> }>(
@@ -125,7 +181,8 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
     async (req, reply) => {
       const { owner, name, version } = req.params;
       const format = req.query.format ?? 'onnx';
-      const { path, sha256 } = await registry.artifactPath(principalOf(req), owner, name, version, format);
+      const { path, sha256, modelId } = await registry.artifactPath(principalOf(req), owner, name, version, format);
+      opts.onDownload?.(modelId, version);
       reply
         .type('application/octet-stream')
         .header('content-length', fs.statSync(path).size)
@@ -135,6 +192,23 @@ export async function registryRoutes(app: FastifyInstance, opts: { registry: Reg
           `attachment; filename="${name}-v${version}.${format === 'onnx' ? 'onnx' : 'mqar'}"`,
         );
       return reply.send(fs.createReadStream(path));
+    },
+  );
+
+  app.put<{ Params: P<typeof VersionParams>; Body: P<typeof ExampleBody> }>(
+    '/models/:owner/:name/versions/:version/example',
+    {
+      schema: {
+        params: VersionParams,
+        body: ExampleBody,
+        tags: ['models'],
+        summary: "Set an uploaded version's example request (OIP JSON inputs matching its signature)",
+      },
+      config: { scope: 'write' },
+    },
+    async (req) => {
+      const { owner, name, version } = req.params;
+      return registry.setExample(principalOf(req), owner, name, version, req.body.inputs);
     },
   );
 

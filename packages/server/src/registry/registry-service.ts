@@ -1,12 +1,15 @@
 import { Readable } from 'node:stream';
 import { InvalidOnnxModel, readOnnxModelInfo } from '@marquee/engine';
-import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../api/errors.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { assertVisible, assertWritable } from '../auth/resource-access.js';
 import type { Principal } from '../auth/scopes.js';
+import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
+import { type OwnedListQuery, viewerOf } from '../store/owned-listing.js';
+import { checkUploadedExample, exampleFromSignature } from './example-request.js';
 import type {
   ArtifactFormat,
+  ExampleRequest,
   ModelEntry,
   ModelView,
   ResolvedVersion,
@@ -23,6 +26,12 @@ export type ArtifactValidator = (path: string, signature: Signature, format: Art
 
 /** Told about every change to a model; `removedVersionIds` lists versions that are gone. */
 export type RegistryListener = (fullName: string, removedVersionIds: number[]) => void;
+
+/** Told about every new version, after it is registered. */
+/** A model's view with the ids other domains key their data by. */
+export type ModelRef = ModelView & { id: number; ownerId: number };
+
+export type VersionListener = (model: ModelRef, version: VersionView, creator: Principal) => Promise<void>;
 
 export interface CreateModelInput {
   owner: string;
@@ -47,6 +56,7 @@ const ENTRY_TTL_MS = 2_000;
 export class RegistryService {
   private entries = new Map<string, { entry: ModelEntry; until: number }>();
   private listeners: RegistryListener[] = [];
+  private versionListeners: VersionListener[] = [];
 
   constructor(
     private readonly store: RegistryStore,
@@ -57,6 +67,61 @@ export class RegistryService {
 
   onChange(listener: RegistryListener): void {
     this.listeners.push(listener);
+  }
+
+  onVersionCreated(listener: VersionListener): void {
+    this.versionListeners.push(listener);
+  }
+
+  /** A model's id and view when the caller may read it (or, with `write`, change it). */
+  async modelRef(
+    caller: Principal | undefined,
+    owner: string,
+    name: string,
+    need: 'read' | 'write',
+  ): Promise<ModelRef> {
+    const row =
+      need === 'write'
+        ? await this.writableModel(caller as Principal, owner, name)
+        : await this.visibleModel(caller, owner, name);
+    return { ...(await this.toView(row, owner)), id: row.id, ownerId: row.owner_id };
+  }
+
+  /** A model by `owner/name` for domains that keep per-model data (no access check: not for answers). */
+  async modelByName(fullName: string): Promise<ModelRef | undefined> {
+    const [owner, name] = fullName.split('/') as [string, string];
+    const row = await this.store.modelRow(owner, name);
+    return row ? { ...(await this.toView(row, owner)), id: row.id, ownerId: row.owner_id } : undefined;
+  }
+
+  /** Sets the example request of an uploaded version (checked against its signature). */
+  async setExample(
+    caller: Principal,
+    owner: string,
+    name: string,
+    version: number,
+    inputs: Array<{ name: string; datatype: string; shape: number[]; data: unknown[] }>,
+  ): Promise<VersionView> {
+    const model = await this.writableModel(caller, owner, name);
+    const view = await this.getVersion(caller, owner, name, version);
+    const example = checkUploadedExample(inputs, view.signature);
+    await this.store.setVersionField(model.id, version, { example: JSON.stringify(example) });
+    return this.getVersion(caller, owner, name, version);
+  }
+
+  /** Records the report of a publish attempt on the version (the marketplace's quality gate). */
+  async setVerification(modelId: number, version: number, report: Record<string, unknown>): Promise<void> {
+    await this.store.setVersionField(modelId, version, { verification: JSON.stringify(report) });
+  }
+
+  private async versionCreated(caller: Principal, owner: string, name: string, version: number): Promise<VersionView> {
+    this.changed(`${owner}/${name}`);
+    const view = await this.getVersion(caller, owner, name, version);
+    if (this.versionListeners.length) {
+      const model = await this.modelRef(caller, owner, name, 'read');
+      for (const l of this.versionListeners) await l(model, view, caller);
+    }
+    return view;
   }
 
   async createModel(caller: Principal, input: CreateModelInput): Promise<ModelView> {
@@ -82,6 +147,26 @@ export class RegistryService {
 
   async getModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelView> {
     return this.toView(await this.visibleModel(caller, owner, name), owner);
+  }
+
+  /** A page of the models the caller may see (anonymous: public ones), newest change first by default. */
+  async listModels(
+    caller: Principal | undefined,
+    query: Omit<OwnedListQuery, 'viewer'>,
+  ): Promise<{ items: ModelView[]; total: number }> {
+    const { total, rows } = await this.store.list({ ...query, viewer: viewerOf(caller) });
+    const items: ModelView[] = [];
+    for (const r of rows) {
+      const row = await this.store.modelRow(r.owner, r.name);
+      if (row) items.push(await this.toView(row, r.owner));
+    }
+    return { items, total };
+  }
+
+  /** The model with this id as its owner sees it (for domains that keep model ids). */
+  async modelById(id: number): Promise<ModelView | undefined> {
+    const row = await this.store.modelRowById(id);
+    return row ? this.toView(row, row.owner) : undefined;
   }
 
   async updateModel(caller: Principal, owner: string, name: string, patch: ModelPatch): Promise<ModelView> {
@@ -145,8 +230,7 @@ export class RegistryService {
       signature: JSON.stringify(signature),
       createdBy: caller.userId,
     });
-    this.changed(`${owner}/${name}`);
-    return this.getVersion(caller, owner, name, version);
+    return this.versionCreated(caller, owner, name, version);
   }
 
   async listVersions(caller: Principal | undefined, owner: string, name: string): Promise<VersionView[]> {
@@ -168,18 +252,18 @@ export class RegistryService {
     name: string,
     version: number,
     format: 'onnx' | 'native' = 'onnx',
-  ): Promise<{ path: string; sha256: string; view: VersionView }> {
+  ): Promise<{ path: string; sha256: string; view: VersionView; modelId: number }> {
+    const model = await this.visibleModel(caller, owner, name);
     const view = await this.getVersion(caller, owner, name, version);
     if (format === 'onnx') {
       if (view.format !== 'onnx')
         throw new Invalid('this version has no ONNX form (it is served by the engine); ask for format=native');
-      return { path: this.blobs.path(view.sha256), sha256: view.sha256, view };
+      return { path: this.blobs.path(view.sha256), sha256: view.sha256, view, modelId: model.id };
     }
-    const model = await this.visibleModel(caller, owner, name);
     const [row] = await this.store.versions(model.id, version);
     if (!row?.native_sha256)
       throw new Invalid('this version has no native engine artifact (it was uploaded as ONNX); ask for format=onnx');
-    return { path: this.blobs.path(row.native_sha256), sha256: row.native_sha256, view };
+    return { path: this.blobs.path(row.native_sha256), sha256: row.native_sha256, view, modelId: model.id };
   }
 
   /**
@@ -194,6 +278,7 @@ export class RegistryService {
     task: string,
     files: { onnx: Uint8Array | null; native: Uint8Array; nativeSignature: Signature },
     details: TrainingDetails,
+    example?: ExampleRequest,
   ): Promise<VersionView> {
     const [owner, name] = fullName.split('/') as [string, string];
     if (!(await this.store.modelRow(owner, name))) {
@@ -220,10 +305,10 @@ export class RegistryService {
       createdBy: creator.userId,
       nativeSha256: native.sha256,
       details: JSON.stringify(details),
+      ...(example && { example: JSON.stringify(example) }),
       format,
     });
-    this.changed(fullName);
-    return this.getVersion(creator, owner, name, version);
+    return this.versionCreated(creator, owner, name, version);
   }
 
   async setAlias(caller: Principal, owner: string, name: string, alias: string, version: number): Promise<ModelView> {
@@ -368,16 +453,19 @@ export class RegistryService {
 }
 
 function toVersionView(model: string, r: VersionRow): VersionView {
+  const signature = JSON.parse(r.signature) as Signature;
   return {
     model,
     version: r.version,
     format: r.format,
     sha256: r.sha256,
     sizeBytes: r.size_bytes,
-    signature: JSON.parse(r.signature) as Signature,
+    signature,
     source: r.details ? 'training' : 'upload',
     hasNative: r.native_sha256 !== null,
     details: r.details ? (JSON.parse(r.details) as TrainingDetails) : null,
+    example: r.example ? (JSON.parse(r.example) as ExampleRequest) : exampleFromSignature(signature),
+    verification: r.verification ? (JSON.parse(r.verification) as Record<string, unknown>) : null,
     createdBy: r.created_by,
     createdAt: r.created_at,
   };

@@ -1,5 +1,6 @@
 import { isBlobReferenced } from '../store/blob-references.js';
 import { type Db, nowIso } from '../store/database.js';
+import { listOwned, type OwnedListQuery } from '../store/owned-listing.js';
 import type { ModelsTable } from '../store/schema.js';
 
 export type ModelRow = { id: number } & Omit<ModelsTable, 'id'>;
@@ -13,6 +14,8 @@ export interface VersionRow {
   signature: string;
   native_sha256: string | null;
   details: string | null;
+  example: string | null;
+  verification: string | null;
   created_at: string;
   created_by: string;
 }
@@ -33,6 +36,21 @@ export class RegistryStore {
       .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** A page of the models a viewer may see, with the total. */
+  list(query: OwnedListQuery): Promise<{ total: number; rows: Array<{ id: number; owner: string; name: string }> }> {
+    return listOwned(this.db, 'models', query);
+  }
+
+  modelRowById(id: number): Promise<(ModelRow & { owner: string }) | undefined> {
+    return this.db
+      .selectFrom('models')
+      .innerJoin('owners', 'owners.id', 'models.owner_id')
+      .selectAll('models')
+      .select('owners.name as owner')
+      .where('models.id', '=', id)
+      .executeTakeFirst();
   }
 
   modelRow(owner: string, name: string): Promise<ModelRow | undefined> {
@@ -81,6 +99,7 @@ export class RegistryStore {
       createdBy: number;
       nativeSha256?: string;
       details?: string;
+      example?: string;
       format?: 'onnx' | 'native';
     },
   ): Promise<number> {
@@ -105,6 +124,7 @@ export class RegistryStore {
           created_at: now,
           native_sha256: v.nativeSha256 ?? null,
           details: v.details ?? null,
+          example: v.example ?? null,
         })
         .execute();
       await tx.updateTable('models').set({ updated_at: now }).where('id', '=', modelId).execute();
@@ -126,12 +146,27 @@ export class RegistryStore {
         'model_versions.signature',
         'model_versions.native_sha256',
         'model_versions.details',
+        'model_versions.example',
+        'model_versions.verification',
         'model_versions.created_at',
         'owners.name as created_by',
       ])
       .where('model_versions.model_id', '=', modelId);
     if (only !== undefined) q = q.where('model_versions.version', '=', only);
     return q.orderBy('model_versions.version').execute();
+  }
+
+  async setVersionField(
+    modelId: number,
+    version: number,
+    set: { example: string } | { verification: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable('model_versions')
+      .set(set)
+      .where('model_id', '=', modelId)
+      .where('version', '=', version)
+      .execute();
   }
 
   aliases(modelId: number): Promise<Array<{ alias: string; version: number }>> {

@@ -1,5 +1,5 @@
-import { NotFound } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
+import { NotFound } from '../errors.js';
 import type { ModelEntry, ResolvedVersion, Signature } from '../registry/model-views.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { RuntimeCache } from './runtime-cache.js';
@@ -20,10 +20,17 @@ export interface ModelMetadata {
  * the requested outputs. REST and gRPC adapters both call this.
  */
 export class InferenceService {
+  private served: ((modelId: number) => void) | undefined;
+
   constructor(
     private readonly registry: RegistryService,
     private readonly cache: RuntimeCache,
   ) {}
+
+  /** Told the model id of every answered request (usage counting; must be cheap). */
+  onServed(count: (modelId: number) => void): void {
+    this.served = count;
+  }
 
   async resolve(
     caller: Principal,
@@ -79,6 +86,7 @@ export class InferenceService {
     } finally {
       lease.release();
     }
+    this.served?.(v.modelId);
     const wanted = request.outputs?.length
       ? request.outputs
       : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));

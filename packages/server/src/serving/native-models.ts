@@ -1,5 +1,5 @@
 import { decodeArtifact, ModelPipeline, RecommenderModel } from '@marquee/engine';
-import { Invalid } from '../api/errors.js';
+import { Invalid } from '../errors.js';
 import type { ResolvedVersion } from '../registry/model-views.js';
 
 /** Engine artifacts kept decoded. */

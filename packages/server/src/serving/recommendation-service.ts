@@ -1,5 +1,5 @@
-import { Invalid } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
+import { Invalid } from '../errors.js';
 import type { InferenceService } from './inference-service.js';
 import type { NativeModels } from './native-models.js';
 import { APPROXIMATE_FROM, SimilarItemsIndex } from './similar-items-index.js';

@@ -1,6 +1,6 @@
 import { Frame, type ModelPipeline } from '@marquee/engine';
-import { Invalid } from '../api/errors.js';
 import type { Principal } from '../auth/scopes.js';
+import { Invalid } from '../errors.js';
 import type { TrainingDetails } from '../registry/model-views.js';
 import type { InferenceService } from './inference-service.js';
 import type { NativeModels } from './native-models.js';

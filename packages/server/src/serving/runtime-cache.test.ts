@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OnnxGraphBuilder } from '@marquee/engine';
-import { ResourceExhausted } from '../api/errors.js';
+import { ResourceExhausted } from '../errors.js';
 import type { ResolvedVersion } from '../registry/model-views.js';
 import { RuntimeCache, type RuntimeLoader } from './runtime-cache.js';
 import type { ModelRuntime } from './runtimes/model-runtime.js';

@@ -1,4 +1,4 @@
-import { ResourceExhausted } from '../api/errors.js';
+import { ResourceExhausted } from '../errors.js';
 import type { ResolvedVersion } from '../registry/model-views.js';
 import type { BatchingConfig, BatchObserver } from './dynamic-batcher.js';
 import { DynamicBatcher } from './dynamic-batcher.js';

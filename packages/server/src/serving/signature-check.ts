@@ -1,4 +1,4 @@
-import { Invalid } from '../api/errors.js';
+import { Invalid } from '../errors.js';
 import type { Signature } from '../registry/model-views.js';
 import type { InferRequest, Tensor } from './tensor.js';
 

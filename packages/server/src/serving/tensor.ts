@@ -1,5 +1,5 @@
 import type { TensorDatatype } from '@marquee/engine';
-import { Invalid } from '../api/errors.js';
+import { Invalid } from '../errors.js';
 
 /** BYTES elements are byte strings; BOOL is one byte each; FP16/BF16 keep their raw bits. */
 export type TensorData =

@@ -11,6 +11,14 @@ export interface Database {
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
   jobs: JobsTable;
+  model_cards: ModelCardsTable;
+  listings: ListingsTable;
+  listing_facets: ListingFacetsTable;
+  listing_metrics: ListingMetricsTable;
+  model_likes: ModelLikesTable;
+  model_usage_daily: ModelUsageDailyTable;
+  benchmarks: BenchmarksTable;
+  benchmark_results: BenchmarkResultsTable;
 }
 
 export interface OwnersTable {
@@ -65,6 +73,10 @@ export interface ModelVersionsTable {
   native_sha256: string | null;
   /** JSON: params, metrics, lineage, target of a trained version. */
   details: string | null;
+  /** JSON: an example request (`{instances}` by column, or OIP `{inputs}`). */
+  example: string | null;
+  /** JSON: the report of the last publish attempt of this version. */
+  verification: string | null;
 }
 
 export interface ModelAliasesTable {
@@ -102,7 +114,7 @@ export interface DatasetVersionsTable {
 
 export interface JobsTable {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish';
   created_by: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON: the request, validated. */
@@ -118,4 +130,92 @@ export interface JobsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+}
+
+export interface ModelCardsTable {
+  model_id: number;
+  /** Markdown with a YAML front matter. */
+  markdown: string;
+  /** 1 while the card is the draft the platform wrote (regenerated for new versions). */
+  generated: number;
+  updated_by: number;
+  updated_at: string;
+}
+
+/** A published model as the marketplace lists it (copies of the model's fields, kept fresh). */
+export interface ListingsTable {
+  model_id: number;
+  owner_id: number;
+  owner: string;
+  name: string;
+  task: string;
+  license: string;
+  /** JSON array. */
+  tags: string;
+  description: string;
+  visibility: 'public' | 'private';
+  version: number;
+  /** JSON: the metrics the platform measured for the published version. */
+  metrics: string;
+  likes: Generated<number>;
+  downloads: Generated<number>;
+  trending: Generated<number>;
+  published_by: number;
+  published_at: string;
+  updated_at: string;
+}
+
+/** One row per facet value of a listing (task, tag, license, owner), for facet counts. */
+export interface ListingFacetsTable {
+  model_id: number;
+  facet: 'task' | 'tag' | 'license' | 'owner';
+  value: string;
+}
+
+export interface ListingMetricsTable {
+  model_id: number;
+  metric: string;
+  value: number;
+}
+
+export interface ModelLikesTable {
+  model_id: number;
+  user_id: number;
+  created_at: string;
+}
+
+export interface ModelUsageDailyTable {
+  model_id: number;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  downloads: number;
+  predictions: number;
+}
+
+export interface BenchmarksTable {
+  id: Generated<number>;
+  name: string;
+  task: string;
+  description: string;
+  /** `owner/name@version`. */
+  dataset: string;
+  target: string;
+  metric: string;
+  test_fraction: number;
+  seed: number;
+  created_by: number;
+  created_at: string;
+}
+
+export interface BenchmarkResultsTable {
+  id: Generated<number>;
+  benchmark_id: number;
+  model_id: number;
+  version: number;
+  score: number;
+  /** JSON: every metric measured on the hidden test part. */
+  metrics: string;
+  job_id: string;
+  submitted_by: number;
+  created_at: string;
 }

@@ -1,4 +1,5 @@
 import { isTensorDatatype, type TensorDatatype } from '@marquee/engine';
+import { Invalid } from '../../errors.js';
 import {
   allocate,
   elementCount,
@@ -7,7 +8,6 @@ import {
   type Tensor,
   type TensorData,
 } from '../../serving/tensor.js';
-import { Invalid } from '../errors.js';
 import { decodeRaw, encodeRaw } from './raw-tensor-codec.js';
 
 /** ModelInferRequest as @grpc/proto-loader hands it over (keepCase, longs as strings, bytes as Buffer). */

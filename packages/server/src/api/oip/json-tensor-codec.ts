@@ -1,6 +1,6 @@
 import type { TensorDatatype } from '@marquee/engine';
+import { Invalid } from '../../errors.js';
 import { allocate, type TensorData } from '../../serving/tensor.js';
-import { Invalid } from '../errors.js';
 
 const INT_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
   INT8: [-128, 127],

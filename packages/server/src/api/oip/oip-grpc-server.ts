@@ -6,9 +6,9 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ENGINE_VERSION } from '@marquee/engine';
 import type { AuthService } from '../../auth/auth-service.js';
 import { hasScope, type Principal } from '../../auth/scopes.js';
+import { AppError, Forbidden, ResourceExhausted, Unauthenticated } from '../../errors.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { InferenceService } from '../../serving/inference-service.js';
-import { AppError, Forbidden, ResourceExhausted, Unauthenticated } from '../errors.js';
 import { decodeGrpcInfer, encodeGrpcInfer, type GrpcInferRequest } from './grpc-infer-codec.js';
 import { OIP_EXTENSIONS } from './oip-rest-routes.js';
 

@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthService } from '../../auth/auth-service.js';
 import { hasScope, type Principal } from '../../auth/scopes.js';
+import { Forbidden, Invalid, PayloadTooLarge, Unauthenticated, Unavailable } from '../../errors.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { InferenceService } from '../../serving/inference-service.js';
 import { toAppError } from '../error-mapping.js';
-import { Forbidden, Invalid, PayloadTooLarge, Unauthenticated, Unavailable } from '../errors.js';
 import { rawTokenOf } from '../request-auth.js';
 import { decodeRestInfer, encodeRestInfer, HEADER_LENGTH } from './rest-infer-codec.js';
 

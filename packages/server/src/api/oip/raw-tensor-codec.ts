@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { DATATYPE_SIZE, type TensorDatatype } from '@marquee/engine';
+import { Invalid } from '../../errors.js';
 import { allocate, type TensorData } from '../../serving/tensor.js';
-import { Invalid } from '../errors.js';
 
 if (os.endianness() !== 'LE') throw new Error('the raw tensor codec assumes a little-endian host');
 

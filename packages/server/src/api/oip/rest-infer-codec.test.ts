@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Invalid } from '../errors.js';
+import { Invalid } from '../../errors.js';
 import { decodeRestInfer, encodeRestInfer } from './rest-infer-codec.js';
 
 const enc = (s: string) => Buffer.from(s, 'utf8');

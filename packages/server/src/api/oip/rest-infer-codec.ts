@@ -1,7 +1,7 @@
 import { isTensorDatatype, type TensorDatatype } from '@marquee/engine';
+import { Invalid } from '../../errors.js';
 import type { InferRequest, InferResponse, RequestedOutput, Tensor, TensorData } from '../../serving/tensor.js';
 import { elementCount } from '../../serving/tensor.js';
-import { Invalid } from '../errors.js';
 import { decodeJsonData, encodeJsonData } from './json-tensor-codec.js';
 import { decodeRaw, encodeRaw } from './raw-tensor-codec.js';
 

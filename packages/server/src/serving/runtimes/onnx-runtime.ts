@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { TensorDatatype } from '@marquee/engine';
 import * as ort from 'onnxruntime-node';
-import { Invalid } from '../../api/errors.js';
+import { Invalid } from '../../errors.js';
 import type { Tensor, TensorData } from '../tensor.js';
 import type { ModelRuntime } from './model-runtime.js';
 

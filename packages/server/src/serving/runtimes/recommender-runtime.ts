@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { RecommenderModel } from '@marquee/engine';
-import { Invalid } from '../../api/errors.js';
+import { Invalid } from '../../errors.js';
 import type { Signature } from '../../registry/model-views.js';
 import type { Tensor } from '../tensor.js';
 import type { ModelRuntime } from './model-runtime.js';
