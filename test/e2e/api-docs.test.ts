@@ -35,7 +35,11 @@ describe('API description', () => {
     const res = await http(t, 'GET', '/api/openapi.json');
     const result = await new Validator().validate(res.json);
     assert.equal(result.valid, true, JSON.stringify(result.errors?.slice(0, 3)));
-    for (const p of ['/api/v1/market/search', '/api/v1/models/{owner}/{name}/card', '/api/v1/models/{owner}/{name}/publish']) {
+    for (const p of [
+      '/api/v1/market/search',
+      '/api/v1/models/{owner}/{name}/card',
+      '/api/v1/models/{owner}/{name}/publish',
+    ]) {
       assert.ok(res.json.paths[p], p);
     }
   });
