@@ -32,7 +32,9 @@ const Segments = Type.Object(
     output: Ref,
     userColumn: Type.Optional(Name),
     features: Type.Optional(Type.Array(Name, { minItems: 1, maxItems: 500 })),
-    k: Type.Optional(Type.Tuple([Type.Integer(), Type.Integer()])),
+    k: Type.Optional(
+      Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: '[smallest, largest] k to try' }),
+    ),
     seed: Type.Optional(Type.Integer({ minimum: 0 })),
     events: Type.Optional(
       Type.Object(
