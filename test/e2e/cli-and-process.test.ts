@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
 import { runCli, spawnServer } from '../harness/cli-process.ts';
-import { SHARED_DIR } from '../harness/shared-data.ts';
+import { FIXTURES_DIR } from '../harness/fixtures.ts';
 
 describe('the marquee command and the server process', () => {
   let dir: string;
@@ -58,10 +58,25 @@ describe('the marquee command and the server process', () => {
   test('every command has --help, and unknown commands and flags are usage errors', async () => {
     const top = await runCli(['--help']);
     assert.equal(top.code, 0);
-    for (const verb of ['serve', 'login', 'datasets push', 'models push', 'train', 'predict']) {
-      assert.ok(top.stdout.includes(verb), verb);
-    }
-    for (const verb of [['serve'], ['login'], ['datasets', 'push'], ['models', 'push'], ['train'], ['predict']]) {
+    const verbs = [
+      ['serve'],
+      ['login'],
+      ['datasets', 'push'],
+      ['datasets', 'list'],
+      ['datasets', 'show'],
+      ['models', 'push'],
+      ['models', 'list'],
+      ['models', 'show'],
+      ['train'],
+      ['predict'],
+      ['jobs', 'list'],
+      ['jobs', 'show'],
+      ['jobs', 'cancel'],
+      ['search'],
+      ['publish'],
+    ];
+    for (const verb of verbs) assert.ok(top.stdout.includes(verb.join(' ')), verb.join(' '));
+    for (const verb of verbs) {
       const r = await runCli([...verb, '--help']);
       assert.equal(r.code, 0, verb.join(' '));
       assert.match(r.stdout, new RegExp(`^Usage: marquee ${verb.join(' ')}`));
@@ -130,7 +145,7 @@ describe('the marquee command and the server process', () => {
 
   test('datasets push, train --follow with progress, predict on records; a failing job exits 1', async () => {
     const file = path.join(dir, 'iris.csv');
-    fs.copyFileSync(path.join(SHARED_DIR, 'data', 'tabular-sklearn', 'iris.csv'), file);
+    fs.copyFileSync(path.join(FIXTURES_DIR, 'iris.csv'), file);
     const push = await runCli(['datasets', 'push', file, '--name', 'admin/iris'], { env });
     assert.equal(push.code, 0, push.stderr);
     const v = JSON.parse(push.stdout);
@@ -196,6 +211,39 @@ describe('the marquee command and the server process', () => {
     const usage = await runCli(['train', '--model', 'admin/x'], { env });
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /give --dataset/);
+  });
+
+  test('models, datasets and jobs list|show (tables and --json); jobs cancel; publish prints the gate; search', async () => {
+    const models = await runCli(['models', 'list'], { env });
+    assert.equal(models.code, 0, models.stderr);
+    assert.match(models.stdout, /^MODEL +TASK +VISIBILITY +LATEST +UPDATED\n/);
+    assert.match(models.stdout, /admin\/iris-gb +classification +private +1 /);
+    const json = JSON.parse((await runCli(['models', 'list', '--json', '--q', 'gb'], { env })).stdout);
+    assert.equal(json.total, 1);
+    const show = await runCli(['models', 'show', 'admin/iris-gb'], { env });
+    assert.match(show.stdout, /admin\/iris-gb +\(classification, private\)/);
+    assert.match(show.stdout, /1 +training +gradient-boosting +accuracy/);
+    const datasets = await runCli(['datasets', 'list'], { env });
+    assert.match(datasets.stdout, /admin\/iris +private +1 /);
+    const ds = await runCli(['datasets', 'show', 'admin/iris'], { env });
+    assert.match(ds.stdout, /1 +csv +150 +sepal_length/);
+    const jobs = JSON.parse((await runCli(['jobs', 'list', '--json'], { env })).stdout) as Array<{
+      id: string;
+      state: string;
+    }>;
+    assert.ok(jobs.length >= 2);
+    const one = await runCli(['jobs', 'show', jobs[0]?.id ?? ''], { env });
+    assert.equal(JSON.parse(one.stdout).id, jobs[0]?.id);
+    const cancel = await runCli(['jobs', 'cancel', jobs.find((j) => j.state === 'succeeded')?.id ?? ''], { env });
+    assert.equal(cancel.code, 1, 'a finished job cannot be cancelled');
+    assert.match(cancel.stderr, /already succeeded/);
+    assert.equal((await runCli(['models', 'list', '--limit', '500'], { env })).code, 1);
+    const gate = await runCli(['publish', 'admin/iris-gb', '--version', '1'], { env });
+    assert.equal(gate.code, 1, 'the draft card does not pass');
+    assert.match(gate.stdout, /FAIL +card\.intendeduse/);
+    assert.match(gate.stdout, /pass +smoke\.example/);
+    const found = await runCli(['search', 'iris', '--json'], { env });
+    assert.equal(JSON.parse(found.stdout).total, 0, 'nothing failed is listed');
   });
 
   test('SIGTERM drains: an in-flight request still gets its answer, then the process exits 0', async () => {
