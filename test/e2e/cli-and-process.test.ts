@@ -74,6 +74,11 @@ describe('the marquee command and the server process', () => {
       ['jobs', 'cancel'],
       ['search'],
       ['publish'],
+      ['benchmarks', 'list'],
+      ['benchmarks', 'create'],
+      ['benchmarks', 'train-data'],
+      ['benchmarks', 'submit'],
+      ['leaderboard'],
     ];
     for (const verb of verbs) assert.ok(top.stdout.includes(verb.join(' ')), verb.join(' '));
     for (const verb of verbs) {

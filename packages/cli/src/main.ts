@@ -1,5 +1,12 @@
 import { MarqueeApiError } from '@marquee/client';
 import { type Command, parseCommandArgs, UsageError } from './command.js';
+import {
+  benchmarksCreate,
+  benchmarksList,
+  benchmarksSubmit,
+  benchmarksTrain,
+  leaderboard,
+} from './commands/benchmarks.js';
 import { datasetsList } from './commands/datasets-list.js';
 import { datasetsPush } from './commands/datasets-push.js';
 import { datasetsShow } from './commands/datasets-show.js';
@@ -30,11 +37,17 @@ const COMMANDS: Command[] = [
   jobsCancel,
   search,
   publish,
+  benchmarksList,
+  benchmarksCreate,
+  benchmarksTrain,
+  benchmarksSubmit,
+  leaderboard,
 ];
 
 function overview(): string {
   const lines = ['Usage: marquee <command> [options]', '', 'Commands:'];
-  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(14)}${c.summary.split('. ')[0]}`);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(width)}${c.summary.split('. ')[0]}`);
   lines.push('', 'Run "marquee <command> --help" for a command\'s options.');
   return lines.join('\n');
 }

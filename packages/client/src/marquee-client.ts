@@ -1,15 +1,19 @@
 import { OipClient } from './oip-client.js';
 import { type ClientOptions, Transport } from './transport.js';
 import type {
+  Benchmark,
+  BenchmarkTask,
   Dataset,
   DatasetVersion,
   JobEvent,
+  Leaderboard,
   ListQuery,
   LoginResult,
   Model,
   ModelCard,
   ModelDetails,
   ModelVersion,
+  NewBenchmark,
   NewModel,
   Page,
   PredictResult,
@@ -234,6 +238,32 @@ export class MarqueeClient {
   }
   search(query: SearchQuery = {}): Promise<SearchResult> {
     return this.t.json('GET', `/api/v1/market/search${queryString(query)}`);
+  }
+  /** Registers a benchmark (administrators): the dataset version is split once into a public training part and a hidden test part. */
+  createBenchmark(input: NewBenchmark): Promise<Benchmark> {
+    return this.t.json('POST', '/api/v1/market/benchmarks', input);
+  }
+  async listBenchmarks(task?: BenchmarkTask): Promise<Benchmark[]> {
+    return (await this.t.json<{ items: Benchmark[] }>('GET', `/api/v1/market/benchmarks${queryString({ task })}`))
+      .items;
+  }
+  getBenchmark(name: string): Promise<Benchmark> {
+    return this.t.json('GET', `/api/v1/market/benchmarks/${seg(name)}`);
+  }
+  /** A benchmark's training part, as CSV text. */
+  async benchmarkTrainingData(name: string): Promise<string> {
+    return (await this.t.request('GET', `/api/v1/market/benchmarks/${seg(name)}/train`)).text();
+  }
+  /** Queues the evaluation of a published version on the benchmark's hidden test part; the job's result carries the score and rank. */
+  submitToBenchmark(name: string, model: string, version: number, features?: string[]): Promise<TrainingJob> {
+    return this.t.json('POST', `/api/v1/market/benchmarks/${seg(name)}/submissions`, {
+      model,
+      version,
+      ...(features && { features }),
+    });
+  }
+  leaderboard(task: BenchmarkTask, benchmark?: string): Promise<Leaderboard> {
+    return this.t.json('GET', `/api/v1/market/leaderboards/${seg(task)}${queryString({ benchmark })}`);
   }
 
   // training

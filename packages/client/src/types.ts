@@ -173,7 +173,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 
 export interface TrainingJob {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark';
   state: JobState;
   spec: Record<string, unknown>;
   progress: JobProgress | null;
@@ -331,4 +331,55 @@ export interface VerificationReport {
     error?: string;
   } | null;
   checkedAt: string;
+}
+
+export type BenchmarkTask = 'classification' | 'sentiment' | 'regression';
+
+export interface NewBenchmark {
+  name: string;
+  task: BenchmarkTask;
+  description?: string;
+  /** A private dataset version, `owner/name@version`. */
+  dataset: string;
+  target: string;
+  /** `accuracy` or `macroF1` (classification, sentiment); `rmse`, `mae` or `r2` (regression). */
+  metric: string;
+  /** Default 0.2. */
+  testFraction?: number;
+  /** Default 0. */
+  seed?: number;
+}
+
+export interface Benchmark {
+  name: string;
+  task: BenchmarkTask;
+  description: string;
+  metric: string;
+  higherIsBetter: boolean;
+  target: string;
+  columns: Array<{ name: string; kind: string }>;
+  testFraction: number;
+  seed: number;
+  trainRows: number;
+  testRows: number;
+  /** The source dataset version (administrators only). */
+  dataset?: string;
+  createdAt: string;
+}
+
+export interface LeaderboardEntry {
+  rank: number;
+  model: string;
+  version: number;
+  score: number;
+  metrics: Record<string, number>;
+  verified: true;
+  evaluatedAt: string;
+  submittedBy: string;
+  job: string;
+}
+
+export interface Leaderboard {
+  task: BenchmarkTask;
+  benchmarks: Array<{ benchmark: Benchmark; entries: LeaderboardEntry[] }>;
 }

@@ -17,6 +17,9 @@ import { JobRunner } from './jobs/job-runner.js';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
 import { TrainingJobKind } from './jobs/training-job-kind.js';
+import { BenchmarkJobKind } from './market/benchmarks/benchmark-job-kind.js';
+import { BenchmarkService } from './market/benchmarks/benchmark-service.js';
+import { BenchmarkStore } from './market/benchmarks/benchmark-store.js';
 import { CardService } from './market/card-service.js';
 import { ListingSearch } from './market/listing-search.js';
 import { MarketService } from './market/market-service.js';
@@ -86,8 +89,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const jobEvents = new JobEvents();
   const training = new TrainingJobKind(datasets, registry);
   let market: MarketService | undefined;
+  let benchmarks: BenchmarkService | undefined;
   const kinds = {
     publish: new PublishJobKind(registry, datasets, () => market as MarketService),
+    benchmark: new BenchmarkJobKind(() => benchmarks as BenchmarkService),
     train: training,
     search: training,
     'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
@@ -115,6 +120,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     (caller, kind, spec) => jobs.submit(caller, kind, spec),
   );
   await market.init();
+  benchmarks = new BenchmarkService(new BenchmarkStore(db), blobs, datasets, registry, auth, (caller, kind, spec) =>
+    jobs.submit(caller, kind, spec),
+  );
   const marketplace = market;
   registry.onVersionCreated((model, version, creator) =>
     cards
@@ -152,6 +160,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     recommendations,
     behaviour: new BehaviourService(jobs, datasets, auth),
     market: marketplace,
+    benchmarks,
     cards,
     usage,
     metrics,

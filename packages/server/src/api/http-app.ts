@@ -14,6 +14,8 @@ import { datasetRoutes } from '../datasets/dataset-routes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { jobRoutes } from '../jobs/job-routes.js';
 import type { JobService } from '../jobs/job-service.js';
+import { benchmarkRoutes } from '../market/benchmarks/benchmark-routes.js';
+import type { BenchmarkService } from '../market/benchmarks/benchmark-service.js';
 import type { CardService } from '../market/card-service.js';
 import { marketRoutes } from '../market/market-routes.js';
 import type { MarketService } from '../market/market-service.js';
@@ -46,6 +48,7 @@ export interface HttpDeps {
   recommendations: RecommendationService;
   behaviour: BehaviourService;
   market: MarketService;
+  benchmarks: BenchmarkService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -163,6 +166,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
         onDownload: (modelId) => deps.usage.download(modelId),
       });
       await api.register(marketRoutes, { market: deps.market, cards: deps.cards, registry: deps.registry });
+      await api.register(benchmarkRoutes, { benchmarks: deps.benchmarks });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

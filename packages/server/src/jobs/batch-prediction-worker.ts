@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Column, type Frame, ModelPipeline } from '@marquee/engine';
+import { type Frame, ModelPipeline } from '@marquee/engine';
 import { readFrame } from '../datasets/dataset-frame.js';
+import { csvCell, csvField } from '../datasets/frame-csv.js';
 import type { BatchPredictionInput, BatchPredictionResult } from './batch-prediction-messages.js';
 import type { WorkerMessage } from './training-messages.js';
 
@@ -16,23 +17,6 @@ const port = parentPort;
 if (!port) throw new Error('batch-prediction-worker runs as a worker thread');
 const input = workerData as BatchPredictionInput;
 const post = (m: WorkerMessage<BatchPredictionResult>) => port.postMessage(m);
-
-function csvField(v: string): string {
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
-function cell(c: Column, r: number): string {
-  if (c.kind === 'numeric') {
-    const v = c.values[r] as number;
-    return Number.isNaN(v) ? '' : String(v);
-  }
-  if (c.kind === 'categorical') {
-    const code = c.codes[r] as number;
-    return code < 0 ? '' : csvField(c.dictionary[code] as string);
-  }
-  const v = c.values[r];
-  return v === null || v === undefined ? '' : csvField(v);
-}
 
 try {
   const started = performance.now();
@@ -55,7 +39,7 @@ try {
       const lines: string[] = [];
       for (let i = 0; i < rows.length; i++) {
         const r = start + i;
-        const values = columns.map((c) => cell(c, r));
+        const values = columns.map((c) => csvCell(c, r));
         values.push(typeof predicted[i] === 'string' ? csvField(predicted[i] as string) : String(predicted[i]));
         for (let k = 0; k < classes.length; k++) values.push(proba ? String(proba[i * classes.length + k]) : '');
         lines.push(values.join(','));

@@ -6,10 +6,12 @@ import type { Db } from './database.js';
  * models), so a blob is deleted only when nothing refers to it.
  */
 export async function isBlobReferenced(db: Db, sha256: string): Promise<boolean> {
-  const [model, native, dataset] = await Promise.all([
+  const [model, native, dataset, train, test] = await Promise.all([
     db.selectFrom('model_versions').select('id').where('sha256', '=', sha256).executeTakeFirst(),
     db.selectFrom('model_versions').select('id').where('native_sha256', '=', sha256).executeTakeFirst(),
     db.selectFrom('dataset_versions').select('id').where('sha256', '=', sha256).executeTakeFirst(),
+    db.selectFrom('benchmarks').select('id').where('train_sha256', '=', sha256).executeTakeFirst(),
+    db.selectFrom('benchmarks').select('id').where('test_sha256', '=', sha256).executeTakeFirst(),
   ]);
-  return model !== undefined || native !== undefined || dataset !== undefined;
+  return [model, native, dataset, train, test].some((r) => r !== undefined);
 }

@@ -114,7 +114,7 @@ export interface DatasetVersionsTable {
 
 export interface JobsTable {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark';
   created_by: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON: the request, validated. */
@@ -203,6 +203,14 @@ export interface BenchmarksTable {
   metric: string;
   test_fraction: number;
   seed: number;
+  /** JSON: the source version's columns (name, kind), which both parts share. */
+  columns: string;
+  /** The training part (CSV), which anyone may download. */
+  train_sha256: string;
+  train_rows: number;
+  /** The hidden test part (CSV): read only by the benchmark's evaluation jobs. */
+  test_sha256: string;
+  test_rows: number;
   created_by: number;
   created_at: string;
 }
