@@ -22,9 +22,9 @@ import { MatrixFactorization } from '../../packages/engine/src/recommend/matrix-
 import { Popularity } from '../../packages/engine/src/recommend/popularity.js';
 import { rankingMetrics, topK } from '../../packages/engine/src/recommend/ranking-metrics.js';
 import type { Recommender } from '../../packages/engine/src/recommend/recommender.js';
-import { loadBaskets, loadInstEval, loadInstEvalImplicit } from '../../packages/engine/test-support/shared-ratings.ts';
-import { SHARED } from '../../packages/engine/test-support/shared-tabular.ts';
-import { loadAmazonFineFood, loadUciSentences } from '../../packages/engine/test-support/shared-text.ts';
+import { SHARED } from '../../packages/engine/test-support/data-files.ts';
+import { loadBaskets, loadInstEval, loadInstEvalImplicit } from '../../packages/engine/test-support/rating-sets.ts';
+import { loadAmazonFineFood, loadUciSentences } from '../../packages/engine/test-support/text-sets.ts';
 
 interface Row {
   task: string;

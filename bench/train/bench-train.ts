@@ -30,8 +30,9 @@ import {
   rmse,
   StandardScaler,
 } from '@marquee/engine';
-import { loadSharedTabular, SHARED, type TabularSplit } from '../../packages/engine/test-support/shared-tabular.ts';
-import { loadAmazonFineFood } from '../../packages/engine/test-support/shared-text.ts';
+import { SHARED } from '../../packages/engine/test-support/data-files.ts';
+import { loadTabularSet, type TabularSplit } from '../../packages/engine/test-support/tabular-sets.ts';
+import { loadAmazonFineFood } from '../../packages/engine/test-support/text-sets.ts';
 
 interface Reference {
   dataset: string;
@@ -239,11 +240,7 @@ async function main() {
   ];
   for (const name of classification.filter(wanted)) {
     const isFashion = name.startsWith('fashion-mnist');
-    const raw = isFashion
-      ? name === 'fashion-mnist-10k'
-        ? fashion(10_000, 2_000)
-        : fashion()
-      : loadSharedTabular(name);
+    const raw = isFashion ? (name === 'fashion-mnist-10k' ? fashion(10_000, 2_000) : fashion()) : loadTabularSet(name);
     const std = isFashion ? over255(raw) : scaled(raw);
     for (const c of CLASSIFIERS) {
       const d = c.scaled ? std : raw;
@@ -269,7 +266,7 @@ async function main() {
     }
   }
   if (wanted('diabetes')) {
-    const raw = loadSharedTabular('diabetes', { classify: false });
+    const raw = loadTabularSet('diabetes', { classify: false });
     const std = scaled(raw);
     for (const c of REGRESSORS) {
       const d = c.scaled ? std : raw;
@@ -321,7 +318,7 @@ async function main() {
       ['digits', 10, 'kmeans_k10'],
       ['spambase', 8, 'kmeans_k8'],
     ] as const) {
-      const d = loadSharedTabular(name);
+      const d = loadTabularSet(name);
       const all: DenseMatrix = {
         rows: d.xTrain.rows + d.xTest.rows,
         cols: d.xTrain.cols,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseCsv } from '@marquee/engine';
-import { sharedFile } from '../harness/shared-data.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
 /**
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../harness/test-server.ts';
  * typed by where it charted (top10, top40, chart), on the week's date, worth 101 − rank.
  */
 function billboardEvents(): { csv: string; events: Array<{ user: string; item: string; ts: number }> } {
-  const { header, rows } = parseCsv(new TextDecoder().decode(sharedFile('charts-billboard-2000/ranks_long.csv')));
+  const { header, rows } = parseCsv(new TextDecoder().decode(fixtureFile('charts-billboard-2000/ranks_long.csv')));
   const at = (name: string) => header.indexOf(name);
   const events = rows.map((r) => {
     const rank = Number(r[at('rank')]);

@@ -70,9 +70,9 @@ describe('benchmarks and leaderboards on hidden test parts', () => {
     bob = t.client();
     await bob.login('bob', 'bob password 12');
     await t.admin.createDataset({ owner: 'admin', name: 'iris-source', visibility: 'private' });
-    await t.admin.uploadDatasetVersion('admin/iris-source', fixtureFile('iris.csv'), 'csv');
+    await t.admin.uploadDatasetVersion('admin/iris-source', fixtureFile('tabular-sklearn/iris.csv'), 'csv');
     await t.admin.createDataset({ owner: 'admin', name: 'iris-open', visibility: 'public' });
-    await t.admin.uploadDatasetVersion('admin/iris-open', fixtureFile('iris.csv'), 'csv');
+    await t.admin.uploadDatasetVersion('admin/iris-open', fixtureFile('tabular-sklearn/iris.csv'), 'csv');
   });
   after(() => t.close());
 
@@ -126,7 +126,7 @@ describe('benchmarks and leaderboards on hidden test parts', () => {
   test('anyone downloads the training part; the test part never leaves the server', async () => {
     const csv = await anonymous().benchmarkTrainingData('iris-species');
     const [header, ...train] = parseCsv(csv);
-    const source = new TextDecoder().decode(fixtureFile('iris.csv'));
+    const source = new TextDecoder().decode(fixtureFile('tabular-sklearn/iris.csv'));
     const [sourceHeader, ...all] = parseCsv(source);
     assert.deepEqual(header, sourceHeader);
     assert.equal(train.length, 120);
@@ -189,7 +189,7 @@ describe('benchmarks and leaderboards on hidden test parts', () => {
     assert.equal(lr.kind, 'benchmark');
 
     // The score is what the model answers on the hidden rows, measured here independently.
-    const [header, ...all] = parseCsv(new TextDecoder().decode(fixtureFile('iris.csv')));
+    const [header, ...all] = parseCsv(new TextDecoder().decode(fixtureFile('tabular-sklearn/iris.csv')));
     const names = header as string[];
     const hidden = hiddenRows(all, names.indexOf('target'), 0.2, 7);
     const predicted = await http(t, 'POST', '/api/v1/models/alice/iris-lr/predict', {

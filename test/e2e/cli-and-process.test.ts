@@ -150,7 +150,7 @@ describe('the marquee command and the server process', () => {
 
   test('datasets push, train --follow with progress, predict on records; a failing job exits 1', async () => {
     const file = path.join(dir, 'iris.csv');
-    fs.copyFileSync(path.join(FIXTURES_DIR, 'iris.csv'), file);
+    fs.copyFileSync(path.join(FIXTURES_DIR, 'tabular-sklearn', 'iris.csv'), file);
     const push = await runCli(['datasets', 'push', file, '--name', 'admin/iris'], { env });
     assert.equal(push.code, 0, push.stderr);
     const v = JSON.parse(push.stdout);

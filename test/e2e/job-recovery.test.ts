@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { spawnServer } from '../harness/cli-process.ts';
-import { sharedFile } from '../harness/shared-data.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 
 const TOKEN = 'recovery-test-admin-token-0123456789';
 
@@ -28,15 +28,15 @@ describe('a server killed with kill -9 in the middle of a job', () => {
   test('requeues the job on restart, which then finishes; no half-made version was ever visible', async () => {
     let server = await spawnServer(args, env);
     let client = new MarqueeClient({ baseUrl: server.url, token: TOKEN });
-    await client.createDataset({ owner: 'admin', name: 'spam' });
-    await client.uploadDatasetVersion('admin/spam', sharedFile('tabular-spambase/spam.csv'), 'csv');
+    await client.createDataset({ owner: 'admin', name: 'digits' });
+    await client.uploadDatasetVersion('admin/digits', fixtureFile('tabular-sklearn/digits.csv'), 'csv');
     const job = await client.train({
-      model: 'admin/spam-mlp',
-      dataset: 'admin/spam@1',
+      model: 'admin/digits-mlp',
+      dataset: 'admin/digits@1',
       task: 'classification',
       algorithm: 'mlp',
-      target: 'type',
-      params: { hiddenLayers: [64], maxIter: 40 },
+      target: 'target',
+      params: { hiddenLayers: [128], maxIter: 60 },
     });
     // Kill as soon as the job is training (past reading the data).
     await until('training progress', async () => {
@@ -53,7 +53,7 @@ describe('a server killed with kill -9 in the middle of a job', () => {
       const done = await client.followJob(job.id);
       assert.equal(done.state, 'succeeded', done.error ?? '');
       assert.equal(done.attempts, 2);
-      const versions = await client.listVersions('admin/spam-mlp');
+      const versions = await client.listVersions('admin/digits-mlp');
       assert.deepEqual(
         versions.map((v) => v.version),
         [1],
@@ -71,11 +71,11 @@ describe('a server killed with kill -9 in the middle of a job', () => {
     let server = await spawnServer(args, env1);
     let client = new MarqueeClient({ baseUrl: server.url, token: TOKEN });
     const job = await client.train({
-      model: 'admin/spam-slow',
-      dataset: 'admin/spam@1',
+      model: 'admin/digits-slow',
+      dataset: 'admin/digits@1',
       task: 'classification',
       algorithm: 'mlp',
-      target: 'type',
+      target: 'target',
       params: { hiddenLayers: [256, 256], maxIter: 5000 },
     });
     await until('the job running', async () => ((await client.getJob(job.id)).state === 'running' ? true : undefined));

@@ -61,7 +61,7 @@ describe('marketplace: listings, cards, the quality gate, search, popularity, sn
     bob = t.client();
     await bob.login('bob', 'bob password 12');
     await alice.createDataset({ owner: 'alice', name: 'iris', visibility: 'public' });
-    await alice.uploadDatasetVersion('alice/iris', fixtureFile('iris.csv'), 'csv');
+    await alice.uploadDatasetVersion('alice/iris', fixtureFile('tabular-sklearn/iris.csv'), 'csv');
     const job = await alice.train({
       model: 'alice/iris-lr',
       dataset: 'alice/iris@1',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Prediction } from '@marquee/client';
-import { sharedFile } from '../harness/shared-data.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
 type Sentiment = Extract<Prediction, { evidence: unknown }>;
@@ -15,7 +15,11 @@ describe('sentiment models', () => {
 
   test('English sentences → NB-SVM on character n-grams → label, probability and the n-grams behind it', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'uci-amazon' });
-    await t.admin.uploadDatasetVersion('admin/uci-amazon', sharedFile('sentiment-uci-sentences/amazon.jsonl'), 'jsonl');
+    await t.admin.uploadDatasetVersion(
+      'admin/uci-amazon',
+      fixtureFile('sentiment-uci-sentences/amazon.jsonl'),
+      'jsonl',
+    );
     const job = await t.admin.train({
       model: 'admin/mood',
       dataset: 'admin/uci-amazon',

@@ -2,26 +2,52 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { JobEvent, MarqueeApiError } from '@marquee/client';
 import { parseCsv } from '@marquee/engine';
-import { sharedFile } from '../harness/shared-data.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+
+/** Wisconsin breast cancer with scikit-learn's class names: `diagnosis` malignant (0) or benign (1). */
+function labelledBreastCancer(): Uint8Array {
+  const lines = new TextDecoder().decode(fixtureFile('tabular-sklearn/breast_cancer.csv')).trim().split(/\r?\n/);
+  const relabel = (line: string) =>
+    line.replace(/,(\d)(\.0+)?(e\+00)?$/, (_, c) => `,${c === '0' ? 'malignant' : 'benign'}`);
+  return new TextEncoder().encode(
+    [
+      (lines[0] as string).replace(/,"target\(0=malignant,1=benign\)"$/, ',diagnosis'),
+      ...lines.slice(1).map(relabel),
+    ].join('\n'),
+  );
+}
+
+/** UCI Yelp sentences (Kotzias et al. 2015) as `review` and `mood`, JSON lines. */
+function yelpReviews(): Uint8Array {
+  const lines = new TextDecoder().decode(fixtureFile('sentiment-uci-sentences/yelp.jsonl')).trim().split('\n');
+  return new TextEncoder().encode(
+    lines
+      .map((l) => JSON.parse(l) as { text: string; label: number })
+      .map((r) => JSON.stringify({ review: r.text, mood: r.label === 1 ? 'positive' : 'negative' }))
+      .join('\n'),
+  );
+}
 
 describe('training jobs: a CSV to a served, versioned model', () => {
   let t: TestServer;
-  const csv = sharedFile('tabular-spambase/spam.csv');
+  const csv = labelledBreastCancer();
   before(async () => {
     t = await startTestServer({ jobConcurrency: 1 });
-    await t.admin.createDataset({ owner: 'admin', name: 'spam' });
-    await t.admin.uploadDatasetVersion('admin/spam', csv, 'csv');
+    await t.admin.createDataset({ owner: 'admin', name: 'cancer' });
+    await t.admin.uploadDatasetVersion('admin/cancer', csv, 'csv');
+    await t.admin.createDataset({ owner: 'admin', name: 'digits' });
+    await t.admin.uploadDatasetVersion('admin/digits', fixtureFile('tabular-sklearn/digits.csv'), 'csv');
   });
   after(() => t.close());
 
-  test('spambase → random forest job → version with held-out accuracy ≥ 0.94 → the same answers over /predict and OIP', async () => {
+  test('breast cancer → random forest job → version with held-out accuracy ≥ 0.9 → the same answers over /predict and OIP', async () => {
     const job = await t.admin.train({
-      model: 'admin/spam-rf',
-      dataset: 'admin/spam@1',
+      model: 'admin/cancer-rf',
+      dataset: 'admin/cancer@1',
       task: 'classification',
       algorithm: 'random-forest',
-      target: 'type',
+      target: 'diagnosis',
       params: { nEstimators: 60 },
       seed: 3,
     });
@@ -47,31 +73,32 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     );
     assert.deepEqual(events.at(-1), { type: 'state', state: 'succeeded', error: null, result: done.result });
 
-    const v = await t.admin.getVersion('admin/spam-rf', done.result?.version as number);
+    const v = await t.admin.getVersion('admin/cancer-rf', done.result?.version as number);
     assert.equal(v.source, 'training');
     assert.equal(v.hasNative, true);
     const d = v.details;
     assert.ok(d);
-    assert.ok((d.metrics.accuracy as number) >= 0.94, `held-out accuracy ${d.metrics.accuracy}`);
+    // scikit-learn's random forest: 0.920 on the shared split of these rows (shared/peers).
+    assert.ok((d.metrics.accuracy as number) >= 0.9, `held-out accuracy ${d.metrics.accuracy}`);
     assert.ok((d.metrics.rocAuc as number) > 0.95);
-    assert.equal(d.nTrain + d.nTest, 4601);
-    assert.deepEqual(d.classes, ['nonspam', 'spam']);
-    assert.equal(d.lineage.dataset, 'admin/spam@1');
+    assert.equal(d.nTrain + d.nTest, 569);
+    assert.deepEqual(d.classes, ['benign', 'malignant']);
+    assert.equal(d.lineage.dataset, 'admin/cancer@1');
     assert.equal(d.lineage.seed, 3);
     assert.deepEqual(d.params, { nEstimators: 60 });
-    assert.equal(v.signature.inputs.length, 57);
-    assert.ok((await t.admin.downloadArtifact('admin/spam-rf', v.version, 'native')).length > 1000);
+    assert.equal(v.signature.inputs.length, 30);
+    assert.ok((await t.admin.downloadArtifact('admin/cancer-rf', v.version, 'native')).length > 1000);
 
     // The same 40 rows as records by column and as OIP tensors.
     const { header, rows } = parseCsv(new TextDecoder().decode(csv));
     const sample = rows.slice(0, 40);
     const records = sample.map((r) =>
-      Object.fromEntries(header.map((h, j) => [h, h === 'type' ? r[j] : Number(r[j])])),
+      Object.fromEntries(header.map((h, j) => [h, h === 'diagnosis' ? r[j] : Number(r[j])])),
     );
-    const answer = await t.admin.predict('admin/spam-rf', records);
+    const answer = await t.admin.predict('admin/cancer-rf', records);
     assert.equal(answer.version, v.version);
     const labels = answer.predictions.map((p) => ('label' in p ? p.label : ''));
-    const right = labels.filter((l, i) => l === sample[i]?.[header.indexOf('type')]).length;
+    const right = labels.filter((l, i) => l === sample[i]?.[header.indexOf('diagnosis')]).length;
     assert.ok(right >= 36, `${right}/40 right`);
     const inputs = v.signature.inputs.map((s) => ({
       name: s.name,
@@ -79,23 +106,23 @@ describe('training jobs: a CSV to a served, versioned model', () => {
       shape: [sample.length, 1],
       data: sample.map((r) => Number(r[header.indexOf(s.name)])),
     }));
-    const oip = await t.admin.oip.infer('admin.spam-rf', inputs);
+    const oip = await t.admin.oip.infer('admin.cancer-rf', inputs);
     const oipLabels = oip.outputs.find((o) => o.name === 'label_name')?.data as string[];
     assert.deepEqual(oipLabels, labels);
     const probs = oip.outputs.find((o) => o.name === 'probabilities')?.data as number[];
     answer.predictions.forEach((p, i) => {
       assert.ok('probabilities' in p && p.probabilities);
-      assert.ok(Math.abs((p.probabilities.spam as number) - (probs[i * 2 + 1] as number)) < 1e-6);
+      assert.ok(Math.abs((p.probabilities.malignant as number) - (probs[i * 2 + 1] as number)) < 1e-6);
     });
   });
 
   test('bad requests are refused before anything is queued', async () => {
     const base = {
       model: 'admin/x',
-      dataset: 'admin/spam',
+      dataset: 'admin/cancer',
       task: 'classification' as const,
       algorithm: 'random-forest',
-      target: 'type',
+      target: 'diagnosis',
     };
     const cases: Array<[object, RegExp, number?]> = [
       [{ target: 'nope' }, /no column "nope"/],
@@ -103,7 +130,7 @@ describe('training jobs: a CSV to a served, versioned model', () => {
       [{ algorithm: 'k-means' }, /k-means learns clustering, not classification/],
       [{ params: { trees: 3 } }, /random-forest has no parameter "trees"/],
       [{ task: 'regression' }, /regression needs a numeric target/],
-      [{ dataset: 'admin/spam@9' }, /has no version 9/, 404],
+      [{ dataset: 'admin/cancer@9' }, /has no version 9/, 404],
       [{ dataset: 'admin/nothing' }, /no dataset admin\/nothing/, 404],
       [{ split: { testFraction: 0.9 } }, /testFraction/],
     ];
@@ -121,19 +148,19 @@ describe('training jobs: a CSV to a served, versioned model', () => {
 
   test('a queued or running job can be cancelled; k-fold cross-validation is reported when asked', async () => {
     const slow = await t.admin.train({
-      model: 'admin/spam-mlp',
-      dataset: 'admin/spam',
+      model: 'admin/cancer-mlp',
+      dataset: 'admin/cancer',
       task: 'classification',
       algorithm: 'mlp',
-      target: 'type',
+      target: 'diagnosis',
       params: { maxIter: 5000, hiddenLayers: [256, 256] },
     });
     const cv = await t.admin.train({
-      model: 'admin/spam-lr',
-      dataset: 'admin/spam',
+      model: 'admin/cancer-lr',
+      dataset: 'admin/cancer',
       task: 'classification',
       algorithm: 'logistic-regression',
-      target: 'type',
+      target: 'diagnosis',
       split: { kFolds: 3 },
     });
     // Wait until the slow one runs, then cancel it; the next job then runs.
@@ -143,10 +170,10 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     const slowDone = await t.admin.followJob(slow.id);
     assert.equal(slowDone.state, 'cancelled');
     // Nothing of the cancelled job was registered: the model was never made.
-    await assert.rejects(t.admin.getModel('admin/spam-mlp'), (err: MarqueeApiError) => err.status === 404);
+    await assert.rejects(t.admin.getModel('admin/cancer-mlp'), (err: MarqueeApiError) => err.status === 404);
     const cvDone = await t.admin.followJob(cv.id);
     assert.equal(cvDone.state, 'succeeded', cvDone.error ?? '');
-    const v = await t.admin.getVersion('admin/spam-lr', cvDone.result?.version as number);
+    const v = await t.admin.getVersion('admin/cancer-lr', cvDone.result?.version as number);
     assert.equal(v.details?.crossValidation?.folds, 3);
     assert.equal(v.details?.crossValidation?.values.length, 3);
     assert.ok((v.details?.crossValidation?.mean ?? 0) > 0.9);
@@ -155,11 +182,11 @@ describe('training jobs: a CSV to a served, versioned model', () => {
 
   test('a grid search reports every trial, and registers the best by cross-validation', async () => {
     const job = await t.admin.train({
-      model: 'admin/spam-search',
-      dataset: 'admin/spam',
+      model: 'admin/digits-search',
+      dataset: 'admin/digits',
       task: 'classification',
       algorithm: 'decision-tree',
-      target: 'type',
+      target: 'target',
       search: { strategy: 'grid', space: { maxDepth: [1, 3, 8], minSamplesLeaf: [1, 20] }, folds: 3 },
     });
     assert.equal(job.kind, 'search');
@@ -168,7 +195,7 @@ describe('training jobs: a CSV to a served, versioned model', () => {
       if (e.type === 'progress' && e.progress.metrics?.trial) trialEvents.push(e.progress.metrics.trial);
     });
     assert.equal(done.state, 'succeeded', done.error ?? '');
-    const v = await t.admin.getVersion('admin/spam-search', done.result?.version as number);
+    const v = await t.admin.getVersion('admin/digits-search', done.result?.version as number);
     const search = (
       v.details as { search?: { trials: Array<{ params: Record<string, number>; mean: number }>; best: number } }
     ).search;
@@ -184,17 +211,17 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     const best = search.trials[search.best];
     assert.ok(best);
     assert.equal(Math.max(...search.trials.map((x) => x.mean)), best.mean);
-    // A stump is a worse tree than a deeper one on spambase; the search must see it.
+    // A stump tells at most two of ten digits apart; the search must see it.
     assert.ok(best.params.maxDepth !== 1);
     assert.deepEqual(v.details?.params, best.params);
     await assert.rejects(
       t.admin.train({
         ...{
           model: 'admin/x',
-          dataset: 'admin/spam',
+          dataset: 'admin/digits',
           task: 'classification',
           algorithm: 'decision-tree',
-          target: 'type',
+          target: 'target',
         },
         search: { strategy: 'grid', space: { depth: [1] } },
       }),
@@ -203,27 +230,27 @@ describe('training jobs: a CSV to a served, versioned model', () => {
   });
 
   test('batch predictions write a new dataset version with the prediction columns', async () => {
-    const job = await t.admin.batchPredict({ model: 'admin/spam-rf', dataset: 'admin/spam@1' });
+    const job = await t.admin.batchPredict({ model: 'admin/cancer-rf', dataset: 'admin/cancer@1' });
     assert.equal(job.kind, 'batch-predict');
     const done = await t.admin.followJob(job.id);
     assert.equal(done.state, 'succeeded', done.error ?? '');
-    assert.equal(done.result?.dataset, 'admin/spam@2');
-    const v2 = await t.admin.getDatasetVersion('admin/spam', 2);
-    assert.equal(v2.rowCount, 4601);
+    assert.equal(done.result?.dataset, 'admin/cancer@2');
+    const v2 = await t.admin.getDatasetVersion('admin/cancer', 2);
+    assert.equal(v2.rowCount, 569);
     assert.deepEqual(
       v2.columns.slice(-3).map((c) => c.name),
-      ['prediction', 'probability_nonspam', 'probability_spam'],
+      ['prediction', 'probability_benign', 'probability_malignant'],
     );
-    assert.deepEqual(v2.lineage, { job: job.id, model: 'admin/spam-rf', modelVersion: 1, source: 'admin/spam@1' });
-    const rows = (await t.admin.previewDataset('admin/spam', 2, 200)).rows;
-    const agree = rows.filter((r) => r.prediction === r.type).length;
+    assert.deepEqual(v2.lineage, { job: job.id, model: 'admin/cancer-rf', modelVersion: 1, source: 'admin/cancer@1' });
+    const rows = (await t.admin.previewDataset('admin/cancer', 2, 200)).rows;
+    const agree = rows.filter((r) => r.prediction === r.diagnosis).length;
     assert.ok(agree >= 190, `${agree}/200 predictions match the label`);
     for (const r of rows)
-      assert.ok(Math.abs((r.probability_spam as number) + (r.probability_nonspam as number) - 1) < 1e-6);
+      assert.ok(Math.abs((r.probability_malignant as number) + (r.probability_benign as number) - 1) < 1e-6);
     // The same rows through /predict give the same labels as the batch.
-    const features = v2.columns.slice(0, 57).map((c) => c.name);
+    const features = v2.columns.slice(0, 30).map((c) => c.name);
     const answer = await t.admin.predict(
-      'admin/spam-rf',
+      'admin/cancer-rf',
       rows.slice(0, 30).map((r) => Object.fromEntries(features.map((f) => [f, r[f]]))),
     );
     assert.deepEqual(
@@ -234,31 +261,28 @@ describe('training jobs: a CSV to a served, versioned model', () => {
 
   test('a text column: reviews → TF-IDF logistic regression → served on records with the review text', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'reviews' });
-    const v = await t.admin.uploadDatasetVersion(
-      'admin/reviews',
-      sharedFile('reviews-amazon-fine-food/train.csv'),
-      'csv',
-    );
+    const v = await t.admin.uploadDatasetVersion('admin/reviews', yelpReviews(), 'jsonl');
     assert.equal(v.columns.find((c) => c.name === 'review')?.kind, 'text');
     const job = await t.admin.train({
       model: 'admin/review-mood',
       dataset: 'admin/reviews',
       task: 'classification',
       algorithm: 'logistic-regression',
-      target: 'score',
+      target: 'mood',
       features: ['review'],
       text: { ngramRange: [1, 2], sublinearTf: true },
     });
     const done = await t.admin.followJob(job.id);
     assert.equal(done.state, 'succeeded', done.error ?? '');
-    assert.ok((done.result?.metrics?.accuracy ?? 0) > 0.75, JSON.stringify(done.result?.metrics));
+    // Best published 10-fold accuracy on these 1,000 sentences: 0.836 (shared/data/README.md).
+    assert.ok((done.result?.metrics?.accuracy ?? 0) > 0.72, JSON.stringify(done.result?.metrics));
     const answer = await t.admin.predict('admin/review-mood', [
       { review: 'Absolutely delicious, my kids love it and I will buy it again' },
       { review: 'Terrible taste, stale and broken, a waste of money. Never again' },
     ]);
     const labels = answer.predictions.map((p) => ('label' in p ? p.label : ''));
-    assert.equal(labels[0], 'great');
-    assert.equal(labels[1], 'other');
+    assert.equal(labels[0], 'positive');
+    assert.equal(labels[1], 'negative');
   });
 
   test('a pipeline without an ONNX form (character n-grams) is served by the engine, over /predict and OIP alike', async () => {
@@ -267,7 +291,7 @@ describe('training jobs: a CSV to a served, versioned model', () => {
       dataset: 'admin/reviews',
       task: 'classification',
       algorithm: 'nb-svm',
-      target: 'score',
+      target: 'mood',
       features: ['review'],
       text: { analyzer: 'char_wb', ngramRange: [2, 4] },
     });
@@ -294,7 +318,7 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     );
     assert.deepEqual(
       answer.predictions.map((p) => ('label' in p ? p.label : '')),
-      ['great', 'other'],
+      ['positive', 'negative'],
     );
     await assert.rejects(t.admin.downloadArtifact('admin/review-chars', 1, 'onnx'), /no ONNX form/);
     assert.ok((await t.admin.downloadArtifact('admin/review-chars', 1, 'native')).length > 0);
@@ -302,11 +326,11 @@ describe('training jobs: a CSV to a served, versioned model', () => {
 
   test('a job past its time limit fails with the reason', async () => {
     const job = await t.admin.train({
-      model: 'admin/spam-slow',
-      dataset: 'admin/spam',
+      model: 'admin/cancer-slow',
+      dataset: 'admin/cancer',
       task: 'classification',
       algorithm: 'mlp',
-      target: 'type',
+      target: 'diagnosis',
       params: { maxIter: 5000, hiddenLayers: [256, 256] },
       timeLimitS: 1,
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runOnnx } from '../../test-support/run-onnx.js';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
@@ -27,21 +27,21 @@ describe('GradientBoosting (histogram, leaf-wise)', () => {
     ['iris', 0.9667],
     ['spambase', 0.9598],
   ] as const) {
-    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name);
+    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name);
       const acc = accuracy(d.yTest, new GradientBoosting().fit(d.xTrain, d.yTrain).predict(d.xTest) as Int32Array);
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
   }
 
   test("diabetes: RMSE within 1% of scikit-learn's 57.245", () => {
-    const d = loadSharedTabular('diabetes', { classify: false });
+    const d = loadTabularSet('diabetes', { classify: false });
     const e = rmse(d.yTest, new GradientBoosting({ task: 'regression' }).fit(d.xTrain, d.yTrain).predict(d.xTest));
     assert.ok(e <= 57.245 * 1.01, `${e}`);
   });
 
   test('early stopping ends the fit when the held-out loss stalls', () => {
-    const d = loadSharedTabular('breast_cancer');
+    const d = loadTabularSet('breast_cancer');
     const m = new GradientBoosting({ earlyStopping: true, maxIter: 500 }).fit(d.xTrain, d.yTrain, { seed: 1 });
     assert.ok(m.iterations < 500, `${m.iterations}`);
     assert.ok(accuracy(d.yTest, m.predict(d.xTest) as Int32Array) > 0.93);
@@ -53,7 +53,7 @@ describe('GradientBoosting (histogram, leaf-wise)', () => {
       ['iris', 'classification'],
       ['diabetes', 'regression'],
     ] as const) {
-      const d = loadSharedTabular(name, { classify: task === 'classification' });
+      const d = loadTabularSet(name, { classify: task === 'classification' });
       const m = new GradientBoosting({ task, maxIter: 30 }).fit(d.xTrain, d.yTrain);
       const out = await runOnnx(learnerToOnnx(m), d.xTest);
       if (task === 'classification') {

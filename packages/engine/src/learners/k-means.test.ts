@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet } from '../../test-support/tabular-sets.js';
 import { silhouetteScore } from '../evaluation/silhouette.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
@@ -10,7 +10,7 @@ import { loadLearner } from './learner-registry.js';
 
 /** All rows of a shared set (k-means in the reference is fitted on every row). */
 function allRows(name: string): DenseMatrix {
-  const d = loadSharedTabular(name);
+  const d = loadTabularSet(name);
   const data = new Float64Array((d.xTrain.rows + d.xTest.rows) * d.xTrain.cols);
   data.set(d.xTrain.data, 0);
   data.set(d.xTest.data, d.xTrain.data.length);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runOnnx } from '../../test-support/run-onnx.js';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
@@ -36,8 +36,8 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
     ['digits', 0.9721],
     ['spambase', 0.9435],
   ] as const) {
-    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name, { standardise: true });
+    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name, { standardise: true });
       const m = new KernelSvm().fit(d.xTrain, d.yTrain);
       const acc = accuracy(d.yTest, m.predict(d.xTest));
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
@@ -47,7 +47,7 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
 
   test('probabilities: Platt scaling on cross-validated decision values, coupled over pairs', () => {
     for (const name of ['breast_cancer', 'iris']) {
-      const d = loadSharedTabular(name, { standardise: true });
+      const d = loadTabularSet(name, { standardise: true });
       const m = new KernelSvm({ probability: true }).fit(d.xTrain, d.yTrain, { seed: 0 });
       const p = m.predictProba(d.xTest);
       const k = m.nClasses;
@@ -80,7 +80,7 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
     ['wine', { kernel: 'linear' }],
   ] as const) {
     test(`ONNX SVMClassifier on ${set} (${JSON.stringify(params)}): labels equal, probabilities within 1e-4`, async () => {
-      const data = loadSharedTabular(set);
+      const data = loadTabularSet(set);
       const scaler = new StandardScaler().fit(data.xTrain);
       const m = new KernelSvm(params).fit(scaler.transform(data.xTrain), data.yTrain, { seed: 3 });
       const xTest = scaler.transform(data.xTest);

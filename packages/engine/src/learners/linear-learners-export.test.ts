@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runOnnx } from '../../test-support/run-onnx.js';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet } from '../../test-support/tabular-sets.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
 import type { Learner } from './learner.js';
@@ -9,7 +9,7 @@ import { createLearner, learnerNames, loadLearner } from './learner-registry.js'
 
 /** Fits on raw features with a scaler in front, as a pipeline would. */
 function fitScaled(name: string, set: string, classify: boolean) {
-  const data = loadSharedTabular(set, { classify });
+  const data = loadTabularSet(set, { classify });
   const scaler = new StandardScaler().fit(data.xTrain);
   const learner: Learner = createLearner(name).fit(scaler.transform(data.xTrain), data.yTrain);
   return { data, scaler, learner };

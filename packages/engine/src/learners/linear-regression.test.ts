@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { dataText } from '../../test-support/data-files.js';
 import { mae, r2, rmse } from '../evaluation/regression-metrics.js';
 import { parseCsv } from '../frame/csv.js';
 import { type DenseMatrix, takeRows } from '../linalg/dense-matrix.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
 import { LinearRegression } from './linear-regression.js';
-
-const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared');
 
 describe('LinearRegression', () => {
   test('recovers exact coefficients on noiseless data (closed form)', () => {
@@ -31,10 +27,8 @@ describe('LinearRegression', () => {
   });
 
   test('diabetes, the shared split: the same RMSE as scikit-learn (53.3588 OLS, 53.3120 ridge α=1)', () => {
-    const { header, rows } = parseCsv(
-      fs.readFileSync(path.join(shared, 'data/tabular-sklearn/diabetes_raw.csv'), 'utf8'),
-    );
-    const split = JSON.parse(fs.readFileSync(path.join(shared, 'data/splits/diabetes.json'), 'utf8')) as {
+    const { header, rows } = parseCsv(dataText('tabular-sklearn/diabetes_raw.csv'));
+    const split = JSON.parse(dataText('splits/diabetes.json')) as {
       test: number[];
     };
     const target = header.indexOf('target');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
@@ -29,7 +29,7 @@ describe('LinearSvm (squared hinge; dual coordinate descent or primal Newton)', 
     });
 
   test('primal Newton and dual coordinate descent reach the same model', () => {
-    const d = loadSharedTabular('wine', { standardise: true });
+    const d = loadTabularSet('wine', { standardise: true });
     const a = new LinearSvm({ solver: 'primal', tol: 1e-8 }).fit(d.xTrain, d.yTrain);
     const b = new LinearSvm({ solver: 'dual', tol: 1e-8, maxIter: 100000 }).fit(d.xTrain, d.yTrain);
     for (let j = 0; j < a.coef.length; j++) {
@@ -46,8 +46,8 @@ describe('LinearSvm (squared hinge; dual coordinate descent or primal Newton)', 
     ['digits', 0.961],
     ['spambase', 0.9392],
   ] as const) {
-    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name, { standardise: true });
+    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name, { standardise: true });
       const acc = accuracy(d.yTest, new LinearSvm().fit(d.xTrain, d.yTrain).predict(d.xTest));
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
@@ -55,7 +55,7 @@ describe('LinearSvm (squared hinge; dual coordinate descent or primal Newton)', 
 
   test('ONNX LinearClassifier gives the same labels; the artifact restores the model', async () => {
     for (const name of ['breast_cancer', 'wine']) {
-      const d = loadSharedTabular(name, { standardise: true });
+      const d = loadTabularSet(name, { standardise: true });
       const m = new LinearSvm().fit(d.xTrain, d.yTrain);
       const session = await ort.InferenceSession.create(learnerToOnnx(m));
       const out = await session.run({

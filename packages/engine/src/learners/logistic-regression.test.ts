@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { LogisticRegression } from './logistic-regression.js';
@@ -27,7 +27,7 @@ describe('LogisticRegression', () => {
   });
 
   test('softmax probabilities sum to one and predict is their argmax', () => {
-    const data = loadSharedTabular('iris', { standardise: true });
+    const data = loadTabularSet('iris', { standardise: true });
     const m = new LogisticRegression().fit(data.xTrain, data.yTrain);
     const p = m.predictProba(data.xTest);
     for (let i = 0; i < data.xTest.rows; i++) {
@@ -46,8 +46,8 @@ describe('LogisticRegression', () => {
     ['digits', 0.97493],
   ];
   for (const [name, sklearn] of reference) {
-    test(`${name}: accuracy within 1 point of scikit-learn's ${sklearn.toFixed(4)}`, () => {
-      const data = loadSharedTabular(name, { standardise: true });
+    test(`${name}: accuracy within 1 point of scikit-learn's ${sklearn.toFixed(4)}`, tabularSet(name), () => {
+      const data = loadTabularSet(name, { standardise: true });
       const m = new LogisticRegression().fit(data.xTrain, data.yTrain);
       const acc = accuracy(data.yTest, m.predict(data.xTest));
       assert.ok(acc >= sklearn - 0.01, `${name}: ${acc} vs ${sklearn}`);
@@ -55,7 +55,7 @@ describe('LogisticRegression', () => {
   }
 
   test('a fit can be cancelled', () => {
-    const data = loadSharedTabular('digits', { standardise: true });
+    const data = loadTabularSet('digits', { standardise: true });
     const ac = new AbortController();
     let seen = 0;
     assert.throws(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
@@ -58,8 +58,8 @@ describe('Mlp', () => {
     ['wine', 1.0, 1 / 36],
     ['digits', 0.9721, 0.01],
   ] as const) {
-    test(`${name}: mean accuracy over seeds within tolerance of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name, { standardise: true });
+    test(`${name}: mean accuracy over seeds within tolerance of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name, { standardise: true });
       let sum = 0;
       const seeds = name === 'digits' ? 2 : 5;
       for (let seed = 0; seed < seeds; seed++) {
@@ -86,7 +86,7 @@ describe('Mlp', () => {
   });
 
   test('early stopping holds out rows, stops when their accuracy stalls, and keeps the best epoch', () => {
-    const d = loadSharedTabular('breast_cancer', { standardise: true });
+    const d = loadTabularSet('breast_cancer', { standardise: true });
     const scores: number[] = [];
     const params = { hiddenLayers: [32], maxIter: 500, learningRate: 0.01, earlyStopping: true, nIterNoChange: 10 };
     const m = new Mlp(params).fit(d.xTrain, d.yTrain, {
@@ -105,7 +105,7 @@ describe('Mlp', () => {
 
   test('ONNX (MatMul, Add, Relu, Softmax/Sigmoid, ArgMax) answers as the engine; the artifact restores it', async () => {
     for (const name of ['iris', 'breast_cancer']) {
-      const d = loadSharedTabular(name, { standardise: true });
+      const d = loadTabularSet(name, { standardise: true });
       const m = new Mlp({ hiddenLayers: [16, 8], maxIter: 30 }).fit(d.xTrain, d.yTrain, { seed: 0 });
       const session = await ort.InferenceSession.create(learnerToOnnx(m));
       const out = await session.run({

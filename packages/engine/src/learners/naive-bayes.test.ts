@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
@@ -26,15 +26,15 @@ describe('NaiveBayes (multinomial)', () => {
     ['spambase', 0.8089],
     ['letters', 0.541],
   ] as const) {
-    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name);
+    test(`${name}: within 1 point of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name);
       const acc = accuracy(d.yTest, new NaiveBayes().fit(d.xTrain, d.yTrain).predict(d.xTest));
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
   }
 
   test('ONNX (MatMul, Softmax, ArgMax) answers as the engine; the artifact restores it', async () => {
-    const d = loadSharedTabular('digits');
+    const d = loadTabularSet('digits');
     const m = new NaiveBayes().fit(d.xTrain, d.yTrain);
     const session = await ort.InferenceSession.create(learnerToOnnx(m));
     const out = await session.run({

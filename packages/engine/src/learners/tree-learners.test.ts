@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { needsData } from '../../test-support/data-files.js';
 import { runOnnx } from '../../test-support/run-onnx.js';
-import { loadSharedTabular } from '../../test-support/shared-tabular.js';
+import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
@@ -26,7 +27,7 @@ describe('decision tree and random forest', () => {
   });
 
   test('maxDepth and minSamplesLeaf bound the tree; the same seed grows the same forest', () => {
-    const d = loadSharedTabular('breast_cancer');
+    const d = loadTabularSet('breast_cancer');
     const shallow = new DecisionTree({ maxDepth: 2 }).fit(d.xTrain, d.yTrain);
     assert.ok((shallow.ensemble?.trees[0]?.feature.length as number) <= 7);
     const a = new RandomForest({ nEstimators: 5 }).fit(d.xTrain, d.yTrain, { seed: 3 });
@@ -46,15 +47,19 @@ describe('decision tree and random forest', () => {
     ['spambase', 0.9631],
   ];
   for (const [name, sklearn] of forest) {
-    test(`random forest on ${name}: mean accuracy over 5 seeds within 1 point of scikit-learn's ${sklearn}`, () => {
-      // A forest's accuracy on a few hundred test rows moves by about a point with the seed.
-      const d = loadSharedTabular(name);
-      let sum = 0;
-      for (let seed = 0; seed < 5; seed++) {
-        sum += accuracy(d.yTest, new RandomForest().fit(d.xTrain, d.yTrain, { seed }).predict(d.xTest));
-      }
-      assert.ok(sum / 5 >= sklearn - 0.01, `mean ${sum / 5}`);
-    });
+    test(
+      `random forest on ${name}: mean accuracy over 5 seeds within 1 point of scikit-learn's ${sklearn}`,
+      tabularSet(name),
+      () => {
+        // A forest's accuracy on a few hundred test rows moves by about a point with the seed.
+        const d = loadTabularSet(name);
+        let sum = 0;
+        for (let seed = 0; seed < 5; seed++) {
+          sum += accuracy(d.yTest, new RandomForest().fit(d.xTrain, d.yTrain, { seed }).predict(d.xTest));
+        }
+        assert.ok(sum / 5 >= sklearn - 0.01, `mean ${sum / 5}`);
+      },
+    );
   }
   const tree: Array<[string, number]> = [
     ['breast_cancer', 0.9381],
@@ -63,8 +68,8 @@ describe('decision tree and random forest', () => {
     ['spambase', 0.9218],
   ];
   for (const [name, sklearn] of tree) {
-    test(`decision tree on ${name}: within 1 point of scikit-learn's ${sklearn}`, () => {
-      const d = loadSharedTabular(name);
+    test(`decision tree on ${name}: within 1 point of scikit-learn's ${sklearn}`, tabularSet(name), () => {
+      const d = loadTabularSet(name);
       const acc = accuracy(d.yTest, new DecisionTree().fit(d.xTrain, d.yTrain, { seed: 0 }).predict(d.xTest));
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
@@ -82,7 +87,7 @@ describe('decision tree and random forest', () => {
 
   test("decision tree on digits: mean accuracy over 10 seeds within 1 point of scikit-learn's 0.8357", () => {
     // One tree's accuracy moves by ±2 points with the seed (ties between equally good splits).
-    const d = loadSharedTabular('digits');
+    const d = loadTabularSet('digits');
     let sum = 0;
     for (let seed = 0; seed < 10; seed++) {
       sum += accuracy(d.yTest, new DecisionTree().fit(d.xTrain, d.yTrain, { seed }).predict(d.xTest));
@@ -90,25 +95,29 @@ describe('decision tree and random forest', () => {
     assert.ok(sum / 10 >= 0.8357 - 0.01, `mean ${sum / 10}`);
   });
 
-  test('ONNX (TreeEnsembleClassifier): labels equal, probabilities within 1e-4, on held-out rows', async () => {
-    const d = loadSharedTabular('spambase');
-    const digits = loadSharedTabular('digits');
-    for (const [model, data] of [
-      [new RandomForest({ nEstimators: 30 }).fit(d.xTrain, d.yTrain, { seed: 1 }), d],
-      [new DecisionTree().fit(digits.xTrain, digits.yTrain, { seed: 1 }), digits],
-    ] as const) {
-      const out = await runOnnx(learnerToOnnx(model), data.xTest);
-      assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(model.predict(data.xTest)));
-      const want = model.predictProba(data.xTest);
-      const got = out.probabilities?.data as Float32Array;
-      assert.equal(got.length, want.length);
-      for (let i = 0; i < got.length; i++)
-        assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `${model.name} p[${i}]`);
-    }
-  });
+  test(
+    'ONNX (TreeEnsembleClassifier): labels equal, probabilities within 1e-4, on held-out rows',
+    needsData('tabular-spambase/spam.csv'),
+    async () => {
+      const d = loadTabularSet('spambase');
+      const digits = loadTabularSet('digits');
+      for (const [model, data] of [
+        [new RandomForest({ nEstimators: 30 }).fit(d.xTrain, d.yTrain, { seed: 1 }), d],
+        [new DecisionTree().fit(digits.xTrain, digits.yTrain, { seed: 1 }), digits],
+      ] as const) {
+        const out = await runOnnx(learnerToOnnx(model), data.xTest);
+        assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(model.predict(data.xTest)));
+        const want = model.predictProba(data.xTest);
+        const got = out.probabilities?.data as Float32Array;
+        assert.equal(got.length, want.length);
+        for (let i = 0; i < got.length; i++)
+          assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `${model.name} p[${i}]`);
+      }
+    },
+  );
 
   test('ONNX (TreeEnsembleRegressor) and artifacts for a regression forest', async () => {
-    const d = loadSharedTabular('diabetes', { classify: false });
+    const d = loadTabularSet('diabetes', { classify: false });
     const rf = new RandomForest({ task: 'regression', nEstimators: 40 }).fit(d.xTrain, d.yTrain, { seed: 2 });
     const want = rf.predict(d.xTest);
     // A regression forest on diabetes lands near scikit-learn's 52.76 (54–55 over seeds here).
@@ -120,14 +129,18 @@ describe('decision tree and random forest', () => {
     assert.deepEqual(back.predict(d.xTest), want);
   });
 
-  test('worker threads grow part of the forest, and the forest is the one a single thread grows', () => {
-    const d = loadSharedTabular('letters');
-    const params = { nEstimators: 40 };
-    const alone = new RandomForest({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 5 });
-    const shared = new RandomForest({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 5 });
-    assert.equal(alone.treesGrownByWorkers, 0);
-    assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');
-    assert.deepEqual(shared.ensemble?.trees, alone.ensemble?.trees);
-    assert.throws(() => new RandomForest({ nJobs: -1 }), /nJobs/);
-  });
+  test(
+    'worker threads grow part of the forest, and the forest is the one a single thread grows',
+    needsData('tabular-letters/letters.csv'),
+    () => {
+      const d = loadTabularSet('letters');
+      const params = { nEstimators: 40 };
+      const alone = new RandomForest({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 5 });
+      const shared = new RandomForest({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 5 });
+      assert.equal(alone.treesGrownByWorkers, 0);
+      assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');
+      assert.deepEqual(shared.ensemble?.trees, alone.ensemble?.trees);
+      assert.throws(() => new RandomForest({ nJobs: -1 }), /nJobs/);
+    },
+  );
 });

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { SHARED } from '../../test-support/shared-tabular.js';
+import { dataText, needsData } from '../../test-support/data-files.js';
 import { parseCsv } from '../frame/csv.js';
 import { Frame } from '../frame/frame.js';
 import { Rng } from '../random/rng.js';
@@ -95,24 +93,26 @@ describe('ModelPipeline', () => {
     assert.ok(hit / pred.length > 0.75, `${hit / pred.length}`);
   });
 
-  test('spambase from its CSV: a random forest reaches 0.94 held-out accuracy', () => {
-    const { header, rows: csv } = parseCsv(
-      fs.readFileSync(path.join(SHARED, 'data/tabular-spambase/spam.csv'), 'utf8'),
-    );
-    const split = JSON.parse(fs.readFileSync(path.join(SHARED, 'data/splits/spambase.json'), 'utf8')) as {
-      test: number[];
-    };
-    const frame = Frame.fromRecords(csv.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]]))));
-    const testSet = new Set(split.test);
-    const trainIdx = [...csv.keys()].filter((i) => !testSet.has(i));
-    const m = ModelPipeline.fit(frame.take(trainIdx), 'type', 'random-forest', {}, { seed: 0 });
-    const held = frame.take(split.test);
-    const truth = held.column('type');
-    assert.ok(truth.kind === 'categorical');
-    const pred = m.predict(held) as string[];
-    const acc = pred.filter((p, i) => p === truth.dictionary[truth.codes[i] as number]).length / pred.length;
-    assert.ok(acc >= 0.94, `${acc}`);
-  });
+  test(
+    'spambase from its CSV: a random forest reaches 0.94 held-out accuracy',
+    needsData('tabular-spambase/spam.csv'),
+    () => {
+      const { header, rows: csv } = parseCsv(dataText('tabular-spambase/spam.csv'));
+      const split = JSON.parse(dataText('splits/spambase.json')) as {
+        test: number[];
+      };
+      const frame = Frame.fromRecords(csv.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]]))));
+      const testSet = new Set(split.test);
+      const trainIdx = [...csv.keys()].filter((i) => !testSet.has(i));
+      const m = ModelPipeline.fit(frame.take(trainIdx), 'type', 'random-forest', {}, { seed: 0 });
+      const held = frame.take(split.test);
+      const truth = held.column('type');
+      assert.ok(truth.kind === 'categorical');
+      const pred = m.predict(held) as string[];
+      const acc = pred.filter((p, i) => p === truth.dictionary[truth.codes[i] as number]).length / pred.length;
+      assert.ok(acc >= 0.94, `${acc}`);
+    },
+  );
 
   test('bad targets are refused clearly', () => {
     assert.throws(() => ModelPipeline.fit(train, 'plan', 'linear-regression'), /numeric target/);

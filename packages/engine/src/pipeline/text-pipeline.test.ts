@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { loadAmazonFineFood } from '../../test-support/shared-text.js';
+import { needsData } from '../../test-support/data-files.js';
+import { loadAmazonFineFood } from '../../test-support/text-sets.js';
 import { Frame } from '../frame/frame.js';
 import { takesSparse } from '../learners/learner.js';
 import { createLearner } from '../learners/learner-registry.js';
@@ -32,54 +33,58 @@ function accuracyOn(model: ModelPipeline, test: Frame): number {
   return predicted.filter((p, i) => p === truth.dictionary[truth.codes[i] as number]).length / predicted.length;
 }
 
-describe('text pipelines on Amazon fine food (4000 train, 1000 test reviews)', () => {
-  const { train, test } = loadAmazonFineFood();
-  const fit = (algorithm: string, text: object) =>
-    ModelPipeline.fit(train, 'score', algorithm, {}, { features: ['review'], text });
+describe(
+  'text pipelines on Amazon fine food (4000 train, 1000 test reviews)',
+  needsData('reviews-amazon-fine-food/train.csv'),
+  () => {
+    const { train, test } = loadAmazonFineFood();
+    const fit = (algorithm: string, text: object) =>
+      ModelPipeline.fit(train, 'score', algorithm, {}, { features: ['review'], text });
 
-  it("word counts → multinomial naive Bayes: scikit-learn's vocabulary and accuracy", () => {
-    const m = fit('naive-bayes', { useIdf: false, norm: 'none' });
-    assert.equal(m.features.width, 13211); // CountVectorizer's vocabulary on these rows
-    assert.ok(Math.abs(accuracyOn(m, test) - SKLEARN.counts_nb) <= 0.01);
-  });
-
-  it('word 1–2-gram TF-IDF (sublinear tf) → logistic regression', () => {
-    const acc = accuracyOn(fit('logistic-regression', { ngramRange: [1, 2], sublinearTf: true }), test);
-    assert.ok(acc >= SKLEARN.tfidf_word12_logreg - 0.01, `accuracy ${acc}`);
-  });
-
-  it('char_wb 2–5-gram TF-IDF → linear SVM', () => {
-    const acc = accuracyOn(fit('linear-svm', { analyzer: 'char_wb', ngramRange: [2, 5] }), test);
-    assert.ok(acc >= SKLEARN.tfidf_charwb25_linearsvc - 0.01, `accuracy ${acc}`);
-  });
-
-  for (const [algorithm, text] of [
-    ['logistic-regression', { ngramRange: [1, 2], sublinearTf: true }],
-    ['naive-bayes', { useIdf: false, norm: 'none' }],
-    ['linear-svm', { binary: true, minDf: 2 }],
-  ] as const) {
-    it(`ONNX (${algorithm}, ${JSON.stringify(text)}): Tokenizer + TfIdfVectorizer answer as the engine`, async () => {
-      const m = fit(algorithm, text);
-      const head = test.take(Int32Array.from({ length: 300 }, (_, i) => i));
-      const reviews = (head.column('review') as { values: Array<string | null> }).values.map((v) => v ?? '');
-      const out = await runText(m.toOnnx(), { review: reviews });
-      assert.deepEqual(out.label_name?.data, m.predict(head));
-      if (algorithm === 'linear-svm') return; // no probabilities
-      const want = m.predictProba(head);
-      const got = out.probabilities?.data as Float32Array;
-      for (let i = 0; i < got.length; i++)
-        assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `p[${i}]`);
+    it("word counts → multinomial naive Bayes: scikit-learn's vocabulary and accuracy", () => {
+      const m = fit('naive-bayes', { useIdf: false, norm: 'none' });
+      assert.equal(m.features.width, 13211); // CountVectorizer's vocabulary on these rows
+      assert.ok(Math.abs(accuracyOn(m, test) - SKLEARN.counts_nb) <= 0.01);
     });
-  }
 
-  it('a text pipeline survives its artifact and answers the same', () => {
-    const m = fit('logistic-regression', { hashFeatures: 1 << 16, sublinearTf: true });
-    const again = ModelPipeline.fromArtifact(m.toArtifact());
-    const head = test.take(Int32Array.from({ length: 50 }, (_, i) => i));
-    assert.deepEqual(again.predict(head), m.predict(head));
-    assert.deepEqual(again.predictProba(head), m.predictProba(head));
-  });
-});
+    it('word 1–2-gram TF-IDF (sublinear tf) → logistic regression', () => {
+      const acc = accuracyOn(fit('logistic-regression', { ngramRange: [1, 2], sublinearTf: true }), test);
+      assert.ok(acc >= SKLEARN.tfidf_word12_logreg - 0.01, `accuracy ${acc}`);
+    });
+
+    it('char_wb 2–5-gram TF-IDF → linear SVM', () => {
+      const acc = accuracyOn(fit('linear-svm', { analyzer: 'char_wb', ngramRange: [2, 5] }), test);
+      assert.ok(acc >= SKLEARN.tfidf_charwb25_linearsvc - 0.01, `accuracy ${acc}`);
+    });
+
+    for (const [algorithm, text] of [
+      ['logistic-regression', { ngramRange: [1, 2], sublinearTf: true }],
+      ['naive-bayes', { useIdf: false, norm: 'none' }],
+      ['linear-svm', { binary: true, minDf: 2 }],
+    ] as const) {
+      it(`ONNX (${algorithm}, ${JSON.stringify(text)}): Tokenizer + TfIdfVectorizer answer as the engine`, async () => {
+        const m = fit(algorithm, text);
+        const head = test.take(Int32Array.from({ length: 300 }, (_, i) => i));
+        const reviews = (head.column('review') as { values: Array<string | null> }).values.map((v) => v ?? '');
+        const out = await runText(m.toOnnx(), { review: reviews });
+        assert.deepEqual(out.label_name?.data, m.predict(head));
+        if (algorithm === 'linear-svm') return; // no probabilities
+        const want = m.predictProba(head);
+        const got = out.probabilities?.data as Float32Array;
+        for (let i = 0; i < got.length; i++)
+          assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-4, `p[${i}]`);
+      });
+    }
+
+    it('a text pipeline survives its artifact and answers the same', () => {
+      const m = fit('logistic-regression', { hashFeatures: 1 << 16, sublinearTf: true });
+      const again = ModelPipeline.fromArtifact(m.toArtifact());
+      const head = test.take(Int32Array.from({ length: 50 }, (_, i) => i));
+      assert.deepEqual(again.predict(head), m.predict(head));
+      assert.deepEqual(again.predictProba(head), m.predictProba(head));
+    });
+  },
+);
 
 describe('Chinese and Japanese text, with no spaces and no dictionary', () => {
   // Written for this test: short product and film reviews, clearly positive or negative.

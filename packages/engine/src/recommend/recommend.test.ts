@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadBaskets, loadInstEvalImplicit } from '../../test-support/shared-ratings.js';
+import { needsData } from '../../test-support/data-files.js';
+import { loadBaskets, loadInstEvalImplicit } from '../../test-support/rating-sets.js';
 import { BiasBaseline } from './bias-baseline.js';
 import { ImplicitAls } from './implicit-als.js';
 import { Interactions } from './interactions.js';
@@ -130,31 +131,35 @@ function heldOutMetrics(rec: Recommender, train: Interactions, heldOut: Map<numb
   return rankingMetrics(ranked, heldOut, 10, train.nItems);
 }
 
-describe('recommenders on the shared data', () => {
-  it("InstEval as implicit feedback: item-kNN and ALS reach well over 1.5× popularity's hit rate and NDCG at 10", () => {
-    const { train, heldOut } = loadInstEvalImplicit();
-    assert.ok(heldOut.size > 2500, `${heldOut.size} students with a held-out rating`);
-    const pop = heldOutMetrics(new Popularity(), train, heldOut);
-    const knn = heldOutMetrics(new ItemKnn(), train, heldOut);
-    const als = heldOutMetrics(new ImplicitAls({ factors: 16, iterations: 8 }), train, heldOut);
-    for (const m of [knn, als]) {
-      assert.ok(m.hitRate >= 1.5 * pop.hitRate, `hit ${m.hitRate} vs ${pop.hitRate}`);
-      assert.ok(m.ndcg >= 1.5 * pop.ndcg, `ndcg ${m.ndcg} vs ${pop.ndcg}`);
-    }
-  });
+describe(
+  'recommenders on the shared data',
+  needsData('ratings-insteval/ratings.csv', 'baskets-supermarket/baskets_long.csv'),
+  () => {
+    it("InstEval as implicit feedback: item-kNN and ALS reach well over 1.5× popularity's hit rate and NDCG at 10", () => {
+      const { train, heldOut } = loadInstEvalImplicit();
+      assert.ok(heldOut.size > 2500, `${heldOut.size} students with a held-out rating`);
+      const pop = heldOutMetrics(new Popularity(), train, heldOut);
+      const knn = heldOutMetrics(new ItemKnn(), train, heldOut);
+      const als = heldOutMetrics(new ImplicitAls({ factors: 16, iterations: 8 }), train, heldOut);
+      for (const m of [knn, als]) {
+        assert.ok(m.hitRate >= 1.5 * pop.hitRate, `hit ${m.hitRate} vs ${pop.hitRate}`);
+        assert.ok(m.ndcg >= 1.5 * pop.ndcg, `ndcg ${m.ndcg} vs ${pop.ndcg}`);
+      }
+    });
 
-  it("baskets: popularity and item-kNN give the reference's figures", () => {
-    // shared/peers/sklearn-reference.jsonl: popularity hitRate@10 0.0684 (last item), 0.5493 (hash item).
-    const last = loadBaskets('last');
-    assert.equal(last.heldOut.size, 4591);
-    assert.ok(Math.abs(heldOutMetrics(new Popularity(), last.train, last.heldOut).hitRate - 0.0684) < 5e-4);
-    const hash = loadBaskets('hash');
-    assert.ok(Math.abs(heldOutMetrics(new Popularity(), hash.train, hash.heldOut).hitRate - 0.5493) < 5e-4);
-    assert.ok(
-      Math.abs(heldOutMetrics(new ItemKnn({ neighbours: 20 }), last.train, last.heldOut).hitRate - 0.0682) < 0.01,
-    );
-  });
-});
+    it("baskets: popularity and item-kNN give the reference's figures", () => {
+      // shared/peers/sklearn-reference.jsonl: popularity hitRate@10 0.0684 (last item), 0.5493 (hash item).
+      const last = loadBaskets('last');
+      assert.equal(last.heldOut.size, 4591);
+      assert.ok(Math.abs(heldOutMetrics(new Popularity(), last.train, last.heldOut).hitRate - 0.0684) < 5e-4);
+      const hash = loadBaskets('hash');
+      assert.ok(Math.abs(heldOutMetrics(new Popularity(), hash.train, hash.heldOut).hitRate - 0.5493) < 5e-4);
+      assert.ok(
+        Math.abs(heldOutMetrics(new ItemKnn({ neighbours: 20 }), last.train, last.heldOut).hitRate - 0.0682) < 0.01,
+      );
+    });
+  },
+);
 
 describe('RecommenderModel and its training', () => {
   // Three users, four items, times; every user saw item a first.

@@ -1,30 +1,27 @@
 /** The shared text sets as frames: Amazon fine food's given train/test files. */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseCsv } from '../src/frame/csv.js';
 import { Frame } from '../src/frame/frame.js';
-import { SHARED } from './shared-tabular.js';
+import { dataText } from './data-files.js';
 
 function csvFrame(file: string): Frame {
-  const { header, rows } = parseCsv(fs.readFileSync(file, 'utf8'));
+  const { header, rows } = parseCsv(dataText(file));
   const records = rows.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? null])));
   return Frame.fromRecords(records, { review: 'text', score: 'categorical', product: 'categorical' });
 }
 
 /** Reviews (`review`) with their `score` class ("positive"/"other"…), as the files give them. */
 export function loadAmazonFineFood(): { train: Frame; test: Frame } {
-  const dir = path.join(SHARED, 'data', 'reviews-amazon-fine-food');
-  return { train: csvFrame(path.join(dir, 'train.csv')), test: csvFrame(path.join(dir, 'test.csv')) };
+  const dir = 'reviews-amazon-fine-food';
+  return { train: csvFrame(`${dir}/train.csv`), test: csvFrame(`${dir}/test.csv`) };
 }
 
 /** A UCI sentence set (amazon, imdb, yelp): `text` and `label` ("0"/"1"), with its fixed 10 folds. */
 export function loadUciSentences(name: 'amazon' | 'imdb' | 'yelp'): { frame: Frame; folds: number[] } {
-  const rows = fs
-    .readFileSync(path.join(SHARED, 'data', 'sentiment-uci-sentences', `${name}.jsonl`), 'utf8')
+  const rows = dataText(`sentiment-uci-sentences/${name}.jsonl`)
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { text: string; label: number });
-  const spec = JSON.parse(fs.readFileSync(path.join(SHARED, 'data', 'splits', `uci-${name}.folds.json`), 'utf8')) as {
+  const spec = JSON.parse(dataText(`splits/uci-${name}.folds.json`)) as {
     folds: number[];
   };
   const frame = Frame.fromRecords(

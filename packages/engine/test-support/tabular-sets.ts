@@ -1,17 +1,12 @@
 /**
- * Loads a tabular set from shared/data with its fixed split (shared/data/splits), the same
+ * Loads a tabular set with its fixed split (shared/data/splits, copied into the fixtures), the same
  * rows scikit-learn used in shared/peers: features are every column but the target, as
  * float64; class labels become indices in sorted order, as numpy.unique gives them.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../src/frame/csv.js';
 import { type DenseMatrix, takeRows } from '../src/linalg/dense-matrix.js';
 import { StandardScaler } from '../src/preprocessing/standard-scaler.js';
-
-export const SHARED =
-  process.env.MARQUEE_SHARED_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared');
+import { dataText, needsData } from './data-files.js';
 
 export interface TabularSplit {
   xTrain: DenseMatrix;
@@ -21,16 +16,13 @@ export interface TabularSplit {
   classes: string[];
 }
 
-export function loadSharedTabular(
-  name: string,
-  opts: { standardise?: boolean; classify?: boolean } = {},
-): TabularSplit {
-  const split = JSON.parse(fs.readFileSync(path.join(SHARED, 'data', 'splits', `${name}.json`), 'utf8')) as {
+export function loadTabularSet(name: string, opts: { standardise?: boolean; classify?: boolean } = {}): TabularSplit {
+  const split = JSON.parse(dataText(`splits/${name}.json`)) as {
     dataset: string;
     targetIndex: number;
     test: number[];
   };
-  const { rows } = parseCsv(fs.readFileSync(path.join(SHARED, 'data', split.dataset), 'utf8'));
+  const { rows } = parseCsv(dataText(split.dataset));
   const d = (rows[0]?.length ?? 1) - 1;
   const all: DenseMatrix = { rows: rows.length, cols: d, data: new Float64Array(rows.length * d) };
   const raw: string[] = [];
@@ -66,4 +58,9 @@ export function loadSharedTabular(
     yTest: Float64Array.from(split.test, (i) => y[i] as number),
     classes,
   };
+}
+
+/** Test options that skip a set kept only in ../shared (spambase and letters are GPL; the repository carries the BSD ones). */
+export function tabularSet(name: string): { skip?: string } {
+  return needsData(`splits/${name}.json`);
 }

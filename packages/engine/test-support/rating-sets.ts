@@ -1,9 +1,7 @@
 /** The shared rating and basket sets as interactions, with the fixed splits of shared/data/splits. */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseCsv } from '../src/frame/csv.js';
 import { Interactions } from '../src/recommend/interactions.js';
-import { SHARED } from './shared-tabular.js';
+import { dataText } from './data-files.js';
 
 /** The row key of shared/data/splits/README.md (lowbias32 of the row index, seed 42). */
 export function rowKey(i: number): number {
@@ -23,9 +21,7 @@ export function loadInstEval(context: string[] = []): {
   test: Interactions;
   testRows: Int32Array;
 } {
-  const { header, rows } = parseCsv(
-    fs.readFileSync(path.join(SHARED, 'data', 'ratings-insteval', 'ratings.csv'), 'utf8'),
-  );
+  const { header, rows } = parseCsv(dataText('ratings-insteval/ratings.csv'));
   const col = (name: string) => header.indexOf(name);
   const all = new Interactions(
     rows.map((r) => r[col('student')] as string),
@@ -35,7 +31,7 @@ export function loadInstEval(context: string[] = []): {
     undefined,
     Object.fromEntries(context.map((name) => [name, rows.map((r) => r[col(name)] as string)])),
   );
-  const split = JSON.parse(fs.readFileSync(path.join(SHARED, 'data', 'splits', 'insteval.json'), 'utf8')) as {
+  const split = JSON.parse(dataText('splits/insteval.json')) as {
     test: number[];
   };
   const isTest = new Uint8Array(rows.length);
@@ -74,9 +70,7 @@ export function loadInstEvalImplicit(): { train: Interactions; heldOut: Map<numb
  * order (`rule: "last"`) or the one with the smallest row key (`"hash"`).
  */
 export function loadBaskets(rule: 'last' | 'hash'): { train: Interactions; heldOut: Map<number, Set<number>> } {
-  const { header, rows } = parseCsv(
-    fs.readFileSync(path.join(SHARED, 'data', 'baskets-supermarket', 'baskets_long.csv'), 'utf8'),
-  );
+  const { header, rows } = parseCsv(dataText('baskets-supermarket/baskets_long.csv'));
   const b = header.indexOf('basket_id');
   const it = header.indexOf('item');
   const all = new Interactions(
