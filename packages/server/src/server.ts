@@ -11,6 +11,7 @@ import { BehaviourService } from './behaviour/behaviour-service.js';
 import type { ServerConfig } from './config/config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { DatasetStore } from './datasets/dataset-store.js';
+import { type DemoSummary, loadDemo } from './demo/demo-loader.js';
 import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -51,6 +52,8 @@ export interface RunningServer {
   /** Set when this start created the admin user with a generated token. */
   generatedAdminToken?: string;
   http: FastifyInstance;
+  /** With `demo` set: the demo content being loaded (the server answers meanwhile). */
+  demo?: Promise<DemoSummary>;
   /** Stops taking new work, lets in-flight requests finish (up to the drain timeout), closes the store. */
   close(): Promise<void>;
 }
@@ -148,6 +151,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   let draining = false;
   const isReady = () => !draining;
+  const behaviour = new BehaviourService(jobs, datasets, auth);
   const http = await buildHttpApp({
     config,
     auth,
@@ -158,7 +162,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     predictor,
     lexicons: new LexiconModels(registry, datasets),
     recommendations,
-    behaviour: new BehaviourService(jobs, datasets, auth),
+    behaviour,
     market: marketplace,
     benchmarks,
     cards,
@@ -180,6 +184,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ),
   );
   await runner.start();
+  const demo = config.demo
+    ? loadDemo({
+        dataDir: config.dataDir,
+        auth,
+        datasets,
+        jobs,
+        behaviour,
+        registry,
+        cards,
+        market: marketplace,
+        benchmarks,
+        log: (msg) => http.log.info(msg),
+      }).catch((err: unknown): DemoSummary => {
+        const reason = err instanceof Error ? err.message : String(err);
+        http.log.error({ err: reason }, 'demo content failed');
+        return { loaded: false, reason, published: [], benchmarks: [], seconds: 0 };
+      })
+    : undefined;
   const scheme = config.tlsCert ? 'https' : 'http';
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -228,6 +250,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     grpcPort,
     generatedAdminToken: generatedToken,
     http,
+    ...(demo && { demo }),
     close,
   };
 }

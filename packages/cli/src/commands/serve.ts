@@ -36,6 +36,10 @@ export const serve: Command = {
       `a job the server was stopped in this many times fails instead of running again (default ${DEFAULTS.jobMaxAttempts})`,
     ),
     'log-level': opt('string', `trace, debug, info, warn, error (default ${DEFAULTS.logLevel})`),
+    demo: opt(
+      'boolean',
+      'on an empty data folder: public datasets, four published models and two benchmarks to try (MARQUEE_DEMO=1)',
+    ),
   },
   async run({ values }) {
     const flags: ConfigOverrides = {
@@ -55,6 +59,7 @@ export const serve: Command = {
       jobTimeLimitS: values['job-time-limit'] as string | undefined,
       jobMaxAttempts: values['job-max-attempts'] as string | undefined,
       logLevel: values['log-level'] as string | undefined,
+      demo: values.demo ? 'true' : undefined,
     };
     const config = loadConfig(flags);
     const { startServer } = await import('@marquee/server');
@@ -63,6 +68,16 @@ export const serve: Command = {
     if (server.generatedAdminToken) {
       console.log(`Created user "admin". Its token, shown once, is also in ${config.dataDir}/admin-token:`);
       console.log(`  ${server.generatedAdminToken}`);
+    }
+    if (server.demo) {
+      console.log('Loading the demo content (datasets, models, benchmarks) in the background…');
+      void server.demo.then((d) =>
+        console.log(
+          d.loaded
+            ? `Demo ready in ${d.seconds} s: ${d.published.join(', ')} published; benchmarks ${d.benchmarks.join(', ')}. Try ${server.httpUrl}/api/v1/market/search`
+            : `Demo not loaded: ${d.reason}`,
+        ),
+      );
     }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -76,13 +76,14 @@ export function addTextVectorizerNodes(graph: OnnxGraphBuilder, v: TextVectorize
     graph.node('Pad', [x, name('pad')], [name('counts')]);
     x = name('counts');
   }
-  graph.initializer({ name: name('zero'), datatype: 'FP32', dims: [], values: [0] });
-  graph.initializer({ name: name('one'), datatype: 'FP32', dims: [], values: [1] });
+  // Constants only where a node uses them: ONNX Runtime warns about unused initializers at every load.
+  if (p.binary || p.sublinearTf) graph.initializer({ name: name('one'), datatype: 'FP32', dims: [], values: [1] });
   if (p.binary) {
     graph.node('Min', [x, name('one')], [name('tf')]);
     x = name('tf');
   } else if (p.sublinearTf) {
     // 1 + ln(count) where count > 0, else 0.
+    graph.initializer({ name: name('zero'), datatype: 'FP32', dims: [], values: [0] });
     graph.node('Greater', [x, name('zero')], [name('present')]);
     graph.node('Log', [x], [name('log')]);
     graph.node('Add', [name('log'), name('one')], [name('log1')]);

@@ -31,6 +31,8 @@ export interface ServerConfig {
   jobTimeLimitS: number;
   /** A job interrupted this many times (server stopped while it ran) fails instead of running again. */
   jobMaxAttempts: number;
+  /** On an empty data folder, create public datasets, published models and benchmarks to try. */
+  demo: boolean;
 }
 
 export const DEFAULTS = {
@@ -66,6 +68,12 @@ function int(name: string, text: string | undefined, fallback: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${text}"`);
   return n;
+}
+
+function flag(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw new Error(`${name} is true or false, got "${text}"`);
 }
 
 /** Flag values as strings, keyed by the config field they set. */
@@ -127,5 +135,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       1,
       int('--job-max-attempts', pick('jobMaxAttempts', 'MARQUEE_JOB_MAX_ATTEMPTS'), DEFAULTS.jobMaxAttempts),
     ),
+    demo: flag('--demo', pick('demo', 'MARQUEE_DEMO')),
   };
 }
