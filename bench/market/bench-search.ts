@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { FacetCounts } from '../../packages/server/src/market/facet-counts.ts';
 import { ListingSearch } from '../../packages/server/src/market/listing-search.ts';
 import { MarketStore } from '../../packages/server/src/market/market-store.ts';
 import { openSqliteDatabase } from '../../packages/server/src/store/database.ts';
@@ -99,7 +100,7 @@ for (let i = 1; i <= N; i++) {
 }
 const text = new SqliteFts5Index(db, 'listing_text', async () => docs);
 await text.init();
-const search = new ListingSearch(db, text);
+const search = new ListingSearch(db, text, new FacetCounts(store));
 const viewer = { userId: 99, username: 'x', isAdmin: false, scopes: new Set(['read'] as const), tokenId: 't' };
 
 const cases: Array<[string, Parameters<ListingSearch['search']>[1]]> = [
@@ -126,9 +127,11 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 
 console.log(`\nsearch over ${N} listings, ${RUNS} runs each (ms)\n`);
 console.log('query                  total   p50     p99     | LIKE scan p50  ratio');
+const pooled: number[] = [];
 for (const [label, q] of cases) {
   const total = (await search.search(viewer, q)).total;
   const t = await time(() => search.search(viewer, q));
+  pooled.push(...t);
   // Baseline: the naive way — LIKE over name, description and card, no index.
   const like = `%${(q.q ?? '').split(' ')[0]}%`;
   const b = await time(() =>
@@ -138,9 +141,8 @@ for (const [label, q] of cases) {
     `${label.padEnd(22)} ${String(total).padStart(5)}  ${ms(t, 0.5).toFixed(2).padStart(6)}  ${ms(t, 0.99).toFixed(2).padStart(6)}  | ${ms(b, 0.5).toFixed(2).padStart(8)}  ${(ms(t, 0.5) / ms(b, 0.5)).toFixed(1).padStart(6)}`,
   );
 }
-const all = (await Promise.all(cases.map(([, q]) => time(() => search.search(viewer, q)))))
-  .flat()
-  .sort((a, b) => a - b);
+// Every run of every query, one after another (a search at a time, as one connection serves them).
+const all = pooled.sort((a, b) => a - b);
 console.log(
   `\nall queries: p50 ${ms(all, 0.5).toFixed(2)} ms, p99 ${ms(all, 0.99).toFixed(2)} ms (goal p50 ≤ 20 ms: ${ms(all, 0.5) <= 20 ? 'met' : 'NOT met'})`,
 );

@@ -1,10 +1,14 @@
 /**
  * npm run bench:serve — OIP REST serving throughput against a bare node:http baseline,
- * measured in one run, each server and the load generator (autocannon) in its own process.
+ * measured in one run, each server in its own process, the load from wrk (C, one thread).
  *
  *   (a) baseline: node:http, parse the same JSON, fixed reply
- *   (b) Marquee OIP REST infer, 20-feature logistic regression (ONNX), batch 1
- *   (c) Marquee OIP REST infer, a trained 100-tree random forest (ONNX), batch 1
+ *   (b) Marquee OIP REST infer, 20-feature logistic regression (ONNX), batch 1, with the
+ *       marketplace's usage counting on (the default)
+ *   (b0) the same on a second Marquee process with usage counting off
+ *       (MARQUEE_USAGE_COUNTING=0): b/b0 is what counting costs the predict path
+ *   (c) Marquee OIP REST infer, a trained 100-tree random forest (ONNX), batch 1, and
+ *   (c0) the same with usage counting off; both Marquee processes serve the same work
  *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_REPEATS (3; targets interleaved repeat by repeat, the median reported),
@@ -19,6 +23,7 @@ import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
 import { randomForestModel } from './forest-model.ts';
 import { oipBody } from './oip-body.ts';
+import { checkWrk, wrkLoad } from './wrk-load.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
@@ -70,30 +75,12 @@ interface Cell {
 }
 
 async function load(target: string, url: string, conns: number, body: string, auth?: string): Promise<Cell> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(here, 'load-generator.ts'),
-      JSON.stringify({ url, connections: conns, duration, body, token: auth }),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  await new Promise((resolve) => child.on('exit', resolve));
-  const r = JSON.parse(out.trim().split('\n').at(-1) as string);
-  return { target, connections: conns, ...r };
+  return { target, connections: conns, ...(await wrkLoad(url, conns, duration, body, auth)) };
 }
 
-async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-'));
-  const [httpPort, grpcPort, basePort] = [await freePort(), await freePort(), await freePort()];
+function marqueeProcess(dataDir: string, httpPort: number, grpcPort: number, env: Record<string, string> = {}) {
   const extra = (process.env.MARQUEE_BENCH_ARGS ?? '').split(' ').filter(Boolean);
-  const marquee = tsxProcess(
+  return tsxProcess(
     path.join(root, 'packages', 'cli', 'src', 'run.ts'),
     [
       'serve',
@@ -109,21 +96,34 @@ async function main() {
       'warn',
       ...extra,
     ],
-    { MARQUEE_ADMIN_TOKEN: token },
+    { MARQUEE_ADMIN_TOKEN: token, ...env },
   );
-  const baseline = tsxProcess(path.join(here, 'baseline-server.ts'), [String(basePort)]);
-  const children = [marquee, baseline];
-  const cleanup = () => {
-    for (const c of children) c.kill('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Target {
+  target: string;
+  url: string;
+  auth?: string;
+}
+
+/** Both Marquee servers (usage counting on and off), fresh, with the two models uploaded and warmed. */
+async function startMarquees(body: string, offFirst: boolean): Promise<{ targets: Target[]; stop: () => void }> {
+  const on = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
+  const off = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
+  const [onGrpc, offGrpc] = [await freePort(), await freePort()];
+  const start = {
+    on: () => marqueeProcess(on.dir, on.port, onGrpc),
+    off: () => marqueeProcess(off.dir, off.port, offGrpc, { MARQUEE_USAGE_COUNTING: '0' }),
   };
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
-  try {
-    await Promise.all([waitFor(marquee, /Marquee http/), waitFor(baseline, /baseline listening/)]);
-    const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${httpPort}`, token });
+  const children = offFirst ? [start.off(), start.on()] : [start.on(), start.off()];
+  const stop = () => {
+    for (const c of children) c.kill('SIGTERM');
+    for (const dir of [on.dir, off.dir]) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  stopping.add(stop);
+  await Promise.all(children.map((c) => waitFor(c, /Marquee http/)));
+  for (const port of [on.port, off.port]) {
+    const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${port}`, token });
     for (const [name, bytes] of [
       ['bench-lr', logisticRegressionModel().bytes],
       ['bench-rf', randomForestModel()],
@@ -131,50 +131,88 @@ async function main() {
       await mq.createModel({ owner: 'admin', name, task: 'classification' });
       await mq.uploadVersion(`admin/${name}`, bytes);
     }
+  }
+  const url = (port: number, model: string) => `http://127.0.0.1:${port}/v2/models/admin.${model}/infer`;
+  const pair = (a: Target, b: Target) => (offFirst ? [b, a] : [a, b]);
+  const targets: Target[] = [
+    ...pair(
+      { target: 'b-marquee-logreg', url: url(on.port, 'bench-lr'), auth: token },
+      { target: 'b0-marquee-logreg-no-usage-counting', url: url(off.port, 'bench-lr'), auth: token },
+    ),
+    ...pair(
+      { target: 'c-marquee-forest100', url: url(on.port, 'bench-rf'), auth: token },
+      { target: 'c0-marquee-forest100-no-usage-counting', url: url(off.port, 'bench-rf'), auth: token },
+    ),
+  ];
+  for (const t of targets) await checkAndWarm(t, body);
+  return { targets, stop };
+}
+
+/** Checks a target answers this body correctly, then warms it (sessions loaded, hot paths compiled). */
+async function checkAndWarm(t: Target, body: string): Promise<void> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(t.auth ? { authorization: `Bearer ${t.auth}` } : {}) },
+  });
+  const json = (await res.json()) as { outputs: Array<{ name: string; shape: number[] }> };
+  if (res.status !== 200 || json.outputs[0]?.shape[0] !== rows)
+    throw new Error(`${t.target} answered ${res.status}: ${JSON.stringify(json)}`);
+  await wrkLoad(t.url, 8, 3, body, t.auth).catch(() => undefined);
+}
+
+const stopping = new Set<() => void>();
+
+async function main() {
+  await checkWrk();
+  const basePort = await freePort();
+  const baseline = tsxProcess(path.join(here, 'baseline-server.ts'), [String(basePort)]);
+  stopping.add(() => baseline.kill('SIGTERM'));
+  const cleanup = () => {
+    for (const stop of stopping) stop();
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    await waitFor(baseline, /baseline listening/);
     const body = oipBody(rows);
-    const targets = [
-      { target: 'a-node-http-baseline', url: `http://127.0.0.1:${basePort}/v2/models/baseline/infer` },
-      { target: 'b-marquee-logreg', url: `http://127.0.0.1:${httpPort}/v2/models/admin.bench-lr/infer`, auth: token },
-      {
-        target: 'c-marquee-forest100',
-        url: `http://127.0.0.1:${httpPort}/v2/models/admin.bench-rf/infer`,
-        auth: token,
-      },
-    ];
-    // Check every target answers this body correctly before measuring anything.
-    for (const t of targets) {
-      const res = await fetch(t.url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', ...(t.auth ? { authorization: `Bearer ${t.auth}` } : {}) },
-      });
-      const json = (await res.json()) as { outputs: Array<{ name: string; shape: number[] }> };
-      if (res.status !== 200 || json.outputs[0]?.shape[0] !== rows)
-        throw new Error(`${t.target} answered ${res.status}: ${JSON.stringify(json)}`);
-      // Warm-up: load sessions, JIT the hot paths.
-      await load(t.target, t.url, 8, body, t.auth).catch(() => undefined);
-    }
-    // The machine is shared: interleave targets repeat by repeat and keep each cell's median run.
-    const cells: Cell[] = [];
-    for (const conns of connections) {
-      const runs = new Map<string, Cell[]>();
-      for (let rep = 0; rep < repeats; rep++) {
-        for (const t of targets) {
-          const cell = await load(t.target, t.url, conns, body, t.auth);
-          runs.set(t.target, [...(runs.get(t.target) ?? []), cell]);
-          console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
+    const base: Target = {
+      target: 'a-node-http-baseline',
+      url: `http://127.0.0.1:${basePort}/v2/models/baseline/infer`,
+    };
+    await checkAndWarm(base, body);
+    // The machine is shared and one process runs faster than another for reasons of its
+    // own (placement, JIT): each repeat starts fresh Marquee processes, the targets are
+    // interleaved, and each cell reports its median run; b ÷ b0 is also given per repeat.
+    const runs = new Map<string, Cell[]>();
+    for (let rep = 0; rep < repeats; rep++) {
+      // Odd repeats start and measure the counting-off process first: order is not a factor.
+      const { targets, stop } = await startMarquees(body, rep % 2 === 1);
+      try {
+        for (const conns of connections) {
+          for (const t of [base, ...targets]) {
+            const cell = await load(t.target, t.url, conns, body, t.auth);
+            const key = `${conns} ${t.target}`;
+            runs.set(key, [...(runs.get(key) ?? []), cell]);
+            console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
+          }
         }
-      }
-      for (const t of targets) {
-        const sorted = (runs.get(t.target) ?? []).sort((a, b) => a.rps - b.rps);
-        cells.push(sorted[Math.floor(sorted.length / 2)] as Cell);
+      } finally {
+        stop();
+        stopping.delete(stop);
       }
     }
+    const cells: Cell[] = [...runs.values()].map((list) => {
+      const sorted = [...list].sort((a, b) => a.rps - b.rps);
+      return sorted[Math.floor(sorted.length / 2)] as Cell;
+    });
     const cpu = os.cpus()[0]?.model ?? '?';
     console.log(
       `\n${new Date().toISOString()}  ${os.cpus().length} × ${cpu}, node ${process.version}, median of ${repeats} × ${duration} s per cell, ${rows} row(s) per request\n`,
     );
-    console.log('| target | connections | req/s | p50 ms | p99 ms | non-2xx | (b or c)/(a) |');
+    console.log('| target | connections | req/s | p50 ms | p99 ms | non-2xx, errors | ÷ (a) |');
     console.log('|---|---|---|---|---|---|---|');
     for (const c of cells) {
       const base = cells.find((x) => x.connections === c.connections && x.target.startsWith('a-'));
@@ -182,6 +220,24 @@ async function main() {
       console.log(
         `| ${c.target} | ${c.connections} | ${Math.round(c.rps).toLocaleString('en')} | ${c.p50} | ${c.p99} | ${c.non2xx + c.errors} | ${ratio} |`,
       );
+    }
+    for (const conns of connections) {
+      for (const model of ['b', 'c']) {
+        const perRepeat = Array.from({ length: repeats }, (_, rep) => {
+          const on = runs.get(`${conns} ${model === 'b' ? 'b-marquee-logreg' : 'c-marquee-forest100'}`)?.[rep];
+          const off = runs.get(
+            `${conns} ${model === 'b' ? 'b0-marquee-logreg-no-usage-counting' : 'c0-marquee-forest100-no-usage-counting'}`,
+          )?.[rep];
+          return on && off ? (on.rps / off.rps).toFixed(2) : '?';
+        });
+        console.log(`${model} ÷ ${model}0 per repeat, ${conns} connections: ${perRepeat.join(' ')}`);
+        const on = cells.find((c) => c.connections === conns && c.target.startsWith(`${model}-`));
+        const off = cells.find((c) => c.connections === conns && c.target.startsWith(`${model}0-`));
+        if (on && off)
+          console.log(
+            `usage counting, ${model}, ${conns} connections: ${(on.rps / off.rps).toFixed(3)} × the throughput without it, p99 ${on.p99} vs ${off.p99} ms`,
+          );
+      }
     }
   } finally {
     cleanup();

@@ -22,6 +22,7 @@ import { BenchmarkJobKind } from './market/benchmarks/benchmark-job-kind.js';
 import { BenchmarkService } from './market/benchmarks/benchmark-service.js';
 import { BenchmarkStore } from './market/benchmarks/benchmark-store.js';
 import { CardService } from './market/card-service.js';
+import { FacetCounts } from './market/facet-counts.js';
 import { ListingSearch } from './market/listing-search.js';
 import { MarketService } from './market/market-service.js';
 import { MarketStore } from './market/market-store.js';
@@ -118,7 +119,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     registry,
     cards,
     datasets,
-    new ListingSearch(db, fullText),
+    new ListingSearch(db, fullText, new FacetCounts(marketStore)),
     fullText,
     (caller, kind, spec) => jobs.submit(caller, kind, spec),
   );
@@ -138,7 +139,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       .catch((err) => httpLog?.warn({ err: String(err) }, 'listing refresh failed'));
   });
   const usage = new UsageCounter((rows) => marketplace.usageFlushed(rows));
-  inference.onServed((modelId) => usage.prediction(modelId));
+  if (config.usageCounting) inference.onServed((modelId) => usage.prediction(modelId));
   const trendingTimer = setInterval(() => void marketplace.refreshTrending().catch(() => undefined), 600_000);
   trendingTimer.unref();
   const natives = new NativeModels(async (sha) => new Uint8Array(await blobs.read(sha)));

@@ -33,6 +33,8 @@ export interface ServerConfig {
   jobMaxAttempts: number;
   /** On an empty data folder, create public datasets, published models and benchmarks to try. */
   demo: boolean;
+  /** Count predictions per model and day for the marketplace's usage figures (on unless turned off). */
+  usageCounting: boolean;
 }
 
 export const DEFAULTS = {
@@ -136,5 +138,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       int('--job-max-attempts', pick('jobMaxAttempts', 'MARQUEE_JOB_MAX_ATTEMPTS'), DEFAULTS.jobMaxAttempts),
     ),
     demo: flag('--demo', pick('demo', 'MARQUEE_DEMO')),
+    usageCounting: flag('MARQUEE_USAGE_COUNTING', pick('usageCounting', 'MARQUEE_USAGE_COUNTING') ?? 'true'),
   };
 }

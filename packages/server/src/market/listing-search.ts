@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Principal } from '../auth/scopes.js';
 import type { Db } from '../store/database.js';
 import type { FullTextIndex } from '../store/full-text/full-text-index.js';
+import type { FacetCounts, FacetCountsAnswer } from './facet-counts.js';
 import type { ListingRow } from './market-store.js';
 
 export const SEARCH_SORTS = ['relevance', 'trending', 'likes', 'downloads', 'updated'] as const;
@@ -24,19 +25,21 @@ export interface SearchQuery {
 export interface SearchAnswer {
   items: ListingRow[];
   total: number;
-  facets: Record<'task' | 'tag' | 'license' | 'owner', Array<{ value: string; count: number }>>;
+  facets: FacetCountsAnswer;
 }
 
 /**
  * Search over published listings: full text (ranked by the index, an exact name first),
  * facet filters and counts, sorts, pages; only listings the caller may see. One SQL query
- * for the page, one for the total, one for the facets; the full-text part comes from the
+ * for the page, one for the matching ids (the total; facets counted from them in memory);
+ * the full-text part comes from the
  * store's index, so the same query runs over SQLite FTS5 or PostgreSQL full text.
  */
 export class ListingSearch {
   constructor(
     private readonly db: Db,
     private readonly text: FullTextIndex,
+    private readonly facets: FacetCounts,
   ) {}
 
   async search(caller: Principal | undefined, q: SearchQuery): Promise<SearchAnswer> {
@@ -73,16 +76,9 @@ export class ListingSearch {
     const offset = (q.page - 1) * q.limit;
     const page = await sql<ListingRow>`SELECT l.* FROM ${from} ${metricJoin} WHERE ${sql.join(where, sql` AND `)}
       ORDER BY ${order}, l.model_id LIMIT ${q.limit} OFFSET ${offset}`.execute(this.db);
-    const total = await sql<{ n: number }>`SELECT count(*) AS n FROM ${filtered}`.execute(this.db);
-    const facets = await sql<{ facet: string; value: string; n: number }>`
-      SELECT f.facet, f.value, count(*) AS n FROM listing_facets f
-      WHERE f.model_id IN (SELECT l.model_id FROM ${filtered})
-      GROUP BY f.facet, f.value ORDER BY n DESC, f.value`.execute(this.db);
-    const out: SearchAnswer['facets'] = { task: [], tag: [], license: [], owner: [] };
-    for (const r of facets.rows) {
-      const list = out[r.facet as keyof SearchAnswer['facets']];
-      if (list.length < 50) list.push({ value: r.value, count: Number(r.n) });
-    }
-    return { items: page.rows, total: Number(total.rows[0]?.n ?? 0), facets: out };
+    // The matching ids once, for the total and the facet counts (counted in memory).
+    const ids = await sql<{ id: number }>`SELECT l.model_id AS id FROM ${filtered}`.execute(this.db);
+    const facets = await this.facets.count(ids.rows.map((r) => r.id));
+    return { items: page.rows, total: ids.rows.length, facets };
   }
 }

@@ -88,8 +88,35 @@ export class MarketStore {
   }
 
   async deleteListing(modelId: number): Promise<boolean> {
-    const res = await this.db.deleteFrom('listings').where('model_id', '=', modelId).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (tx) => {
+      // Its facets go by the cascade.
+      const res = await tx.deleteFrom('listings').where('model_id', '=', modelId).executeTakeFirst();
+      await bumpFacetRevision(tx);
+      return Number(res.numDeletedRows) > 0;
+    });
+  }
+
+  /** The revision of listing_facets: it changes with every write to them. */
+  async facetRevision(): Promise<number> {
+    const row = await this.db
+      .selectFrom('market_revisions')
+      .select('revision')
+      .where('name', '=', 'facets')
+      .executeTakeFirst();
+    return Number(row?.revision ?? 0);
+  }
+
+  /** Every listing's facets, with the revision they were read at (one transaction). */
+  allFacets(): Promise<{ revision: number; rows: Array<{ model_id: number; facet: string; value: string }> }> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('market_revisions')
+        .select('revision')
+        .where('name', '=', 'facets')
+        .executeTakeFirst();
+      const rows = await tx.selectFrom('listing_facets').select(['model_id', 'facet', 'value']).execute();
+      return { revision: Number(row?.revision ?? 0), rows };
+    });
   }
 
   /** True when the like is new. */
@@ -203,7 +230,16 @@ export class MarketStore {
   }
 }
 
+async function bumpFacetRevision(tx: Db): Promise<void> {
+  await tx
+    .updateTable('market_revisions')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('name', '=', 'facets')
+    .execute();
+}
+
 async function writeFacets(tx: Db, modelId: number, fields: ListingFields): Promise<void> {
+  await bumpFacetRevision(tx);
   await tx.deleteFrom('listing_facets').where('model_id', '=', modelId).execute();
   const facets = [
     { facet: 'task' as const, value: fields.task },

@@ -7,6 +7,7 @@ import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../erro
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
 import { type OwnedListQuery, viewerOf } from '../store/owned-listing.js';
 import { checkUploadedExample, exampleFromSignature } from './example-request.js';
+import { ModelEntries, pickVersion } from './model-entries.js';
 import type {
   ArtifactFormat,
   ExampleRequest,
@@ -45,8 +46,6 @@ export interface CreateModelInput {
 
 export type ModelPatch = Partial<Pick<CreateModelInput, 'task' | 'visibility' | 'description' | 'tags' | 'license'>>;
 
-const ENTRY_TTL_MS = 2_000;
-
 /**
  * The model registry's rules: who may see and change a model, how a version comes to
  * be, which version an alias or a bare name means. Its tables are reached only through
@@ -54,7 +53,7 @@ const ENTRY_TTL_MS = 2_000;
  * is answered as not found, so its existence does not leak.
  */
 export class RegistryService {
-  private entries = new Map<string, { entry: ModelEntry; until: number }>();
+  private readonly entries: ModelEntries;
   private listeners: RegistryListener[] = [];
   private versionListeners: VersionListener[] = [];
 
@@ -63,7 +62,9 @@ export class RegistryService {
     private readonly blobs: BlobStore,
     private readonly auth: AuthService,
     private readonly validateArtifact: ArtifactValidator,
-  ) {}
+  ) {
+    this.entries = new ModelEntries(store);
+  }
 
   onChange(listener: RegistryListener): void {
     this.listeners.push(listener);
@@ -335,89 +336,22 @@ export class RegistryService {
    * The model entry for the predict path, cached for a short time and dropped on any
    * change made through this service. Hidden and unknown models are both NotFound.
    */
-  async entryFor(caller: Principal, fullName: string): Promise<ModelEntry> {
-    const cached = this.cachedEntry(caller, fullName);
-    if (cached) return cached;
-    const entry = await this.loadEntry(fullName);
-    if (this.entries.size > 5_000) this.entries.clear();
-    this.entries.set(fullName, { entry, until: Date.now() + ENTRY_TTL_MS });
-    return this.visibleEntry(caller, entry);
+  entryFor(caller: Principal, fullName: string): Promise<ModelEntry> {
+    return this.entries.get(caller, fullName);
   }
 
   /** entryFor without the database: undefined when the entry is not cached (or stale). */
   cachedEntry(caller: Principal, fullName: string): ModelEntry | undefined {
-    const cached = this.entries.get(fullName);
-    if (!cached || cached.until <= Date.now()) return undefined;
-    return this.visibleEntry(caller, cached.entry);
+    return this.entries.cached(caller, fullName);
   }
 
   /** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
   pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
-    let n: number | undefined;
-    if (version === undefined || version === '') n = entry.aliases.get('champion') ?? entry.latest ?? undefined;
-    else if (/^\d+$/.test(version)) n = Number(version);
-    else n = entry.aliases.get(version);
-    const v = n === undefined ? undefined : entry.versions.get(n);
-    if (!v) {
-      throw new NotFound(
-        version ? `model "${entry.fullName}" has no version "${version}"` : `model "${entry.fullName}" has no versions`,
-      );
-    }
-    return v;
-  }
-
-  private visibleEntry(caller: Principal, e: ModelEntry): ModelEntry {
-    if (e.id < 0 || (e.visibility !== 'public' && e.ownerId !== caller.userId && !caller.isAdmin)) {
-      throw new NotFound(`unknown model "${e.fullName}"`);
-    }
-    return e;
-  }
-
-  private async loadEntry(fullName: string): Promise<ModelEntry> {
-    const [owner, name] = fullName.split('/') as [string, string];
-    const model = await this.store.modelRow(owner, name);
-    if (!model) {
-      return {
-        id: -1,
-        ownerId: -1,
-        fullName,
-        visibility: 'private',
-        versions: new Map(),
-        aliases: new Map(),
-        latest: null,
-        versionList: [],
-      };
-    }
-    const [versions, aliases] = await Promise.all([this.store.versions(model.id), this.store.aliases(model.id)]);
-    const map = new Map<number, ResolvedVersion>();
-    for (const v of versions) {
-      map.set(v.version, {
-        modelId: model.id,
-        fullName,
-        versionId: v.id,
-        version: v.version,
-        sha256: v.sha256,
-        sizeBytes: v.size_bytes,
-        signature: JSON.parse(v.signature) as Signature,
-        format: v.format,
-        nativeSha256: v.native_sha256,
-        details: v.details ? (JSON.parse(v.details) as TrainingDetails) : null,
-      });
-    }
-    return {
-      id: model.id,
-      ownerId: model.owner_id,
-      fullName,
-      visibility: model.visibility,
-      versions: map,
-      aliases: new Map(aliases.map((a) => [a.alias, a.version])),
-      latest: versions.at(-1)?.version ?? null,
-      versionList: versions.map((v) => v.version),
-    };
+    return pickVersion(entry, version);
   }
 
   private changed(fullName: string, removedVersionIds: number[] = []): void {
-    this.entries.delete(fullName);
+    this.entries.forget(fullName);
     for (const l of this.listeners) l(fullName, removedVersionIds);
   }
 

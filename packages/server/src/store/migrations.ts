@@ -256,6 +256,19 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX benchmarks_task ON benchmarks (task)`.execute(db);
     },
   },
+  '0005_market_revisions': {
+    // A counter per cached view of the market's tables (the search's facet index): every
+    // node compares it with the revision it loaded, so a change made by another node in
+    // the cluster mode is seen at the next search.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('market_revisions')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .execute();
+      await sql`INSERT INTO market_revisions (name, revision) VALUES ('facets', 0)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -19,6 +19,7 @@ export interface Database {
   model_usage_daily: ModelUsageDailyTable;
   benchmarks: BenchmarksTable;
   benchmark_results: BenchmarkResultsTable;
+  market_revisions: MarketRevisionsTable;
 }
 
 export interface OwnersTable {
@@ -226,4 +227,11 @@ export interface BenchmarkResultsTable {
   job_id: string;
   submitted_by: number;
   created_at: string;
+}
+
+export interface MarketRevisionsTable {
+  /** What the counter guards (`facets`: listing_facets). */
+  name: string;
+  /** Bumped in the same transaction as every change to what it guards. */
+  revision: number;
 }
