@@ -79,6 +79,10 @@ describe('the marquee command and the server process', () => {
       ['benchmarks', 'train-data'],
       ['benchmarks', 'submit'],
       ['leaderboard'],
+      ['orgs', 'create'],
+      ['orgs', 'show'],
+      ['orgs', 'member'],
+      ['collaborators'],
     ];
     for (const verb of verbs) assert.ok(top.stdout.includes(verb.join(' ')), verb.join(' '));
     for (const verb of verbs) {

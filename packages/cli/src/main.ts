@@ -15,6 +15,7 @@ import { login } from './commands/login.js';
 import { modelsList } from './commands/models-list.js';
 import { modelsPush } from './commands/models-push.js';
 import { modelsShow } from './commands/models-show.js';
+import { collaborators, orgsCreate, orgsMember, orgsShow } from './commands/orgs.js';
 import { predict } from './commands/predict.js';
 import { publish } from './commands/publish.js';
 import { search } from './commands/search.js';
@@ -42,6 +43,10 @@ const COMMANDS: Command[] = [
   benchmarksTrain,
   benchmarksSubmit,
   leaderboard,
+  orgsCreate,
+  orgsShow,
+  orgsMember,
+  collaborators,
 ];
 
 function overview(): string {

@@ -9,15 +9,18 @@ import type {
   Leaderboard,
   ListQuery,
   LoginResult,
+  Member,
   Model,
   ModelCard,
   ModelDetails,
   ModelVersion,
   NewBenchmark,
   NewModel,
+  Organisation,
   Page,
   PredictResult,
   RecommendResult,
+  Role,
   Scope,
   SearchQuery,
   SearchResult,
@@ -162,7 +165,7 @@ export class MarqueeClient {
   createDataset(input: {
     owner: string;
     name: string;
-    visibility?: 'public' | 'private';
+    visibility?: 'public' | 'internal' | 'private';
     description?: string;
   }): Promise<Dataset> {
     return this.t.json('POST', '/api/v1/datasets', input);
@@ -172,7 +175,7 @@ export class MarqueeClient {
   }
   updateDataset(
     fullName: string,
-    patch: { visibility?: 'public' | 'private'; description?: string },
+    patch: { visibility?: 'public' | 'internal' | 'private'; description?: string },
   ): Promise<Dataset> {
     return this.t.json('PATCH', `/api/v1/datasets/${path(fullName)}`, patch);
   }
@@ -264,6 +267,36 @@ export class MarqueeClient {
   }
   leaderboard(task: BenchmarkTask, benchmark?: string): Promise<Leaderboard> {
     return this.t.json('GET', `/api/v1/market/leaderboards/${seg(task)}${queryString({ benchmark })}`);
+  }
+
+  // organisations and collaborators
+  createOrg(name: string): Promise<Organisation> {
+    return this.t.json('POST', '/api/v1/orgs', { name });
+  }
+  getOrg(name: string): Promise<Organisation> {
+    return this.t.json('GET', `/api/v1/orgs/${seg(name)}`);
+  }
+  setMember(org: string, user: string, role: Role): Promise<Organisation> {
+    return this.t.json('PUT', `/api/v1/orgs/${seg(org)}/members/${seg(user)}`, { role });
+  }
+  removeMember(org: string, user: string): Promise<void> {
+    return this.t.json('DELETE', `/api/v1/orgs/${seg(org)}/members/${seg(user)}`);
+  }
+  async collaborators(kind: 'models' | 'datasets', fullName: string): Promise<Member[]> {
+    return (await this.t.json<{ collaborators: Member[] }>('GET', `/api/v1/${kind}/${path(fullName)}/collaborators`))
+      .collaborators;
+  }
+  async setCollaborator(kind: 'models' | 'datasets', fullName: string, user: string, role: Role): Promise<Member[]> {
+    return (
+      await this.t.json<{ collaborators: Member[] }>(
+        'PUT',
+        `/api/v1/${kind}/${path(fullName)}/collaborators/${seg(user)}`,
+        { role },
+      )
+    ).collaborators;
+  }
+  removeCollaborator(kind: 'models' | 'datasets', fullName: string, user: string): Promise<void> {
+    return this.t.json('DELETE', `/api/v1/${kind}/${path(fullName)}/collaborators/${seg(user)}`);
   }
 
   // training

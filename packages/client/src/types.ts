@@ -50,7 +50,7 @@ export interface Model {
   name: string;
   fullName: string;
   task: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   description: string;
   tags: string[];
   license: string;
@@ -64,7 +64,7 @@ export interface NewModel {
   owner: string;
   name: string;
   task: 'classification' | 'regression' | 'clustering' | 'recommendation' | 'sentiment' | 'other';
-  visibility?: 'public' | 'private';
+  visibility?: 'public' | 'internal' | 'private';
   description?: string;
   tags?: string[];
   license?: string;
@@ -112,7 +112,7 @@ export interface Dataset {
   owner: string;
   name: string;
   fullName: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   description: string;
   latestVersion: number | null;
   createdAt: string;
@@ -222,7 +222,7 @@ export interface Page<T> {
 export interface ListQuery {
   owner?: string;
   q?: string;
-  visibility?: 'public' | 'private';
+  visibility?: 'public' | 'internal' | 'private';
   sort?: 'updated' | 'created' | 'name';
   limit?: number;
   page?: number;
@@ -271,7 +271,7 @@ export interface Listing {
   license: string;
   tags: string[];
   description: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   publishedVersion: number;
   verified: true;
   metrics: Record<string, number>;
@@ -382,4 +382,22 @@ export interface LeaderboardEntry {
 export interface Leaderboard {
   task: BenchmarkTask;
   benchmarks: Array<{ benchmark: Benchmark; entries: LeaderboardEntry[] }>;
+}
+
+export type Role = 'read' | 'write' | 'admin';
+
+export interface Member {
+  user: string;
+  role: Role;
+  since: string;
+}
+
+export interface Organisation {
+  name: string;
+  kind: 'org';
+  createdAt: string;
+  /** The caller's role in it, or null. */
+  role: Role | null;
+  /** Shown to members only. */
+  members?: Member[];
 }

@@ -6,6 +6,7 @@ import { buildHttpApp } from './api/http-app.js';
 import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.js';
 import { AuthService } from './auth/auth-service.js';
 import { AuthStore } from './auth/auth-store.js';
+import type { CollaboratorLookup } from './auth/collaborator-lookup.js';
 import { BehaviourJobKind } from './behaviour/behaviour-job-kind.js';
 import { BehaviourService } from './behaviour/behaviour-service.js';
 import type { ServerConfig } from './config/config.js';
@@ -29,6 +30,8 @@ import { MarketStore } from './market/market-store.js';
 import { PublishJobKind } from './market/publish-job-kind.js';
 import { UsageCounter } from './market/usage-counter.js';
 import { Metrics } from './ops/metrics.js';
+import { OrgService } from './orgs/org-service.js';
+import { OrgStore } from './orgs/org-store.js';
 import { LexiconModels } from './registry/lexicon-models.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
@@ -63,15 +66,26 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const db: Db = await openSqliteDatabase(config.dataDir);
   const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
-  const auth = new AuthService(new AuthStore(db));
+  const orgStore = new OrgStore(db);
+  const collaborators: CollaboratorLookup = {
+    role: (kind, id, userId) => orgStore.collaboratorRole(kind, id, userId),
+    roles: (kind, id) => orgStore.collaboratorRoles(kind, id),
+  };
+  const auth = new AuthService(new AuthStore(db), (userId) => orgStore.rolesOfUser(userId));
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
 
   const metrics = new Metrics();
-  const registry = new RegistryService(new RegistryStore(db), blobs, auth, async (file, _signature, format) => {
-    // Loading it is the only full check that the runtime will run the model.
-    const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await loadNativeRuntime(file);
-    await runtime.dispose();
-  });
+  const registry = new RegistryService(
+    new RegistryStore(db),
+    blobs,
+    auth,
+    async (file, _signature, format) => {
+      // Loading it is the only full check that the runtime will run the model.
+      const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await loadNativeRuntime(file);
+      await runtime.dispose();
+    },
+    collaborators,
+  );
   const cache = new RuntimeCache(
     config.modelMemoryBytes,
     {
@@ -84,10 +98,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics.cacheObserver(),
   );
   const inference = new InferenceService(registry, cache);
-  const datasets = new DatasetService(new DatasetStore(db), blobs, auth, {
-    maxBytes: config.maxDatasetBytes,
-    maxColumns: config.maxDatasetColumns,
-  });
+  const datasets = new DatasetService(
+    new DatasetStore(db),
+    blobs,
+    auth,
+    { maxBytes: config.maxDatasetBytes, maxColumns: config.maxDatasetColumns },
+    collaborators,
+  );
+  const orgs = new OrgService(orgStore, auth, registry, datasets);
   let httpLog: FastifyInstance['log'] | undefined;
   const jobStore = new JobStore(db);
   const jobEvents = new JobEvents();
@@ -166,6 +184,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     behaviour,
     market: marketplace,
     benchmarks,
+    orgs,
     cards,
     usage,
     metrics,

@@ -22,6 +22,8 @@ import type { MarketService } from '../market/market-service.js';
 import type { UsageCounter } from '../market/usage-counter.js';
 import type { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/ops-routes.js';
+import { orgRoutes } from '../orgs/org-routes.js';
+import type { OrgService } from '../orgs/org-service.js';
 import type { LexiconModels } from '../registry/lexicon-models.js';
 import { lexiconRoutes } from '../registry/lexicon-routes.js';
 import { registryRoutes } from '../registry/registry-routes.js';
@@ -49,6 +51,7 @@ export interface HttpDeps {
   behaviour: BehaviourService;
   market: MarketService;
   benchmarks: BenchmarkService;
+  orgs: OrgService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -167,6 +170,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       });
       await api.register(marketRoutes, { market: deps.market, cards: deps.cards, registry: deps.registry });
       await api.register(benchmarkRoutes, { benchmarks: deps.benchmarks });
+      await api.register(orgRoutes, { orgs: deps.orgs });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

@@ -1,11 +1,12 @@
 import { type Static, Type } from 'typebox';
+import { VisibilitySchema } from './visibility-schema.js';
 
 /** The query of every owned-resource listing (`GET /models`, `GET /datasets`). */
 export const ListQuery = Type.Object(
   {
     owner: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,38}$' })),
     q: Type.Optional(Type.String({ maxLength: 200 })),
-    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    visibility: Type.Optional(VisibilitySchema),
     sort: Type.Optional(Type.Union([Type.Literal('updated'), Type.Literal('created'), Type.Literal('name')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),

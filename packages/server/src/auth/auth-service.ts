@@ -4,6 +4,7 @@ import { Conflict, Invalid, NotFound, Unauthenticated } from '../errors.js';
 import { OWNER_NAME } from '../registry/names.js';
 import type { AuthStore, TokenRow } from './auth-store.js';
 import { hashPassword, verifyPassword } from './password.js';
+import type { Role } from './roles.js';
 import { hasScope, type Principal, SCOPES, type Scope } from './scopes.js';
 import { hashToken, newRawToken, newTokenId } from './token-codec.js';
 
@@ -34,7 +35,11 @@ const MIN_PASSWORD = 8;
 export class AuthService {
   private cache = new Map<string, { principal: Principal; hash: string; until: number; expiresAt: number }>();
 
-  constructor(private readonly store: AuthStore) {}
+  constructor(
+    private readonly store: AuthStore,
+    /** The organisations a user belongs to (the orgs domain keeps them). */
+    private readonly orgRoles: (userId: number) => Promise<Map<number, Role>> = async () => new Map(),
+  ) {}
 
   /**
    * Makes sure the `admin` user exists and can log in. Its token is `adminToken` when
@@ -160,6 +165,7 @@ export class AuthService {
       isAdmin: row.is_admin === 1,
       scopes: new Set(JSON.parse(row.scopes) as Scope[]),
       tokenId: row.id,
+      orgs: await this.orgRoles(row.user_id),
     };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(raw, { principal, hash, until: now + PRINCIPAL_CACHE_MS, expiresAt });
@@ -175,6 +181,7 @@ export class AuthService {
       isAdmin: user.isAdmin,
       scopes: new Set(['read', 'write']),
       tokenId: `job:${jobId}`,
+      orgs: await this.orgRoles(userId),
     };
   }
 
@@ -189,7 +196,25 @@ export class AuthService {
       isAdmin: user.isAdmin,
       scopes: new Set(user.isAdmin ? SCOPES : ['read', 'write', 'predict']),
       tokenId: `server:${username}`,
+      orgs: await this.orgRoles(id),
     };
+  }
+
+  /** Drops a user's cached principals, so a change to their memberships counts at their next call. */
+  forgetUser(userId: number): void {
+    for (const [raw, entry] of this.cache) if (entry.principal.userId === userId) this.cache.delete(raw);
+  }
+
+  /** Creates an organisation: an owner in the users' namespace that nobody signs in as. */
+  async createOrg(name: string): Promise<number> {
+    if (!OWNER_NAME.test(name)) throw new Invalid(`an organisation's name must match ${OWNER_NAME.source}`);
+    if ((await this.store.ownerIdByName(name)) !== undefined) throw new Conflict(`the name "${name}" is taken`);
+    return this.store.insertOrg(name);
+  }
+
+  /** An owner by name: a user or an organisation. */
+  owner(name: string): Promise<{ id: number; kind: 'user' | 'org'; createdAt: string } | undefined> {
+    return this.store.ownerByName(name);
   }
 
   /** The owner id of a user or organisation name. */

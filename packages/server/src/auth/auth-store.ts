@@ -15,6 +15,24 @@ export class AuthStore {
     return (await this.db.selectFrom('owners').select('id').where('name', '=', name).executeTakeFirst())?.id;
   }
 
+  async ownerByName(name: string): Promise<{ id: number; kind: 'user' | 'org'; createdAt: string } | undefined> {
+    const row = await this.db
+      .selectFrom('owners')
+      .select(['id', 'kind', 'created_at'])
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row && { id: row.id, kind: row.kind, createdAt: row.created_at };
+  }
+
+  async insertOrg(name: string): Promise<number> {
+    const row = await this.db
+      .insertInto('owners')
+      .values({ name, kind: 'org', created_at: nowIso() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
   /** Creates the owner and the user in one transaction; returns the id. */
   insertUser(name: string, passwordHash: string | null, isAdmin: boolean): Promise<number> {
     return this.db.transaction().execute(async (tx) => {

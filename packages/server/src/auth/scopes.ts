@@ -1,3 +1,5 @@
+import type { Role } from './roles.js';
+
 export const SCOPES = ['read', 'write', 'predict', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -8,6 +10,8 @@ export interface Principal {
   isAdmin: boolean;
   scopes: ReadonlySet<Scope>;
   tokenId: string;
+  /** Organisations the user belongs to (owner id → role). */
+  orgs?: ReadonlyMap<number, Role>;
 }
 
 /** `admin` implies every other scope. */

@@ -1,4 +1,5 @@
 import type { AuthService } from '../auth/auth-service.js';
+import { canCreateFor } from '../auth/resource-access.js';
 import type { Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
@@ -122,7 +123,7 @@ export class BehaviourService {
       if (!(err instanceof NotFound)) throw err;
       const ownerId = await this.auth.ownerId(m[1] as string);
       if (ownerId === undefined) throw new NotFound(`no owner "${m[1]}"`);
-      if (ownerId !== caller.userId && !caller.isAdmin) throw new Forbidden(`you cannot create datasets for "${m[1]}"`);
+      if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create datasets for "${m[1]}"`);
     }
   }
 }

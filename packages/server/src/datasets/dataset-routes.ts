@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
 import { callerOf, principalOf } from '../api/request-auth.js';
+import { VisibilitySchema } from '../api/visibility-schema.js';
 import { UnsupportedMediaType } from '../errors.js';
 import { DATASET_CONTENT_TYPES, formatOfContentType } from './dataset-formats.js';
 import type { DatasetService } from './dataset-service.js';
@@ -11,14 +12,14 @@ const NewDataset = Type.Object(
   {
     owner: Type.String({ maxLength: 39 }),
     name: Type.String({ maxLength: 64 }),
-    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    visibility: Type.Optional(VisibilitySchema),
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
   },
   { additionalProperties: false },
 );
 const DatasetPatch = Type.Object(
   {
-    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    visibility: Type.Optional(VisibilitySchema),
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { AuthService } from '../auth/auth-service.js';
-import { assertVisible, assertWritable } from '../auth/resource-access.js';
+import { type CollaboratorLookup, NO_COLLABORATORS } from '../auth/collaborator-lookup.js';
+import { assertVisible, assertWritable, canCreateFor, viewerOf } from '../auth/resource-access.js';
+import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
-import { type OwnedListQuery, viewerOf } from '../store/owned-listing.js';
+import type { OwnedListQuery } from '../store/owned-listing.js';
 import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
 import type { DatasetRow, DatasetStore, DatasetVersionRow } from './dataset-store.js';
 import type { DatasetFile, DatasetVersionView, DatasetView } from './dataset-views.js';
@@ -32,18 +34,18 @@ export class DatasetService {
     private readonly blobs: BlobStore,
     private readonly auth: AuthService,
     readonly limits: DatasetLimits,
+    private readonly collaborators: CollaboratorLookup = NO_COLLABORATORS,
   ) {}
 
   async createDataset(
     caller: Principal,
-    input: { owner: string; name: string; visibility: 'public' | 'private'; description?: string },
+    input: { owner: string; name: string; visibility: 'public' | 'internal' | 'private'; description?: string },
   ): Promise<DatasetView> {
     if (!OWNER_NAME.test(input.owner)) throw new Invalid(`owner must match ${OWNER_NAME.source}`);
     if (!RESOURCE_NAME.test(input.name)) throw new Invalid(`name must match ${RESOURCE_NAME.source}`);
     const ownerId = await this.auth.ownerId(input.owner);
     if (ownerId === undefined) throw new NotFound(`no owner "${input.owner}"`);
-    if (ownerId !== caller.userId && !caller.isAdmin)
-      throw new Forbidden(`you cannot create datasets for "${input.owner}"`);
+    if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create datasets for "${input.owner}"`);
     const inserted = await this.store.insertDataset({
       owner_id: ownerId,
       name: input.name,
@@ -84,16 +86,16 @@ export class DatasetService {
     caller: Principal,
     owner: string,
     name: string,
-    patch: { visibility?: 'public' | 'private'; description?: string },
+    patch: { visibility?: 'public' | 'internal' | 'private'; description?: string },
   ): Promise<DatasetView> {
-    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    const row = await this.writable(caller, owner, name, patch.visibility === undefined ? 'write' : 'admin');
     await this.store.updateDataset(row.id, patch);
     return this.getDataset(caller, owner, name);
   }
 
   /** Deletes a dataset with its versions; their files go unless another version (anywhere) still uses them. */
   async deleteDataset(caller: Principal, owner: string, name: string): Promise<void> {
-    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    const row = await this.writable(caller, owner, name, 'admin');
     for (const sha of await this.store.deleteDataset(row.id)) {
       if (!(await this.store.isBlobReferenced(sha))) await this.blobs.delete(sha);
     }
@@ -128,7 +130,7 @@ export class DatasetService {
     body: Readable,
     format: DatasetFormat,
   ): Promise<{ view: DatasetVersionView; created: boolean }> {
-    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    const row = await this.writable(caller, owner, name);
     let blob: { sha256: string; size: number };
     try {
       blob = await this.blobs.put(body, this.limits.maxBytes);
@@ -149,7 +151,7 @@ export class DatasetService {
     lineage: Record<string, unknown>,
   ): Promise<DatasetVersionView> {
     const [owner, name] = ref.split('/') as [string, string];
-    const row = assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${ref}`);
+    const row = await this.writable(caller, owner, name);
     const blob = await this.blobs.put(fs.createReadStream(file), Number.MAX_SAFE_INTEGER);
     return (await this.register(caller, row, ref, blob, format, lineage)).view;
   }
@@ -168,7 +170,7 @@ export class DatasetService {
   /** Throws unless the caller may add versions to `owner/name` (which must exist). */
   async assertWritable(caller: Principal, fullName: string): Promise<void> {
     const [owner, name] = fullName.split('/') as [string, string];
-    assertWritable(caller, await this.store.datasetRow(owner, name), `dataset ${fullName}`);
+    await this.writable(caller, owner, name);
   }
 
   /** The first rows, as records with numbers as numbers. */
@@ -255,8 +257,34 @@ export class DatasetService {
     return { view: toView(fullName, v as DatasetVersionRow), created: true };
   }
 
+  /** The dataset's row and the caller's role on it, for the domains that key data by dataset (collaborators). */
+  async datasetRef(
+    caller: Principal,
+    owner: string,
+    name: string,
+    need: Role,
+  ): Promise<{ id: number; fullName: string }> {
+    const row =
+      need === 'read' ? await this.visible(caller, owner, name) : await this.writable(caller, owner, name, need);
+    return { id: row.id, fullName: `${owner}/${name}` };
+  }
+
   private async visible(caller: Principal | undefined, owner: string, name: string): Promise<DatasetRow> {
-    return assertVisible(caller, await this.store.datasetRow(owner, name), `dataset ${owner}/${name}`);
+    const row = await this.store.datasetRow(owner, name);
+    return assertVisible(caller, row, `dataset ${owner}/${name}`, await this.collaboratorRole(caller, row));
+  }
+
+  private async writable(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<DatasetRow> {
+    const row = await this.store.datasetRow(owner, name);
+    return assertWritable(caller, row, `dataset ${owner}/${name}`, await this.collaboratorRole(caller, row), need);
+  }
+
+  private async collaboratorRole(
+    caller: Principal | undefined,
+    row: DatasetRow | undefined,
+  ): Promise<Role | undefined> {
+    if (!caller || !row || caller.isAdmin || caller.userId === row.owner_id) return undefined;
+    return this.collaborators.role('dataset', row.id, caller.userId);
   }
 }
 

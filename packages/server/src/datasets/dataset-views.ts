@@ -5,7 +5,7 @@ export interface DatasetView {
   owner: string;
   name: string;
   fullName: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   description: string;
   latestVersion: number | null;
   createdAt: string;

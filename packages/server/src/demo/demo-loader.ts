@@ -69,7 +69,7 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoSummary> {
   const upload = async (
     who: Principal,
     ref: string,
-    visibility: 'public' | 'private',
+    visibility: 'public' | 'internal' | 'private',
     description: string,
     body: string,
     format: DatasetFormat,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { createLearner, learnerDefinition, recommenderDefinition, TextVectorizer } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
+import { canCreateFor } from '../auth/resource-access.js';
 import { hasScope, type Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
@@ -187,15 +188,13 @@ export class JobService {
       throw new Invalid(`model must be "owner/name", not "${req.model}"`);
     }
     try {
-      await this.registry.getModel(caller, owner, name);
       // Exists: the caller must be able to add versions (checked again when the version is made).
-      const ownerId = await this.auth.ownerId(owner);
-      if (ownerId !== caller.userId && !caller.isAdmin) throw new Forbidden(`you cannot change model ${req.model}`);
+      await this.registry.modelRef(caller, owner, name, 'write');
     } catch (err) {
       if (!(err instanceof NotFound)) throw err;
       const ownerId = await this.auth.ownerId(owner);
       if (ownerId === undefined) throw new NotFound(`no owner "${owner}"`);
-      if (ownerId !== caller.userId && !caller.isAdmin) throw new NotFound(`no model ${req.model}`);
+      if (!canCreateFor(caller, ownerId)) throw new NotFound(`no model ${req.model}`);
     }
     const data = await this.datasets.resolve(caller, req.dataset);
     const columns = new Map(data.schema.columns.map((c) => [c.name, c]));

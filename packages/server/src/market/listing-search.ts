@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { viewerOf, visibleSql } from '../auth/resource-access.js';
 import type { Principal } from '../auth/scopes.js';
 import type { Db } from '../store/database.js';
 import type { FullTextIndex } from '../store/full-text/full-text-index.js';
@@ -46,9 +47,7 @@ export class ListingSearch {
     const words = q.q?.trim() ?? '';
     const hits = words ? this.text.matches(words) : undefined;
     if (words && !hits) return { items: [], total: 0, facets: { task: [], tag: [], license: [], owner: [] } };
-    const where: RawBuilder<unknown>[] = [sql`1 = 1`];
-    if (!caller) where.push(sql`l.visibility = 'public'`);
-    else if (!caller.isAdmin) where.push(sql`(l.visibility = 'public' OR l.owner_id = ${caller.userId})`);
+    const where: RawBuilder<unknown>[] = [visibleSql(viewerOf(caller), 'l', 'model_id', 'model')];
     for (const facet of ['task', 'tag', 'license', 'owner'] as const) {
       const value = q[facet];
       if (value !== undefined) {

@@ -22,7 +22,7 @@ export interface ListingView {
   license: string;
   tags: string[];
   description: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   publishedVersion: number;
   /** Always true: only versions that passed the quality gate are listed. */
   verified: true;

@@ -1,3 +1,5 @@
+import { roleOn } from '../auth/resource-access.js';
+import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { NotFound } from '../errors.js';
 import type { ModelEntry, ResolvedVersion, Signature, TrainingDetails } from './model-views.js';
@@ -15,7 +17,10 @@ const MAX_ENTRIES = 5_000;
 export class ModelEntries {
   private entries = new Map<string, { entry: ModelEntry; until: number }>();
 
-  constructor(private readonly store: RegistryStore) {}
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly collaborators: (modelId: number) => Promise<ReadonlyMap<number, Role>>,
+  ) {}
 
   async get(caller: Principal, fullName: string): Promise<ModelEntry> {
     const cached = this.cached(caller, fullName);
@@ -50,9 +55,14 @@ export class ModelEntries {
         aliases: new Map(),
         latest: null,
         versionList: [],
+        collaborators: new Map(),
       };
     }
-    const [versions, aliases] = await Promise.all([this.store.versions(model.id), this.store.aliases(model.id)]);
+    const [versions, aliases, collaborators] = await Promise.all([
+      this.store.versions(model.id),
+      this.store.aliases(model.id),
+      this.collaborators(model.id),
+    ]);
     const map = new Map<number, ResolvedVersion>();
     for (const v of versions) {
       map.set(v.version, {
@@ -77,6 +87,7 @@ export class ModelEntries {
       aliases: new Map(aliases.map((a) => [a.alias, a.version])),
       latest: versions.at(-1)?.version ?? null,
       versionList: versions.map((v) => v.version),
+      collaborators,
     };
   }
 }
@@ -97,7 +108,8 @@ export function pickVersion(entry: ModelEntry, version?: string): ResolvedVersio
 }
 
 function visible(caller: Principal, e: ModelEntry): ModelEntry {
-  if (e.id < 0 || (e.visibility !== 'public' && e.ownerId !== caller.userId && !caller.isAdmin)) {
+  const row = { owner_id: e.ownerId, visibility: e.visibility };
+  if (e.id < 0 || !roleOn(caller, row, e.collaborators.get(caller.userId))) {
     throw new NotFound(`unknown model "${e.fullName}"`);
   }
   return e;

@@ -1,9 +1,11 @@
 import type { TensorDatatype, TensorSpec } from '@marquee/engine';
+import type { Visibility } from '../auth/resource-access.js';
+import type { Role } from '../auth/roles.js';
+
+export type { Visibility } from '../auth/resource-access.js';
 
 export const TASKS = ['classification', 'regression', 'clustering', 'recommendation', 'sentiment', 'other'] as const;
 export type Task = (typeof TASKS)[number];
-export type Visibility = 'public' | 'private';
-
 export interface Signature {
   /** `alsoAccepts`: other datatypes a runtime converts itself (a recommender takes INT64 user ids too). */
   inputs: Array<TensorSpec & { alsoAccepts?: TensorDatatype[] }>;
@@ -120,4 +122,6 @@ export interface ModelEntry {
   aliases: Map<string, number>;
   latest: number | null;
   versionList: number[];
+  /** Users given a role on this model (user id → role). */
+  collaborators: ReadonlyMap<number, Role>;
 }

@@ -4,12 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
 import { callerOf, principalOf } from '../api/request-auth.js';
+import { VisibilitySchema } from '../api/visibility-schema.js';
 import type { Principal } from '../auth/scopes.js';
 import { UnsupportedMediaType } from '../errors.js';
 import { type ModelView, TASKS } from './model-views.js';
 import type { RegistryService } from './registry-service.js';
 
-const Visibility = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+const Visibility = VisibilitySchema;
 const Task = Type.Union(TASKS.map((t) => Type.Literal(t)));
 const Tags = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }), { maxItems: 20 });
 

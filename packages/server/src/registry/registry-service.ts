@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import { InvalidOnnxModel, readOnnxModelInfo } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
-import { assertVisible, assertWritable } from '../auth/resource-access.js';
+import { type CollaboratorLookup, NO_COLLABORATORS } from '../auth/collaborator-lookup.js';
+import { assertVisible, assertWritable, canCreateFor, viewerOf } from '../auth/resource-access.js';
+import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
-import { type OwnedListQuery, viewerOf } from '../store/owned-listing.js';
+import type { OwnedListQuery } from '../store/owned-listing.js';
 import { checkUploadedExample, exampleFromSignature } from './example-request.js';
 import { ModelEntries, pickVersion } from './model-entries.js';
 import type {
@@ -62,8 +64,9 @@ export class RegistryService {
     private readonly blobs: BlobStore,
     private readonly auth: AuthService,
     private readonly validateArtifact: ArtifactValidator,
+    private readonly collaborators: CollaboratorLookup = NO_COLLABORATORS,
   ) {
-    this.entries = new ModelEntries(store);
+    this.entries = new ModelEntries(store, (id) => collaborators.roles('model', id));
   }
 
   onChange(listener: RegistryListener): void {
@@ -75,16 +78,11 @@ export class RegistryService {
   }
 
   /** A model's id and view when the caller may read it (or, with `write`, change it). */
-  async modelRef(
-    caller: Principal | undefined,
-    owner: string,
-    name: string,
-    need: 'read' | 'write',
-  ): Promise<ModelRef> {
+  async modelRef(caller: Principal | undefined, owner: string, name: string, need: Role): Promise<ModelRef> {
     const row =
-      need === 'write'
-        ? await this.writableModel(caller as Principal, owner, name)
-        : await this.visibleModel(caller, owner, name);
+      need === 'read'
+        ? await this.visibleModel(caller, owner, name)
+        : await this.writableModel(caller as Principal, owner, name, need);
     return { ...(await this.toView(row, owner)), id: row.id, ownerId: row.owner_id };
   }
 
@@ -130,7 +128,7 @@ export class RegistryService {
     if (!RESOURCE_NAME.test(input.name)) throw new Invalid(`name must match ${RESOURCE_NAME.source}`);
     const ownerId = await this.auth.ownerId(input.owner);
     if (ownerId === undefined) throw new NotFound(`no owner "${input.owner}"`);
-    if (ownerId !== caller.userId && !caller.isAdmin) {
+    if (!canCreateFor(caller, ownerId)) {
       throw new Forbidden(`you cannot create models for "${input.owner}"`);
     }
     const inserted = await this.store.insertModel({
@@ -171,7 +169,8 @@ export class RegistryService {
   }
 
   async updateModel(caller: Principal, owner: string, name: string, patch: ModelPatch): Promise<ModelView> {
-    const row = await this.writableModel(caller, owner, name);
+    // Who sees a model is its admins' decision; the rest, its writers'.
+    const row = await this.writableModel(caller, owner, name, patch.visibility === undefined ? 'write' : 'admin');
     await this.store.updateModel(row.id, {
       ...(patch.task !== undefined && { task: patch.task }),
       ...(patch.visibility !== undefined && { visibility: patch.visibility }),
@@ -184,7 +183,7 @@ export class RegistryService {
   }
 
   async deleteModel(caller: Principal, owner: string, name: string): Promise<void> {
-    const row = await this.writableModel(caller, owner, name);
+    const row = await this.writableModel(caller, owner, name, 'admin');
     const removed = await this.store.deleteModel(row.id);
     const blobs = removed.flatMap((v) => (v.native_sha256 ? [v.sha256, v.native_sha256] : [v.sha256]));
     for (const sha of new Set(blobs)) await this.deleteBlobIfUnused(sha);
@@ -350,6 +349,11 @@ export class RegistryService {
     return pickVersion(entry, version);
   }
 
+  /** Who may use a model changed (a collaborator came or went): cached entries are dropped. */
+  accessChanged(fullName: string): void {
+    this.changed(fullName);
+  }
+
   private changed(fullName: string, removedVersionIds: number[] = []): void {
     this.entries.forget(fullName);
     for (const l of this.listeners) l(fullName, removedVersionIds);
@@ -360,11 +364,18 @@ export class RegistryService {
   }
 
   private async visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
-    return assertVisible(caller, await this.store.modelRow(owner, name), `model ${owner}/${name}`);
+    const row = await this.store.modelRow(owner, name);
+    return assertVisible(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row));
   }
 
-  private async writableModel(caller: Principal, owner: string, name: string): Promise<ModelRow> {
-    return assertWritable(caller, await this.store.modelRow(owner, name), `model ${owner}/${name}`);
+  private async writableModel(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<ModelRow> {
+    const row = await this.store.modelRow(owner, name);
+    return assertWritable(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row), need);
+  }
+
+  private async collaboratorRole(caller: Principal | undefined, row: ModelRow | undefined): Promise<Role | undefined> {
+    if (!caller || !row || caller.isAdmin || caller.userId === row.owner_id) return undefined;
+    return this.collaborators.role('model', row.id, caller.userId);
   }
 
   private async toView(row: ModelRow, owner: string): Promise<ModelView> {

@@ -269,6 +269,31 @@ const migrations: Record<string, Migration> = {
       await sql`INSERT INTO market_revisions (name, revision) VALUES ('facets', 0)`.execute(db);
     },
   },
+  '0006_orgs_and_roles': {
+    // Organisations are owners of kind 'org' (one namespace with users); visibility gains
+    // 'internal' (a text column: no schema change).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('org_members')
+        .addColumn('org_id', 'integer', (c) => c.notNull().references('owners.id').onDelete('cascade'))
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.owner_id').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('org_members_pk', ['org_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('collaborators')
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'integer', (c) => c.notNull())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.owner_id').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('collaborators_pk', ['resource', 'resource_id', 'user_id'])
+        .execute();
+      await sql`CREATE INDEX org_members_user ON org_members (user_id)`.execute(db);
+      await sql`CREATE INDEX collaborators_user ON collaborators (user_id, resource)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

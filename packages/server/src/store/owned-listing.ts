@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
+import { type Viewer, type Visibility, visibleSql } from '../auth/resource-access.js';
 import type { Db } from './database.js';
 
 /** A page of owned resources (models, datasets) as a caller may see them. */
 export interface OwnedListQuery {
-  /** null: an anonymous caller (public rows only); undefined userId with `all`: an admin. */
-  viewer: { userId: number; all: boolean } | null;
+  /** null: an anonymous caller (public rows only). */
+  viewer: Viewer | null;
   owner?: string;
   /** Words that must all appear in the name or the description. */
   q?: string;
-  visibility?: 'public' | 'private';
+  visibility?: Visibility;
   /** Models only. */
   task?: string;
   sort: 'updated' | 'created' | 'name';
@@ -20,7 +21,7 @@ export interface OwnedListRow {
   id: number;
   owner: string;
   name: string;
-  visibility: 'public' | 'private';
+  visibility: Visibility;
   description: string;
   created_at: string;
   updated_at: string;
@@ -43,9 +44,7 @@ export async function listOwned(
   query: OwnedListQuery,
 ): Promise<{ total: number; rows: OwnedListRow[] }> {
   const where = [sql`1 = 1`];
-  const v = query.viewer;
-  if (!v) where.push(sql`t.visibility = 'public'`);
-  else if (!v.all) where.push(sql`(t.visibility = 'public' OR t.owner_id = ${v.userId})`);
+  where.push(visibleSql(query.viewer, 't', 'id', table === 'models' ? 'model' : 'dataset'));
   if (query.owner) where.push(sql`o.name = ${query.owner}`);
   if (query.visibility) where.push(sql`t.visibility = ${query.visibility}`);
   if (query.task && table === 'models') where.push(sql`t.task = ${query.task}`);
@@ -59,9 +58,4 @@ export async function listOwned(
     SELECT t.id, o.name AS owner, t.name, t.visibility, t.description, t.created_at, t.updated_at
     FROM ${from} ORDER BY ${ORDER[query.sort]} LIMIT ${query.limit} OFFSET ${query.offset}`.execute(db);
   return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows };
-}
-
-/** Who is looking, as listOwned needs it. */
-export function viewerOf(caller: { userId: number; isAdmin: boolean } | undefined): OwnedListQuery['viewer'] {
-  return caller ? { userId: caller.userId, all: caller.isAdmin } : null;
 }

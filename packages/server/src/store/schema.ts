@@ -20,6 +20,8 @@ export interface Database {
   benchmarks: BenchmarksTable;
   benchmark_results: BenchmarkResultsTable;
   market_revisions: MarketRevisionsTable;
+  org_members: OrgMembersTable;
+  collaborators: CollaboratorsTable;
 }
 
 export interface OwnersTable {
@@ -51,7 +53,7 @@ export interface ModelsTable {
   owner_id: number;
   name: string;
   task: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   description: string;
   tags: string;
   license: string;
@@ -91,7 +93,7 @@ export interface DatasetsTable {
   id: Generated<number>;
   owner_id: number;
   name: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   description: string;
   created_at: string;
   updated_at: string;
@@ -154,7 +156,7 @@ export interface ListingsTable {
   /** JSON array. */
   tags: string;
   description: string;
-  visibility: 'public' | 'private';
+  visibility: 'public' | 'internal' | 'private';
   version: number;
   /** JSON: the metrics the platform measured for the published version. */
   metrics: string;
@@ -234,4 +236,22 @@ export interface MarketRevisionsTable {
   name: string;
   /** Bumped in the same transaction as every change to what it guards. */
   revision: number;
+}
+
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  /** read | write | admin */
+  role: string;
+  created_at: string;
+}
+
+export interface CollaboratorsTable {
+  /** model | dataset */
+  resource: string;
+  resource_id: number;
+  user_id: number;
+  /** read | write | admin */
+  role: string;
+  created_at: string;
 }
