@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { MarqueeApiError } from '@marquee/client';
 import { fixtureFile } from '../harness/fixtures.ts';
-import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
+import { assertNoInternals, http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 const enc = new TextEncoder();
 
@@ -17,6 +17,7 @@ async function rejects(p: Promise<unknown>, status: number, detail: RegExp): Pro
     const e = err as MarqueeApiError;
     assert.equal(e.status, status, e.message);
     assert.match(e.message, detail);
+    assertNoInternals(JSON.stringify(e.body ?? e.message));
     return e;
   }
   assert.fail('expected a rejection');

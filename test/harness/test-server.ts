@@ -47,15 +47,15 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     grpcPort: server.grpcPort,
     dataDir,
     adminToken,
-    admin: new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken }),
-    client: (token?: string) => new MarqueeClient({ baseUrl: t.url, token }),
+    admin: new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken, fetch: scanningFetch }),
+    client: (token?: string) => new MarqueeClient({ baseUrl: t.url, token, fetch: scanningFetch }),
     async restart() {
       await server.close();
       server = await startServer(config);
       t.server = server;
       t.url = server.httpUrl;
       t.grpcPort = server.grpcPort;
-      t.admin = new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken });
+      t.admin = new MarqueeClient({ baseUrl: server.httpUrl, token: adminToken, fetch: scanningFetch });
     },
     async close() {
       await server.close();
@@ -116,5 +116,23 @@ export async function http(
   try {
     json = JSON.parse(text);
   } catch {}
+  if (res.status >= 400) assertNoInternals(text);
   return { status: res.status, headers: res.headers, text, json, bytes };
+}
+
+/** What an error answer must never show: server paths, blob locations, stack frames, SQL. */
+const INTERNALS =
+  /\/(?:tmp|work|home|root|usr|var|etc|opt)\/|blobs\/sha256|node_modules|\bat \S+ \(\S+:\d+:\d+\)|\bSELECT\b[^"]*\bFROM\b|SQLITE_[A-Z]/i;
+
+/** fetch for the test clients: every error answer is checked for internals on the way. */
+const scanningFetch: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (res.status >= 400) assertNoInternals(await res.clone().text());
+  return res;
+};
+
+/** Every error body read through `http` or a test client is checked: a leak fails the test that caused it. */
+export function assertNoInternals(body: string): void {
+  const m = INTERNALS.exec(body);
+  if (m) throw new Error(`an error answer shows server internals ("${m[0]}"): ${body.slice(0, 500)}`);
 }

@@ -20,7 +20,7 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   const app = toAppError(err);
   if (!app) request.log.error({ err }, 'unhandled error');
   const status = app?.status ?? 500;
-  const message = app?.message ?? 'internal error';
+  const message = app ? withoutInternals(app.message) : 'internal error';
   if (status === 401) reply.header('www-authenticate', 'Bearer');
   if (request.url.startsWith('/v2')) {
     return reply.code(status).type('application/json').send({ error: message });
@@ -37,4 +37,16 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
       requestId: request.id,
       ...(app?.details ?? {}),
     });
+}
+
+/**
+ * The last guard on what an error tells the caller: a file path on the server (a blob's,
+ * a temporary folder's) or a source location slipped into a message from a library is
+ * cut out. Services word their errors themselves; this only catches what got through.
+ */
+export function withoutInternals(message: string): string {
+  return message
+    .replace(/(["'`])\/(?:[^"'`\s]+\/)+[^"'`\s]*\1/g, 'the file')
+    .replace(/(?<![\w.])\/(?:[\w.@+-]+\/){2,}[\w.@+-]*/g, 'the file')
+    .replace(/\s+at\s+\S+\s+\([^)]*:\d+:\d+\)/g, '');
 }

@@ -110,11 +110,15 @@ function kindOf(
 /** DuckDB's message without its SQL echo (our query, not the user's problem). */
 export function duckMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/^LINE \d+:/.test(l) && !/^\s*\^/.test(l))
-    .slice(0, 4)
-    .join(' ')
-    .replace(/^(Invalid Input|IO|Conversion|Parser) Error: /, '')
-    .slice(0, 500);
+  return (
+    msg
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^LINE \d+:/.test(l) && !/^\s*\^/.test(l))
+      .slice(0, 4)
+      .join(' ')
+      .replace(/^(Invalid Input|IO|Conversion|Parser) Error: /, '')
+      // DuckDB names the file it read: a path in the server's blob store, not the caller's business.
+      .replace(/\s*(?:in|at end of)? ?file ["'][^"']*["']/gi, '')
+      .slice(0, 500)
+  );
 }
