@@ -83,6 +83,7 @@ describe('the marquee command and the server process', () => {
       ['orgs', 'show'],
       ['orgs', 'member'],
       ['collaborators'],
+      ['fork'],
     ];
     for (const verb of verbs) assert.ok(top.stdout.includes(verb.join(' ')), verb.join(' '));
     for (const verb of verbs) {

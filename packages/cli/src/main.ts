@@ -10,6 +10,7 @@ import {
 import { datasetsList } from './commands/datasets-list.js';
 import { datasetsPush } from './commands/datasets-push.js';
 import { datasetsShow } from './commands/datasets-show.js';
+import { fork } from './commands/fork.js';
 import { jobsCancel, jobsList, jobsShow } from './commands/jobs.js';
 import { login } from './commands/login.js';
 import { modelsList } from './commands/models-list.js';
@@ -47,6 +48,7 @@ const COMMANDS: Command[] = [
   orgsShow,
   orgsMember,
   collaborators,
+  fork,
 ];
 
 function overview(): string {

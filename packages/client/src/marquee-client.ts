@@ -269,6 +269,15 @@ export class MarqueeClient {
     return this.t.json('GET', `/api/v1/market/leaderboards/${seg(task)}${queryString({ benchmark })}`);
   }
 
+  /** Forks a model (versions share the artifacts; aliases and card are copied) or, with `dataset`, a dataset. */
+  fork(
+    kind: 'models' | 'datasets',
+    fullName: string,
+    to: { owner: string; name: string; visibility?: 'public' | 'internal' | 'private' },
+  ): Promise<Model | Dataset> {
+    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/fork`, to);
+  }
+
   // organisations and collaborators
   createOrg(name: string): Promise<Organisation> {
     return this.t.json('POST', '/api/v1/orgs', { name });

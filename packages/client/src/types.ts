@@ -58,6 +58,8 @@ export interface Model {
   aliases: Record<string, number>;
   createdAt: string;
   updatedAt: string;
+  /** `owner/name` of the model this one was forked from. */
+  forkedFrom: string | null;
 }
 
 export interface NewModel {
@@ -117,6 +119,8 @@ export interface Dataset {
   latestVersion: number | null;
   createdAt: string;
   updatedAt: string;
+  /** `owner/name` of the dataset this one was forked from. */
+  forkedFrom: string | null;
 }
 
 export interface DatasetColumn {

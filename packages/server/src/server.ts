@@ -151,6 +151,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       .versionCreated(model, version, creator)
       .catch((err) => httpLog?.warn({ err: String(err) }, 'draft card failed')),
   );
+  registry.onForked((source, fork, caller) => cards.forked(source, fork, caller));
   registry.onChange((fullName) => {
     void marketplace
       .modelChanged(fullName)

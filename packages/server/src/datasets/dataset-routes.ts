@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
+import { ForkBody } from '../api/fork-schema.js';
 import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
 import { callerOf, principalOf } from '../api/request-auth.js';
 import { VisibilitySchema } from '../api/visibility-schema.js';
@@ -81,6 +82,21 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
       await datasets.deleteDataset(principalOf(req), req.params.owner, req.params.name);
       return reply.code(204).send();
     },
+  );
+
+  app.post<{ Params: P<typeof DatasetParams>; Body: P<typeof ForkBody> }>(
+    '/datasets/:owner/:name/fork',
+    {
+      schema: {
+        params: DatasetParams,
+        body: ForkBody,
+        tags: ['datasets'],
+        summary: 'Fork a dataset: its versions (the same files, not copied) under a new name',
+      },
+      config: { scope: 'write' },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await datasets.forkDataset(principalOf(req), req.params.owner, req.params.name, req.body)),
   );
 
   app.post<{ Params: P<typeof DatasetParams> }>(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { AuthService } from '../auth/auth-service.js';
 import { type CollaboratorLookup, NO_COLLABORATORS } from '../auth/collaborator-lookup.js';
-import { assertVisible, assertWritable, canCreateFor, viewerOf } from '../auth/resource-access.js';
+import { assertVisible, assertWritable, canCreateFor, type Visibility, viewerOf } from '../auth/resource-access.js';
 import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
@@ -79,7 +79,35 @@ export class DatasetService {
       latestVersion: versions.at(-1)?.version ?? null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      forkedFrom: row.forked_from ?? null,
     };
+  }
+
+  /** Forks a dataset the caller may see: its versions share the files; the fork records where it came from. */
+  async forkDataset(
+    caller: Principal,
+    owner: string,
+    name: string,
+    to: { owner: string; name: string; visibility?: Visibility },
+  ): Promise<DatasetView> {
+    const source = await this.visible(caller, owner, name);
+    if (!RESOURCE_NAME.test(to.name)) throw new Invalid(`name must match ${RESOURCE_NAME.source}`);
+    const ownerId = await this.auth.ownerId(to.owner);
+    if (ownerId === undefined) throw new NotFound(`no owner "${to.owner}"`);
+    if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create datasets for "${to.owner}"`);
+    const made = await this.store.forkDataset(
+      source.id,
+      {
+        owner_id: ownerId,
+        name: to.name,
+        visibility: to.visibility ?? (source.visibility === 'public' ? 'public' : 'private'),
+        description: source.description,
+        forked_from: `${owner}/${name}`,
+      },
+      caller.userId,
+    );
+    if (!made) throw new Conflict(`dataset ${to.owner}/${to.name} exists`);
+    return this.getDataset(caller, to.owner, to.name);
   }
 
   async updateDataset(

@@ -10,7 +10,9 @@ export type DatasetVersionRow = { id: number; created_by_name: string } & Omit<D
 export class DatasetStore {
   constructor(private readonly db: Db) {}
 
-  async insertDataset(values: Omit<DatasetsTable, 'id' | 'created_at' | 'updated_at'>): Promise<boolean> {
+  async insertDataset(
+    values: Omit<DatasetsTable, 'id' | 'created_at' | 'updated_at' | 'forked_from'> & { forked_from?: string | null },
+  ): Promise<boolean> {
     const now = nowIso();
     const res = await this.db
       .insertInto('datasets')
@@ -18,6 +20,33 @@ export class DatasetStore {
       .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** A fork in one transaction: the dataset row and every version (the same files, no copy). */
+  forkDataset(
+    sourceId: number,
+    values: Omit<DatasetsTable, 'id' | 'created_at' | 'updated_at'>,
+    createdBy: number,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const now = nowIso();
+      const row = await tx
+        .insertInto('datasets')
+        .values({ ...values, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return false;
+      const versions = await tx.selectFrom('dataset_versions').selectAll().where('dataset_id', '=', sourceId).execute();
+      for (const v of versions) {
+        const { id: _id, dataset_id: _dataset, created_by: _by, created_at: _at, ...copy } = v;
+        await tx
+          .insertInto('dataset_versions')
+          .values({ ...copy, dataset_id: row.id, created_by: createdBy, created_at: now })
+          .execute();
+      }
+      return true;
+    });
   }
 
   list(query: OwnedListQuery): Promise<{ total: number; rows: Array<{ id: number; owner: string; name: string }> }> {

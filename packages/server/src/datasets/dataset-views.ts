@@ -10,6 +10,8 @@ export interface DatasetView {
   latestVersion: number | null;
   createdAt: string;
   updatedAt: string;
+  /** `owner/name` of the dataset this one was forked from, if it is a fork. */
+  forkedFrom: string | null;
 }
 
 export interface DatasetVersionView {

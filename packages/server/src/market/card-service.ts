@@ -61,6 +61,12 @@ export class CardService {
     return row ? parseCard(row.markdown) : null;
   }
 
+  /** A fork starts with its source's card, as it stood. */
+  async forked(source: { id: number }, fork: { id: number }, caller: Principal): Promise<void> {
+    const card = await this.store.card(source.id);
+    if (card) await this.store.putCard(fork.id, card.markdown, card.generated === 1, caller.userId);
+  }
+
   /** A new version: a model with no card, or with the platform's draft, gets a fresh draft. */
   async versionCreated(model: ModelView & { id: number }, version: VersionView, creator: Principal): Promise<void> {
     const row = await this.store.card(model.id);

@@ -22,6 +22,8 @@ export interface ModelView {
   tags: string[];
   license: string;
   latestVersion: number | null;
+  /** `owner/name` of the model this one was forked from, if it is a fork. */
+  forkedFrom: string | null;
   aliases: Record<string, number>;
   createdAt: string;
   updatedAt: string;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { ForkBody } from '../api/fork-schema.js';
 import { ListQuery, type ListQueryValue, pageOf } from '../api/list-query.js';
 import { callerOf, principalOf } from '../api/request-auth.js';
 import { VisibilitySchema } from '../api/visibility-schema.js';
@@ -88,6 +89,21 @@ export async function registryRoutes(
     { schema: { body: NewModel, tags: ['models'], summary: 'Create a model' }, config: { scope: 'write' } },
     async (req, reply) =>
       reply.code(201).send(await registry.createModel(principalOf(req), { visibility: 'private', ...req.body })),
+  );
+
+  app.post<{ Params: P<typeof ModelParams>; Body: P<typeof ForkBody> }>(
+    '/models/:owner/:name/fork',
+    {
+      schema: {
+        params: ModelParams,
+        body: ForkBody,
+        tags: ['models'],
+        summary: 'Fork a model: its versions (the same artifacts, not copied), aliases and card, under a new name',
+      },
+      config: { scope: 'write' },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await registry.forkModel(principalOf(req), req.params.owner, req.params.name, req.body)),
   );
 
   app.get<{ Querystring: ListQueryValue & { task?: string } }>(

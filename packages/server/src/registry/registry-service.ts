@@ -36,6 +36,8 @@ export type ModelRef = ModelView & { id: number; ownerId: number };
 
 export type VersionListener = (model: ModelRef, version: VersionView, creator: Principal) => Promise<void>;
 
+export type ForkListener = (source: ModelRef, fork: ModelRef, caller: Principal) => Promise<void>;
+
 export interface CreateModelInput {
   owner: string;
   name: string;
@@ -58,6 +60,7 @@ export class RegistryService {
   private readonly entries: ModelEntries;
   private listeners: RegistryListener[] = [];
   private versionListeners: VersionListener[] = [];
+  private forkListeners: ForkListener[] = [];
 
   constructor(
     private readonly store: RegistryStore,
@@ -75,6 +78,52 @@ export class RegistryService {
 
   onVersionCreated(listener: VersionListener): void {
     this.versionListeners.push(listener);
+  }
+
+  /** Told about every fork, after it is made (the marketplace copies the card). */
+  onForked(listener: ForkListener): void {
+    this.forkListeners.push(listener);
+  }
+
+  /**
+   * Forks a model the caller may see into an owner they may create models for: its
+   * versions (the same blobs, nothing copied), aliases and, through the listeners, its
+   * card. The fork records where it came from. Its visibility is the source's when
+   * public, else private, unless the caller names one.
+   */
+  async forkModel(
+    caller: Principal,
+    owner: string,
+    name: string,
+    to: { owner: string; name: string; visibility?: Visibility },
+  ): Promise<ModelView> {
+    const source = await this.visibleModel(caller, owner, name);
+    if (!RESOURCE_NAME.test(to.name)) throw new Invalid(`name must match ${RESOURCE_NAME.source}`);
+    const ownerId = await this.auth.ownerId(to.owner);
+    if (ownerId === undefined) throw new NotFound(`no owner "${to.owner}"`);
+    if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create models for "${to.owner}"`);
+    const id = await this.store.forkModel(
+      source.id,
+      {
+        owner_id: ownerId,
+        name: to.name,
+        task: source.task,
+        visibility: to.visibility ?? (source.visibility === 'public' ? 'public' : 'private'),
+        description: source.description,
+        tags: source.tags,
+        license: source.license,
+        forked_from: `${owner}/${name}`,
+      },
+      caller.userId,
+    );
+    if (id === undefined) throw new Conflict(`model ${to.owner}/${to.name} exists`);
+    this.changed(`${to.owner}/${to.name}`);
+    const [from, fork] = await Promise.all([
+      this.modelRef(caller, owner, name, 'read'),
+      this.modelRef(caller, to.owner, to.name, 'read'),
+    ]);
+    for (const l of this.forkListeners) await l(from, fork, caller);
+    return this.getModel(caller, to.owner, to.name);
   }
 
   /** A model's id and view when the caller may read it (or, with `write`, change it). */
@@ -393,6 +442,7 @@ export class RegistryService {
       aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      forkedFrom: row.forked_from ?? null,
     };
   }
 }

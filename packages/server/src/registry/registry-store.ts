@@ -28,7 +28,7 @@ export class RegistryStore {
   constructor(private readonly db: Db) {}
 
   /** Inserts a model; false when owner/name exists. */
-  async insertModel(values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at'>): Promise<boolean> {
+  async insertModel(values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at' | 'forked_from'>): Promise<boolean> {
     const now = nowIso();
     const res = await this.db
       .insertInto('models')
@@ -36,6 +36,43 @@ export class RegistryStore {
       .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /**
+   * A fork in one transaction: the model row, every version (the same blobs, no copy; not
+   * the publish reports) and the aliases. Undefined when the name is taken.
+   */
+  forkModel(
+    sourceId: number,
+    values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at'>,
+    createdBy: number,
+  ): Promise<number | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const now = nowIso();
+      const row = await tx
+        .insertInto('models')
+        .values({ ...values, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['owner_id', 'name']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const versions = await tx.selectFrom('model_versions').selectAll().where('model_id', '=', sourceId).execute();
+      for (const v of versions) {
+        const { id: _id, model_id: _model, verification: _report, created_by: _by, created_at: _at, ...copy } = v;
+        await tx
+          .insertInto('model_versions')
+          .values({ ...copy, model_id: row.id, created_by: createdBy, created_at: now })
+          .execute();
+      }
+      const aliases = await tx.selectFrom('model_aliases').selectAll().where('model_id', '=', sourceId).execute();
+      if (aliases.length) {
+        await tx
+          .insertInto('model_aliases')
+          .values(aliases.map((a) => ({ ...a, model_id: row.id })))
+          .execute();
+      }
+      return row.id;
+    });
   }
 
   /** A page of the models a viewer may see, with the total. */

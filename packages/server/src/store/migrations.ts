@@ -294,6 +294,13 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX collaborators_user ON collaborators (user_id, resource)`.execute(db);
     },
   },
+  '0007_forks': {
+    // Where a fork came from, as its name at the time: it stays readable after the source goes.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('models').addColumn('forked_from', 'text').execute();
+      await db.schema.alterTable('datasets').addColumn('forked_from', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -59,6 +59,8 @@ export interface ModelsTable {
   license: string;
   created_at: string;
   updated_at: string;
+  /** `owner/name` of the model this one was forked from. */
+  forked_from: string | null;
 }
 
 export interface ModelVersionsTable {
@@ -97,6 +99,8 @@ export interface DatasetsTable {
   description: string;
   created_at: string;
   updated_at: string;
+  /** `owner/name` of the dataset this one was forked from. */
+  forked_from: string | null;
 }
 
 export interface DatasetVersionsTable {
