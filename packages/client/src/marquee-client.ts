@@ -1,6 +1,8 @@
 import { OipClient } from './oip-client.js';
 import { type ClientOptions, Transport } from './transport.js';
 import type {
+  AuditEntry,
+  AuditFilter,
   Benchmark,
   BenchmarkTask,
   Dataset,
@@ -276,6 +278,16 @@ export class MarqueeClient {
     to: { owner: string; name: string; visibility?: 'public' | 'internal' | 'private' },
   ): Promise<Model | Dataset> {
     return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/fork`, to);
+  }
+
+  /** Your write calls, newest first. */
+  async myAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    return (await this.t.json<{ entries: AuditEntry[] }>('GET', `/api/v1/me/audit${queryString(filter)}`)).entries;
+  }
+  /** Every write call about an organisation (its admins). */
+  async orgAudit(org: string, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    return (await this.t.json<{ entries: AuditEntry[] }>('GET', `/api/v1/orgs/${seg(org)}/audit${queryString(filter)}`))
+      .entries;
   }
 
   // organisations and collaborators

@@ -405,3 +405,28 @@ export interface Organisation {
   /** Shown to members only. */
   members?: Member[];
 }
+
+/** One write call in the audit log. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  /** The id of the token used (never the token). */
+  token: string | null;
+  address: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  requestId: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  /** A path under /api/v1, e.g. `models/studio/recs`. */
+  resource?: string;
+  since?: string;
+  until?: string;
+  before?: number;
+  limit?: number;
+}

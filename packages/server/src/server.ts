@@ -4,6 +4,8 @@ import { ENGINE_VERSION } from '@marquee/engine';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp } from './api/http-app.js';
 import { createOipGrpcServer, grpcCredentials } from './api/oip/oip-grpc-server.js';
+import { AuditService } from './audit/audit-service.js';
+import { AuditStore } from './audit/audit-store.js';
 import { AuthService } from './auth/auth-service.js';
 import { AuthStore } from './auth/auth-store.js';
 import type { CollaboratorLookup } from './auth/collaborator-lookup.js';
@@ -106,6 +108,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     collaborators,
   );
   const orgs = new OrgService(orgStore, auth, registry, datasets);
+  const audit = new AuditService(new AuditStore(db), auth);
   let httpLog: FastifyInstance['log'] | undefined;
   const jobStore = new JobStore(db);
   const jobEvents = new JobEvents();
@@ -186,6 +189,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     market: marketplace,
     benchmarks,
     orgs,
+    audit,
     cards,
     usage,
     metrics,

@@ -4,7 +4,9 @@ import http from 'node:http';
 import https from 'node:https';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import { auditRoutes } from '../audit/audit-routes.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { authRoutes } from '../auth/auth-routes.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { behaviourRoutes } from '../behaviour/behaviour-routes.js';
@@ -52,6 +54,7 @@ export interface HttpDeps {
   market: MarketService;
   benchmarks: BenchmarkService;
   orgs: OrgService;
+  audit: AuditService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -132,6 +135,21 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     if (logRequests) {
       req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     }
+    const route = req.routeOptions.url;
+    if (route && isAudited(req.method, route)) {
+      deps.audit
+        .record({
+          caller: req.principal,
+          address: req.ip,
+          method: req.method,
+          route,
+          path: req.url.split('?')[0] as string,
+          ...(ownerNamed(req) && { ownerName: ownerNamed(req) }),
+          status: reply.statusCode,
+          requestId: req.id,
+        })
+        .catch((err) => req.log.error({ err: String(err) }, 'audit record failed'));
+    }
   });
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
@@ -171,6 +189,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(marketRoutes, { market: deps.market, cards: deps.cards, registry: deps.registry });
       await api.register(benchmarkRoutes, { benchmarks: deps.benchmarks });
       await api.register(orgRoutes, { orgs: deps.orgs });
+      await api.register(auditRoutes, { audit: deps.audit });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });
@@ -182,4 +201,24 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   );
   await app.register(oipRestRoutes, { inference: deps.inference, isReady: deps.isReady });
   return app;
+}
+
+/** Writes under /api/v1, but not the calls that only compute an answer (predictions). */
+function isAudited(method: string, route: string): boolean {
+  return (
+    method !== 'GET' &&
+    method !== 'HEAD' &&
+    method !== 'OPTIONS' &&
+    route.startsWith('/api/v1/') &&
+    !/\/(predict|recommend|similar)$/.test(route)
+  );
+}
+
+/** The owner a call is about: the path's owner or organisation, else the body's (creating under it). */
+function ownerNamed(req: FastifyRequest): string | undefined {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const named =
+    params.owner ?? params.org ?? body.owner ?? (req.routeOptions.url === '/api/v1/orgs' ? body.name : undefined);
+  return typeof named === 'string' ? named : undefined;
 }

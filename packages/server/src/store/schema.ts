@@ -22,6 +22,7 @@ export interface Database {
   market_revisions: MarketRevisionsTable;
   org_members: OrgMembersTable;
   collaborators: CollaboratorsTable;
+  audit_log: AuditLogTable;
 }
 
 export interface OwnersTable {
@@ -258,4 +259,24 @@ export interface CollaboratorsTable {
   /** read | write | admin */
   role: string;
   created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** The user who called (null: anonymous). */
+  actor_id: number | null;
+  actor: string | null;
+  token_id: string | null;
+  address: string;
+  method: string;
+  /** The route's pattern, e.g. /api/v1/models/:owner/:name. */
+  route: string;
+  /** The path called, without the query. */
+  path: string;
+  /** The owner (user or organisation) of what the call was about, when it names one. */
+  owner_id: number | null;
+  /** The HTTP status answered: the result. */
+  status: number;
+  request_id: string;
 }
