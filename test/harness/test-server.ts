@@ -37,6 +37,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     grpcPort: 0,
     dataDir,
     logLevel: 'warn',
+    // Limits are tested where they are the subject; elsewhere a busy test must not trip them.
+    rateLimitApi: 0,
     ...overrides,
   };
   let server = await startServer(config);

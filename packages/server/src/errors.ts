@@ -68,3 +68,14 @@ export class ResourceExhausted extends AppError {
     super(503, 'Service Unavailable', message);
   }
 }
+
+/** Over a rate limit: answered 429 with Retry-After and the RateLimit headers (gRPC RESOURCE_EXHAUSTED). */
+export class TooManyRequests extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    readonly headers: Record<string, string>,
+  ) {
+    super(429, 'Too Many Requests', message);
+  }
+}

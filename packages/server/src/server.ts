@@ -21,6 +21,8 @@ import { JobRunner } from './jobs/job-runner.js';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
 import { TrainingJobKind } from './jobs/training-job-kind.js';
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
+import { RateLimits } from './limits/rate-limits.js';
 import { BenchmarkJobKind } from './market/benchmarks/benchmark-job-kind.js';
 import { BenchmarkService } from './market/benchmarks/benchmark-service.js';
 import { BenchmarkStore } from './market/benchmarks/benchmark-store.js';
@@ -109,6 +111,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   );
   const orgs = new OrgService(orgStore, auth, registry, datasets);
   const audit = new AuditService(new AuditStore(db), auth);
+  const limits = new RateLimits(new MemoryRateLimiter(), {
+    api: config.rateLimitApi,
+    predict: config.rateLimitPredict,
+  });
   let httpLog: FastifyInstance['log'] | undefined;
   const jobStore = new JobStore(db);
   const jobEvents = new JobEvents();
@@ -190,6 +196,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     benchmarks,
     orgs,
     audit,
+    limits,
     cards,
     usage,
     metrics,
@@ -197,7 +204,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     version: SERVER_VERSION,
   });
   httpLog = http.log;
-  const grpcServer = createOipGrpcServer({ auth, inference, metrics, isReady, maxMessageBytes: config.maxInferBytes });
+  const grpcServer = createOipGrpcServer({
+    auth,
+    inference,
+    metrics,
+    isReady,
+    maxMessageBytes: config.maxInferBytes,
+    limits,
+  });
 
   await http.listen({ host: config.host, port: config.port });
   const httpPort = (http.server.address() as { port: number }).port;

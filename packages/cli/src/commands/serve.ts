@@ -36,6 +36,11 @@ export const serve: Command = {
       `a job the server was stopped in this many times fails instead of running again (default ${DEFAULTS.jobMaxAttempts})`,
     ),
     'log-level': opt('string', `trace, debug, info, warn, error (default ${DEFAULTS.logLevel})`),
+    'rate-limit-api': opt(
+      'string',
+      `API calls a minute per token (per address when anonymous); 0: none (default ${DEFAULTS.rateLimitApi})`,
+    ),
+    'rate-limit-predict': opt('string', 'predictions a minute per token over REST and gRPC; 0: none (default 0)'),
     demo: opt(
       'boolean',
       'on an empty data folder: public datasets, four published models and two benchmarks to try (MARQUEE_DEMO=1)',
@@ -60,6 +65,8 @@ export const serve: Command = {
       jobMaxAttempts: values['job-max-attempts'] as string | undefined,
       logLevel: values['log-level'] as string | undefined,
       demo: values.demo ? 'true' : undefined,
+      rateLimitApi: values['rate-limit-api'] as string | undefined,
+      rateLimitPredict: values['rate-limit-predict'] as string | undefined,
     };
     const config = loadConfig(flags);
     const { startServer } = await import('@marquee/server');

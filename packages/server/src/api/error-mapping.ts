@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, TooManyRequests } from '../errors.js';
 
 /**
  * The one place where thrown errors become HTTP answers. `/api/v1` answers RFC 9457
@@ -22,6 +22,10 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   const status = app?.status ?? 500;
   const message = app ? withoutInternals(app.message) : 'internal error';
   if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (app instanceof TooManyRequests) {
+    reply.header('retry-after', String(app.retryAfterSeconds));
+    for (const [k, v] of Object.entries(app.headers)) reply.header(k, v);
+  }
   if (request.url.startsWith('/v2')) {
     return reply.code(status).type('application/json').send({ error: message });
   }

@@ -16,6 +16,8 @@ import { datasetRoutes } from '../datasets/dataset-routes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import { jobRoutes } from '../jobs/job-routes.js';
 import type { JobService } from '../jobs/job-service.js';
+import { rateLimitHeaders } from '../limits/rate-limiter.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { benchmarkRoutes } from '../market/benchmarks/benchmark-routes.js';
 import type { BenchmarkService } from '../market/benchmarks/benchmark-service.js';
 import type { CardService } from '../market/card-service.js';
@@ -55,6 +57,7 @@ export interface HttpDeps {
   benchmarks: BenchmarkService;
   orgs: OrgService;
   audit: AuditService;
+  limits: RateLimits;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -75,6 +78,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     isReady: deps.isReady,
     maxInferBytes: config.maxInferBytes,
     logRequests,
+    limits: deps.limits,
   });
   const tls =
     config.tlsCert && config.tlsKey
@@ -120,6 +124,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     if (scope === 'optional') {
       if (req.headers.authorization || req.headers.cookie) await authorizeIfGiven(deps.auth, req);
     } else if (scope && scope !== 'public') await authorize(deps.auth, req, scope);
+    // Operations endpoints (health, metrics, docs) are not the API and are never limited.
+    const route = req.routeOptions.url;
+    if (route && (route.startsWith('/api/v1/') || route.startsWith('/v2'))) {
+      const decision = deps.limits.check(isPrediction(route) ? 'predict' : 'api', req.principal, req.ip);
+      if (decision) reply.headers(rateLimitHeaders(decision));
+    }
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -203,6 +213,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/** Calls that compute an answer from a model: the predictions budget, never the audit log. */
+function isPrediction(route: string): boolean {
+  return /\/(predict|recommend|similar|infer)$/.test(route);
+}
+
 /** Writes under /api/v1, but not the calls that only compute an answer (predictions). */
 function isAudited(method: string, route: string): boolean {
   return (
@@ -210,7 +225,7 @@ function isAudited(method: string, route: string): boolean {
     method !== 'HEAD' &&
     method !== 'OPTIONS' &&
     route.startsWith('/api/v1/') &&
-    !/\/(predict|recommend|similar)$/.test(route)
+    !isPrediction(route)
   );
 }
 

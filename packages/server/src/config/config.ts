@@ -35,6 +35,10 @@ export interface ServerConfig {
   demo: boolean;
   /** Count predictions per model and day for the marketplace's usage figures (on unless turned off). */
   usageCounting: boolean;
+  /** API calls a minute per token (per address when anonymous); 0: no limit. */
+  rateLimitApi: number;
+  /** Predictions a minute per token over REST and gRPC; 0: no limit. */
+  rateLimitPredict: number;
 }
 
 export const DEFAULTS = {
@@ -53,6 +57,8 @@ export const DEFAULTS = {
   maxDatasetColumns: 2_000,
   jobTimeLimitS: 6 * 3600,
   jobMaxAttempts: 3,
+  rateLimitApi: 1_200,
+  rateLimitPredict: 0,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -139,5 +145,11 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     ),
     demo: flag('--demo', pick('demo', 'MARQUEE_DEMO')),
     usageCounting: flag('MARQUEE_USAGE_COUNTING', pick('usageCounting', 'MARQUEE_USAGE_COUNTING') ?? 'true'),
+    rateLimitApi: int('--rate-limit-api', pick('rateLimitApi', 'MARQUEE_RATE_LIMIT_API'), DEFAULTS.rateLimitApi),
+    rateLimitPredict: int(
+      '--rate-limit-predict',
+      pick('rateLimitPredict', 'MARQUEE_RATE_LIMIT_PREDICT'),
+      DEFAULTS.rateLimitPredict,
+    ),
   };
 }

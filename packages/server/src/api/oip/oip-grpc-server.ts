@@ -7,6 +7,7 @@ import { ENGINE_VERSION } from '@marquee/engine';
 import type { AuthService } from '../../auth/auth-service.js';
 import { hasScope, type Principal } from '../../auth/scopes.js';
 import { AppError, Forbidden, ResourceExhausted, Unauthenticated } from '../../errors.js';
+import type { RateLimits } from '../../limits/rate-limits.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { InferenceService } from '../../serving/inference-service.js';
 import { decodeGrpcInfer, encodeGrpcInfer, type GrpcInferRequest } from './grpc-infer-codec.js';
@@ -28,6 +29,7 @@ export interface GrpcDeps {
   metrics: Metrics;
   isReady: () => boolean;
   maxMessageBytes: number;
+  limits: RateLimits;
 }
 
 type Handler = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
@@ -39,6 +41,7 @@ export function grpcStatusOf(err: unknown): { code: grpc.status; details: string
     const code =
       {
         400: grpc.status.INVALID_ARGUMENT,
+        429: grpc.status.RESOURCE_EXHAUSTED,
         401: grpc.status.UNAUTHENTICATED,
         403: grpc.status.PERMISSION_DENIED,
         404: grpc.status.NOT_FOUND,
@@ -117,6 +120,7 @@ export function createOipGrpcServer(deps: GrpcDeps): grpc.Server {
       reply: { ready: await deps.inference.ready(need(p), req.name, req.version || undefined) },
     })),
     ModelInfer: unary('ModelInfer', 'predict', async (req: GrpcInferRequest, p) => {
+      deps.limits.check('predict', p, 'grpc');
       const res = await deps.inference.infer(
         need(p),
         req.model_name,

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthService } from '../../auth/auth-service.js';
 import { hasScope, type Principal } from '../../auth/scopes.js';
-import { Forbidden, Invalid, PayloadTooLarge, Unauthenticated, Unavailable } from '../../errors.js';
+import { Forbidden, Invalid, PayloadTooLarge, TooManyRequests, Unauthenticated, Unavailable } from '../../errors.js';
+import type { RateLimits } from '../../limits/rate-limits.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { InferenceService } from '../../serving/inference-service.js';
 import { toAppError } from '../error-mapping.js';
@@ -27,6 +28,7 @@ export interface InferEndpointDeps {
   isReady: () => boolean;
   maxInferBytes: number;
   logRequests: boolean;
+  limits: RateLimits;
 }
 
 /**
@@ -83,6 +85,10 @@ export class OipInferEndpoint {
             'x-request-id': reqId,
           };
           if (status === 401) headers['www-authenticate'] = 'Bearer';
+          if (app instanceof TooManyRequests) {
+            headers['retry-after'] = app.retryAfterSeconds;
+            Object.assign(headers, app.headers);
+          }
           // The body of a refused upload may still be arriving: do not keep reading it.
           if (status === 413 || status === 503) headers.connection = 'close';
           res.writeHead(status, headers);
@@ -114,6 +120,7 @@ export class OipInferEndpoint {
     const principal = cached ? Promise.resolve(cached) : this.authenticate(raw);
     return Promise.all([principal, readBody(req, this.deps.maxInferBytes)]).then(([p, body]) => {
       if (!hasScope(p, 'predict')) throw new Forbidden('this call needs a token with the "predict" scope');
+      this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
       const headerLength = req.headers[HEADER_LENGTH];
       const request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
       const version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
