@@ -239,4 +239,31 @@ describe('auth', () => {
       await own.close();
     }
   });
+
+  test('failed sign-ins slow down: after three, the next attempt waits (429 with Retry-After)', async () => {
+    // A server of its own: the other tests' failed sign-ins came from the same address.
+    const own = await startTestServer();
+    try {
+      await own.admin.createUser('slow', 'slow password 1');
+      const login = (password: string) =>
+        http(own, 'POST', '/api/v1/auth/login', { json: { username: 'slow', password } });
+      for (let i = 0; i < 3; i++) assert.equal((await login('wrong password')).status, 401);
+      const held = await login('slow password 1');
+      assert.equal(held.status, 429, 'even the right password waits');
+      assert.equal(held.headers.get('retry-after'), '1');
+      assert.match(held.json.detail, /too many failed sign-ins/);
+      await new Promise((r) => setTimeout(r, 1_100));
+      assert.equal((await login('slow password 1')).status, 200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('a token shows when it was last used', async () => {
+    const made = await t.admin.createToken({ name: 'seen', scopes: ['read'] });
+    assert.equal(made.lastUsedAt, null);
+    assert.equal((await http(t, 'GET', '/api/v1/me', { token: made.token })).status, 200);
+    const listed = (await t.admin.listTokens()).find((k) => k.id === made.id);
+    assert.ok(listed?.lastUsedAt && Date.now() - Date.parse(listed.lastUsedAt) < 60_000, JSON.stringify(listed));
+  });
 });

@@ -30,6 +30,8 @@ export interface Token {
   scopes: Scope[];
   expiresAt: string | null;
   createdAt: string;
+  /** When a call last used it (to within a few seconds); null when never. */
+  lastUsedAt: string | null;
 }
 
 export interface LoginResult {

@@ -47,7 +47,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       config: { scope: 'public' },
     },
     async (req, reply) => {
-      const session = await auth.login(req.body.username, req.body.password);
+      const session = await auth.login(req.body.username, req.body.password, req.ip);
       const maxAge = Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000);
       reply.header('set-cookie', cookie(session.token, maxAge));
       return {

@@ -6,6 +6,7 @@ import type { AuthStore, TokenRow } from './auth-store.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from './roles.js';
 import { hasScope, type Principal, SCOPES, type Scope } from './scopes.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { hashToken, newRawToken, newTokenId } from './token-codec.js';
 
 export interface TokenView {
@@ -15,6 +16,7 @@ export interface TokenView {
   scopes: Scope[];
   expiresAt: string | null;
   createdAt: string;
+  lastUsedAt: string | null;
 }
 
 export interface UserView {
@@ -33,6 +35,7 @@ const MIN_PASSWORD = 8;
  * so it keeps a short-lived cache of token hash → principal; revoking a token clears it.
  */
 export class AuthService {
+  private readonly throttle = new SignInThrottle();
   private cache = new Map<string, { principal: Principal; hash: string; until: number; expiresAt: number }>();
 
   constructor(
@@ -82,10 +85,19 @@ export class AuthService {
   }
 
   /** Checks a password and opens a session; the same answer for an unknown user and a wrong password. */
-  async login(username: string, password: string): Promise<{ token: string; user: UserView; expiresAt: string }> {
+  async login(
+    username: string,
+    password: string,
+    address = '',
+  ): Promise<{ token: string; user: UserView; expiresAt: string }> {
+    this.throttle.check(username, address);
     const row = await this.store.credentialsByName(username);
     const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : false;
-    if (!row || !ok) throw new Unauthenticated('wrong username or password');
+    if (!row || !ok) {
+      this.throttle.failed(username, address);
+      throw new Unauthenticated('wrong username or password');
+    }
+    this.throttle.succeeded(username);
     const scopes: Scope[] = row.is_admin ? [...SCOPES] : ['read', 'write', 'predict'];
     const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000).toISOString();
     const token = newRawToken();
@@ -167,6 +179,8 @@ export class AuthService {
       tokenId: row.id,
       orgs: await this.orgRoles(row.user_id),
     };
+    // Only on a cache miss: the time is right to within the cache's few seconds, at no cost to hits.
+    await this.store.touchToken(row.id);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(raw, { principal, hash, until: now + PRINCIPAL_CACHE_MS, expiresAt });
     return principal;
@@ -244,5 +258,6 @@ function toTokenView(row: TokenRow): TokenView {
     scopes: JSON.parse(row.scopes) as Scope[],
     expiresAt: row.expires_at,
     createdAt: row.created_at,
+    lastUsedAt: row.last_used_at ?? null,
   };
 }

@@ -126,6 +126,10 @@ export class AuthStore {
   }
 
   /** What a request needs to know about the token with this hash and its user. */
+  async touchToken(id: string): Promise<void> {
+    await this.db.updateTable('tokens').set({ last_used_at: nowIso() }).where('id', '=', id).execute();
+  }
+
   principalByTokenHash(hash: string) {
     return this.db
       .selectFrom('tokens')

@@ -324,6 +324,11 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX audit_log_owner ON audit_log (owner_id, id)`.execute(db);
     },
   },
+  '0009_token_last_used': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

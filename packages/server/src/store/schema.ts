@@ -47,6 +47,8 @@ export interface TokensTable {
   scopes: string;
   expires_at: string | null;
   created_at: string;
+  /** When a call last presented it (to within the principal cache's few seconds). */
+  last_used_at: string | null;
 }
 
 export interface ModelsTable {
