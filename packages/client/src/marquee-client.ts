@@ -7,6 +7,8 @@ import type {
   BenchmarkTask,
   Dataset,
   DatasetVersion,
+  Discussion,
+  DiscussionComment,
   JobEvent,
   Leaderboard,
   ListQuery,
@@ -288,6 +290,51 @@ export class MarqueeClient {
   async orgAudit(org: string, filter: AuditFilter = {}): Promise<AuditEntry[]> {
     return (await this.t.json<{ entries: AuditEntry[] }>('GET', `/api/v1/orgs/${seg(org)}/audit${queryString(filter)}`))
       .entries;
+  }
+
+  // discussions (kind: 'models' or 'datasets')
+  openDiscussion(
+    kind: 'models' | 'datasets',
+    fullName: string,
+    title: string,
+    body: string,
+  ): Promise<Discussion & { thread: DiscussionComment[] }> {
+    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/discussions`, { title, body });
+  }
+  async discussions(kind: 'models' | 'datasets', fullName: string, state?: 'open' | 'closed'): Promise<Discussion[]> {
+    return (
+      await this.t.json<{ discussions: Discussion[] }>(
+        'GET',
+        `/api/v1/${kind}/${path(fullName)}/discussions${queryString({ state })}`,
+      )
+    ).discussions;
+  }
+  discussion(
+    kind: 'models' | 'datasets',
+    fullName: string,
+    num: number,
+  ): Promise<Discussion & { thread: DiscussionComment[] }> {
+    return this.t.json('GET', `/api/v1/${kind}/${path(fullName)}/discussions/${num}`);
+  }
+  updateDiscussion(
+    kind: 'models' | 'datasets',
+    fullName: string,
+    num: number,
+    patch: { title?: string; state?: 'open' | 'closed'; locked?: boolean },
+  ): Promise<Discussion & { thread: DiscussionComment[] }> {
+    return this.t.json('PATCH', `/api/v1/${kind}/${path(fullName)}/discussions/${num}`, patch);
+  }
+  comment(kind: 'models' | 'datasets', fullName: string, num: number, body: string): Promise<DiscussionComment> {
+    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/discussions/${num}/comments`, { body });
+  }
+  editComment(
+    kind: 'models' | 'datasets',
+    fullName: string,
+    num: number,
+    id: number,
+    patch: { body?: string; hidden?: boolean },
+  ): Promise<DiscussionComment> {
+    return this.t.json('PATCH', `/api/v1/${kind}/${path(fullName)}/discussions/${num}/comments/${id}`, patch);
   }
 
   // organisations and collaborators

@@ -432,3 +432,26 @@ export interface AuditFilter {
   before?: number;
   limit?: number;
 }
+
+export interface Discussion {
+  number: number;
+  title: string;
+  author: string;
+  state: 'open' | 'closed';
+  locked: boolean;
+  comments: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DiscussionComment {
+  id: number;
+  author: string;
+  /** Markdown; null when hidden (but to the resource's admins). */
+  body: string | null;
+  /** Safe HTML. */
+  html: string | null;
+  hidden: boolean;
+  createdAt: string;
+  editedAt: string | null;
+}

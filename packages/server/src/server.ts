@@ -15,6 +15,8 @@ import type { ServerConfig } from './config/config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { DatasetStore } from './datasets/dataset-store.js';
 import { type DemoSummary, loadDemo } from './demo/demo-loader.js';
+import { DiscussionService } from './discussions/discussion-service.js';
+import { DiscussionStore } from './discussions/discussion-store.js';
 import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -111,6 +113,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   );
   const orgs = new OrgService(orgStore, auth, registry, datasets);
   const audit = new AuditService(new AuditStore(db), auth);
+  const discussions = new DiscussionService(new DiscussionStore(db), registry, datasets);
   const limits = new RateLimits(new MemoryRateLimiter(), {
     api: config.rateLimitApi,
     predict: config.rateLimitPredict,
@@ -197,6 +200,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     orgs,
     audit,
     limits,
+    discussions,
     cards,
     usage,
     metrics,

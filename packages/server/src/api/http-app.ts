@@ -14,6 +14,8 @@ import type { BehaviourService } from '../behaviour/behaviour-service.js';
 import type { ServerConfig } from '../config/config.js';
 import { datasetRoutes } from '../datasets/dataset-routes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import { discussionRoutes } from '../discussions/discussion-routes.js';
+import type { DiscussionService } from '../discussions/discussion-service.js';
 import { jobRoutes } from '../jobs/job-routes.js';
 import type { JobService } from '../jobs/job-service.js';
 import { rateLimitHeaders } from '../limits/rate-limiter.js';
@@ -58,6 +60,7 @@ export interface HttpDeps {
   orgs: OrgService;
   audit: AuditService;
   limits: RateLimits;
+  discussions: DiscussionService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -200,6 +203,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(benchmarkRoutes, { benchmarks: deps.benchmarks });
       await api.register(orgRoutes, { orgs: deps.orgs });
       await api.register(auditRoutes, { audit: deps.audit });
+      await api.register(discussionRoutes, { discussions: deps.discussions });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

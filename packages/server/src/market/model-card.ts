@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import MarkdownIt from 'markdown-it';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { Invalid } from '../errors.js';
 import { TASKS } from '../registry/model-views.js';
+import { renderSafeHtml } from '../safe-markdown.js';
 
 const spdxIds = createRequire(import.meta.url)('spdx-license-ids/index.json') as string[];
 
@@ -174,9 +174,7 @@ export function cardSections(body: string): Map<string, string> {
 
 // Raw HTML in a card is shown as text, never as markup, and links may not run script
 // (markdown-it refuses javascript:, vbscript:, file: and most data: URLs).
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
-
 /** The card's body as HTML that is safe to show: no raw HTML, no script links. */
 export function renderCardHtml(body: string): string {
-  return markdown.render(body);
+  return renderSafeHtml(body);
 }

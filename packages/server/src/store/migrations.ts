@@ -329,6 +329,35 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
     },
   },
+  '0010_discussions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('discussions')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'integer', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('discussions_number', ['resource', 'resource_id', 'number'])
+        .execute();
+      await db.schema
+        .createTable('discussion_comments')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('discussion_id', 'integer', (c) => c.notNull().references('discussions.id').onDelete('cascade'))
+        .addColumn('author_id', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('hidden', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('edited_at', 'text')
+        .execute();
+      await sql`CREATE INDEX discussion_comments_thread ON discussion_comments (discussion_id, id)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -23,6 +23,8 @@ export interface Database {
   org_members: OrgMembersTable;
   collaborators: CollaboratorsTable;
   audit_log: AuditLogTable;
+  discussions: DiscussionsTable;
+  discussion_comments: DiscussionCommentsTable;
 }
 
 export interface OwnersTable {
@@ -281,4 +283,31 @@ export interface AuditLogTable {
   /** The HTTP status answered: the result. */
   status: number;
   request_id: string;
+}
+
+export interface DiscussionsTable {
+  id: Generated<number>;
+  /** model | dataset */
+  resource: string;
+  resource_id: number;
+  /** 1, 2, … per resource: what URLs name. */
+  number: number;
+  title: string;
+  author_id: number;
+  /** open | closed */
+  state: string;
+  locked: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DiscussionCommentsTable {
+  id: Generated<number>;
+  discussion_id: number;
+  author_id: number;
+  /** Markdown as written; rendered safe when shown. */
+  body: string;
+  hidden: number;
+  created_at: string;
+  edited_at: string | null;
 }
