@@ -84,6 +84,10 @@ describe('the marquee command and the server process', () => {
       ['orgs', 'member'],
       ['collaborators'],
       ['fork'],
+      ['webhooks', 'create'],
+      ['webhooks', 'list'],
+      ['webhooks', 'deliveries'],
+      ['webhooks', 'delete'],
     ];
     for (const verb of verbs) assert.ok(top.stdout.includes(verb.join(' ')), verb.join(' '));
     for (const verb of verbs) {

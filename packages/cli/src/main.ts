@@ -22,6 +22,7 @@ import { publish } from './commands/publish.js';
 import { search } from './commands/search.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
+import { webhooksCreate, webhooksDelete, webhooksDeliveries, webhooksList } from './commands/webhooks.js';
 
 const COMMANDS: Command[] = [
   serve,
@@ -49,6 +50,10 @@ const COMMANDS: Command[] = [
   orgsMember,
   collaborators,
   fork,
+  webhooksCreate,
+  webhooksList,
+  webhooksDeliveries,
+  webhooksDelete,
 ];
 
 function overview(): string {

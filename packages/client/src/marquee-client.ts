@@ -33,6 +33,9 @@ import type {
   TrainingJob,
   TrainingJobRequest,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
 } from './types.js';
 
 const CONTENT_TYPES = {
@@ -335,6 +338,24 @@ export class MarqueeClient {
     patch: { body?: string; hidden?: boolean },
   ): Promise<DiscussionComment> {
     return this.t.json('PATCH', `/api/v1/${kind}/${path(fullName)}/discussions/${num}/comments/${id}`, patch);
+  }
+
+  // webhooks
+  createWebhook(input: { owner: string; url: string; events: WebhookEvent[]; secret: string }): Promise<Webhook> {
+    return this.t.json('POST', '/api/v1/webhooks', input);
+  }
+  async listWebhooks(): Promise<Webhook[]> {
+    return (await this.t.json<{ webhooks: Webhook[] }>('GET', '/api/v1/webhooks')).webhooks;
+  }
+  deleteWebhook(id: number): Promise<void> {
+    return this.t.json('DELETE', `/api/v1/webhooks/${id}`);
+  }
+  async webhookDeliveries(id: number): Promise<WebhookDelivery[]> {
+    return (await this.t.json<{ deliveries: WebhookDelivery[] }>('GET', `/api/v1/webhooks/${id}/deliveries`))
+      .deliveries;
+  }
+  replayDelivery(id: number, delivery: number): Promise<WebhookDelivery> {
+    return this.t.json('POST', `/api/v1/webhooks/${id}/deliveries/${delivery}/replay`);
   }
 
   // organisations and collaborators

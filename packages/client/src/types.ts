@@ -455,3 +455,35 @@ export interface DiscussionComment {
   createdAt: string;
   editedAt: string | null;
 }
+
+export type WebhookEvent =
+  | 'model.version.created'
+  | 'model.published'
+  | 'training.succeeded'
+  | 'training.failed'
+  | 'proposal.opened'
+  | 'proposal.evaluated'
+  | 'proposal.merged'
+  | 'discussion.comment';
+
+export interface Webhook {
+  id: number;
+  owner: string;
+  url: string;
+  events: WebhookEvent[];
+  secretSet: true;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  event: WebhookEvent;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAt: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  payload: unknown;
+}

@@ -52,6 +52,10 @@ import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { type Db, openSqliteDatabase } from './store/database.js';
 import { SqliteFts5Index } from './store/full-text/sqlite-fts5-index.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import type { WebhookEvent } from './webhooks/webhook-events.js';
+import { WebhookService } from './webhooks/webhook-service.js';
+import { WebhookStore } from './webhooks/webhook-store.js';
 
 export const SERVER_VERSION = ENGINE_VERSION;
 
@@ -114,6 +118,34 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const orgs = new OrgService(orgStore, auth, registry, datasets);
   const audit = new AuditService(new AuditStore(db), auth);
   const discussions = new DiscussionService(new DiscussionStore(db), registry, datasets);
+  const webhookStore = new WebhookStore(db);
+  const dispatcher = new WebhookDispatcher(webhookStore, {
+    allowPrivate: config.webhooksAllowPrivate,
+    retryBaseMs: config.webhookRetryBaseMs,
+    maxAttempts: 8,
+    timeoutMs: 10_000,
+    log: (msg, fields) => httpLog?.warn(fields ?? {}, msg),
+  });
+  const webhooks = new WebhookService(webhookStore, auth, config.webhooksAllowPrivate, () => dispatcher.wake());
+  const emit = (owner: string, event: WebhookEvent, data: Record<string, unknown>) =>
+    void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
+  registry.onVersionCreated(async (model, version, creator) =>
+    emit(model.owner, 'model.version.created', {
+      model: model.fullName,
+      version: version.version,
+      source: version.source,
+      by: creator.username,
+    }),
+  );
+  discussions.onComment((e) =>
+    emit(e.owner, 'discussion.comment', {
+      [e.kind]: `${e.owner}/${e.name}`,
+      discussion: e.number,
+      title: e.title,
+      comment: e.comment,
+      by: e.author,
+    }),
+  );
   const limits = new RateLimits(new MemoryRateLimiter(), {
     api: config.rateLimitApi,
     predict: config.rateLimitPredict,
@@ -140,6 +172,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const jobs = new JobService(jobStore, jobEvents, runner, datasets, registry, auth, {
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
+  });
+  jobEvents.onAny((jobId, e) => {
+    if (e.type !== 'state' || (e.state !== 'succeeded' && e.state !== 'failed')) return;
+    void jobStore.get(jobId).then((job) => {
+      if (!job) return;
+      const spec = JSON.parse(job.spec) as { model?: string; version?: number };
+      const owner = spec.model?.split('/')[0];
+      if (!owner) return;
+      if (job.kind === 'train' || job.kind === 'search') {
+        emit(owner, e.state === 'succeeded' ? 'training.succeeded' : 'training.failed', {
+          job: jobId,
+          model: spec.model,
+          ...(e.state === 'succeeded' ? { result: e.result } : { error: e.error }),
+        });
+      } else if (job.kind === 'publish' && e.state === 'succeeded' && (e.result as { passed?: boolean })?.passed) {
+        emit(owner, 'model.published', { job: jobId, model: spec.model, version: spec.version });
+      }
+    });
   });
   const marketStore = new MarketStore(db);
   const cards = new CardService(marketStore, registry);
@@ -201,6 +251,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     audit,
     limits,
     discussions,
+    webhooks,
     cards,
     usage,
     metrics,
@@ -227,6 +278,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ),
   );
   await runner.start();
+  dispatcher.start();
   const demo = config.demo
     ? loadDemo({
         dataDir: config.dataDir,
@@ -254,6 +306,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       draining = true;
       // Running jobs stay `running` in the table and are requeued at the next start.
       await runner.close();
+      await dispatcher.close();
       const grpcDone = new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           grpcServer.forceShutdown();

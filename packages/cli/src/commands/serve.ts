@@ -41,6 +41,10 @@ export const serve: Command = {
       `API calls a minute per token (per address when anonymous); 0: none (default ${DEFAULTS.rateLimitApi})`,
     ),
     'rate-limit-predict': opt('string', 'predictions a minute per token over REST and gRPC; 0: none (default 0)'),
+    'webhooks-allow-private': opt(
+      'boolean',
+      'accept webhook URLs on loopback and private networks (closed networks, tests)',
+    ),
     demo: opt(
       'boolean',
       'on an empty data folder: public datasets, four published models and two benchmarks to try (MARQUEE_DEMO=1)',
@@ -66,6 +70,7 @@ export const serve: Command = {
       logLevel: values['log-level'] as string | undefined,
       demo: values.demo ? 'true' : undefined,
       rateLimitApi: values['rate-limit-api'] as string | undefined,
+      webhooksAllowPrivate: values['webhooks-allow-private'] ? 'true' : undefined,
       rateLimitPredict: values['rate-limit-predict'] as string | undefined,
     };
     const config = loadConfig(flags);

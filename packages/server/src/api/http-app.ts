@@ -39,6 +39,8 @@ import { predictRoutes } from '../serving/predict-routes.js';
 import { recommendationRoutes } from '../serving/recommendation-routes.js';
 import type { RecommendationService } from '../serving/recommendation-service.js';
 import type { RecordPredictor } from '../serving/record-predict.js';
+import { webhookRoutes } from '../webhooks/webhook-routes.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 import { sendError } from './error-mapping.js';
 import { OipInferEndpoint } from './oip/oip-rest-infer-endpoint.js';
 import { oipRestRoutes } from './oip/oip-rest-routes.js';
@@ -61,6 +63,7 @@ export interface HttpDeps {
   audit: AuditService;
   limits: RateLimits;
   discussions: DiscussionService;
+  webhooks: WebhookService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -204,6 +207,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(orgRoutes, { orgs: deps.orgs });
       await api.register(auditRoutes, { audit: deps.audit });
       await api.register(discussionRoutes, { discussions: deps.discussions });
+      await api.register(webhookRoutes, { webhooks: deps.webhooks });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

@@ -226,6 +226,11 @@ export class AuthService {
     return this.store.insertOrg(name);
   }
 
+  /** An owner's name by id (undefined when gone). */
+  async ownerName(id: number): Promise<string | undefined> {
+    return this.store.ownerNameById(id);
+  }
+
   /** An owner by name: a user or an organisation. */
   owner(name: string): Promise<{ id: number; kind: 'user' | 'org'; createdAt: string } | undefined> {
     return this.store.ownerByName(name);

@@ -24,6 +24,10 @@ export class AuthStore {
     return row && { id: row.id, kind: row.kind, createdAt: row.created_at };
   }
 
+  async ownerNameById(id: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('owners').select('name').where('id', '=', id).executeTakeFirst())?.name;
+  }
+
   async insertOrg(name: string): Promise<number> {
     const row = await this.db
       .insertInto('owners')

@@ -39,6 +39,10 @@ export interface ServerConfig {
   rateLimitApi: number;
   /** Predictions a minute per token over REST and gRPC; 0: no limit. */
   rateLimitPredict: number;
+  /** Accept webhook targets on loopback and private networks (tests, closed networks). */
+  webhooksAllowPrivate: boolean;
+  /** The first webhook retry waits this long, each next one twice as long. */
+  webhookRetryBaseMs: number;
 }
 
 export const DEFAULTS = {
@@ -59,6 +63,7 @@ export const DEFAULTS = {
   jobMaxAttempts: 3,
   rateLimitApi: 1_200,
   rateLimitPredict: 0,
+  webhookRetryBaseMs: 5_000,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -150,6 +155,15 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       '--rate-limit-predict',
       pick('rateLimitPredict', 'MARQUEE_RATE_LIMIT_PREDICT'),
       DEFAULTS.rateLimitPredict,
+    ),
+    webhooksAllowPrivate: flag(
+      '--webhooks-allow-private',
+      pick('webhooksAllowPrivate', 'MARQUEE_WEBHOOKS_ALLOW_PRIVATE'),
+    ),
+    webhookRetryBaseMs: int(
+      'MARQUEE_WEBHOOK_RETRY_MS',
+      pick('webhookRetryBaseMs', 'MARQUEE_WEBHOOK_RETRY_MS'),
+      DEFAULTS.webhookRetryBaseMs,
     ),
   };
 }

@@ -17,6 +17,16 @@ export interface DiscussionView {
   updatedAt: string;
 }
 
+export interface CommentEvent {
+  kind: ResourceKind;
+  owner: string;
+  name: string;
+  number: number;
+  title: string;
+  author: string;
+  comment: number;
+}
+
 export interface CommentView {
   id: number;
   author: string;
@@ -36,11 +46,18 @@ export interface CommentView {
  * then) and hide comments. What users write is Markdown, shown as safe HTML.
  */
 export class DiscussionService {
+  private commentListeners: Array<(e: CommentEvent) => void> = [];
+
   constructor(
     private readonly store: DiscussionStore,
     private readonly registry: RegistryService,
     private readonly datasets: DatasetService,
   ) {}
+
+  /** Told about every new comment (a thread's first included), after it is stored. */
+  onComment(listener: (e: CommentEvent) => void): void {
+    this.commentListeners.push(listener);
+  }
 
   async open(
     caller: Principal,
@@ -51,7 +68,17 @@ export class DiscussionService {
   ): Promise<DiscussionView & { thread: CommentView[] }> {
     const r = await this.access(caller, kind, owner, name);
     const number = await this.store.open(kind, r.id, caller.userId, input.title, input.body);
-    return this.get(caller, kind, owner, name, number);
+    const view = await this.get(caller, kind, owner, name, number);
+    this.told({
+      kind,
+      owner,
+      name,
+      number,
+      title: input.title,
+      author: caller.username,
+      comment: view.thread[0]?.id ?? 0,
+    });
+    return view;
   }
 
   async list(
@@ -114,6 +141,7 @@ export class DiscussionService {
     const d = await this.thread(kind, r.id, number, owner, name);
     if (d.locked && r.role !== 'admin') throw new Forbidden(`discussion #${number} is locked`);
     const id = await this.store.addComment(d.id, caller.userId, body);
+    this.told({ kind, owner, name, number, title: d.title, author: caller.username, comment: id });
     return toComment((await this.store.comment(d.id, id)) as CommentRow, r.role === 'admin');
   }
 
@@ -139,6 +167,10 @@ export class DiscussionService {
       ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
     });
     return toComment((await this.store.comment(d.id, c.id)) as CommentRow, r.role === 'admin');
+  }
+
+  private told(e: CommentEvent): void {
+    for (const l of this.commentListeners) l(e);
   }
 
   /** The resource's id and the caller's role on it (NotFound when they may not see it). */

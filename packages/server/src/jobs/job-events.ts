@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { JobProgress } from './training-messages.js';
 
+const ANY = Symbol('any job');
+
 export type JobEvent =
   | { type: 'progress'; progress: JobProgress }
   | { type: 'state'; state: string; error?: string | null; result?: unknown };
@@ -19,6 +21,12 @@ export class JobEvents {
 
   publish(jobId: string, event: JobEvent): void {
     this.emitter.emit(jobId, event);
+    this.emitter.emit(ANY, jobId, event);
+  }
+
+  /** Every job's events (webhooks follow jobs ending this way). */
+  onAny(listener: (jobId: string, e: JobEvent) => void): void {
+    this.emitter.on(ANY, listener);
   }
 
   subscribe(jobId: string, listener: (e: JobEvent) => void): () => void {

@@ -25,6 +25,8 @@ export interface Database {
   audit_log: AuditLogTable;
   discussions: DiscussionsTable;
   discussion_comments: DiscussionCommentsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface OwnersTable {
@@ -310,4 +312,32 @@ export interface DiscussionCommentsTable {
   hidden: number;
   created_at: string;
   edited_at: string | null;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  owner_id: number;
+  url: string;
+  /** JSON: the event names it receives. */
+  events: string;
+  /** The signing secret: kept as given (the server signs with it), never answered. */
+  secret: string;
+  created_by: number;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  event: string;
+  /** The JSON body, exactly as sent (and signed). */
+  payload: string;
+  /** pending | delivered | failed */
+  state: string;
+  attempts: number;
+  next_at: string;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 }
