@@ -38,6 +38,8 @@ import { UsageCounter } from './market/usage-counter.js';
 import { Metrics } from './ops/metrics.js';
 import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
+import { QuotaService } from './quotas/quota-service.js';
+import { QuotaStore } from './quotas/quota-store.js';
 import { LexiconModels } from './registry/lexicon-models.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
@@ -83,6 +85,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   const auth = new AuthService(new AuthStore(db), (userId) => orgStore.rolesOfUser(userId));
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);
+  const quotas = new QuotaService(new QuotaStore(db), auth, {
+    storageBytes: config.quotaStorageBytes,
+    concurrentJobs: config.quotaConcurrentJobs,
+  });
+  const checkStorage = (ownerId: number, bytes: number) => quotas.checkStorage(ownerId, bytes);
 
   const metrics = new Metrics();
   const registry = new RegistryService(
@@ -95,6 +102,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await runtime.dispose();
     },
     collaborators,
+    checkStorage,
   );
   const cache = new RuntimeCache(
     config.modelMemoryBytes,
@@ -114,6 +122,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     auth,
     { maxBytes: config.maxDatasetBytes, maxColumns: config.maxDatasetColumns },
     collaborators,
+    checkStorage,
   );
   const orgs = new OrgService(orgStore, auth, registry, datasets);
   const audit = new AuditService(new AuditStore(db), auth);
@@ -191,6 +200,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       }
     });
   });
+  jobs.limitWith(async (ownerName) => {
+    const id = await auth.ownerId(ownerName);
+    if (id !== undefined) await quotas.checkJobs(id);
+  });
+  quotas.measureWith({
+    storedBytes: async (id) => (await registry.bytesOwnedBy(id)) + (await datasets.bytesOwnedBy(id)),
+    activeJobs: async (id) => jobs.activeFor((await auth.ownerName(id)) ?? ''),
+  });
   const marketStore = new MarketStore(db);
   const cards = new CardService(marketStore, registry);
   const fullText = new SqliteFts5Index(db, 'listing_text', () => (market as MarketService).textDocuments());
@@ -252,6 +269,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     limits,
     discussions,
     webhooks,
+    quotas,
     cards,
     usage,
     metrics,

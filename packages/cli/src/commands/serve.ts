@@ -41,6 +41,11 @@ export const serve: Command = {
       `API calls a minute per token (per address when anonymous); 0: none (default ${DEFAULTS.rateLimitApi})`,
     ),
     'rate-limit-predict': opt('string', 'predictions a minute per token over REST and gRPC; 0: none (default 0)'),
+    'quota-storage': opt('string', 'bytes of versions an owner may hold, e.g. 50GiB; 0: none (default 0)'),
+    'quota-jobs': opt(
+      'string',
+      `jobs an owner may have queued or running; 0: none (default ${DEFAULTS.quotaConcurrentJobs})`,
+    ),
     'webhooks-allow-private': opt(
       'boolean',
       'accept webhook URLs on loopback and private networks (closed networks, tests)',
@@ -71,6 +76,8 @@ export const serve: Command = {
       demo: values.demo ? 'true' : undefined,
       rateLimitApi: values['rate-limit-api'] as string | undefined,
       webhooksAllowPrivate: values['webhooks-allow-private'] ? 'true' : undefined,
+      quotaStorageBytes: values['quota-storage'] as string | undefined,
+      quotaConcurrentJobs: values['quota-jobs'] as string | undefined,
       rateLimitPredict: values['rate-limit-predict'] as string | undefined,
     };
     const config = loadConfig(flags);

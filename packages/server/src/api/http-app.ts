@@ -30,6 +30,8 @@ import type { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/ops-routes.js';
 import { orgRoutes } from '../orgs/org-routes.js';
 import type { OrgService } from '../orgs/org-service.js';
+import { quotaRoutes } from '../quotas/quota-routes.js';
+import type { QuotaService } from '../quotas/quota-service.js';
 import type { LexiconModels } from '../registry/lexicon-models.js';
 import { lexiconRoutes } from '../registry/lexicon-routes.js';
 import { registryRoutes } from '../registry/registry-routes.js';
@@ -64,6 +66,7 @@ export interface HttpDeps {
   limits: RateLimits;
   discussions: DiscussionService;
   webhooks: WebhookService;
+  quotas: QuotaService;
   cards: CardService;
   usage: UsageCounter;
   metrics: Metrics;
@@ -208,6 +211,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(auditRoutes, { audit: deps.audit });
       await api.register(discussionRoutes, { discussions: deps.discussions });
       await api.register(webhookRoutes, { webhooks: deps.webhooks });
+      await api.register(quotaRoutes, { quotas: deps.quotas });
       await api.register(datasetRoutes, { datasets: deps.datasets });
       await api.register(jobRoutes, { jobs: deps.jobs });
       await api.register(predictRoutes, { predictor: deps.predictor });

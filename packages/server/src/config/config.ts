@@ -43,6 +43,10 @@ export interface ServerConfig {
   webhooksAllowPrivate: boolean;
   /** The first webhook retry waits this long, each next one twice as long. */
   webhookRetryBaseMs: number;
+  /** Bytes of model and dataset versions an owner may hold, unless set for it; 0: no limit. */
+  quotaStorageBytes: number;
+  /** Jobs an owner may have queued or running at once, unless set for it; 0: no limit. */
+  quotaConcurrentJobs: number;
 }
 
 export const DEFAULTS = {
@@ -64,6 +68,8 @@ export const DEFAULTS = {
   rateLimitApi: 1_200,
   rateLimitPredict: 0,
   webhookRetryBaseMs: 5_000,
+  quotaStorageBytes: 0,
+  quotaConcurrentJobs: 20,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -155,6 +161,12 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       '--rate-limit-predict',
       pick('rateLimitPredict', 'MARQUEE_RATE_LIMIT_PREDICT'),
       DEFAULTS.rateLimitPredict,
+    ),
+    quotaStorageBytes: bytes('quotaStorageBytes', 'MARQUEE_QUOTA_STORAGE', DEFAULTS.quotaStorageBytes),
+    quotaConcurrentJobs: int(
+      '--quota-jobs',
+      pick('quotaConcurrentJobs', 'MARQUEE_QUOTA_JOBS'),
+      DEFAULTS.quotaConcurrentJobs,
     ),
     webhooksAllowPrivate: flag(
       '--webhooks-allow-private',

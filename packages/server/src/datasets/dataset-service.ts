@@ -35,7 +35,14 @@ export class DatasetService {
     private readonly auth: AuthService,
     readonly limits: DatasetLimits,
     private readonly collaborators: CollaboratorLookup = NO_COLLABORATORS,
+    /** Throws when the owner may not hold this many more bytes (the quotas domain). */
+    private readonly checkStorage: (ownerId: number, bytes: number) => Promise<void> = async () => {},
   ) {}
+
+  /** Bytes of an owner's dataset versions (for quotas). */
+  bytesOwnedBy(ownerId: number): Promise<number> {
+    return this.store.bytesOwnedBy(ownerId);
+  }
 
   async createDataset(
     caller: Principal,
@@ -95,6 +102,8 @@ export class DatasetService {
     const ownerId = await this.auth.ownerId(to.owner);
     if (ownerId === undefined) throw new NotFound(`no owner "${to.owner}"`);
     if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create datasets for "${to.owner}"`);
+    const bytes = (await this.store.versions(source.id)).reduce((sum, v) => sum + v.size_bytes, 0);
+    await this.checkStorage(ownerId, bytes);
     const made = await this.store.forkDataset(
       source.id,
       {
@@ -262,6 +271,12 @@ export class DatasetService {
     const latest = (await this.store.versions(row.id)).at(-1);
     if (latest && latest.sha256 === blob.sha256 && latest.format === format && !lineage) {
       return { view: toView(fullName, latest), created: false };
+    }
+    try {
+      await this.checkStorage(row.owner_id, blob.size);
+    } catch (err) {
+      if (!(await this.store.isBlobReferenced(blob.sha256))) await this.blobs.delete(blob.sha256);
+      throw err;
     }
     let schema: DatasetSchema;
     try {

@@ -49,6 +49,17 @@ export class DatasetStore {
     });
   }
 
+  /** Bytes of an owner's dataset versions (for quotas). */
+  async bytesOwnedBy(ownerId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('dataset_versions as v')
+      .innerJoin('datasets as d', 'd.id', 'v.dataset_id')
+      .select((eb) => eb.fn.sum<number>('v.size_bytes').as('n'))
+      .where('d.owner_id', '=', ownerId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   list(query: OwnedListQuery): Promise<{ total: number; rows: Array<{ id: number; owner: string; name: string }> }> {
     return listOwned(this.db, 'datasets', query);
   }

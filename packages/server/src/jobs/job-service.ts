@@ -77,6 +77,27 @@ export class JobService {
     private readonly limits: { maxAttempts: number; timeLimitS: number },
   ) {}
 
+  private checkQuota: (ownerName: string) => Promise<void> = async () => {};
+
+  /** Who holds a job's output may have only so many jobs at once (the quotas domain says). */
+  limitWith(check: (ownerName: string) => Promise<void>): void {
+    this.checkQuota = check;
+  }
+
+  /** The owner a job works for: the owner of the model or dataset it writes. */
+  static ownerOf(spec: string | object, createdBy: string): string {
+    const s = (typeof spec === 'string' ? JSON.parse(spec) : spec) as { model?: string; output?: string };
+    return (s.model ?? s.output)?.split('/')[0] ?? createdBy;
+  }
+
+  /** Jobs queued or running for an owner (for quotas). */
+  async activeFor(ownerName: string): Promise<number> {
+    const jobs = await this.store.active();
+    let n = 0;
+    for (const j of jobs) if (JobService.ownerOf(j.spec, '') === ownerName) n++;
+    return n;
+  }
+
   async submitTraining(caller: Principal, req: TrainingJobRequest): Promise<JobView> {
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
     const spec = await this.checkTraining(caller, req);
@@ -86,6 +107,7 @@ export class JobService {
   /** Queues a job whose spec its kind's handler understands (checked by the caller). */
   async submit(caller: Principal, kind: JobRow['kind'], spec: object, timeLimitS?: number): Promise<JobView> {
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
+    await this.checkQuota(JobService.ownerOf(spec, caller.username));
     const id = crypto.randomUUID();
     await this.store.insert({
       id,

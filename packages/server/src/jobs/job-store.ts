@@ -38,6 +38,15 @@ export class JobStore {
   }
 
   /** Takes the oldest queued job, in one transaction, or undefined. */
+  /** Jobs queued or running (for quotas). */
+  active(): Promise<Array<Pick<JobRow, 'id' | 'kind' | 'spec' | 'created_by'>>> {
+    return this.db
+      .selectFrom('jobs')
+      .select(['id', 'kind', 'spec', 'created_by'])
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
+  }
+
   claimNext(): Promise<JobRow | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const next = await tx

@@ -68,6 +68,8 @@ export class RegistryService {
     private readonly auth: AuthService,
     private readonly validateArtifact: ArtifactValidator,
     private readonly collaborators: CollaboratorLookup = NO_COLLABORATORS,
+    /** Throws when the owner may not hold this many more bytes (the quotas domain). */
+    private readonly checkStorage: (ownerId: number, bytes: number) => Promise<void> = async () => {},
   ) {
     this.entries = new ModelEntries(store, (id) => collaborators.roles('model', id));
   }
@@ -102,6 +104,8 @@ export class RegistryService {
     const ownerId = await this.auth.ownerId(to.owner);
     if (ownerId === undefined) throw new NotFound(`no owner "${to.owner}"`);
     if (!canCreateFor(caller, ownerId)) throw new Forbidden(`you cannot create models for "${to.owner}"`);
+    const bytes = (await this.store.versions(source.id)).reduce((sum, v) => sum + v.size_bytes, 0);
+    await this.checkStorage(ownerId, bytes);
     const id = await this.store.forkModel(
       source.id,
       {
@@ -273,6 +277,12 @@ export class RegistryService {
       const reason = err instanceof Error ? err.message : String(err);
       throw new Invalid(`not a valid ONNX model: ${reason.replace(/^not an ONNX model: /, '')}`);
     }
+    try {
+      await this.checkStorage(model.owner_id, blob.size);
+    } catch (err) {
+      await this.deleteBlobIfUnused(blob.sha256);
+      throw err;
+    }
     const version = await this.store.insertNextVersion(model.id, {
       sha256: blob.sha256,
       sizeBytes: blob.size,
@@ -346,6 +356,7 @@ export class RegistryService {
       signature = { inputs: info.inputs, outputs: info.outputs };
     }
     const format = files.onnx ? 'onnx' : 'native';
+    await this.checkStorage(model.owner_id, served.size);
     await this.validateArtifact(this.blobs.path(served.sha256), signature, format);
     const version = await this.store.insertNextVersion(model.id, {
       sha256: served.sha256,
@@ -396,6 +407,11 @@ export class RegistryService {
   /** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
   pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
     return pickVersion(entry, version);
+  }
+
+  /** Bytes of an owner's model versions (for quotas). */
+  bytesOwnedBy(ownerId: number): Promise<number> {
+    return this.store.bytesOwnedBy(ownerId);
   }
 
   /** Who may use a model changed (a collaborator came or went): cached entries are dropped. */

@@ -75,6 +75,17 @@ export class RegistryStore {
     });
   }
 
+  /** Bytes of an owner's model versions (for quotas). */
+  async bytesOwnedBy(ownerId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('model_versions as v')
+      .innerJoin('models as m', 'm.id', 'v.model_id')
+      .select((eb) => eb.fn.sum<number>('v.size_bytes').as('n'))
+      .where('m.owner_id', '=', ownerId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** A page of the models a viewer may see, with the total. */
   list(query: OwnedListQuery): Promise<{ total: number; rows: Array<{ id: number; owner: string; name: string }> }> {
     return listOwned(this.db, 'models', query);

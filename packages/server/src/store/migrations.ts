@@ -390,6 +390,18 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX webhooks_owner ON webhooks (owner_id)`.execute(db);
     },
   },
+  '0012_owner_quotas': {
+    // Per-owner overrides of the server's default quotas (null: the default).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('owner_quotas')
+        .addColumn('owner_id', 'integer', (c) => c.primaryKey().references('owners.id').onDelete('cascade'))
+        .addColumn('storage_bytes', 'integer')
+        .addColumn('concurrent_jobs', 'integer')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -27,6 +27,7 @@ export interface Database {
   discussion_comments: DiscussionCommentsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  owner_quotas: OwnerQuotasTable;
 }
 
 export interface OwnersTable {
@@ -340,4 +341,13 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: string;
   delivered_at: string | null;
+}
+
+export interface OwnerQuotasTable {
+  owner_id: number;
+  /** Bytes of model and dataset versions the owner may hold (0: no limit; null: the default). */
+  storage_bytes: number | null;
+  /** Jobs queued or running at once on the owner's resources (0: no limit; null: the default). */
+  concurrent_jobs: number | null;
+  updated_at: string;
 }
