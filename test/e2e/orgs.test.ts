@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../fixtures/onnx-models.ts';
 import { runCli } from '../harness/cli-process.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 /** Status of a call that should fail (and its problem detail). */
@@ -117,8 +118,22 @@ describe('organisations, roles, internal visibility and collaborators', () => {
     // A read member may not change it; a write member may, but not who sees it.
     assert.equal((await call('ben', 'PATCH', '/models/studio/recs', { description: 'mine' })).status, 403);
     assert.equal((await call('cat', 'PATCH', '/models/studio/recs', { description: 'recommender' })).status, 200);
-    assert.equal((await call('cat', 'PATCH', '/models/studio/recs', { visibility: 'public' })).status, 403);
-    assert.equal((await call('cat', 'DELETE', '/models/studio/recs')).status, 403, 'deleting needs admin');
+    // Who made a model under the org administers it; the org's other writers do not.
+    assert.equal((await call('cat', 'PATCH', '/models/studio/recs', { visibility: 'internal' })).status, 200);
+    assert.equal(
+      (
+        await call('ada', 'POST', '/models', {
+          owner: 'studio',
+          name: 'shared',
+          task: 'classification',
+          visibility: 'internal',
+        })
+      ).status,
+      201,
+    );
+    assert.equal((await call('cat', 'PATCH', '/models/studio/shared', { description: 'ok' })).status, 200);
+    assert.equal((await call('cat', 'PATCH', '/models/studio/shared', { visibility: 'public' })).status, 403);
+    assert.equal((await call('cat', 'DELETE', '/models/studio/shared')).status, 403, 'deleting needs admin');
   });
 
   test('private org models: org admins and collaborators only', async () => {
@@ -140,6 +155,28 @@ describe('organisations, roles, internal visibility and collaborators', () => {
     assert.equal((await call('cat', 'PATCH', '/models/studio/secret', { description: 'x' })).status, 403);
     assert.equal((await call('ada', 'DELETE', '/models/studio/secret/collaborators/cat')).status, 204);
     assert.equal((await call('cat', 'GET', '/models/studio/secret')).status, 404);
+  });
+
+  test("an organisation's writers see each other's jobs on its models; outsiders do not", async () => {
+    const c = as.cat as MarqueeClient;
+    await c.createDataset({ owner: 'studio', name: 'iris', visibility: 'internal' });
+    await c.uploadDatasetVersion('studio/iris', fixtureFile('tabular-sklearn/iris.csv'), 'csv');
+    const job = await c.train({
+      model: 'studio/iris-nb',
+      dataset: 'studio/iris@1',
+      task: 'classification',
+      algorithm: 'naive-bayes',
+      target: 'target',
+    });
+    assert.equal((await call('ada', 'GET', `/training-jobs/${job.id}`)).status, 200, 'the org admin');
+    assert.ok(
+      (await call('ada', 'GET', '/training-jobs')).json.jobs.some((j: { id: string }) => j.id === job.id),
+      "listed to the org's admin",
+    );
+    assert.equal((await call('eve', 'GET', `/training-jobs/${job.id}`)).status, 404, 'an outsider');
+    assert.ok(!(await call('eve', 'GET', '/training-jobs')).json.jobs.some((j: { id: string }) => j.id === job.id));
+    const done = await c.followJob(job.id);
+    assert.equal(done.state, 'succeeded', done.error ?? '');
   });
 
   test("collaborators on a user's private model and dataset: read sees and predicts, write changes, only admins share", async () => {

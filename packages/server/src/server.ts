@@ -82,6 +82,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const collaborators: CollaboratorLookup = {
     role: (kind, id, userId) => orgStore.collaboratorRole(kind, id, userId),
     roles: (kind, id) => orgStore.collaboratorRoles(kind, id),
+    grant: (kind, id, userId, role) => orgStore.putCollaborator(kind, id, userId, role),
   };
   const auth = new AuthService(new AuthStore(db), (userId) => orgStore.rolesOfUser(userId));
   const { generatedToken } = await auth.bootstrapAdmin(config.dataDir, config.adminToken);

@@ -39,6 +39,13 @@ export class DatasetService {
     private readonly checkStorage: (ownerId: number, bytes: number) => Promise<void> = async () => {},
   ) {}
 
+  /** Who makes a dataset under an organisation administers it (as for models). */
+  private async creatorKeepsAccess(caller: Principal, ownerId: number, owner: string, name: string): Promise<void> {
+    if (ownerId === caller.userId) return;
+    const row = await this.store.datasetRow(owner, name);
+    if (row) await this.collaborators.grant('dataset', row.id, caller.userId, 'admin');
+  }
+
   /** Bytes of an owner's dataset versions (for quotas). */
   bytesOwnedBy(ownerId: number): Promise<number> {
     return this.store.bytesOwnedBy(ownerId);
@@ -60,6 +67,7 @@ export class DatasetService {
       description: input.description ?? '',
     });
     if (!inserted) throw new Conflict(`dataset ${input.owner}/${input.name} exists`);
+    await this.creatorKeepsAccess(caller, ownerId, input.owner, input.name);
     return this.getDataset(caller, input.owner, input.name);
   }
 
@@ -116,6 +124,7 @@ export class DatasetService {
       caller.userId,
     );
     if (!made) throw new Conflict(`dataset ${to.owner}/${to.name} exists`);
+    await this.creatorKeepsAccess(caller, ownerId, to.owner, to.name);
     return this.getDataset(caller, to.owner, to.name);
   }
 

@@ -150,9 +150,19 @@ export class JobService {
     return toView(await this.visible(caller, id));
   }
 
+  /**
+   * The caller's jobs and those writing to models and datasets the caller may change (an
+   * organisation's writers see each other's training), newest first.
+   */
   async list(caller: Principal, limit = 50): Promise<JobView[]> {
-    const rows = await this.store.list({ createdBy: caller.isAdmin ? undefined : caller.userId, limit });
-    return rows.map(toView);
+    if (caller.isAdmin) return (await this.store.list({ limit })).map(toView);
+    const rows = await this.store.list({ limit: Math.max(limit * 4, 200) });
+    const seen: JobView[] = [];
+    for (const row of rows) {
+      if (seen.length >= limit) break;
+      if (await this.maySee(caller, row)) seen.push(toView(row));
+    }
+    return seen;
   }
 
   async cancel(caller: Principal, id: string): Promise<JobView> {
@@ -200,8 +210,28 @@ export class JobService {
 
   private async visible(caller: Principal, id: string): Promise<JobRow> {
     const row = await this.store.get(id);
-    if (!row || (row.created_by !== caller.userId && !caller.isAdmin)) throw new NotFound(`no job ${id}`);
+    if (!row || !(await this.maySee(caller, row))) throw new NotFound(`no job ${id}`);
     return row;
+  }
+
+  /** Its creator, site admins, and whoever may change the model or dataset it writes. */
+  private async maySee(caller: Principal, row: JobRow): Promise<boolean> {
+    if (row.created_by === caller.userId || caller.isAdmin) return true;
+    const spec = JSON.parse(row.spec) as { model?: string; output?: string };
+    const target = (spec.model ?? spec.output)?.split('@')[0]?.split('/');
+    if (!target || target.length !== 2) return false;
+    const [owner, name] = target as [string, string];
+    try {
+      if (spec.model) await this.registry.modelRef(caller, owner, name, 'write');
+      else await this.datasets.datasetRef(caller, owner, name, 'write');
+      return true;
+    } catch (err) {
+      if (err instanceof Forbidden) return false;
+      if (!(err instanceof NotFound)) throw err;
+      // Not made yet (a first training run): those who may create under its owner.
+      const ownerId = await this.auth.ownerId(owner);
+      return ownerId !== undefined && canCreateFor(caller, ownerId);
+    }
   }
 
   private async checkTraining(caller: Principal, req: TrainingJobRequest): Promise<TrainingSpec> {

@@ -37,7 +37,6 @@ export class JobStore {
     return q.orderBy('created_at', 'desc').limit(opts.limit).execute();
   }
 
-  /** Takes the oldest queued job, in one transaction, or undefined. */
   /** Jobs queued or running (for quotas). */
   active(): Promise<Array<Pick<JobRow, 'id' | 'kind' | 'spec' | 'created_by'>>> {
     return this.db
@@ -47,6 +46,7 @@ export class JobStore {
       .execute();
   }
 
+  /** Takes the oldest queued job, in one transaction, or undefined. */
   claimNext(): Promise<JobRow | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const next = await tx

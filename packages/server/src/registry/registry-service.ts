@@ -121,6 +121,7 @@ export class RegistryService {
       caller.userId,
     );
     if (id === undefined) throw new Conflict(`model ${to.owner}/${to.name} exists`);
+    await this.creatorKeepsAccess(caller, ownerId, to.owner, to.name);
     this.changed(`${to.owner}/${to.name}`);
     const [from, fork] = await Promise.all([
       this.modelRef(caller, owner, name, 'read'),
@@ -194,6 +195,7 @@ export class RegistryService {
       license: input.license ?? '',
     });
     if (!inserted) throw new Conflict(`model ${input.owner}/${input.name} exists`);
+    await this.creatorKeepsAccess(caller, ownerId, input.owner, input.name);
     return this.getModel(caller, input.owner, input.name);
   }
 
@@ -407,6 +409,16 @@ export class RegistryService {
   /** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
   pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
     return pickVersion(entry, version);
+  }
+
+  /**
+   * Who makes a model under an organisation administers it: without this, a writer who
+   * made a private one could not see it (private is the org's admins and collaborators).
+   */
+  private async creatorKeepsAccess(caller: Principal, ownerId: number, owner: string, name: string): Promise<void> {
+    if (ownerId === caller.userId) return;
+    const row = await this.store.modelRow(owner, name);
+    if (row) await this.collaborators.grant('model', row.id, caller.userId, 'admin');
   }
 
   /** Bytes of an owner's model versions (for quotas). */
