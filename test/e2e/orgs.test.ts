@@ -235,6 +235,70 @@ describe('organisations, roles, internal visibility and collaborators', () => {
     );
   });
 
+  test('tokens limited to one organisation or one model reach nothing else', async () => {
+    const ada = as.ada as MarqueeClient;
+    await ada.createModel({ owner: 'ada', name: 'own', task: 'classification', visibility: 'public' });
+    const orgToken = (
+      await ada.createToken({ name: 'studio only', scopes: ['read', 'predict'], limitTo: { org: 'studio' } })
+    ).token;
+    const listed = await http(t, 'GET', '/api/v1/models', { token: orgToken });
+    assert.ok(listed.json.items.length > 0);
+    assert.ok(
+      listed.json.items.every((m: { owner: string }) => m.owner === 'studio'),
+      'only the org, even public models of others hidden',
+    );
+    assert.equal((await http(t, 'GET', '/api/v1/models/ada/own', { token: orgToken })).status, 404);
+    const infer = (token: string, model: string) =>
+      http(t, 'POST', `/v2/models/${model}/infer`, {
+        token,
+        json: { inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 20], data: new Array(20).fill(0.4) }] },
+      });
+    assert.equal((await infer(orgToken, 'studio.recs')).status, 200);
+    assert.equal((await infer(orgToken, 'dan.mood')).status, 404);
+
+    const modelToken = (
+      await ada.createToken({ name: 'recs only', scopes: ['read', 'predict'], limitTo: { model: 'studio/recs' } })
+    ).token;
+    assert.equal((await http(t, 'GET', '/api/v1/models/studio/recs', { token: modelToken })).status, 200);
+    assert.equal((await http(t, 'GET', '/api/v1/models/studio/shared', { token: modelToken })).status, 404);
+    assert.deepEqual(
+      (await http(t, 'GET', '/api/v1/models', { token: modelToken })).json.items.map(
+        (m: { fullName: string }) => m.fullName,
+      ),
+      ['studio/recs'],
+    );
+    assert.equal((await http(t, 'GET', '/api/v1/datasets', { token: modelToken })).json.total, 0);
+    assert.equal((await infer(modelToken, 'studio.recs')).status, 200);
+    const tokens = await ada.listTokens();
+    assert.deepEqual(
+      tokens
+        .filter((k) => k.limitedTo)
+        .map((k) => k.limitedTo)
+        .sort(),
+      ['model:studio/recs', 'org:studio'],
+    );
+
+    assert.equal(
+      (await http(t, 'POST', '/api/v1/tokens', { token: modelToken, json: { name: 'x', scopes: ['read'] } })).status,
+      403,
+      'a limited token makes no tokens',
+    );
+    assert.equal(
+      (await call('eve', 'POST', '/tokens', { name: 'x', scopes: ['read'], limitTo: { org: 'studio' } })).status,
+      404,
+    );
+    assert.equal(
+      (
+        await call('ada', 'POST', '/tokens', {
+          name: 'x',
+          scopes: ['read'],
+          limitTo: { org: 'studio', model: 'studio/recs' },
+        })
+      ).status,
+      400,
+    );
+  });
+
   test('a member who leaves loses access at once', async () => {
     assert.equal((await call('ben', 'DELETE', '/orgs/studio/members/ben')).status, 204);
     assert.equal((await call('ben', 'GET', '/models/studio/recs')).status, 404);

@@ -80,7 +80,13 @@ export class MarqueeClient {
   me(): Promise<User & { scopes: Scope[]; tokenId: string }> {
     return this.t.json('GET', '/api/v1/me');
   }
-  createToken(input: { name: string; scopes: Scope[]; expiresAt?: string | null }): Promise<Token & { token: string }> {
+  createToken(input: {
+    name: string;
+    scopes: Scope[];
+    expiresAt?: string | null;
+    /** One of the two: what the token may reach. */
+    limitTo?: { org?: string; model?: string };
+  }): Promise<Token & { token: string }> {
     return this.t.json('POST', '/api/v1/tokens', input);
   }
   async listTokens(): Promise<Token[]> {

@@ -32,6 +32,8 @@ export interface Token {
   createdAt: string;
   /** When a call last used it (to within a few seconds); null when never. */
   lastUsedAt: string | null;
+  /** `org:NAME` or `model:OWNER/NAME` for a limited token. */
+  limitedTo: string | null;
 }
 
 export interface LoginResult {

@@ -17,6 +17,7 @@ import { DatasetStore } from './datasets/dataset-store.js';
 import { type DemoSummary, loadDemo } from './demo/demo-loader.js';
 import { DiscussionService } from './discussions/discussion-service.js';
 import { DiscussionStore } from './discussions/discussion-store.js';
+import { Invalid } from './errors.js';
 import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -126,6 +127,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     checkStorage,
   );
   const orgs = new OrgService(orgStore, auth, registry, datasets);
+  auth.useModelLookup(async (caller, fullName) => {
+    const [owner, name, ...rest] = fullName.split('/');
+    if (!owner || !name || rest.length) throw new Invalid(`a model is named owner/name, not "${fullName}"`);
+    return (await registry.modelRef(caller, owner, name, 'read')).id;
+  });
   const audit = new AuditService(new AuditStore(db), auth);
   const discussions = new DiscussionService(new DiscussionStore(db), registry, datasets);
   const webhookStore = new WebhookStore(db);

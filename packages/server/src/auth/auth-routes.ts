@@ -18,6 +18,15 @@ const NewToken = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1, maxItems: 4 }),
     expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+    limitTo: Type.Optional(
+      Type.Object(
+        {
+          org: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,38}$' })),
+          model: Type.Optional(Type.String({ maxLength: 104, description: 'owner/name' })),
+        },
+        { additionalProperties: false, description: 'one of the two: what the token may reach' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Conflict, Invalid, NotFound, Unauthenticated } from '../errors.js';
+import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.js';
 import { OWNER_NAME } from '../registry/names.js';
 import type { AuthStore, TokenRow } from './auth-store.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -17,6 +17,8 @@ export interface TokenView {
   expiresAt: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** `org:NAME` or `model:OWNER/NAME` for a limited token. */
+  limitedTo: string | null;
 }
 
 export interface UserView {
@@ -105,10 +107,20 @@ export class AuthService {
     return { token, user: await this.getUser(row.id), expiresAt };
   }
 
+  /** How a token limited to a model finds it (the registry says, and checks the caller sees it). */
+  useModelLookup(lookup: (caller: Principal, fullName: string) => Promise<number>): void {
+    this.modelLookup = lookup;
+  }
+
+  private modelLookup: (caller: Principal, fullName: string) => Promise<number> = async (_c, name) => {
+    throw new NotFound(`no model ${name}`);
+  };
+
   async createToken(
     caller: Principal,
-    input: { name: string; scopes: Scope[]; expiresAt?: string | null },
+    input: { name: string; scopes: Scope[]; expiresAt?: string | null; limitTo?: { org?: string; model?: string } },
   ): Promise<{ token: string } & TokenView> {
+    if (caller.limit) throw new Forbidden('a limited token cannot make tokens');
     const missing = input.scopes.filter((s) => !hasScope(caller, s));
     if (missing.length > 0) throw new Invalid(`a token cannot carry scopes its creator lacks: ${missing.join(', ')}`);
     if (input.expiresAt && !(Date.parse(input.expiresAt) > Date.now())) {
@@ -116,8 +128,34 @@ export class AuthService {
     }
     const raw = newRawToken();
     const expiresAt = input.expiresAt ? new Date(input.expiresAt).toISOString() : null;
-    const id = await this.insertToken(caller.userId, input.name, 'api', raw, [...new Set(input.scopes)], expiresAt);
+    const limit = input.limitTo && (await this.tokenLimit(caller, input.limitTo));
+    const id = await this.insertToken(
+      caller.userId,
+      input.name,
+      'api',
+      raw,
+      [...new Set(input.scopes)],
+      expiresAt,
+      limit,
+    );
     return { token: raw, ...(await this.getToken(caller, id)) };
+  }
+
+  /** What a token may be limited to: an organisation the caller belongs to, or a model the caller sees. */
+  private async tokenLimit(
+    caller: Principal,
+    to: { org?: string; model?: string },
+  ): Promise<{ text: string; ownerId: number | null; modelId: number | null }> {
+    if ((to.org === undefined) === (to.model === undefined)) throw new Invalid('limit a token to one org or one model');
+    if (to.org !== undefined) {
+      const org = await this.store.ownerByName(to.org);
+      if (!org || org.kind !== 'org' || !(caller.isAdmin || caller.orgs?.has(org.id))) {
+        throw new NotFound(`no organisation ${to.org} of yours`);
+      }
+      return { text: `org:${to.org}`, ownerId: org.id, modelId: null };
+    }
+    const model = to.model as string;
+    return { text: `model:${model}`, ownerId: null, modelId: await this.modelLookup(caller, model) };
   }
 
   async listTokens(caller: Principal): Promise<TokenView[]> {
@@ -178,6 +216,8 @@ export class AuthService {
       scopes: new Set(JSON.parse(row.scopes) as Scope[]),
       tokenId: row.id,
       orgs: await this.orgRoles(row.user_id),
+      ...(row.limit_owner_id !== null && { limit: { ownerId: row.limit_owner_id } }),
+      ...(row.limit_model_id !== null && { limit: { modelId: row.limit_model_id } }),
     };
     // Only on a cache miss: the time is right to within the cache's few seconds, at no cost to hits.
     await this.store.touchToken(row.id);
@@ -248,9 +288,19 @@ export class AuthService {
     raw: string,
     scopes: Scope[],
     expiresAt: string | null,
+    limit?: { text: string; ownerId: number | null; modelId: number | null },
   ): Promise<string> {
     const id = newTokenId();
-    await this.store.insertToken({ id, userId, name, kind, hash: hashToken(raw), scopes, expiresAt });
+    await this.store.insertToken({
+      id,
+      userId,
+      name,
+      kind,
+      hash: hashToken(raw),
+      scopes,
+      expiresAt,
+      ...(limit && { limit }),
+    });
     return id;
   }
 }
@@ -264,5 +314,6 @@ function toTokenView(row: TokenRow): TokenView {
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at ?? null,
+    limitedTo: row.limited_to ?? null,
   };
 }

@@ -79,6 +79,7 @@ export class AuthStore {
     hash: string;
     scopes: Scope[];
     expiresAt: string | null;
+    limit?: { text: string; ownerId: number | null; modelId: number | null };
   }): Promise<void> {
     await this.db
       .insertInto('tokens')
@@ -91,6 +92,9 @@ export class AuthStore {
         scopes: JSON.stringify(t.scopes),
         expires_at: t.expiresAt,
         created_at: nowIso(),
+        limited_to: t.limit?.text ?? null,
+        limit_owner_id: t.limit?.ownerId ?? null,
+        limit_model_id: t.limit?.modelId ?? null,
       })
       .execute();
   }
@@ -139,7 +143,16 @@ export class AuthStore {
       .selectFrom('tokens')
       .innerJoin('owners', 'owners.id', 'tokens.user_id')
       .innerJoin('users', 'users.owner_id', 'tokens.user_id')
-      .select(['tokens.id', 'tokens.user_id', 'tokens.scopes', 'tokens.expires_at', 'owners.name', 'users.is_admin'])
+      .select([
+        'tokens.id',
+        'tokens.user_id',
+        'tokens.scopes',
+        'tokens.expires_at',
+        'tokens.limit_owner_id',
+        'tokens.limit_model_id',
+        'owners.name',
+        'users.is_admin',
+      ])
       .where('tokens.token_hash', '=', hash)
       .executeTakeFirst();
   }

@@ -14,6 +14,9 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export interface OwnedRow {
   owner_id: number;
   visibility: Visibility;
+  /** Its id and kind: what a token limited to one model is checked against. */
+  id?: number;
+  kind?: 'model' | 'dataset';
 }
 
 /**
@@ -23,6 +26,7 @@ export interface OwnedRow {
  * to them on this resource as a collaborator; read on anything public.
  */
 export function roleOn(caller: Principal | undefined, row: OwnedRow, collaborator?: Role): Role | undefined {
+  if (caller?.limit && !withinLimit(caller.limit, row)) return undefined;
   if (caller && (caller.isAdmin || caller.userId === row.owner_id)) return 'admin';
   let role: Role | undefined;
   const member = caller?.orgs?.get(row.owner_id);
@@ -64,7 +68,14 @@ export function assertWritable<R extends OwnedRow>(
 
 /** Whether the caller may create resources under an owner: themselves, an org where they write, or anyone for admins. */
 export function canCreateFor(caller: Principal, ownerId: number): boolean {
+  if (caller.limit && !('ownerId' in caller.limit && caller.limit.ownerId === ownerId)) return false;
   return caller.isAdmin || caller.userId === ownerId || atLeast(caller.orgs?.get(ownerId), 'write');
+}
+
+/** A limited token reaches only what one owner holds, or one model. */
+function withinLimit(limit: NonNullable<Principal['limit']>, row: OwnedRow): boolean {
+  if ('ownerId' in limit) return row.owner_id === limit.ownerId;
+  return row.kind === 'model' && row.id === limit.modelId;
 }
 
 /** Who is looking, as the SQL form of the rule needs it (null: anonymous). */
@@ -75,6 +86,8 @@ export interface Viewer {
   orgs: number[];
   /** Of those, where the viewer is an admin. */
   adminOrgs: number[];
+  /** A limited token's reach. */
+  limit?: Principal['limit'];
 }
 
 export function viewerOf(caller: Principal | undefined): Viewer | null {
@@ -85,6 +98,7 @@ export function viewerOf(caller: Principal | undefined): Viewer | null {
     all: caller.isAdmin,
     orgs: orgs.map(([id]) => id),
     adminOrgs: orgs.filter(([, r]) => r === 'admin').map(([id]) => id),
+    ...(caller.limit && { limit: caller.limit }),
   };
 }
 
@@ -101,6 +115,16 @@ export function visibleSql(
 ): RawBuilder<unknown> {
   const col = (c: string) => sql.ref(`${alias}.${c}`);
   if (!viewer) return sql`${col('visibility')} = 'public'`;
+  if (viewer.limit) {
+    const { limit, ...unlimited } = viewer;
+    const within =
+      'ownerId' in limit
+        ? sql`${col('owner_id')} = ${limit.ownerId}`
+        : kind === 'model'
+          ? sql`${col(idColumn)} = ${limit.modelId}`
+          : sql`1 = 0`;
+    return sql`(${within} AND ${visibleSql(unlimited, alias, idColumn, kind)})`;
+  }
   if (viewer.all) return sql`1 = 1`;
   const parts = [
     sql`${col('visibility')} = 'public'`,

@@ -12,6 +12,8 @@ export interface Principal {
   tokenId: string;
   /** Organisations the user belongs to (owner id → role). */
   orgs?: ReadonlyMap<number, Role>;
+  /** A token limited to what one owner holds, or to one model. */
+  limit?: { ownerId: number } | { modelId: number };
 }
 
 /** `admin` implies every other scope. */

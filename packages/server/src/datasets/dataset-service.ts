@@ -322,12 +322,14 @@ export class DatasetService {
   }
 
   private async visible(caller: Principal | undefined, owner: string, name: string): Promise<DatasetRow> {
-    const row = await this.store.datasetRow(owner, name);
+    const found = await this.store.datasetRow(owner, name);
+    const row = found && { ...found, kind: 'dataset' as const };
     return assertVisible(caller, row, `dataset ${owner}/${name}`, await this.collaboratorRole(caller, row));
   }
 
   private async writable(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<DatasetRow> {
-    const row = await this.store.datasetRow(owner, name);
+    const found = await this.store.datasetRow(owner, name);
+    const row = found && { ...found, kind: 'dataset' as const };
     return assertWritable(caller, row, `dataset ${owner}/${name}`, await this.collaboratorRole(caller, row), need);
   }
 

@@ -108,7 +108,7 @@ export function pickVersion(entry: ModelEntry, version?: string): ResolvedVersio
 }
 
 function visible(caller: Principal, e: ModelEntry): ModelEntry {
-  const row = { owner_id: e.ownerId, visibility: e.visibility };
+  const row = { owner_id: e.ownerId, visibility: e.visibility, id: e.id, kind: 'model' as const };
   if (e.id < 0 || !roleOn(caller, row, e.collaborators.get(caller.userId))) {
     throw new NotFound(`unknown model "${e.fullName}"`);
   }

@@ -441,12 +441,12 @@ export class RegistryService {
   }
 
   private async visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
-    const row = await this.store.modelRow(owner, name);
+    const row = asModel(await this.store.modelRow(owner, name));
     return assertVisible(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row));
   }
 
   private async writableModel(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<ModelRow> {
-    const row = await this.store.modelRow(owner, name);
+    const row = asModel(await this.store.modelRow(owner, name));
     return assertWritable(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row), need);
   }
 
@@ -473,6 +473,11 @@ export class RegistryService {
       forkedFrom: row.forked_from ?? null,
     };
   }
+}
+
+/** A model row as the access rules see it (a token may be limited to one model). */
+function asModel(row: ModelRow | undefined): (ModelRow & { kind: 'model' }) | undefined {
+  return row && { ...row, kind: 'model' };
 }
 
 function toVersionView(model: string, r: VersionRow): VersionView {

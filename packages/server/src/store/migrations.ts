@@ -402,6 +402,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_token_limits': {
+    // A token may be limited to what one organisation owns, or to one model: by id (what
+    // the checks use) and by name (what the owner reads).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tokens').addColumn('limited_to', 'text').execute();
+      await db.schema.alterTable('tokens').addColumn('limit_owner_id', 'integer').execute();
+      await db.schema.alterTable('tokens').addColumn('limit_model_id', 'integer').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -54,6 +54,10 @@ export interface TokensTable {
   created_at: string;
   /** When a call last presented it (to within the principal cache's few seconds). */
   last_used_at: string | null;
+  /** `org:NAME` or `model:OWNER/NAME` when the token is limited to one. */
+  limited_to: string | null;
+  limit_owner_id: number | null;
+  limit_model_id: number | null;
 }
 
 export interface ModelsTable {
