@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { logisticRegressionModel } from '../fixtures/onnx-models.ts';
+import { grpcCall, grpcClient, http, startTestServer, type TestServer } from '../harness/test-server.ts';
+
+/**
+ * Every actor × resource × action, asserted cell by cell against the rule written out
+ * here independently of the server's code: what a caller may not see answers 404 and
+ * never appears in a listing; what they may see but not change answers 403.
+ */
+type Role = 'read' | 'write' | 'admin' | null;
+type Vis = 'public' | 'internal' | 'private';
+
+interface Actor {
+  name: string;
+  token?: string;
+  /** The role the rule gives on a resource of each visibility (collaborator on the private one). */
+  role: Record<Vis, Role>;
+  scopes: { read: boolean; write: boolean; predict: boolean };
+  /** An expired token: 401 whatever is asked. */
+  expired?: boolean;
+}
+
+const ALL = { read: true, write: true, predict: true };
+const VIS: Vis[] = ['public', 'internal', 'private'];
+const rank = (r: Role) => (r === 'admin' ? 3 : r === 'write' ? 2 : r === 'read' ? 1 : 0);
+
+describe('authorisation matrix: actors × resources × actions', () => {
+  let t: TestServer;
+  const actors: Actor[] = [];
+  const input = { inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 20], data: new Array(20).fill(0.5) }] };
+
+  before(async () => {
+    t = await startTestServer();
+    const tokens: Record<string, string> = {};
+    for (const u of ['owner', 'reader', 'writer', 'collab', 'outsider']) {
+      await t.admin.createUser(u, `${u} password 123`);
+      tokens[u] = (await t.client().login(u, `${u} password 123`)).token;
+    }
+    const owner = t.client(tokens.owner);
+    await owner.createOrg('studio');
+    await owner.createOrg('elsewhere');
+    await owner.setMember('studio', 'reader', 'read');
+    await owner.setMember('studio', 'writer', 'write');
+    for (const v of VIS) {
+      await owner.createModel({ owner: 'studio', name: `m-${v}`, task: 'classification', visibility: v });
+      await owner.uploadVersion(`studio/m-${v}`, logisticRegressionModel().bytes);
+    }
+    await owner.setCollaborator('models', 'studio/m-private', 'collab', 'read');
+    const writerPredictOnly = (await t.client(tokens.writer).createToken({ name: 'p', scopes: ['predict'] })).token;
+    const expired = (
+      await t.client(tokens.owner).createToken({
+        name: 'soon',
+        scopes: ['read'],
+        expiresAt: new Date(Date.now() + 1_500).toISOString(),
+      })
+    ).token;
+    const elsewhere = (
+      await t
+        .client(tokens.owner)
+        .createToken({ name: 'e', scopes: ['read', 'write', 'predict'], limitTo: { org: 'elsewhere' } })
+    ).token;
+    const none = { public: null, internal: null, private: null } as const;
+    actors.push(
+      { name: 'anonymous', role: { ...none, public: 'read' }, scopes: { read: true, write: false, predict: false } },
+      { name: 'outsider', token: tokens.outsider, role: { ...none, public: 'read' }, scopes: ALL },
+      {
+        name: 'org reader',
+        token: tokens.reader,
+        role: { public: 'read', internal: 'read', private: null },
+        scopes: ALL,
+      },
+      {
+        name: 'org writer',
+        token: tokens.writer,
+        role: { public: 'write', internal: 'write', private: null },
+        scopes: ALL,
+      },
+      {
+        name: 'org admin',
+        token: tokens.owner,
+        role: { public: 'admin', internal: 'admin', private: 'admin' },
+        scopes: ALL,
+      },
+      {
+        name: 'collaborator',
+        token: tokens.collab,
+        role: { public: 'read', internal: null, private: 'read' },
+        scopes: ALL,
+      },
+      {
+        name: 'site admin',
+        token: t.adminToken,
+        role: { public: 'admin', internal: 'admin', private: 'admin' },
+        scopes: ALL,
+      },
+      {
+        name: 'predict-only token',
+        token: writerPredictOnly,
+        role: { public: 'write', internal: 'write', private: null },
+        scopes: { read: false, write: false, predict: true },
+      },
+      { name: 'token limited to another org', token: elsewhere, role: none, scopes: ALL },
+      { name: 'expired token', token: expired, role: none, scopes: ALL, expired: true },
+    );
+    await new Promise((r) => setTimeout(r, 1_600));
+  });
+  after(() => t.close());
+
+  /** The status the rule says an HTTP action answers. */
+  function expected(a: Actor, v: Vis, action: 'see' | 'predict' | 'write'): number {
+    if (a.expired) return 401;
+    const role = a.role[v];
+    if (action === 'predict') {
+      if (!a.token) return 401;
+      if (!a.scopes.predict) return 403;
+      return role ? 200 : 404;
+    }
+    if (action === 'see') {
+      if (a.token && !a.scopes.read) return 403;
+      return role ? 200 : 404;
+    }
+    if (!a.token) return 401;
+    if (!a.scopes.write) return 403;
+    if (!role) return 404;
+    return rank(role) >= rank('write') ? 200 : 403;
+  }
+
+  test('see, list, predict over REST, write: every cell', async () => {
+    const failures: string[] = [];
+    const check = (cell: string, got: number, want: number) => {
+      if (got !== want) failures.push(`${cell}: ${got}, want ${want}`);
+    };
+    for (const a of actors) {
+      const listed = await http(t, 'GET', '/api/v1/models?owner=studio', { ...(a.token && { token: a.token }) });
+      for (const v of VIS) {
+        const model = `studio/m-${v}`;
+        const see = await http(t, 'GET', `/api/v1/models/${model}`, { ...(a.token && { token: a.token }) });
+        check(`${a.name} sees ${v}`, see.status, expected(a, v, 'see'));
+        if (listed.status === 200) {
+          const inList = listed.json.items.some((m: { fullName: string }) => m.fullName === model);
+          check(`${a.name} lists ${v}`, inList ? 200 : 404, a.role[v] ? 200 : 404);
+        } else check(`${a.name} lists`, listed.status, expected(a, v, 'see'));
+        const infer = await http(t, 'POST', `/v2/models/studio.m-${v}/infer`, {
+          ...(a.token && { token: a.token }),
+          json: input,
+        });
+        check(`${a.name} predicts (REST) ${v}`, infer.status, expected(a, v, 'predict'));
+        const write = await http(t, 'PATCH', `/api/v1/models/${model}`, {
+          ...(a.token && { token: a.token }),
+          json: { description: `touched by ${a.name}` },
+        });
+        check(`${a.name} writes ${v}`, write.status, expected(a, v, 'write'));
+      }
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('predict over gRPC answers the same cells with gRPC codes', async () => {
+    const code: Record<number, grpc.status> = {
+      200: grpc.status.OK,
+      401: grpc.status.UNAUTHENTICATED,
+      403: grpc.status.PERMISSION_DENIED,
+      404: grpc.status.NOT_FOUND,
+    };
+    const client = grpcClient(t.grpcPort);
+    const failures: string[] = [];
+    try {
+      for (const a of actors) {
+        for (const v of VIS) {
+          const raw = new Float32Array(20).fill(0.5);
+          let got: grpc.status = grpc.status.OK;
+          try {
+            await grpcCall(
+              client,
+              'ModelInfer',
+              {
+                model_name: `studio.m-${v}`,
+                inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 20] }],
+                raw_input_contents: [Buffer.from(raw.buffer)],
+              },
+              a.token,
+            );
+          } catch (err) {
+            got = (err as grpc.ServiceError).code;
+          }
+          const want = code[expected(a, v, 'predict')];
+          if (got !== want)
+            failures.push(
+              `${a.name} predicts (gRPC) ${v}: ${grpc.status[got]}, want ${grpc.status[want as grpc.status]}`,
+            );
+        }
+      }
+    } finally {
+      client.close();
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('delete: refused to all but admins (404 to those who cannot see), then done by one', async () => {
+    const failures: string[] = [];
+    for (const a of actors.filter((x) => x.name !== 'org admin' && x.name !== 'site admin')) {
+      for (const v of VIS) {
+        const r = await http(t, 'DELETE', `/api/v1/models/studio/m-${v}`, { ...(a.token && { token: a.token }) });
+        let want = expected(a, v, 'write');
+        if (want === 200) want = 403; // writers may change a model, not delete it
+        if (r.status !== want) failures.push(`${a.name} deletes ${v}: ${r.status}, want ${want}`);
+      }
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+    const owner = actors.find((a) => a.name === 'org admin') as Actor;
+    assert.equal((await http(t, 'DELETE', '/api/v1/models/studio/m-private', { token: owner.token })).status, 204);
+  });
+});
