@@ -48,6 +48,11 @@ describe('authorisation matrix: actors × resources × actions', () => {
       await owner.uploadVersion(`studio/m-${v}`, logisticRegressionModel().bytes);
     }
     await owner.setCollaborator('models', 'studio/m-private', 'collab', 'read');
+    for (const v of VIS) {
+      await owner.createDataset({ owner: 'studio', name: `d-${v}`, visibility: v });
+      await owner.uploadDatasetVersion(`studio/d-${v}`, new TextEncoder().encode('a,b\n1,2\n'), 'csv');
+    }
+    await owner.setCollaborator('datasets', 'studio/d-private', 'collab', 'read');
     const writerPredictOnly = (await t.client(tokens.writer).createToken({ name: 'p', scopes: ['predict'] })).token;
     const expired = (
       await t.client(tokens.owner).createToken({
@@ -152,6 +157,37 @@ describe('authorisation matrix: actors × resources × actions', () => {
           json: { description: `touched by ${a.name}` },
         });
         check(`${a.name} writes ${v}`, write.status, expected(a, v, 'write'));
+      }
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('datasets: see, list, preview, write — the same rule', async () => {
+    const failures: string[] = [];
+    const check = (cell: string, got: number, want: number) => {
+      if (got !== want) failures.push(`${cell}: ${got}, want ${want}`);
+    };
+    for (const a of actors) {
+      const auth = { ...(a.token && { token: a.token }) };
+      const listed = await http(t, 'GET', '/api/v1/datasets?owner=studio', auth);
+      for (const v of VIS) {
+        const ds = `studio/d-${v}`;
+        check(
+          `${a.name} sees dataset ${v}`,
+          (await http(t, 'GET', `/api/v1/datasets/${ds}`, auth)).status,
+          expected(a, v, 'see'),
+        );
+        check(
+          `${a.name} previews dataset ${v}`,
+          (await http(t, 'GET', `/api/v1/datasets/${ds}/versions/1/preview`, auth)).status,
+          expected(a, v, 'see'),
+        );
+        if (listed.status === 200) {
+          const inList = listed.json.items.some((d: { fullName: string }) => d.fullName === ds);
+          check(`${a.name} lists dataset ${v}`, inList ? 200 : 404, a.role[v] ? 200 : 404);
+        } else check(`${a.name} lists datasets`, listed.status, expected(a, v, 'see'));
+        const write = await http(t, 'PATCH', `/api/v1/datasets/${ds}`, { ...auth, json: { description: a.name } });
+        check(`${a.name} writes dataset ${v}`, write.status, expected(a, v, 'write'));
       }
     }
     assert.deepEqual(failures, [], failures.join('\n'));

@@ -128,20 +128,20 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
 
   app.get<{ Params: P<typeof DatasetParams> }>(
     '/datasets/:owner/:name/versions',
-    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => ({ versions: await datasets.listVersions(principalOf(req), req.params.owner, req.params.name) }),
+    { schema: { params: DatasetParams, tags: ['datasets'] }, config: { scope: 'optional' } },
+    async (req) => ({ versions: await datasets.listVersions(callerOf(req), req.params.owner, req.params.name) }),
   );
 
   app.get<{ Params: P<typeof VersionParams> }>(
     '/datasets/:owner/:name/versions/:version',
-    { schema: { params: VersionParams, tags: ['datasets'] }, config: { scope: 'read' } },
-    async (req) => datasets.getVersion(principalOf(req), req.params.owner, req.params.name, req.params.version),
+    { schema: { params: VersionParams, tags: ['datasets'] }, config: { scope: 'optional' } },
+    async (req) => datasets.getVersion(callerOf(req), req.params.owner, req.params.name, req.params.version),
   );
 
   app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof PreviewQuery> }>(
     '/datasets/:owner/:name/versions/:version/preview',
-    { schema: { params: VersionParams, querystring: PreviewQuery, tags: ['datasets'] }, config: { scope: 'read' } },
+    { schema: { params: VersionParams, querystring: PreviewQuery, tags: ['datasets'] }, config: { scope: 'optional' } },
     async (req) =>
-      datasets.preview(principalOf(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
+      datasets.preview(callerOf(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
   );
 }
