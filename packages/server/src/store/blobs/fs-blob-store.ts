@@ -36,8 +36,8 @@ export class FsBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
+    const out = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
-      const out = fs.createWriteStream(tmp, { flags: 'wx' });
       await pipeline(source, meter, out);
       // fsync before the rename so that the name never points at unwritten data.
       const fd = await fs.promises.open(tmp, 'r');
@@ -49,6 +49,9 @@ export class FsBlobStore implements BlobStore {
       await fs.promises.rename(tmp, final);
       return { sha256, size };
     } catch (err) {
+      // The stream opens its file lazily: a body refused early can fail the pipeline before
+      // the open is done, and the file would appear after the removal. Wait for the close.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await fs.promises.rm(tmp, { force: true });
       throw err;
     }
