@@ -193,6 +193,51 @@ describe('authorisation matrix: actors × resources × actions', () => {
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
+  test('discussions, the audit log and webhooks follow the same rule', async () => {
+    const failures: string[] = [];
+    const check = (cell: string, got: number, want: number) => {
+      if (got !== want) failures.push(`${cell}: ${got}, want ${want}`);
+    };
+    const orgAdmin = (a: Actor) => a.name === 'org admin' || a.name === 'site admin';
+    for (const a of actors) {
+      const auth = { ...(a.token && { token: a.token }) };
+      for (const v of VIS) {
+        const base = `/api/v1/models/studio/m-${v}/discussions`;
+        check(`${a.name} reads discussions on ${v}`, (await http(t, 'GET', base, auth)).status, expected(a, v, 'see'));
+        // Opening a thread needs only to see the model, and a token that may write.
+        let want = expected(a, v, 'see');
+        if (want === 200 || (want === 403 && a.token)) want = !a.token ? 401 : !a.scopes.write ? 403 : want;
+        if (!a.token && !a.expired) want = 401;
+        check(
+          `${a.name} opens a discussion on ${v}`,
+          (await http(t, 'POST', base, { ...auth, json: { title: 'hi', body: 'a question' } })).status,
+          want === 200 ? 201 : want,
+        );
+      }
+      const audit = await http(t, 'GET', '/api/v1/orgs/studio/audit', auth);
+      check(
+        `${a.name} reads the org's audit log`,
+        audit.status,
+        a.expired || !a.token ? 401 : !a.scopes.read ? 403 : orgAdmin(a) ? 200 : 403,
+      );
+      const hook = await http(t, 'POST', '/api/v1/webhooks', {
+        ...auth,
+        json: {
+          owner: 'studio',
+          url: 'https://93.184.216.34/hooks',
+          events: ['training.failed'],
+          secret: 'sixteen-characters!',
+        },
+      });
+      check(
+        `${a.name} adds a webhook for the org`,
+        hook.status,
+        a.expired || !a.token ? 401 : !a.scopes.write ? 403 : orgAdmin(a) ? 201 : 403,
+      );
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
   test('predict over gRPC answers the same cells with gRPC codes', async () => {
     const code: Record<number, grpc.status> = {
       200: grpc.status.OK,

@@ -269,6 +269,12 @@ describe('organisations, roles, internal visibility and collaborators', () => {
     );
     assert.equal((await http(t, 'GET', '/api/v1/datasets', { token: modelToken })).json.total, 0);
     assert.equal((await infer(modelToken, 'studio.recs')).status, 200);
+    assert.equal(
+      (await http(t, 'GET', '/api/v1/orgs/studio/audit', { token: modelToken })).status,
+      403,
+      "an org admin's token limited to one model does not reach the org's settings",
+    );
+    assert.equal((await http(t, 'GET', '/api/v1/orgs/studio/audit', { token: orgToken })).status, 200);
     const tokens = await ada.listTokens();
     assert.deepEqual(
       tokens

@@ -130,7 +130,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   auth.useModelLookup(async (caller, fullName) => {
     const [owner, name, ...rest] = fullName.split('/');
     if (!owner || !name || rest.length) throw new Invalid(`a model is named owner/name, not "${fullName}"`);
-    return (await registry.modelRef(caller, owner, name, 'read')).id;
+    const ref = await registry.modelRef(caller, owner, name, 'read');
+    return { id: ref.id, ownerId: ref.ownerId };
   });
   const audit = new AuditService(new AuditStore(db), auth);
   const discussions = new DiscussionService(new DiscussionStore(db), registry, datasets);

@@ -75,7 +75,8 @@ export class AuditService {
   async forOrg(caller: Principal, orgName: string, filter: AuditFilter): Promise<AuditEntry[]> {
     const org = await this.auth.owner(orgName);
     if (!org || org.kind !== 'org') throw new NotFound(`no organisation ${orgName}`);
-    if (!caller.isAdmin && caller.orgs?.get(org.id) !== 'admin') {
+    const modelLimited = caller.limit !== undefined && 'modelId' in caller.limit;
+    if (modelLimited || (!caller.isAdmin && caller.orgs?.get(org.id) !== 'admin')) {
       throw new Forbidden(`only the admins of ${orgName} read its audit log`);
     }
     return (await this.store.list({ ...query(filter), ownerId: org.id })).map(toEntry);

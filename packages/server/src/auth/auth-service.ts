@@ -108,11 +108,14 @@ export class AuthService {
   }
 
   /** How a token limited to a model finds it (the registry says, and checks the caller sees it). */
-  useModelLookup(lookup: (caller: Principal, fullName: string) => Promise<number>): void {
+  useModelLookup(lookup: (caller: Principal, fullName: string) => Promise<{ id: number; ownerId: number }>): void {
     this.modelLookup = lookup;
   }
 
-  private modelLookup: (caller: Principal, fullName: string) => Promise<number> = async (_c, name) => {
+  private modelLookup: (caller: Principal, fullName: string) => Promise<{ id: number; ownerId: number }> = async (
+    _c,
+    name,
+  ) => {
     throw new NotFound(`no model ${name}`);
   };
 
@@ -155,7 +158,9 @@ export class AuthService {
       return { text: `org:${to.org}`, ownerId: org.id, modelId: null };
     }
     const model = to.model as string;
-    return { text: `model:${model}`, ownerId: null, modelId: await this.modelLookup(caller, model) };
+    const found = await this.modelLookup(caller, model);
+    // The owner is kept too: an organisation's internal model stays visible through the org role.
+    return { text: `model:${model}`, ownerId: found.ownerId, modelId: found.id };
   }
 
   async listTokens(caller: Principal): Promise<TokenView[]> {
@@ -209,15 +214,20 @@ export class AuthService {
     }
     const expiresAt = row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY;
     if (expiresAt <= now) return undefined;
+    const orgs = await this.orgRoles(row.user_id);
+    const limited = row.limit_owner_id !== null || row.limit_model_id !== null;
     const principal: Principal = {
       userId: row.user_id,
       username: row.name,
-      isAdmin: row.is_admin === 1,
+      // A limited token is never a site admin's, and carries at most the one organisation
+      // it is limited to: org-wide calls (members, audit, webhooks, quotas) see no more.
+      isAdmin: row.is_admin === 1 && !limited,
       scopes: new Set(JSON.parse(row.scopes) as Scope[]),
       tokenId: row.id,
-      orgs: await this.orgRoles(row.user_id),
-      ...(row.limit_owner_id !== null && { limit: { ownerId: row.limit_owner_id } }),
-      ...(row.limit_model_id !== null && { limit: { modelId: row.limit_model_id } }),
+      orgs: limited ? new Map([...orgs].filter(([id]) => id === row.limit_owner_id)) : orgs,
+      ...(row.limit_model_id !== null
+        ? { limit: { modelId: row.limit_model_id } }
+        : row.limit_owner_id !== null && { limit: { ownerId: row.limit_owner_id } }),
     };
     // Only on a cache miss: the time is right to within the cache's few seconds, at no cost to hits.
     await this.store.touchToken(row.id);

@@ -125,7 +125,7 @@ export class OrgService {
   }
 
   private mustAdminister(caller: Principal, orgId: number, orgName: string): void {
-    if (!caller.isAdmin && caller.orgs?.get(orgId) !== 'admin') {
+    if (modelLimited(caller) || (!caller.isAdmin && caller.orgs?.get(orgId) !== 'admin')) {
       throw new Forbidden(`only the admins of ${orgName} change its members`);
     }
   }
@@ -147,4 +147,9 @@ export class OrgService {
     if (!owner || owner.kind !== 'user') throw new NotFound(`no user ${name}`);
     return owner;
   }
+}
+
+/** A token limited to one model reaches that model, never an organisation's settings. */
+function modelLimited(caller: Principal): boolean {
+  return caller.limit !== undefined && 'modelId' in caller.limit;
 }

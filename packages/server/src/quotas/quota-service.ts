@@ -67,7 +67,10 @@ export class QuotaService {
   /** An owner's quotas and usage: for the owner, the org's members, and administrators. */
   async view(caller: Principal, ownerName: string): Promise<QuotaView> {
     const owner = await this.auth.owner(ownerName);
-    const allowed = owner && (caller.isAdmin || owner.id === caller.userId || caller.orgs?.has(owner.id));
+    const allowed =
+      owner &&
+      !(caller.limit && 'modelId' in caller.limit) &&
+      (caller.isAdmin || owner.id === caller.userId || caller.orgs?.has(owner.id));
     if (!owner || !allowed) throw new NotFound(`no quotas for ${ownerName}`);
     const limits = await this.limits(owner.id);
     return {

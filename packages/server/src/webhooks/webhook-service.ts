@@ -100,7 +100,8 @@ export class WebhookService {
   private async owned(caller: Principal, ownerName: string): Promise<{ id: number }> {
     const owner = await this.auth.owner(ownerName);
     if (!owner) throw new NotFound(`no owner "${ownerName}"`);
-    const mayManage = caller.isAdmin || owner.id === caller.userId || caller.orgs?.get(owner.id) === 'admin';
+    const mayManage =
+      !modelLimited(caller) && (caller.isAdmin || owner.id === caller.userId || caller.orgs?.get(owner.id) === 'admin');
     if (!mayManage) throw new Forbidden(`only ${ownerName} (or its admins) manage its webhooks`);
     return owner;
   }
@@ -108,7 +109,9 @@ export class WebhookService {
   private async mine(caller: Principal, id: number): Promise<WebhookRow> {
     const hook = await this.store.get(id);
     const mayManage =
-      hook && (caller.isAdmin || hook.owner_id === caller.userId || caller.orgs?.get(hook.owner_id) === 'admin');
+      hook &&
+      !modelLimited(caller) &&
+      (caller.isAdmin || hook.owner_id === caller.userId || caller.orgs?.get(hook.owner_id) === 'admin');
     if (!hook || !mayManage) throw new NotFound(`no webhook ${id}`);
     return hook;
   }
@@ -139,4 +142,9 @@ function toDelivery(d: DeliveryRow): DeliveryView {
     deliveredAt: d.delivered_at,
     payload: JSON.parse(d.payload),
   };
+}
+
+/** A token limited to one model manages no webhooks. */
+function modelLimited(caller: Principal): boolean {
+  return caller.limit !== undefined && 'modelId' in caller.limit;
 }
