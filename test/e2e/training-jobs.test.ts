@@ -2,21 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { JobEvent, MarqueeApiError } from '@marquee/client';
 import { parseCsv } from '@marquee/engine';
+import { labelledBreastCancer } from '../harness/datasets.ts';
 import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
-
-/** Wisconsin breast cancer with scikit-learn's class names: `diagnosis` malignant (0) or benign (1). */
-function labelledBreastCancer(): Uint8Array {
-  const lines = new TextDecoder().decode(fixtureFile('tabular-sklearn/breast_cancer.csv')).trim().split(/\r?\n/);
-  const relabel = (line: string) =>
-    line.replace(/,(\d)(\.0+)?(e\+00)?$/, (_, c) => `,${c === '0' ? 'malignant' : 'benign'}`);
-  return new TextEncoder().encode(
-    [
-      (lines[0] as string).replace(/,"target\(0=malignant,1=benign\)"$/, ',diagnosis'),
-      ...lines.slice(1).map(relabel),
-    ].join('\n'),
-  );
-}
 
 /** UCI Yelp sentences (Kotzias et al. 2015) as `review` and `mood`, JSON lines. */
 function yelpReviews(): Uint8Array {

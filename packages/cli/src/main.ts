@@ -18,6 +18,13 @@ import { modelsPush } from './commands/models-push.js';
 import { modelsShow } from './commands/models-show.js';
 import { collaborators, orgsCreate, orgsMember, orgsShow } from './commands/orgs.js';
 import { predict } from './commands/predict.js';
+import {
+  proposalsList,
+  proposalsMerge,
+  proposalsOpen,
+  proposalsSettings,
+  proposalsShow,
+} from './commands/proposals.js';
 import { publish } from './commands/publish.js';
 import { search } from './commands/search.js';
 import { serve } from './commands/serve.js';
@@ -50,6 +57,11 @@ const COMMANDS: Command[] = [
   orgsMember,
   collaborators,
   fork,
+  proposalsOpen,
+  proposalsList,
+  proposalsShow,
+  proposalsMerge,
+  proposalsSettings,
   webhooksCreate,
   webhooksList,
   webhooksDeliveries,

@@ -4,5 +4,7 @@ export type { InferOptions, InferResult, ModelMetadata } from './oip-client.js';
 export { decodeInferResponse, OipClient, oipModelName } from './oip-client.js';
 export type { OipTensor, TypedTensorData } from './oip-tensors.js';
 export { fromRawBytes, toRawBytes } from './oip-tensors.js';
+export type * from './proposal-types.js';
+export { ProposalsClient } from './proposals-client.js';
 export type { ClientOptions } from './transport.js';
 export type * from './types.js';

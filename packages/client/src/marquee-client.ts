@@ -1,4 +1,5 @@
 import { OipClient } from './oip-client.js';
+import { ProposalsClient } from './proposals-client.js';
 import { type ClientOptions, Transport } from './transport.js';
 import type {
   AuditEntry,
@@ -50,10 +51,13 @@ const seg = encodeURIComponent;
 export class MarqueeClient {
   private readonly t: Transport;
   readonly oip: OipClient;
+  /** Change proposals, evaluation data and protected aliases. */
+  readonly proposals: ProposalsClient;
 
   constructor(opts: ClientOptions) {
     this.t = new Transport(opts);
     this.oip = new OipClient(this.t);
+    this.proposals = new ProposalsClient(this.t);
   }
 
   get baseUrl(): string {

@@ -1,4 +1,5 @@
 import type { Listing, VerificationReport } from './market-types.js';
+import type { AliasRule, EvaluationSettings } from './proposal-types.js';
 
 /** Wire types of the REST API /api/v1 (see API.md). */
 export type Scope = 'read' | 'write' | 'predict' | 'admin';
@@ -66,6 +67,10 @@ export interface Model {
   updatedAt: string;
   /** `owner/name` of the model this one was forked from. */
   forkedFrom: string | null;
+  /** What change proposals are evaluated on (null until an admin sets it). */
+  evaluation: EvaluationSettings | null;
+  /** Aliases that move only through a merged proposal whose evaluation passes the rule. */
+  protectedAliases: Record<string, AliasRule>;
 }
 
 export interface NewModel {

@@ -18,6 +18,8 @@ export {
   rocAuc,
   rocAucOvr,
 } from './evaluation/classification-metrics.js';
+export type { BootstrapInterval } from './evaluation/paired-comparison.js';
+export { mcnemarTest, pairedBootstrap } from './evaluation/paired-comparison.js';
 export { mae, mse, r2, rmse } from './evaluation/regression-metrics.js';
 export { silhouetteScore } from './evaluation/silhouette.js';
 export { stratifiedKFold, stratifiedSplit } from './evaluation/splits.js';
@@ -71,7 +73,7 @@ export { lbfgs } from './optim/lbfgs.js';
 export type { FeaturePipelineState, FeatureSpec } from './pipeline/feature-pipeline.js';
 export { FeaturePipeline } from './pipeline/feature-pipeline.js';
 export type { CrossValidation, TrainingOutcome, TrainingRequest } from './pipeline/holdout-training.js';
-export { evaluate, trainWithHoldout } from './pipeline/holdout-training.js';
+export { evaluate, holdoutRows, trainWithHoldout } from './pipeline/holdout-training.js';
 export type { SearchOutcome, SearchRequest, SearchTrial } from './pipeline/hyper-search.js';
 export { searchHyperParameters } from './pipeline/hyper-search.js';
 export { lexiconPipeline } from './pipeline/lexicon-pipeline.js';

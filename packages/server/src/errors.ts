@@ -19,6 +19,13 @@ export class Invalid extends AppError {
   }
 }
 
+/** Well-formed, but the resource is not in a state that allows it (a model without evaluation data). */
+export class Unprocessable extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(422, 'Unprocessable Content', message, details);
+  }
+}
+
 export class Unauthenticated extends AppError {
   constructor(message = 'missing or invalid bearer token') {
     super(401, 'Unauthorized', message);

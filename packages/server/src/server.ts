@@ -39,9 +39,13 @@ import { UsageCounter } from './market/usage-counter.js';
 import { Metrics } from './ops/metrics.js';
 import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
+import { ProposalEvaluationJobKind } from './proposals/proposal-evaluation-job-kind.js';
+import { ProposalService } from './proposals/proposal-service.js';
+import { ProposalStore } from './proposals/proposal-store.js';
 import { QuotaService } from './quotas/quota-service.js';
 import { QuotaStore } from './quotas/quota-store.js';
 import { LexiconModels } from './registry/lexicon-models.js';
+import { ModelPolicyService } from './registry/model-policy-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
 import { InferenceService } from './serving/inference-service.js';
@@ -94,8 +98,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const checkStorage = (ownerId: number, bytes: number) => quotas.checkStorage(ownerId, bytes);
 
   const metrics = new Metrics();
+  const registryStore = new RegistryStore(db);
   const registry = new RegistryService(
-    new RegistryStore(db),
+    registryStore,
     blobs,
     auth,
     async (file, _signature, format) => {
@@ -173,6 +178,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const training = new TrainingJobKind(datasets, registry);
   let market: MarketService | undefined;
   let benchmarks: BenchmarkService | undefined;
+  let proposals: ProposalService | undefined;
   const kinds = {
     publish: new PublishJobKind(registry, datasets, () => market as MarketService),
     benchmark: new BenchmarkJobKind(() => benchmarks as BenchmarkService),
@@ -180,6 +186,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     search: training,
     'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
     behaviour: new BehaviourJobKind(datasets, config.dataDir),
+    'proposal-evaluation': new ProposalEvaluationJobKind(() => proposals as ProposalService),
   };
   const runner = new JobRunner(jobStore, jobEvents, kinds, auth, {
     concurrency: config.jobConcurrency,
@@ -208,6 +215,40 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       }
     });
   });
+  proposals = new ProposalService(
+    new ProposalStore(db),
+    registry,
+    datasets,
+    {
+      get: (caller, id) => jobs.get(caller, id),
+      submit: (caller, kind, spec) => jobs.submit(caller, kind, spec),
+      outcome: async (id) => {
+        const job = await jobStore.get(id);
+        return job && { state: job.state, result: job.result ? JSON.parse(job.result) : null, error: job.error };
+      },
+    },
+    auth,
+  );
+  const proposalService = proposals;
+  proposals.onEvent((event, model, proposal) =>
+    emit(model.owner, event, {
+      model: model.fullName,
+      proposal: proposal.number,
+      title: proposal.title,
+      state: proposal.state,
+      candidate: proposal.candidate,
+      alias: proposal.alias,
+      by: event === 'proposal.merged' ? proposal.merged?.by : proposal.author,
+      ...(event === 'proposal.evaluated' && { rule: proposal.report?.rule ?? null }),
+    }),
+  );
+  jobEvents.onAny((jobId, e) => {
+    if (e.type !== 'state' || !['succeeded', 'failed', 'cancelled'].includes(e.state)) return;
+    void proposalService
+      .jobEnded(jobId, e.state, e.error ?? null)
+      .catch((err) => httpLog?.warn({ err: String(err) }, 'proposal follow-up failed'));
+  });
+  const policy = new ModelPolicyService(registryStore, registry, datasets);
   jobs.limitWith(async (ownerName) => {
     const id = await auth.ownerId(ownerName);
     if (id !== undefined) await quotas.checkJobs(id);
@@ -276,6 +317,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     audit,
     limits,
     discussions,
+    proposals: proposalService,
+    policy,
     webhooks,
     quotas,
     cards,
@@ -303,6 +346,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       (err, port) => (err ? reject(err) : resolve(port)),
     ),
   );
+  await proposalService.resume();
   await runner.start();
   dispatcher.start();
   const demo = config.demo

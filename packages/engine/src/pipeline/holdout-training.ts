@@ -57,9 +57,7 @@ export function trainWithHoldout(
 ): TrainingOutcome {
   const seed = req.seed ?? 0;
   const testFraction = req.testFraction ?? 0.2;
-  const classes = classIndex(frame, req.target, req.task);
-  const strata = classes ? classes.y : new Int32Array(frame.nRows);
-  const { train, test } = stratifiedSplit(strata, testFraction, seed);
+  const { strata, train, test } = holdoutRows(frame, req.target, req.task, testFraction, seed);
   const trainFrame = frame.take(train);
   const testFrame = frame.take(test);
   const folds = req.kFolds ?? 0;
@@ -100,6 +98,23 @@ export function trainWithHoldout(
   }
   report('done', 1, metrics);
   return { model, metrics, crossValidation, nTrain: train.length, nTest: test.length };
+}
+
+/**
+ * The rows training holds out: stratified by class for classification, a seeded shuffle
+ * for regression. Exported so that an evaluation on "the held-out part of this dataset
+ * version" sees exactly the rows a version trained with the same seed never saw.
+ */
+export function holdoutRows(
+  frame: Frame,
+  target: string,
+  task: 'classification' | 'regression',
+  testFraction: number,
+  seed: number,
+): { strata: Int32Array; train: Int32Array; test: Int32Array } {
+  const classes = classIndex(frame, target, task);
+  const strata = classes ? classes.y : new Int32Array(frame.nRows);
+  return { strata, ...stratifiedSplit(strata, testFraction, seed) };
 }
 
 /** Held-out metrics: accuracy, balanced accuracy, macro F1, log loss, ROC AUC; or RMSE, MAE, R². */

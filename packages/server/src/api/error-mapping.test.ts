@@ -23,5 +23,7 @@ describe('withoutInternals: what an error may not tell the caller', () => {
     const own = 'line 4 has 2 fields where the header has 3; give owner/name@version (e.g. ada/recs@2)';
     assert.equal(withoutInternals(own), own, 'model and dataset names are not paths');
     assert.equal(withoutInternals('the model takes 20 features: 1/2 given'), 'the model takes 20 features: 1/2 given');
+    const advice = 'set it with PUT /api/v1/models/ada/recs/evaluation, or call /v2/models/ada.recs/infer';
+    assert.equal(withoutInternals(advice), advice, "the platform's own URLs are advice, not internals");
   });
 });

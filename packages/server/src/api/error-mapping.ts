@@ -49,8 +49,9 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
  * cut out. Services word their errors themselves; this only catches what got through.
  */
 export function withoutInternals(message: string): string {
+  // The platform's own URLs (/api/v1/…, /v2/…) are advice to the caller, not internals.
   return message
-    .replace(/(["'`])\/(?:[^"'`\s]+\/)+[^"'`\s]*\1/g, 'the file')
-    .replace(/(?<![\w.])\/(?:[\w.@+-]+\/){2,}[\w.@+-]*/g, 'the file')
+    .replace(/(["'`])\/(?!api\/|v2\/)(?:[^"'`\s]+\/)+[^"'`\s]*\1/g, 'the file')
+    .replace(/(?<![\w.])\/(?!api\/|v2\/)(?:[\w.@+-]+\/){2,}[\w.@+-]*/g, 'the file')
     .replace(/\s+at\s+\S+\s+\([^)]*:\d+:\d+\)/g, '');
 }

@@ -27,6 +27,17 @@ export async function evaluateOnFrame(
   frame: Frame,
   spec: EvaluationSpec,
 ): Promise<{ metrics: Record<string, number>; rows: number }> {
+  const { truth, predicted } = await predictOnFrame(runtime, signature, frame, spec);
+  return { metrics: metricsOf(spec.task, truth, predicted), rows: truth.length };
+}
+
+/** Every row's true value and the model's answer, both as text (what metricsOf compares). */
+export async function predictOnFrame(
+  runtime: ModelRuntime,
+  signature: Signature,
+  frame: Frame,
+  spec: EvaluationSpec,
+): Promise<{ truth: string[]; predicted: string[] }> {
   if (!frame.names.includes(spec.target)) throw new Error(`the dataset has no target column "${spec.target}"`);
   const inputsOf = tensorMaker(signature, frame, spec);
   const output = pickOutput(signature, spec.task);
@@ -44,19 +55,36 @@ export async function evaluateOnFrame(
       predicted.push(v);
     }
   }
-  if (spec.task === 'regression') {
-    const y = Float64Array.from(truth, Number);
-    const p = Float64Array.from(predicted, Number);
-    return { metrics: { rmse: rmse(y, p), mae: mae(y, p), r2: r2(y, p) }, rows: y.length };
+  return { truth, predicted };
+}
+
+/** The task's metrics of answers against the truth (rows given: only those rows, repeats allowed). */
+export function metricsOf(
+  task: string,
+  truth: string[],
+  predicted: string[],
+  rows?: ArrayLike<number>,
+): Record<string, number> {
+  const n = rows ? rows.length : truth.length;
+  const at = rows ? (i: number) => rows[i] as number : (i: number) => i;
+  if (task === 'regression') {
+    const y = new Float64Array(n);
+    const p = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = Number(truth[at(i)]);
+      p[i] = Number(predicted[at(i)]);
+    }
+    return { rmse: rmse(y, p), mae: mae(y, p), r2: r2(y, p) };
   }
   const classes = [...new Set([...truth, ...predicted])].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
-  const y = Int32Array.from(truth, (v) => index.get(v) as number);
-  const p = Int32Array.from(predicted, (v) => index.get(v) as number);
-  return {
-    metrics: { accuracy: accuracy(y, p), macroF1: precisionRecallF1(y, p, classes.length).macroF1 },
-    rows: y.length,
-  };
+  const y = new Int32Array(n);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = index.get(truth[at(i)] as string) as number;
+    p[i] = index.get(predicted[at(i)] as string) as number;
+  }
+  return { accuracy: accuracy(y, p), macroF1: precisionRecallF1(y, p, classes.length).macroF1 };
 }
 
 function tensorMaker(

@@ -2,7 +2,7 @@ import { roleOn } from '../auth/resource-access.js';
 import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { NotFound } from '../errors.js';
-import type { ModelEntry, ResolvedVersion, Signature, TrainingDetails } from './model-views.js';
+import type { ModelEntry, ResolvedVersion, Signature, TrafficSplit, TrainingDetails } from './model-views.js';
 import type { RegistryStore } from './registry-store.js';
 
 const ENTRY_TTL_MS = 2_000;
@@ -16,6 +16,9 @@ const MAX_ENTRIES = 5_000;
  */
 export class ModelEntries {
   private entries = new Map<string, { entry: ModelEntry; until: number }>();
+
+  /** The serving domain's rollouts (none until it says). */
+  splits: (modelId: number) => Promise<TrafficSplit[]> = async () => [];
 
   constructor(
     private readonly store: RegistryStore,
@@ -56,12 +59,14 @@ export class ModelEntries {
         latest: null,
         versionList: [],
         collaborators: new Map(),
+        splits: new Map(),
       };
     }
-    const [versions, aliases, collaborators] = await Promise.all([
+    const [versions, aliases, collaborators, splits] = await Promise.all([
       this.store.versions(model.id),
       this.store.aliases(model.id),
       this.collaborators(model.id),
+      this.splits(model.id),
     ]);
     const map = new Map<number, ResolvedVersion>();
     for (const v of versions) {
@@ -88,16 +93,30 @@ export class ModelEntries {
       latest: versions.at(-1)?.version ?? null,
       versionList: versions.map((v) => v.version),
       collaborators,
+      splits: new Map(splits.map((t) => [t.alias, t])),
     };
   }
 }
 
-/** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
-export function pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
+/**
+ * Picks a version: explicit number, else an alias, else alias `champion`, else the
+ * latest. An alias under a rollout picks one of its routes by the caller, or by the
+ * request's key when the rollout is sticky by key (the same key, the same version);
+ * without routing keys, the alias's own version.
+ */
+export function pickVersion(entry: ModelEntry, version?: string, route?: RoutingKeys): ResolvedVersion {
   let n: number | undefined;
-  if (version === undefined || version === '') n = entry.aliases.get('champion') ?? entry.latest ?? undefined;
-  else if (/^\d+$/.test(version)) n = Number(version);
-  else n = entry.aliases.get(version);
+  const alias = version === undefined || version === '' ? 'champion' : /^\d+$/.test(version) ? undefined : version;
+  if (alias === undefined) n = Number(version);
+  else {
+    n = entry.aliases.get(alias);
+    const split = n !== undefined && route !== undefined ? entry.splits.get(alias) : undefined;
+    if (split && route) {
+      const key = split.sticky === 'key' && route.key ? `key:${route.key}` : `caller:${route.caller}`;
+      n = routeOf(split, `${entry.id}:${alias}:${key}`);
+    }
+    if (n === undefined && alias === 'champion' && !version) n = entry.latest ?? undefined;
+  }
   const v = n === undefined ? undefined : entry.versions.get(n);
   if (!v) {
     throw new NotFound(
@@ -105,6 +124,28 @@ export function pickVersion(entry: ModelEntry, version?: string): ResolvedVersio
     );
   }
   return v;
+}
+
+/** A stable bucket in [0, total weight) from the key (FNV-1a), then the route that owns it. */
+export function routeOf(split: TrafficSplit, key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  const total = split.routes.reduce((s, r) => s + r.weight, 0);
+  let bucket = (h % 10_000) * (total / 10_000);
+  for (const r of split.routes) {
+    if (bucket < r.weight) return r.version;
+    bucket -= r.weight;
+  }
+  return (split.routes.at(-1) as { version: number }).version;
+}
+
+/** Who is asking, for a rollout's stickiness: the caller, and a key the request may carry. */
+export interface RoutingKeys {
+  caller: string;
+  key?: string;
 }
 
 function visible(caller: Principal, e: ModelEntry): ModelEntry {

@@ -25,8 +25,29 @@ export interface ModelView {
   /** `owner/name` of the model this one was forked from, if it is a fork. */
   forkedFrom: string | null;
   aliases: Record<string, number>;
+  /** What change proposals are evaluated on; null until an admin sets it. */
+  evaluation: EvaluationSettings | null;
+  /** Aliases that move only through a merged proposal whose evaluation passes the rule. */
+  protectedAliases: Record<string, AliasRule>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A model's evaluation data: a pinned dataset version, its target, and which rows. */
+export interface EvaluationSettings {
+  /** `owner/name@version`. */
+  dataset: string;
+  target: string;
+  /** The held-out rows of a training split with this fraction and seed, or every row. */
+  split: { testFraction: number; seed: number } | 'all';
+  /** For models with one `[N, F]` input: the feature columns, in order. */
+  features?: string[];
+}
+
+/** A protected alias's rule: the candidate's metric may be worse than the current one's by at most `tolerance`. */
+export interface AliasRule {
+  metric: string;
+  tolerance: number;
 }
 
 /** How a version is served: an ONNX model, or the engine's own artifact (no ONNX form). */
@@ -126,4 +147,18 @@ export interface ModelEntry {
   versionList: number[];
   /** Users given a role on this model (user id → role). */
   collaborators: ReadonlyMap<number, Role>;
+  /** Aliases whose traffic is split between versions (a canary), by alias. */
+  splits: ReadonlyMap<string, TrafficSplit>;
+}
+
+/**
+ * How an alias's traffic is served while a rollout runs: each request goes to one of
+ * the routes by weight, the same caller (or request key) always to the same route; a
+ * shadow version gets a copy of each request, its answer compared and never returned.
+ */
+export interface TrafficSplit {
+  alias: string;
+  routes: Array<{ version: number; weight: number }>;
+  shadow: number | null;
+  sticky: 'caller' | 'key';
 }

@@ -2,21 +2,24 @@ import { Readable } from 'node:stream';
 import { InvalidOnnxModel, readOnnxModelInfo } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
 import { type CollaboratorLookup, NO_COLLABORATORS } from '../auth/collaborator-lookup.js';
-import { assertVisible, assertWritable, canCreateFor, viewerOf } from '../auth/resource-access.js';
+import { canCreateFor, viewerOf } from '../auth/resource-access.js';
 import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
 import type { OwnedListQuery } from '../store/owned-listing.js';
 import { checkUploadedExample, exampleFromSignature } from './example-request.js';
-import { ModelEntries, pickVersion } from './model-entries.js';
+import { ModelAccess } from './model-access.js';
+import { ModelEntries, pickVersion, type RoutingKeys } from './model-entries.js';
 import type {
   ArtifactFormat,
+  EvaluationSettings,
   ExampleRequest,
   ModelEntry,
   ModelView,
   ResolvedVersion,
   Signature,
+  TrafficSplit,
   TrainingDetails,
   VersionView,
   Visibility,
@@ -58,6 +61,8 @@ export type ModelPatch = Partial<Pick<CreateModelInput, 'task' | 'visibility' | 
  */
 export class RegistryService {
   private readonly entries: ModelEntries;
+  /** Who may see or change a model (the policy service asks the same). */
+  readonly access: ModelAccess;
   private listeners: RegistryListener[] = [];
   private versionListeners: VersionListener[] = [];
   private forkListeners: ForkListener[] = [];
@@ -72,6 +77,7 @@ export class RegistryService {
     private readonly checkStorage: (ownerId: number, bytes: number) => Promise<void> = async () => {},
   ) {
     this.entries = new ModelEntries(store, (id) => collaborators.roles('model', id));
+    this.access = new ModelAccess(store, collaborators);
   }
 
   onChange(listener: RegistryListener): void {
@@ -117,6 +123,8 @@ export class RegistryService {
         tags: source.tags,
         license: source.license,
         forked_from: `${owner}/${name}`,
+        // The evaluation data may be a dataset the fork's owner cannot read: its admins choose their own.
+        evaluation: null,
       },
       caller.userId,
     );
@@ -377,6 +385,7 @@ export class RegistryService {
     if (!ALIAS_NAME.test(alias)) throw new Invalid(`alias must match ${ALIAS_NAME.source}`);
     if (alias === 'latest') throw new Invalid(`"${alias}" is reserved`);
     const model = await this.writableModel(caller, owner, name);
+    await this.refuseIfProtected(model.id, `${owner}/${name}`, alias);
     if ((await this.store.versions(model.id, version)).length === 0) {
       throw new Invalid(`model ${owner}/${name} has no version ${version}`);
     }
@@ -387,10 +396,38 @@ export class RegistryService {
 
   async deleteAlias(caller: Principal, owner: string, name: string, alias: string): Promise<void> {
     const model = await this.writableModel(caller, owner, name);
+    await this.refuseIfProtected(model.id, `${owner}/${name}`, alias);
     if (!(await this.store.deleteAlias(model.id, alias))) {
       throw new NotFound(`model ${owner}/${name} has no alias "${alias}"`);
     }
     this.changed(`${owner}/${name}`);
+  }
+
+  /**
+   * Moves an alias to a merged proposal's candidate (the proposals domain has checked
+   * the merger's role and the alias's rule): a fork's version first becomes this model's
+   * next version, then the alias moves, in one transaction. Returns the version named.
+   */
+  async adoptCandidate(
+    merger: Principal,
+    target: ModelRef,
+    alias: string,
+    candidate: { modelId: number; version: number },
+  ): Promise<number> {
+    const version = await this.store.adoptVersion(target.id, alias, candidate, merger.userId);
+    this.changed(target.fullName);
+    if (candidate.modelId !== target.id) await this.versionCreated(merger, target.owner, target.name, version);
+    return version;
+  }
+
+  private async refuseIfProtected(modelId: number, fullName: string, alias: string): Promise<void> {
+    const rule = (await this.store.aliasRules(modelId)).find((r) => r.alias === alias);
+    if (!rule) return;
+    throw new Forbidden(
+      `alias "${alias}" of ${fullName} is protected: it moves only by merging a change proposal whose evaluation passes its rule ` +
+        `(${rule.metric} not worse than the current version's by more than ${rule.tolerance}); ` +
+        `open one with POST /api/v1/models/${fullName}/proposals`,
+    );
   }
 
   /**
@@ -407,8 +444,13 @@ export class RegistryService {
   }
 
   /** Picks a version: explicit number, else an alias, else alias `champion`, else the latest. */
-  pickVersion(entry: ModelEntry, version?: string): ResolvedVersion {
-    return pickVersion(entry, version);
+  pickVersion(entry: ModelEntry, version?: string, route?: RoutingKeys): ResolvedVersion {
+    return pickVersion(entry, version, route);
+  }
+
+  /** Where the predict path learns of rollouts (the serving domain keeps them). */
+  useTrafficSplits(load: (modelId: number) => Promise<TrafficSplit[]>): void {
+    this.entries.splits = load;
   }
 
   /**
@@ -440,23 +482,20 @@ export class RegistryService {
     if (!(await this.store.isBlobReferenced(sha256))) await this.blobs.delete(sha256);
   }
 
-  private async visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
-    const row = asModel(await this.store.modelRow(owner, name));
-    return assertVisible(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row));
+  private visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
+    return this.access.visible(caller, owner, name);
   }
 
-  private async writableModel(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<ModelRow> {
-    const row = asModel(await this.store.modelRow(owner, name));
-    return assertWritable(caller, row, `model ${owner}/${name}`, await this.collaboratorRole(caller, row), need);
-  }
-
-  private async collaboratorRole(caller: Principal | undefined, row: ModelRow | undefined): Promise<Role | undefined> {
-    if (!caller || !row || caller.isAdmin || caller.userId === row.owner_id) return undefined;
-    return this.collaborators.role('model', row.id, caller.userId);
+  private writableModel(caller: Principal, owner: string, name: string, need: Role = 'write'): Promise<ModelRow> {
+    return this.access.writable(caller, owner, name, need);
   }
 
   private async toView(row: ModelRow, owner: string): Promise<ModelView> {
-    const [versions, aliases] = await Promise.all([this.store.versions(row.id), this.store.aliases(row.id)]);
+    const [versions, aliases, rules] = await Promise.all([
+      this.store.versions(row.id),
+      this.store.aliases(row.id),
+      this.store.aliasRules(row.id),
+    ]);
     return {
       owner,
       name: row.name,
@@ -471,13 +510,10 @@ export class RegistryService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       forkedFrom: row.forked_from ?? null,
+      evaluation: row.evaluation ? (JSON.parse(row.evaluation) as EvaluationSettings) : null,
+      protectedAliases: Object.fromEntries(rules.map((r) => [r.alias, { metric: r.metric, tolerance: r.tolerance }])),
     };
   }
-}
-
-/** A model row as the access rules see it (a token may be limited to one model). */
-function asModel(row: ModelRow | undefined): (ModelRow & { kind: 'model' }) | undefined {
-  return row && { ...row, kind: 'model' };
 }
 
 function toVersionView(model: string, r: VersionRow): VersionView {

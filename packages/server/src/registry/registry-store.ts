@@ -28,7 +28,9 @@ export class RegistryStore {
   constructor(private readonly db: Db) {}
 
   /** Inserts a model; false when owner/name exists. */
-  async insertModel(values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at' | 'forked_from'>): Promise<boolean> {
+  async insertModel(
+    values: Omit<ModelsTable, 'id' | 'created_at' | 'updated_at' | 'forked_from' | 'evaluation'>,
+  ): Promise<boolean> {
     const now = nowIso();
     const res = await this.db
       .insertInto('models')
@@ -130,6 +132,7 @@ export class RegistryStore {
         .select(['id', 'sha256', 'native_sha256'])
         .where('model_id', '=', id)
         .execute();
+      await tx.deleteFrom('alias_rules').where('model_id', '=', id).execute();
       await tx.deleteFrom('model_aliases').where('model_id', '=', id).execute();
       await tx.deleteFrom('model_versions').where('model_id', '=', id).execute();
       await tx.deleteFrom('models').where('id', '=', id).execute();
@@ -238,6 +241,87 @@ export class RegistryStore {
       .where('alias', '=', alias)
       .executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
+  }
+
+  aliasRules(modelId: number): Promise<Array<{ alias: string; metric: string; tolerance: number }>> {
+    return this.db
+      .selectFrom('alias_rules')
+      .select(['alias', 'metric', 'tolerance'])
+      .where('model_id', '=', modelId)
+      .orderBy('alias')
+      .execute();
+  }
+
+  async putAliasRule(modelId: number, alias: string, rule: { metric: string; tolerance: number }, by: number) {
+    const now = nowIso();
+    await this.db
+      .insertInto('alias_rules')
+      .values({ model_id: modelId, alias, ...rule, updated_by: by, updated_at: now })
+      .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ ...rule, updated_by: by, updated_at: now }))
+      .execute();
+  }
+
+  async deleteAliasRule(modelId: number, alias: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('alias_rules')
+      .where('model_id', '=', modelId)
+      .where('alias', '=', alias)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  /**
+   * Points an alias at a candidate in one transaction: a version of another model (a
+   * fork's) is first registered here as the next version (the same blobs, no copy).
+   * Returns the version the alias now names.
+   */
+  adoptVersion(
+    modelId: number,
+    alias: string,
+    candidate: { modelId: number; version: number },
+    createdBy: number,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const now = nowIso();
+      let version = candidate.version;
+      if (candidate.modelId !== modelId) {
+        const v = await tx
+          .selectFrom('model_versions')
+          .selectAll()
+          .where('model_id', '=', candidate.modelId)
+          .where('version', '=', candidate.version)
+          .executeTakeFirstOrThrow();
+        // A merge resumed after a crash finds the alias already on the imported version.
+        const named = await tx
+          .selectFrom('model_aliases as a')
+          .innerJoin('model_versions as v', (j) =>
+            j.onRef('v.model_id', '=', 'a.model_id').onRef('v.version', '=', 'a.version'),
+          )
+          .select(['v.version', 'v.sha256', 'v.native_sha256'])
+          .where('a.model_id', '=', modelId)
+          .where('a.alias', '=', alias)
+          .executeTakeFirst();
+        if (named && named.sha256 === v.sha256 && named.native_sha256 === v.native_sha256) return named.version;
+        const last = await tx
+          .selectFrom('model_versions')
+          .select((eb) => eb.fn.max('version').as('max'))
+          .where('model_id', '=', modelId)
+          .executeTakeFirst();
+        version = Number(last?.max ?? 0) + 1;
+        const { id: _id, model_id: _m, verification: _r, created_by: _b, created_at: _a, version: _v, ...copy } = v;
+        await tx
+          .insertInto('model_versions')
+          .values({ ...copy, model_id: modelId, version, created_by: createdBy, created_at: now })
+          .execute();
+      }
+      await tx
+        .insertInto('model_aliases')
+        .values({ model_id: modelId, alias, version, updated_at: now })
+        .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version, updated_at: now }))
+        .execute();
+      await tx.updateTable('models').set({ updated_at: now }).where('id', '=', modelId).execute();
+      return version;
+    });
   }
 
   isBlobReferenced(sha256: string): Promise<boolean> {

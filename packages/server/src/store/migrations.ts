@@ -411,6 +411,62 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('tokens').addColumn('limit_model_id', 'integer').execute();
     },
   },
+  '0014_proposals': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('models').addColumn('evaluation', 'text').execute();
+      await db.schema
+        .createTable('alias_rules')
+        .addColumn('model_id', 'integer', (c) => c.notNull().references('models.id').onDelete('cascade'))
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('tolerance', 'real', (c) => c.notNull())
+        .addColumn('updated_by', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('alias_rules_pk', ['model_id', 'alias'])
+        .execute();
+      await db.schema
+        .createTable('proposals')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('model_id', 'integer', (c) => c.notNull().references('models.id').onDelete('cascade'))
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'integer', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('candidate_model_id', 'integer')
+        .addColumn('candidate_version', 'integer')
+        .addColumn('wait_job_id', 'text')
+        .addColumn('target_alias', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('evaluation_job_id', 'text')
+        .addColumn('report', 'text')
+        .addColumn('error', 'text')
+        .addColumn('merged_by', 'integer')
+        .addColumn('merged_at', 'text')
+        .addColumn('merged_version', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('proposals_number', ['model_id', 'number'])
+        .execute();
+      await sql`CREATE INDEX proposals_waiting ON proposals (state, wait_job_id)`.execute(db);
+    },
+  },
+  '0015_deployments': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('deployments')
+        .addColumn('model_id', 'integer', (c) => c.notNull().references('models.id').onDelete('cascade'))
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('routes', 'text', (c) => c.notNull())
+        .addColumn('shadow_version', 'integer')
+        .addColumn('sticky', 'text', (c) => c.notNull())
+        .addColumn('proposal_number', 'integer')
+        .addColumn('started_by', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deployments_pk', ['model_id', 'alias'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -28,6 +28,9 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   owner_quotas: OwnerQuotasTable;
+  alias_rules: AliasRulesTable;
+  proposals: ProposalsTable;
+  deployments: DeploymentsTable;
 }
 
 export interface OwnersTable {
@@ -73,6 +76,8 @@ export interface ModelsTable {
   updated_at: string;
   /** `owner/name` of the model this one was forked from. */
   forked_from: string | null;
+  /** JSON: the dataset version, split and target proposals are evaluated on (null: none chosen). */
+  evaluation: string | null;
 }
 
 export interface ModelVersionsTable {
@@ -133,7 +138,7 @@ export interface DatasetVersionsTable {
 
 export interface JobsTable {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark' | 'proposal-evaluation';
   created_by: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON: the request, validated. */
@@ -354,4 +359,60 @@ export interface OwnerQuotasTable {
   /** Jobs queued or running at once on the owner's resources (0: no limit; null: the default). */
   concurrent_jobs: number | null;
   updated_at: string;
+}
+
+/** A protected alias: it moves only through a merged proposal whose evaluation passed this rule. */
+export interface AliasRulesTable {
+  model_id: number;
+  alias: string;
+  metric: string;
+  /** How much worse than the current version the candidate may be, in the metric's units. */
+  tolerance: number;
+  updated_by: number;
+  updated_at: string;
+}
+
+export interface ProposalsTable {
+  id: Generated<number>;
+  model_id: number;
+  /** 1, 2, … per model: what URLs name. */
+  number: number;
+  title: string;
+  description: string;
+  author_id: number;
+  /** JSON: the source as proposed ({version} | {model, version} | {job}). */
+  source: string;
+  /** The candidate version: null while the source's training job runs. */
+  candidate_model_id: number | null;
+  candidate_version: number | null;
+  /** A training job the proposal waits for. */
+  wait_job_id: string | null;
+  target_alias: string;
+  /** waiting | evaluating | evaluated | failed | merging | merged | closed */
+  state: string;
+  evaluation_job_id: string | null;
+  /** JSON: the side-by-side evaluation report. */
+  report: string | null;
+  error: string | null;
+  merged_by: number | null;
+  merged_at: string | null;
+  /** The target model's version the alias was moved to (a fork's version is imported as a new one). */
+  merged_version: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A rollout of an alias: its traffic split between versions, and a shadow. */
+export interface DeploymentsTable {
+  model_id: number;
+  alias: string;
+  /** JSON: [{version, weight}]. */
+  routes: string;
+  shadow_version: number | null;
+  /** caller | key */
+  sticky: string;
+  /** The merged proposal that started it (a protected alias may be promoted only then). */
+  proposal_number: number | null;
+  started_by: number;
+  started_at: string;
 }
