@@ -295,6 +295,40 @@ describe('change proposals: side-by-side evaluation, protected aliases, merge', 
     assert.match(missing.stderr, /--version N .* --from .* --job ID/);
   });
 
+  test('on a protected alias a canary starts only from a merge, and only that canary is promoted', async () => {
+    const direct = await call(t, 'PUT', `/api/v1/models/${model}/deployment`, {
+      token: tokens.ann,
+      json: {
+        routes: [
+          { version: 1, weight: 90 },
+          { version: 3, weight: 10 },
+        ],
+      },
+    });
+    assert.equal(direct.status, 403, direct.text);
+    assert.match(direct.json.detail, /protected.*starts only from a merged proposal/);
+    const p = await wes.proposals.open(model, { title: 'Canary v3', source: { version: 3 } });
+    assert.equal((await wes.proposals.settled(model, p.number)).state, 'evaluated');
+    const merged = await call(t, 'POST', `/api/v1/models/${model}/proposals/${p.number}/merge`, {
+      token: tokens.wes,
+      json: { canary: { weight: 10 } },
+    });
+    assert.equal(merged.status, 200, merged.text);
+    assert.equal(merged.json.state, 'merged');
+    const d = await wes.deployments.get(model);
+    assert.deepEqual(
+      d.routes.map((r) => [r.version, r.weight]),
+      [
+        [1, 90],
+        [3, 10],
+      ],
+    );
+    assert.equal(d.proposal, p.number);
+    assert.equal((await ann.getModel(model)).aliases.champion, 1, 'the alias stays until the canary is promoted');
+    await wes.deployments.promote(model);
+    assert.equal((await ann.getModel(model)).aliases.champion, 3);
+  });
+
   test('webhooks carry proposal.opened, proposal.evaluated and proposal.merged', async () => {
     const end = Date.now() + 15_000;
     while (!events.some((e) => e.event === 'proposal.merged') && Date.now() < end)

@@ -1,3 +1,4 @@
+import { DeploymentsClient } from './deployments-client.js';
 import { OipClient } from './oip-client.js';
 import { ProposalsClient } from './proposals-client.js';
 import { type ClientOptions, Transport } from './transport.js';
@@ -53,11 +54,14 @@ export class MarqueeClient {
   readonly oip: OipClient;
   /** Change proposals, evaluation data and protected aliases. */
   readonly proposals: ProposalsClient;
+  /** Rollouts of an alias: canary, shadow, promote, roll back. */
+  readonly deployments: DeploymentsClient;
 
   constructor(opts: ClientOptions) {
     this.t = new Transport(opts);
     this.oip = new OipClient(this.t);
     this.proposals = new ProposalsClient(this.t);
+    this.deployments = new DeploymentsClient(this.t);
   }
 
   get baseUrl(): string {

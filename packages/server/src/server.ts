@@ -48,6 +48,9 @@ import { LexiconModels } from './registry/lexicon-models.js';
 import { ModelPolicyService } from './registry/model-policy-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { RegistryStore } from './registry/registry-store.js';
+import { DeploymentService } from './serving/deployments/deployment-service.js';
+import { DeploymentStore } from './serving/deployments/deployment-store.js';
+import { RolloutStats } from './serving/deployments/rollout-stats.js';
 import { InferenceService } from './serving/inference-service.js';
 import { NativeModels } from './serving/native-models.js';
 import { RecommendationService } from './serving/recommendation-service.js';
@@ -122,7 +125,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     { maxBatchSize: config.maxBatchSize, maxDelayMs: config.maxBatchDelayMs },
     metrics.cacheObserver(),
   );
-  const inference = new InferenceService(registry, cache);
+  const rolloutStats = new RolloutStats();
+  const inference = new InferenceService(registry, cache, rolloutStats);
+  const deployments = new DeploymentService(new DeploymentStore(db), registry, rolloutStats);
+  registry.useTrafficSplits((modelId) => deployments.splits(modelId));
   const datasets = new DatasetService(
     new DatasetStore(db),
     blobs,
@@ -228,6 +234,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
     },
     auth,
+    (merger, model, alias, version, weight, proposal) =>
+      deployments.startFromMerge(merger, model, alias, version, weight, proposal),
   );
   const proposalService = proposals;
   proposals.onEvent((event, model, proposal) =>
@@ -319,6 +327,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     discussions,
     proposals: proposalService,
     policy,
+    deployments,
     webhooks,
     quotas,
     cards,

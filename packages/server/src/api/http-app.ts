@@ -40,6 +40,8 @@ import { modelPolicyRoutes } from '../registry/model-policy-routes.js';
 import type { ModelPolicyService } from '../registry/model-policy-service.js';
 import { registryRoutes } from '../registry/registry-routes.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import { deploymentRoutes } from '../serving/deployments/deployment-routes.js';
+import type { DeploymentService } from '../serving/deployments/deployment-service.js';
 import type { InferenceService } from '../serving/inference-service.js';
 import { predictRoutes } from '../serving/predict-routes.js';
 import { recommendationRoutes } from '../serving/recommendation-routes.js';
@@ -71,6 +73,7 @@ export interface HttpDeps {
   discussions: DiscussionService;
   proposals: ProposalService;
   policy: ModelPolicyService;
+  deployments: DeploymentService;
   webhooks: WebhookService;
   quotas: QuotaService;
   cards: CardService;
@@ -218,6 +221,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(discussionRoutes, { discussions: deps.discussions });
       await api.register(proposalRoutes, { proposals: deps.proposals });
       await api.register(modelPolicyRoutes, { policy: deps.policy });
+      await api.register(deploymentRoutes, { deployments: deps.deployments });
       await api.register(webhookRoutes, { webhooks: deps.webhooks });
       await api.register(quotaRoutes, { quotas: deps.quotas });
       await api.register(datasetRoutes, { datasets: deps.datasets });

@@ -27,6 +27,17 @@ const StateBody = Type.Object(
   { state: Type.Union([Type.Literal('open'), Type.Literal('closed')]) },
   { additionalProperties: false },
 );
+const MergeBody = Type.Object(
+  {
+    canary: Type.Optional(
+      Type.Object(
+        { weight: Type.Integer({ minimum: 1, maximum: 99, description: 'percent of the alias’s traffic' }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 const ListQuery = Type.Object(
   {
     state: Type.Optional(
@@ -98,16 +109,19 @@ export async function proposalRoutes(app: FastifyInstance, opts: { proposals: Pr
         .code(202)
         .send(await proposals.reevaluate(principalOf(req), req.params.owner, req.params.name, req.params.number)),
   );
-  app.post<{ Params: P<typeof NumberParams> }>(
+  app.post<{ Params: P<typeof NumberParams>; Body: P<typeof MergeBody> | null }>(
     `${base}/:number/merge`,
     {
       schema: {
         params: NumberParams,
+        body: Type.Union([MergeBody, Type.Null()]),
         tags,
-        summary: 'Merge: move the alias to the candidate (writers; a protected alias needs a passing evaluation)',
+        summary:
+          'Merge: move the alias to the candidate, or start a canary of it with {canary: {weight}} (writers; a protected alias needs a passing evaluation)',
       },
       config: { scope: 'write' },
     },
-    async (req) => proposals.merge(principalOf(req), req.params.owner, req.params.name, req.params.number),
+    async (req) =>
+      proposals.merge(principalOf(req), req.params.owner, req.params.name, req.params.number, req.body ?? {}),
   );
 }

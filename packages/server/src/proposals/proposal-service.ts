@@ -50,6 +50,17 @@ export class ProposalService {
     private readonly datasets: DatasetService,
     private readonly jobs: ProposalJobs,
     private readonly auth: AuthService,
+    /** Starts a canary of the alias with the merged version (the serving domain's rollouts). */
+    private readonly startCanary: (
+      merger: Principal,
+      model: ModelRef,
+      alias: string,
+      version: number,
+      weight: number,
+      proposal: number,
+    ) => Promise<void> = async () => {
+      throw new Invalid('this server runs no rollouts');
+    },
   ) {}
 
   onEvent(listener: ProposalListener): void {
@@ -139,7 +150,13 @@ export class ProposalService {
    * records who did it. Writers only; the evaluation must be done, and on a protected
    * alias it must have passed the rule against the version the alias still names.
    */
-  async merge(caller: Principal, owner: string, name: string, number: number): Promise<ProposalView> {
+  async merge(
+    caller: Principal,
+    owner: string,
+    name: string,
+    number: number,
+    opts: { canary?: { weight: number } } = {},
+  ): Promise<ProposalView> {
     const target = await this.registry.modelRef(caller, owner, name, 'write');
     const row = await this.row(target, number);
     if (row.state !== 'evaluated') {
@@ -168,7 +185,24 @@ export class ProposalService {
     if (!(await this.store.transition(row.id, ['evaluated'], { state: 'merging', merged_by: caller.userId }))) {
       throw new Conflict(`proposal ${number} changed while merging; look again`);
     }
-    await this.finishMerge(caller, target, { ...row, merged_by: caller.userId });
+    if (opts.canary) {
+      // The candidate joins the model, and the alias's traffic is split; promoting the canary moves the alias.
+      const version = await this.registry.adoptCandidate(
+        caller,
+        target,
+        row.target_alias,
+        { modelId: row.candidate_model_id as number, version: row.candidate_version as number },
+        false,
+      );
+      await this.startCanary(caller, target, row.target_alias, version, opts.canary.weight, row.number);
+      await this.store.transition(row.id, ['merging'], {
+        state: 'merged',
+        merged_at: new Date().toISOString(),
+        merged_version: version,
+      });
+    } else {
+      await this.finishMerge(caller, target, { ...row, merged_by: caller.userId });
+    }
     const view = await this.get(caller, owner, name, number);
     this.emit('proposal.merged', target, view);
     return view;

@@ -406,18 +406,34 @@ export class RegistryService {
   /**
    * Moves an alias to a merged proposal's candidate (the proposals domain has checked
    * the merger's role and the alias's rule): a fork's version first becomes this model's
-   * next version, then the alias moves, in one transaction. Returns the version named.
+   * next version, then the alias moves, in one transaction (or, for a merge that starts a
+   * canary, stays). Returns the candidate's version in the target.
    */
   async adoptCandidate(
     merger: Principal,
     target: ModelRef,
     alias: string,
     candidate: { modelId: number; version: number },
+    moveAlias = true,
   ): Promise<number> {
-    const version = await this.store.adoptVersion(target.id, alias, candidate, merger.userId);
+    const version = await this.store.adoptVersion(target.id, alias, candidate, merger.userId, moveAlias);
     this.changed(target.fullName);
     if (candidate.modelId !== target.id) await this.versionCreated(merger, target.owner, target.name, version);
     return version;
+  }
+
+  /**
+   * Promotes a rollout's canary: the alias moves to it. The serving domain has checked
+   * the caller's role, and that a protected alias's canary came from a merged proposal.
+   */
+  async moveAliasForRollout(caller: Principal, target: ModelRef, alias: string, version: number): Promise<void> {
+    await this.store.upsertAlias(target.id, alias, version);
+    this.changed(target.fullName);
+  }
+
+  /** A model's version ids by number (what the serving caches and counters key by). */
+  async versionIds(modelId: number): Promise<Array<{ version: number; id: number }>> {
+    return (await this.store.versions(modelId)).map((v) => ({ version: v.version, id: v.id }));
   }
 
   private async refuseIfProtected(modelId: number, fullName: string, alias: string): Promise<void> {

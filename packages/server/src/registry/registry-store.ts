@@ -280,6 +280,7 @@ export class RegistryStore {
     alias: string,
     candidate: { modelId: number; version: number },
     createdBy: number,
+    moveAlias = true,
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const now = nowIso();
@@ -314,11 +315,13 @@ export class RegistryStore {
           .values({ ...copy, model_id: modelId, version, created_by: createdBy, created_at: now })
           .execute();
       }
-      await tx
-        .insertInto('model_aliases')
-        .values({ model_id: modelId, alias, version, updated_at: now })
-        .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version, updated_at: now }))
-        .execute();
+      if (moveAlias) {
+        await tx
+          .insertInto('model_aliases')
+          .values({ model_id: modelId, alias, version, updated_at: now })
+          .onConflict((oc) => oc.columns(['model_id', 'alias']).doUpdateSet({ version, updated_at: now }))
+          .execute();
+      }
       await tx.updateTable('models').set({ updated_at: now }).where('id', '=', modelId).execute();
       return version;
     });

@@ -1,10 +1,12 @@
 import type { Principal } from '../auth/scopes.js';
 import { NotFound } from '../errors.js';
+import type { RoutingKeys } from '../registry/model-entries.js';
 import type { ModelEntry, ResolvedVersion, Signature } from '../registry/model-views.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import { RolloutStats } from './deployments/rollout-stats.js';
 import type { RuntimeCache } from './runtime-cache.js';
 import { checkAgainstSignature } from './signature-check.js';
-import type { InferRequest, InferResponse } from './tensor.js';
+import type { InferRequest, InferResponse, Tensor } from './tensor.js';
 
 export interface ModelMetadata {
   name: string;
@@ -25,6 +27,7 @@ export class InferenceService {
   constructor(
     private readonly registry: RegistryService,
     private readonly cache: RuntimeCache,
+    private readonly stats: RolloutStats = new RolloutStats(),
   ) {}
 
   /** Told the model id of every answered request (usage counting; must be cheap). */
@@ -32,19 +35,26 @@ export class InferenceService {
     this.served = count;
   }
 
+  /** With routing keys, an alias under a rollout resolves to the route the caller (or key) is on. */
   async resolve(
     caller: Principal,
     oipName: string,
     version?: string,
+    route?: RoutingKeys,
   ): Promise<{ entry: ModelEntry; version: ResolvedVersion }> {
     const entry = await this.registry.entryFor(caller, fullNameOf(oipName));
-    return { entry, version: this.registry.pickVersion(entry, version) };
+    return { entry, version: this.registry.pickVersion(entry, version, route) };
   }
 
   /** resolve() from cached entries only; undefined when the registry must be asked. */
-  private resolveCached(caller: Principal, oipName: string, version?: string): ResolvedVersion | undefined {
+  private resolveCached(
+    caller: Principal,
+    oipName: string,
+    version: string | undefined,
+    route: RoutingKeys,
+  ): { entry: ModelEntry; version: ResolvedVersion } | undefined {
     const entry = this.registry.cachedEntry(caller, fullNameOf(oipName));
-    return entry && this.registry.pickVersion(entry, version);
+    return entry && { entry, version: this.registry.pickVersion(entry, version, route) };
   }
 
   async metadata(caller: Principal, oipName: string, version?: string): Promise<ModelMetadata> {
@@ -70,23 +80,48 @@ export class InferenceService {
     }
   }
 
+  /**
+   * Runs a request. A request to an alias under a rollout goes to the caller's route
+   * (sticky; by the request parameter `routing_key` when the rollout is sticky by key),
+   * is counted per version, and is copied to the shadow version, whose answer is only
+   * compared.
+   */
   async infer(
     caller: Principal,
     oipName: string,
     version: string | undefined,
     request: InferRequest,
   ): Promise<InferResponse> {
+    let parameters = request.parameters;
+    let route: RoutingKeys = { caller: String(caller.userId) };
+    if (parameters && ROUTING_KEY in parameters) {
+      const { [ROUTING_KEY]: key, ...rest } = parameters;
+      route = { caller: route.caller, key: String(key) };
+      parameters = Object.keys(rest).length ? rest : undefined;
+    }
     // The common case (model cached, session loaded) runs without awaiting anything but the run.
-    const v = this.resolveCached(caller, oipName, version) ?? (await this.resolve(caller, oipName, version)).version;
+    const { entry, version: v } =
+      this.resolveCached(caller, oipName, version, route) ?? (await this.resolve(caller, oipName, version, route));
+    const split = entry.splits.size ? entry.splits.get(aliasOf(version)) : undefined;
+    const started = split ? performance.now() : 0;
     const inputs = checkAgainstSignature(v.signature, request);
     const lease = this.cache.tryAcquire(v) ?? (await this.cache.acquire(v));
     let results: Awaited<ReturnType<typeof lease.batcher.submit>>;
     try {
-      results = await lease.batcher.submit(inputs, request.parameters);
+      results = await lease.batcher.submit(inputs, parameters);
+    } catch (err) {
+      if (split) this.stats.served(v.versionId, performance.now() - started, false);
+      throw err;
     } finally {
       lease.release();
     }
     this.served?.(v.modelId);
+    if (split) {
+      this.stats.served(v.versionId, performance.now() - started, true);
+      const shadow = split.shadow === null ? undefined : entry.versions.get(split.shadow);
+      if (shadow && shadow.version !== v.version)
+        void this.shadowRun(split.alias, shadow, request, parameters, results);
+    }
     const wanted = request.outputs?.length
       ? request.outputs
       : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));
@@ -100,6 +135,64 @@ export class InferenceService {
       })),
     };
   }
+
+  /** The shadow answers the same request; what it says is compared with what was returned, never sent. */
+  private async shadowRun(
+    alias: string,
+    shadow: ResolvedVersion,
+    request: InferRequest,
+    parameters: InferRequest['parameters'],
+    answered: Map<string, Tensor>,
+  ): Promise<void> {
+    const started = performance.now();
+    try {
+      const inputs = checkAgainstSignature(shadow.signature, request);
+      const lease = this.cache.tryAcquire(shadow) ?? (await this.cache.acquire(shadow));
+      let out: Map<string, Tensor>;
+      try {
+        out = await lease.batcher.submit(inputs, parameters);
+      } finally {
+        lease.release();
+      }
+      this.stats.served(shadow.versionId, performance.now() - started, true);
+      this.stats.shadowed(shadow.modelId, alias, shadow.version, sameAnswers(answered, out) ? 'agreed' : 'differed');
+    } catch {
+      this.stats.served(shadow.versionId, performance.now() - started, false);
+      this.stats.shadowed(shadow.modelId, alias, shadow.version, 'failed');
+    }
+  }
+}
+
+/** The request parameter that keys a rollout's stickiness (a user id, a session). */
+export const ROUTING_KEY = 'routing_key';
+
+/** The alias a version segment names ('' or none: champion; a number: none). */
+function aliasOf(version: string | undefined): string {
+  if (version === undefined || version === '') return 'champion';
+  return /^\d+$/.test(version) ? '' : version;
+}
+
+/** Two answers agree when every output both give holds the same values (numbers to 1e-6). */
+function sameAnswers(a: Map<string, Tensor>, b: Map<string, Tensor>): boolean {
+  let compared = 0;
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    if (!y) continue;
+    compared++;
+    if (x.data.length !== y.data.length) return false;
+    for (let i = 0; i < x.data.length; i++) {
+      const p = x.data[i];
+      const q = y.data[i];
+      if (p instanceof Uint8Array && q instanceof Uint8Array) {
+        if (Buffer.compare(p, q) !== 0) return false;
+      } else {
+        const u = Number(p);
+        const w = Number(q);
+        if (Math.abs(u - w) > 1e-6 * Math.max(1, Math.abs(u), Math.abs(w))) return false;
+      }
+    }
+  }
+  return compared > 0;
 }
 
 /** OIP names a model `owner.name`; the registry `owner/name`. */

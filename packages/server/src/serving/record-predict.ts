@@ -44,7 +44,8 @@ export class RecordPredictor {
     instances: Array<Record<string, unknown>>,
   ): Promise<PredictAnswer> {
     const oipName = `${owner}.${name}`;
-    const { version: v } = await this.inference.resolve(caller, oipName, version);
+    // A rollout routes /predict as it does OIP requests: by the caller (counted and shadowed only there).
+    const { version: v } = await this.inference.resolve(caller, oipName, version, { caller: String(caller.userId) });
     const details = v.details;
     if (!details) {
       throw new Invalid(
