@@ -29,6 +29,7 @@ const rank = (r: Role) => (r === 'admin' ? 3 : r === 'write' ? 2 : r === 'read' 
 describe('authorisation matrix: actors × resources × actions', () => {
   let t: TestServer;
   const actors: Actor[] = [];
+  const jobs: Record<string, string> = {};
   const input = { inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 20], data: new Array(20).fill(0.5) }] };
 
   before(async () => {
@@ -53,6 +54,19 @@ describe('authorisation matrix: actors × resources × actions', () => {
       await owner.uploadDatasetVersion(`studio/d-${v}`, new TextEncoder().encode('a,b\n1,2\n'), 'csv');
     }
     await owner.setCollaborator('datasets', 'studio/d-private', 'collab', 'read');
+    // A job and a proposal on each model: the org admin's.
+    for (const v of VIS) {
+      const job = await owner.train({
+        model: `studio/m-${v}`,
+        dataset: `studio/d-${v}@1`,
+        task: 'regression',
+        algorithm: 'linear-regression',
+        target: 'b',
+      });
+      jobs[v] = job.id;
+      await owner.proposals.setEvaluation(`studio/m-${v}`, { dataset: `studio/d-${v}@1`, target: 'b', split: 'all' });
+      await owner.proposals.open(`studio/m-${v}`, { title: 'the admin’s', source: { version: 1 } });
+    }
     const writerPredictOnly = (await t.client(tokens.writer).createToken({ name: 'p', scopes: ['predict'] })).token;
     const expired = (
       await t.client(tokens.owner).createToken({
@@ -234,6 +248,60 @@ describe('authorisation matrix: actors × resources × actions', () => {
         hook.status,
         a.expired || !a.token ? 401 : !a.scopes.write ? 403 : orgAdmin(a) ? 201 : 403,
       );
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('jobs: seen by their creator and the writers of what they write; proposals follow the model', async () => {
+    const failures: string[] = [];
+    const check = (cell: string, got: number, want: number | number[]) => {
+      if (!(Array.isArray(want) ? want : [want]).includes(got)) failures.push(`${cell}: ${got}, want ${want}`);
+    };
+    // Writers of the target (and its creator, the org admin, and site admins) see a job; nobody else knows it exists.
+    const jobRule = (a: Actor, v: Vis, scope: 'read' | 'write'): number => {
+      if (a.expired || !a.token) return 401;
+      if (!a.scopes[scope]) return 403;
+      return rank(a.role[v]) >= rank('write') ? 200 : 404;
+    };
+    for (const a of actors) {
+      const auth = { ...(a.token && { token: a.token }) };
+      const listed = await http(t, 'GET', '/api/v1/training-jobs', auth);
+      for (const v of VIS) {
+        const id = jobs[v] as string;
+        check(
+          `${a.name} sees the job on ${v}`,
+          (await http(t, 'GET', `/api/v1/training-jobs/${id}`, auth)).status,
+          jobRule(a, v, 'read'),
+        );
+        if (listed.status === 200) {
+          const inList = listed.json.jobs.some((j: { id: string }) => j.id === id);
+          check(`${a.name} lists the job on ${v}`, inList ? 200 : 404, jobRule(a, v, 'read'));
+        } else check(`${a.name} lists jobs`, listed.status, jobRule(a, v, 'read'));
+        const cancel = await http(t, 'POST', `/api/v1/training-jobs/${id}/cancel`, auth);
+        const want = jobRule(a, v, 'write');
+        // A job that has ended already answers 409 to those who may cancel it.
+        check(`${a.name} cancels the job on ${v}`, cancel.status, want === 200 ? [200, 409] : want);
+
+        const base = `/api/v1/models/studio/m-${v}/proposals`;
+        check(`${a.name} reads proposals on ${v}`, (await http(t, 'GET', base, auth)).status, expected(a, v, 'see'));
+        check(
+          `${a.name} reads proposal 1 on ${v}`,
+          (await http(t, 'GET', `${base}/1`, auth)).status,
+          expected(a, v, 'see'),
+        );
+        let propose = expected(a, v, 'see');
+        if (propose === 200 && !a.scopes.write) propose = 403;
+        if (!a.token) propose = 401;
+        check(
+          `${a.name} proposes on ${v}`,
+          (await http(t, 'POST', base, { ...auth, json: { title: 'mine', source: { version: 1 } } })).status,
+          propose === 200 ? 201 : propose,
+        );
+        // Merging is a writer's; the admin's proposal is not evaluated (its evaluation fails), so writers get 409.
+        const merge = await http(t, 'POST', `${base}/1/merge`, auth);
+        const mergeWant = expected(a, v, 'write');
+        check(`${a.name} merges on ${v}`, merge.status, mergeWant === 200 ? 409 : mergeWant);
+      }
     }
     assert.deepEqual(failures, [], failures.join('\n'));
   });

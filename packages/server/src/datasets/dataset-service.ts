@@ -203,6 +203,11 @@ export class DatasetService {
   }
 
   /** Creates `owner/name` (private) unless it exists; the caller must be able to add versions to it. */
+  /** Whether a dataset of this name exists (no access check: not for answers). */
+  async exists(owner: string, name: string): Promise<boolean> {
+    return (await this.store.datasetRow(owner, name)) !== undefined;
+  }
+
   async ensureDataset(caller: Principal, fullName: string): Promise<void> {
     const [owner, name] = fullName.split('/') as [string, string];
     if (!(await this.store.datasetRow(owner, name))) {

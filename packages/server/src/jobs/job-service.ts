@@ -214,20 +214,31 @@ export class JobService {
     return row;
   }
 
-  /** Its creator, site admins, and whoever may change the model or dataset it writes. */
+  /**
+   * Its creator, site admins, and whoever may change the model or dataset it writes. A
+   * token limited to an organisation or a model sees its user's jobs only on what it
+   * reaches.
+   */
   private async maySee(caller: Principal, row: JobRow): Promise<boolean> {
-    if (row.created_by === caller.userId || caller.isAdmin) return true;
+    const mine = row.created_by === caller.userId;
+    if (caller.isAdmin || (mine && !caller.limit)) return true;
     const spec = JSON.parse(row.spec) as { model?: string; output?: string };
     const target = (spec.model ?? spec.output)?.split('@')[0]?.split('/');
     if (!target || target.length !== 2) return false;
     const [owner, name] = target as [string, string];
+    const need = mine ? 'read' : 'write';
     try {
-      if (spec.model) await this.registry.modelRef(caller, owner, name, 'write');
-      else await this.datasets.datasetRef(caller, owner, name, 'write');
+      if (spec.model) await this.registry.modelRef(caller, owner, name, need);
+      else await this.datasets.datasetRef(caller, owner, name, need);
       return true;
     } catch (err) {
       if (err instanceof Forbidden) return false;
       if (!(err instanceof NotFound)) throw err;
+      // Hidden from the caller: no more theirs than if it did not exist.
+      const exists = spec.model
+        ? (await this.registry.modelByName(`${owner}/${name}`)) !== undefined
+        : await this.datasets.exists(owner, name);
+      if (exists) return false;
       // Not made yet (a first training run): those who may create under its owner.
       const ownerId = await this.auth.ownerId(owner);
       return ownerId !== undefined && canCreateFor(caller, ownerId);
