@@ -23,6 +23,28 @@ interface Actor {
 }
 
 const ALL = { read: true, write: true, predict: true };
+const CARD = `---
+license: mit
+language: [en]
+tags: [matrix]
+task: classification
+---
+# A model for the matrix
+
+Tells two classes apart from twenty numbers.
+
+## Intended use
+
+Testing who may see what.
+
+## Training data
+
+None: a closed-form logistic regression.
+
+## Limitations
+
+Twenty features only.
+`;
 const VIS: Vis[] = ['public', 'internal', 'private'];
 const rank = (r: Role) => (r === 'admin' ? 3 : r === 'write' ? 2 : r === 'read' ? 1 : 0);
 
@@ -33,7 +55,8 @@ describe('authorisation matrix: actors × resources × actions', () => {
   const input = { inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 20], data: new Array(20).fill(0.5) }] };
 
   before(async () => {
-    t = await startTestServer();
+    // Every writer's publish and proposal queues a job: no concurrent-jobs quota in the way.
+    t = await startTestServer({ quotaConcurrentJobs: 0 });
     const tokens: Record<string, string> = {};
     for (const u of ['owner', 'reader', 'writer', 'collab', 'outsider']) {
       await t.admin.createUser(u, `${u} password 123`);
@@ -54,6 +77,27 @@ describe('authorisation matrix: actors × resources × actions', () => {
       await owner.uploadDatasetVersion(`studio/d-${v}`, new TextEncoder().encode('a,b\n1,2\n'), 'csv');
     }
     await owner.setCollaborator('datasets', 'studio/d-private', 'collab', 'read');
+    // Each model is published (a listing searchable by those who may see it), its quality
+    // gate measuring it on rows labelled by the model's own closed form.
+    const { coef, intercept } = logisticRegressionModel();
+    const header = [...Array.from({ length: 20 }, (_, j) => `f${j}`), 'target'].join(',');
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const x = Array.from({ length: 20 }, (_, j) => Math.sin(i * 7 + j * 3));
+      const z = x.reduce((acc, v, j) => acc + v * (coef[j] as number), intercept);
+      return [...x.map((v) => v.toFixed(6)), z > 0 ? 1 : 0].join(',');
+    });
+    await owner.createDataset({ owner: 'studio', name: 'eval-data', visibility: 'public' });
+    await owner.uploadDatasetVersion(
+      'studio/eval-data',
+      new TextEncoder().encode(`${header}\n${rows.join('\n')}\n`),
+      'csv',
+    );
+    for (const v of VIS) {
+      await owner.putCard(`studio/m-${v}`, CARD);
+      const job = await owner.publish(`studio/m-${v}`, 1, { dataset: 'studio/eval-data@1', target: 'target' });
+      const done = await owner.followJob(job.id);
+      assert.equal((done.result as { passed?: boolean }).passed, true, JSON.stringify(done.result));
+    }
     // A job and a proposal on each model: the org admin's.
     for (const v of VIS) {
       const job = await owner.train({
@@ -301,6 +345,28 @@ describe('authorisation matrix: actors × resources × actions', () => {
         const merge = await http(t, 'POST', `${base}/1/merge`, auth);
         const mergeWant = expected(a, v, 'write');
         check(`${a.name} merges on ${v}`, merge.status, mergeWant === 200 ? 409 : mergeWant);
+      }
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('search and publish: listings only to those who may see them; publishing is a writer’s', async () => {
+    const failures: string[] = [];
+    const check = (cell: string, got: number, want: number) => {
+      if (got !== want) failures.push(`${cell}: ${got}, want ${want}`);
+    };
+    for (const a of actors) {
+      const auth = { ...(a.token && { token: a.token }) };
+      const found = await http(t, 'GET', '/api/v1/market/search?q=matrix&owner=studio', auth);
+      for (const v of VIS) {
+        const model = `studio/m-${v}`;
+        if (found.status === 200) {
+          const listed = found.json.items.some((m: { model: string }) => m.model === model);
+          check(`${a.name} finds ${v} in search`, listed ? 200 : 404, a.role[v] ? 200 : 404);
+        } else check(`${a.name} searches`, found.status, expected(a, v, 'see'));
+        const publish = await http(t, 'POST', `/api/v1/models/${model}/publish`, { ...auth, json: { version: 1 } });
+        const want = expected(a, v, 'write');
+        check(`${a.name} publishes ${v}`, publish.status, want === 200 ? 202 : want);
       }
     }
     assert.deepEqual(failures, [], failures.join('\n'));
