@@ -3,6 +3,7 @@ import { OipClient } from './oip-client.js';
 import { ProposalsClient } from './proposals-client.js';
 import { type ClientOptions, Transport } from './transport.js';
 import type {
+  Algorithm,
   AuditEntry,
   AuditFilter,
   Benchmark,
@@ -73,6 +74,11 @@ export class MarqueeClient {
     this.t.token = token;
   }
 
+  /** Signed in by session cookie (a browser): writes carry this CSRF token. */
+  setCsrfToken(token: string | undefined): void {
+    this.t.csrfToken = token;
+  }
+
   // identity
   createUser(username: string, password: string): Promise<User> {
     return this.t.json('POST', '/api/v1/users', { username, password });
@@ -85,7 +91,11 @@ export class MarqueeClient {
   logout(): Promise<void> {
     return this.t.json('POST', '/api/v1/auth/logout');
   }
-  me(): Promise<User & { scopes: Scope[]; tokenId: string }> {
+  /** Who is signed in, without an error when nobody is (a browser's first question). */
+  session(): Promise<{ user: User | null; csrfToken?: string }> {
+    return this.t.json('GET', '/api/v1/auth/session');
+  }
+  me(): Promise<User & { scopes: Scope[]; tokenId: string; csrfToken?: string }> {
     return this.t.json('GET', '/api/v1/me');
   }
   createToken(input: {
@@ -403,6 +413,9 @@ export class MarqueeClient {
   }
 
   // training
+  async algorithms(): Promise<Algorithm[]> {
+    return (await this.t.json<{ algorithms: Algorithm[] }>('GET', '/api/v1/algorithms')).algorithms;
+  }
   train(request: TrainingJobRequest): Promise<TrainingJob> {
     return this.t.json('POST', '/api/v1/training-jobs', request);
   }

@@ -8,16 +8,21 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Shared HTTP plumbing of the REST and OIP clients. */
 export class Transport {
   readonly baseUrl: string;
   token: string | undefined;
+  /** A browser signed in by session cookie sends this with every write (the server's CSRF check). */
+  csrfToken: string | undefined;
   private readonly fetchImpl: typeof fetch;
 
   constructor(opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.token = opts.token;
-    this.fetchImpl = opts.fetch ?? fetch;
+    // Bound: a browser's fetch called as a method of another object throws "Illegal invocation".
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
   }
 
   async request(
@@ -27,6 +32,7 @@ export class Transport {
   ): Promise<Response> {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.csrfToken && !SAFE.has(method)) headers['x-csrf-token'] = this.csrfToken;
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
       headers,

@@ -177,6 +177,18 @@ export interface TrainingJobRequest {
   search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
 }
 
+/** An algorithm a training job may name, with its parameters' defaults. */
+export interface Algorithm {
+  name: string;
+  tasks: Array<TrainingJobRequest['task']>;
+  feedback?: 'explicit' | 'implicit';
+  params: Array<{
+    name: string;
+    default: unknown;
+    type: 'number' | 'integer' | 'boolean' | 'string' | 'array' | 'null';
+  }>;
+}
+
 export interface JobProgress {
   stage: string;
   percent: number;
@@ -188,7 +200,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 
 export interface TrainingJob {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark';
+  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark' | 'proposal-evaluation';
   state: JobState;
   spec: Record<string, unknown>;
   progress: JobProgress | null;

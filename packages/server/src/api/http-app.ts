@@ -47,6 +47,7 @@ import { predictRoutes } from '../serving/predict-routes.js';
 import { recommendationRoutes } from '../serving/recommendation-routes.js';
 import type { RecommendationService } from '../serving/recommendation-service.js';
 import type { RecordPredictor } from '../serving/record-predict.js';
+import { WebApp } from '../web/web-app.js';
 import { webhookRoutes } from '../webhooks/webhook-routes.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 import { sendError } from './error-mapping.js';
@@ -181,7 +182,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  const web = new WebApp(config.webDir);
   app.setNotFoundHandler((req, reply) => {
+    if (web.serve(req, reply)) return reply;
     const msg = `no route ${req.method} ${req.url.split('?')[0]}`;
     if (req.url.startsWith('/v2')) return reply.code(404).send({ error: msg });
     return reply

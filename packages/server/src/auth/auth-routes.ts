@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { principalOf, rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
+import { callerOf, principalOf, rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
 import type { AuthService } from './auth-service.js';
 import { SCOPES } from './scopes.js';
 import { csrfTokenFor } from './token-codec.js';
@@ -75,9 +75,33 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     return reply.code(204).send();
   });
 
+  app.get(
+    '/auth/session',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Who is signed in (null when nobody), and the CSRF token of a cookie session',
+      },
+      config: { scope: 'optional' },
+    },
+    async (req) => {
+      const p = callerOf(req);
+      if (!p) return { user: null };
+      const raw = rawTokenOf(req);
+      return { user: await auth.getUser(p.userId), ...(raw && { csrfToken: csrfTokenFor(raw) }) };
+    },
+  );
+
   app.get('/me', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req) => {
     const p = principalOf(req);
-    return { ...(await auth.getUser(p.userId)), scopes: [...p.scopes], tokenId: p.tokenId };
+    const raw = rawTokenOf(req);
+    // The web app, signed in by cookie, learns here the CSRF token its writes must carry.
+    return {
+      ...(await auth.getUser(p.userId)),
+      scopes: [...p.scopes],
+      tokenId: p.tokenId,
+      ...(raw && { csrfToken: csrfTokenFor(raw) }),
+    };
   });
 
   app.post<{ Body: Static<typeof NewToken> }>(

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything the server needs to start; built from flags, then MARQUEE_* variables, then defaults. */
 export interface ServerConfig {
@@ -47,7 +48,12 @@ export interface ServerConfig {
   quotaStorageBytes: number;
   /** Jobs an owner may have queued or running at once, unless set for it; 0: no limit. */
   quotaConcurrentJobs: number;
+  /** The built web app (index.html and assets/); served at `/`. */
+  webDir: string;
 }
+
+/** Where `npm ci` builds packages/web (its prepare step), beside this package. */
+const BUILT_WEB_APP = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export const DEFAULTS = {
   host: '0.0.0.0',
@@ -177,5 +183,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       pick('webhookRetryBaseMs', 'MARQUEE_WEBHOOK_RETRY_MS'),
       DEFAULTS.webhookRetryBaseMs,
     ),
+    webDir: path.resolve(pick('webDir', 'MARQUEE_WEB_DIR') ?? BUILT_WEB_APP),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { principalOf } from '../api/request-auth.js';
+import { algorithmCatalogue } from './algorithm-catalogue.js';
 import type { JobEvent } from './job-events.js';
 import type { JobService } from './job-service.js';
 
@@ -97,6 +98,18 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobService }
       config: { scope: 'write' },
     },
     async (req, reply) => reply.code(202).send(await jobs.submitBatchPrediction(principalOf(req), req.body)),
+  );
+
+  app.get(
+    '/algorithms',
+    {
+      schema: {
+        tags: ['training'],
+        summary: 'The algorithms a training job may name, with their parameters and defaults',
+      },
+      config: { scope: 'optional' },
+    },
+    async () => ({ algorithms: algorithmCatalogue() }),
   );
 
   app.get<{ Querystring: P<typeof ListQuery> }>(

@@ -182,14 +182,15 @@ export async function registryRoutes(
 
   app.get<{ Params: P<typeof ModelParams> }>(
     '/models/:owner/:name/versions',
-    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => ({ versions: await registry.listVersions(principalOf(req), req.params.owner, req.params.name) }),
+    // Anonymous callers see a public model's versions, as they see the model.
+    { schema: { params: ModelParams, tags: ['models'] }, config: { scope: 'optional' } },
+    async (req) => ({ versions: await registry.listVersions(callerOf(req), req.params.owner, req.params.name) }),
   );
 
   app.get<{ Params: P<typeof VersionParams> }>(
     '/models/:owner/:name/versions/:version',
-    { schema: { params: VersionParams, tags: ['models'] }, config: { scope: 'read' } },
-    async (req) => registry.getVersion(principalOf(req), req.params.owner, req.params.name, req.params.version),
+    { schema: { params: VersionParams, tags: ['models'] }, config: { scope: 'optional' } },
+    async (req) => registry.getVersion(callerOf(req), req.params.owner, req.params.name, req.params.version),
   );
 
   app.get<{ Params: P<typeof VersionParams>; Querystring: P<typeof ArtifactQuery> }>(

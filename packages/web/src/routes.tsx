@@ -1,0 +1,28 @@
+import { type JSX, lazy, Suspense } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './app-layout.tsx';
+import { MarketplacePage } from './pages/marketplace-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
+
+// The model page carries the charts (Observable Plot): loaded when first opened, so the
+// marketplace, the first page most people see, stays small.
+const ModelPage = lazy(() => import('./pages/model-page.tsx'));
+const TrainPage = lazy(() => import('./pages/train-page.tsx'));
+const JobPage = lazy(() => import('./pages/job-page.tsx'));
+
+const later = (page: JSX.Element) => <Suspense fallback={<p aria-busy="true">…</p>}>{page}</Suspense>;
+
+export const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    children: [
+      { path: '/', element: <MarketplacePage /> },
+      { path: '/sign-in', element: <SignInPage /> },
+      { path: '/models/:owner/:name', element: later(<ModelPage />) },
+      { path: '/train', element: later(<TrainPage />) },
+      { path: '/jobs/:id', element: later(<JobPage />) },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

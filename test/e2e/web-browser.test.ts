@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
+
+// Names of the page's world, used only inside page.evaluate callbacks (they run in the browser).
+declare const window: any;
+declare const document: any;
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve('test-output/screenshots');
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The built app (packages/web/dist, made by `npm ci`'s prepare step) in Debian's chromium against a real server. */
+describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
+  let t: TestServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async () => {
+    t = await startTestServer({ demo: true, jobConcurrency: 1 });
+    const demo = await t.server.demo;
+    assert.ok(demo?.loaded, demo?.reason);
+    await t.admin.createUser('viewer', 'viewer password 123');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function open(size: 'desktop' | 'phone', locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      viewport: size === 'desktop' ? { width: 1280, height: 800 } : { width: 390, height: 844 },
+      locale,
+    });
+    const page = await context.newPage();
+    // Failed requests are judged by their answers below (a wrong password's 401 is meant).
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        problems.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      const meant = r.status() === 401 && r.url().endsWith('/api/v1/auth/login');
+      if (r.status() >= 400 && !meant) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    return { context, page };
+  }
+
+  /** axe-core in the page: no serious or critical violation. */
+  async function accessible(page: Page, what: string): Promise<void> {
+    await page.addScriptTag({ content: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe.run();
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) => `${v.id} (${v.impact}): ${v.nodes.map((n: { target: string[] }) => n.target.join(' ')).join(', ')}`,
+        );
+    });
+    assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
+  }
+
+  test('marketplace: results with facets, search in English and Chinese, accessible', async () => {
+    const { context, page } = await open('desktop');
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('result-count').filter({ hasText: '4 models' }).waitFor();
+    assert.equal(await page.locator('.listing-card').count(), 4);
+    const tasks = page.getByRole('group', { name: 'Task' });
+    assert.ok(await tasks.getByRole('button', { name: /sentiment\s*2/ }).isVisible(), 'task facet with its count');
+    assert.equal(await page.locator('.badge').count(), 4, 'every listing verified');
+    await accessible(page, 'marketplace');
+    await page.screenshot({ path: path.join(SHOTS, 'marketplace-desktop.png'), fullPage: true });
+
+    await page.getByRole('searchbox').fill('情感');
+    await page.getByRole('searchbox').press('Enter');
+    await page.getByTestId('result-count').filter({ hasText: '1 model' }).waitFor();
+    assert.match(page.url(), /q=%E6%83%85%E6%84%9F/);
+    assert.deepEqual(await page.locator('.listing-card h3').allTextContents(), ['demo/review-sentiment-zh']);
+    await page
+      .getByRole('button', { name: /sentiment/ })
+      .first()
+      .click();
+    assert.match(page.url(), /task=sentiment/);
+    await context.close();
+  });
+
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${t.url}/sign-in`);
+    await page.getByLabel('Username').fill('viewer');
+    await page.getByLabel('Password').fill('viewer password 123');
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await page.getByText('Signed in as viewer').waitFor();
+  }
+
+  test('model page: the card, measured metrics as a chart, versions, snippets, and try it', async () => {
+    const { context, page } = await open('desktop');
+    await page.goto(`${t.url}/models/demo/review-sentiment-en`);
+    await page.getByRole('link', { name: 'Sign in to try this model' }).waitFor();
+    await signIn(page);
+    await page.goto(`${t.url}/?q=sentiment`);
+    await page.getByRole('link', { name: 'demo/review-sentiment-en' }).click();
+    await page.getByRole('heading', { level: 1, name: 'demo/review-sentiment-en' }).waitFor();
+    await page.locator('.markdown h1, .markdown h2').first().waitFor();
+    await page.locator('figure.chart svg').waitFor();
+    assert.match((await page.locator('figure.chart svg').getAttribute('aria-label')) ?? '', /accuracy 0\.\d{4}/);
+    assert.ok((await page.locator('tbody tr').count()) >= 1);
+    await page.getByRole('tab', { name: 'Python' }).click();
+    assert.match(await page.locator('.snippets pre').innerText(), /requests\.post/);
+    await page.getByRole('button', { name: 'Predict' }).click();
+    const answer = page.getByTestId('predictions').locator('li').first();
+    await answer.waitFor();
+    assert.match(await answer.innerText(), /(positive|negative).*Why/s);
+    assert.ok((await page.getByTestId('predictions').locator('mark').count()) > 0, 'evidence highlighted');
+    await accessible(page, 'model page');
+    await page.screenshot({ path: path.join(SHOTS, 'model-desktop.png'), fullPage: true });
+    await context.close();
+  });
+
+  test('sign in with a session cookie, switch to 中文 (remembered), sign out', async () => {
+    const { context, page } = await open('desktop');
+    await page.goto(`${t.url}/sign-in`);
+    await accessible(page, 'sign-in');
+    await page.getByLabel('Username').fill('viewer');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+    await page.getByLabel('Password').fill('viewer password 123');
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await page.getByText('Signed in as viewer').waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name.startsWith('marquee'));
+    assert.ok(cookie?.httpOnly, 'the session cookie is HttpOnly');
+    assert.equal(cookie?.sameSite, 'Lax');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the page cannot read the session');
+
+    await page.getByTestId('language').selectOption('zh-CN');
+    await page.getByRole('link', { name: '模型市场' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: '模型市场' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    await page.getByTestId('result-count').filter({ hasText: '4 个模型' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'marketplace-desktop-zh.png'), fullPage: true });
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByRole('link', { name: '登录' }).waitFor();
+    await context.close();
+  });
+
+  test('a first visit follows the browser’s language; a phone screen has no sideways scrolling', async () => {
+    const { context, page } = await open('phone', 'zh-CN');
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('result-count').filter({ hasText: '4 个模型' }).waitFor();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 391);
+    await page.screenshot({ path: path.join(SHOTS, 'marketplace-phone-zh.png'), fullPage: true });
+    await page.goto(`${t.url}/models/demo/review-sentiment-zh`);
+    await page.locator('figure.chart svg').waitFor();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 391);
+    await accessible(page, 'model page on a phone');
+    await page.screenshot({ path: path.join(SHOTS, 'model-phone-zh.png'), fullPage: true });
+    await context.close();
+  });
+
+  test('no console errors on any page', () => {
+    assert.deepEqual(problems, []);
+  });
+});
