@@ -104,6 +104,32 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     });
   });
 
+  test('a version keeps its learning curve: the loss the learner reported at every epoch, falling', async () => {
+    const job = await t.admin.train({
+      model: 'admin/cancer-curve',
+      dataset: 'admin/cancer@1',
+      task: 'classification',
+      algorithm: 'mlp',
+      target: 'diagnosis',
+      params: { maxIter: 60 },
+    });
+    const done = await t.admin.followJob(job.id);
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const curve = (await t.admin.getVersion('admin/cancer-curve', 1)).details?.curve ?? [];
+    assert.equal(curve.length, 60, 'one point per epoch (the live events are throttled, the curve is not)');
+    const loss = curve.map((c) => c.metrics.loss as number);
+    assert.ok((loss.at(-1) as number) < (loss[0] as number) / 2, `${loss[0]} → ${loss.at(-1)}`);
+    assert.deepEqual((done.result as { curve?: unknown[] }).curve?.length, 60);
+    const algorithms = await t.client().algorithms();
+    const mlp = algorithms.find((a) => a.name === 'mlp');
+    assert.deepEqual(mlp?.tasks, ['classification', 'regression', 'sentiment']);
+    assert.deepEqual(
+      mlp?.params.find((p) => p.name === 'maxIter'),
+      { name: 'maxIter', default: 200, type: 'integer' },
+    );
+    assert.ok(algorithms.some((a) => a.name === 'als' && a.feedback === 'implicit' && a.tasks[0] === 'recommendation'));
+  });
+
   test('bad requests are refused before anything is queued', async () => {
     const base = {
       model: 'admin/x',

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { labelledBreastCancer } from '../harness/datasets.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
 // Names of the page's world, used only inside page.evaluate callbacks (they run in the browser).
@@ -26,6 +27,9 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     const demo = await t.server.demo;
     assert.ok(demo?.loaded, demo?.reason);
     await t.admin.createUser('viewer', 'viewer password 123');
+    const viewer = t.client((await t.client().login('viewer', 'viewer password 123')).token);
+    await viewer.createDataset({ owner: 'viewer', name: 'cancer', visibility: 'private' });
+    await viewer.uploadDatasetVersion('viewer/cancer', labelledBreastCancer(), 'csv');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -119,8 +123,9 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     await page.getByRole('link', { name: 'demo/review-sentiment-en' }).click();
     await page.getByRole('heading', { level: 1, name: 'demo/review-sentiment-en' }).waitFor();
     await page.locator('.markdown h1, .markdown h2').first().waitFor();
-    await page.locator('figure.chart svg').waitFor();
-    assert.match((await page.locator('figure.chart svg').getAttribute('aria-label')) ?? '', /accuracy 0\.\d{4}/);
+    const metrics = page.getByRole('img', { name: /Held-out metrics of version 1/ });
+    await metrics.waitFor();
+    assert.match((await metrics.getAttribute('aria-label')) ?? '', /accuracy 0\.\d{4}/);
     assert.ok((await page.locator('tbody tr').count()) >= 1);
     await page.getByRole('tab', { name: 'Python' }).click();
     assert.match(await page.locator('.snippets pre').innerText(), /requests\.post/);
@@ -131,6 +136,42 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     assert.ok((await page.getByTestId('predictions').locator('mark').count()) > 0, 'evidence highlighted');
     await accessible(page, 'model page');
     await page.screenshot({ path: path.join(SHOTS, 'model-desktop.png'), fullPage: true });
+    await context.close();
+  });
+
+  test('training: a form from the algorithms and their defaults, then the job live, then the new model', async () => {
+    const { context, page } = await open('desktop');
+    await signIn(page);
+    await page.getByRole('link', { name: 'Train' }).click();
+    await page.getByLabel('Model (owner/name)').fill('viewer/cancer-mlp');
+    await page.getByLabel('Dataset').selectOption('viewer/cancer');
+    await page.getByLabel('Version (rows)').waitFor();
+    await page.getByLabel('Column to predict').selectOption('diagnosis');
+    await page.getByLabel('Algorithm').selectOption('mlp');
+    assert.equal(await page.getByLabel('maxIter').getAttribute('placeholder'), '200', 'defaults from the engine');
+    await page.getByLabel('maxIter').fill('150');
+    await accessible(page, 'training form');
+    await page.screenshot({ path: path.join(SHOTS, 'train-desktop.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.waitForURL(/\/jobs\//);
+    await page.getByTestId('job-state').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=progress-chart] [role=img]').waitFor();
+    assert.match(
+      (await page.locator('[data-testid=progress-chart] [role=img]').getAttribute('aria-label')) ?? '',
+      /loss \d/,
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'job-desktop.png'), fullPage: true });
+    const [job] = await t.admin.listJobs(1);
+    assert.deepEqual(
+      (job?.spec as { params?: unknown } | undefined)?.params,
+      { maxIter: 150 },
+      'only the changed parameter is sent',
+    );
+    await page.getByTestId('job-result').getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'viewer/cancer-mlp' }).waitFor();
+    await page.getByRole('img', { name: /Held-out metrics/ }).waitFor();
+    await page.getByRole('img', { name: /Learning curve.*loss/ }).waitFor();
+    await accessible(page, 'model page with a learning curve');
     await context.close();
   });
 
@@ -169,7 +210,7 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 391);
     await page.screenshot({ path: path.join(SHOTS, 'marketplace-phone-zh.png'), fullPage: true });
     await page.goto(`${t.url}/models/demo/review-sentiment-zh`);
-    await page.locator('figure.chart svg').waitFor();
+    await page.getByRole('img', { name: /版本 1 的留出集指标/ }).waitFor();
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 391);
     await accessible(page, 'model page on a phone');
     await page.screenshot({ path: path.join(SHOTS, 'model-phone-zh.png'), fullPage: true });

@@ -103,6 +103,8 @@ export interface ModelVersion {
     classes: string[];
     metrics: Record<string, number>;
     crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+    /** The learning curve: what the learner reported while fitting (loss per epoch, score per trial). */
+    curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
     lineage: Record<string, unknown>;
     nTrain: number;
     nTest: number;

@@ -38,6 +38,7 @@ export class TrainingJobKind implements JobKindHandler {
       classes: r.classes,
       metrics: r.metrics,
       ...(r.crossValidation && { crossValidation: r.crossValidation }),
+      ...(r.curve?.length && { curve: r.curve }),
       ...(r.search && { search: r.search }),
       lineage: {
         dataset: data.ref,
@@ -64,6 +65,7 @@ export class TrainingJobKind implements JobKindHandler {
       version: view.version,
       metrics: r.metrics,
       crossValidation: r.crossValidation ?? null,
+      curve: r.curve ?? [],
       ...(r.search && { search: r.search }),
     };
   }

@@ -65,6 +65,13 @@ export interface JobProgress {
   metrics?: Record<string, number>;
 }
 
+/** One report of the learner while it fitted: what it measured at that step. */
+export interface CurvePoint {
+  step: number;
+  stage: string;
+  metrics: Record<string, number>;
+}
+
 export interface TrainingResult {
   artifact: Uint8Array;
   /** null when the pipeline has no ONNX form (character n-grams, hashing): the engine serves it then. */
@@ -79,6 +86,8 @@ export interface TrainingResult {
   nTrain: number;
   nTest: number;
   fitSeconds: number;
+  /** The learning curve: metrics reported while fitting (loss per epoch, score per trial). */
+  curve?: CurvePoint[];
   /** Search jobs: the params the best trial chose (the spec's params otherwise). */
   params?: Record<string, unknown>;
   search?: SearchSummary;

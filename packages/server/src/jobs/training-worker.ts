@@ -16,6 +16,7 @@ import { readFrame } from '../datasets/dataset-frame.js';
 import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
 import { RECOMMENDER_SIGNATURE } from '../serving/runtimes/recommender-runtime.js';
 import {
+  type CurvePoint,
   type InteractionColumns,
   type JobProgress,
   learnerTask,
@@ -30,9 +31,27 @@ const { spec, data } = workerData as TrainingWorkerInput;
 const post = (m: WorkerMessage<TrainingResult>, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const started = performance.now();
+const MAX_CURVE = 1000;
 let lastPost = 0;
 let lastStage = '';
+/** Every metric the learner reported while fitting (loss per epoch, score per trial): the learning curve. */
+const curve: CurvePoint[] = [];
+let curveStride = 1;
+let reports = 0;
+const record = (stage: string, metrics: Record<string, number>) => {
+  if (stage === 'done' || stage === 'evaluate') return;
+  reports++;
+  if (reports % curveStride !== 0) return;
+  curve.push({ step: reports, stage, metrics });
+  // Long fits keep an evenly thinned curve of at most MAX_CURVE points.
+  if (curve.length >= MAX_CURVE) {
+    for (let i = 0; i < curve.length / 2; i++) curve[i] = curve[i * 2] as CurvePoint;
+    curve.length = Math.floor(curve.length / 2);
+    curveStride *= 2;
+  }
+};
 const progress = (stage: string, fraction: number, metrics?: Record<string, number>) => {
+  if (metrics) record(stage, metrics);
   const now = performance.now();
   // At most five updates a second, but every change of stage, every finished search trial, and the end.
   const milestone = stage !== lastStage || fraction >= 1 || metrics?.trial !== undefined;
@@ -110,6 +129,7 @@ async function trainRecommendation(): Promise<void> {
         nTrain: outcome.nTrain,
         nTest: outcome.nTest,
         fitSeconds,
+        curve,
       },
     },
     [artifact.buffer as ArrayBuffer],
@@ -174,6 +194,7 @@ async function trainPipeline(): Promise<void> {
         nTrain: outcome.nTrain,
         nTest: outcome.nTest,
         fitSeconds,
+        curve,
         ...(searched && {
           params: searched.params,
           search: {

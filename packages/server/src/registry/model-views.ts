@@ -98,6 +98,8 @@ export interface TrainingDetails {
   /** Held-out metrics. */
   metrics: Record<string, number>;
   crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+  /** The learning curve: what the learner reported while fitting (loss per epoch, score per trial). */
+  curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
   /** Search jobs: every trial and the winner. */
   search?: {
     strategy: 'grid' | 'random';

@@ -7,6 +7,24 @@ export interface ProgressPoint {
   value: number;
 }
 
+export interface CurvePoint {
+  step: number;
+  stage: string;
+  metrics: Record<string, number>;
+}
+
+const COUNTERS = new Set(['epoch', 'iteration', 'trial', 'fold']);
+
+/** A stored learning curve as chart points: one per metric per step, counters (epoch, trial) as the step. */
+export function curvePoints(curve: CurvePoint[]): ProgressPoint[] {
+  return curve.flatMap((c) => {
+    const step = c.metrics.epoch ?? c.metrics.iteration ?? c.metrics.trial ?? c.metrics.fold ?? c.step;
+    return Object.entries(c.metrics)
+      .filter(([m, v]) => !COUNTERS.has(m) && Number.isFinite(v))
+      .map(([metric, value]) => ({ step, metric, value }));
+  });
+}
+
 /** A metric per reported step (loss per epoch, score per trial), one line per metric. */
 export function ProgressChart({ points, label }: { points: ProgressPoint[]; label: string }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api.ts';
-import { ProgressChart, type ProgressPoint } from '../components/progress-chart.tsx';
+import { type CurvePoint, curvePoints, ProgressChart, type ProgressPoint } from '../components/progress-chart.tsx';
 import { formatNumber } from '../format.ts';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -33,17 +33,10 @@ export default function JobPage() {
           if (e.error) setError(e.error);
         } else {
           setProgress(e.progress);
-          const metrics = e.progress.metrics ?? {};
+          // The last report carries the held-out metrics: shown on the model page, not as a step.
+          const metrics = e.progress.stage === 'done' ? {} : (e.progress.metrics ?? {});
           step++;
-          const add = Object.entries(metrics)
-            .filter(
-              ([m, v]) => Number.isFinite(v) && m !== 'trial' && m !== 'fold' && m !== 'epoch' && m !== 'iteration',
-            )
-            .map(([metric, value]) => ({
-              step: metrics.epoch ?? metrics.iteration ?? metrics.trial ?? metrics.fold ?? step,
-              metric,
-              value,
-            }));
+          const add = curvePoints([{ step, stage: e.progress.stage, metrics }]);
           if (add.length) setPoints((p) => [...p, ...add]);
         }
       })
@@ -52,6 +45,9 @@ export default function JobPage() {
         setJob(j);
         setState(j.state);
         if (j.error) setError(j.error);
+        // The whole curve, unthrottled, replaces what arrived live (or what a late visitor missed).
+        const curve = (j.result as { curve?: CurvePoint[] } | null)?.curve;
+        if (curve?.length) setPoints(curvePoints(curve));
       })
       .catch((e: Error) => live && setError(e.message));
     return () => {

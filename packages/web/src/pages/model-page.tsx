@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api } from '../api.ts';
 import { MetricsChart } from '../components/metrics-chart.tsx';
+import { curvePoints, ProgressChart } from '../components/progress-chart.tsx';
 import { SafeHtml } from '../components/safe-html.tsx';
 import { SnippetTabs } from '../components/snippet-tabs.tsx';
 import { TryItForm } from '../components/try-it-form.tsx';
@@ -67,6 +68,12 @@ export default function ModelPage() {
             />
           ) : (
             current && <p>{t('model.noMetrics')}</p>
+          )}
+          {current?.details?.curve && current.details.curve.length > 1 && (
+            <figure className="chart">
+              <figcaption>{t('model.learningCurve')}</figcaption>
+              <ProgressChart points={curvePoints(current.details.curve)} label={t('model.learningCurve')} />
+            </figure>
           )}
           {current?.verification && (
             <section aria-labelledby="ver-h">

@@ -83,7 +83,7 @@ export default function TrainPage() {
             name="model"
             required
             defaultValue={`${session.user.username}/`}
-            pattern="[a-z0-9][a-z0-9-]{1,38}/[a-z0-9][a-z0-9_-]{0,63}"
+            pattern="[a-z0-9][a-z0-9\-]{1,38}/[a-z0-9][a-z0-9_\-]{0,63}"
           />
         </label>
         <label>
