@@ -118,6 +118,23 @@ describe('training jobs: a CSV to a served, versioned model', () => {
     const curve = (await t.admin.getVersion('admin/cancer-curve', 1)).details?.curve ?? [];
     assert.equal(curve.length, 60, 'one point per epoch (the live events are throttled, the curve is not)');
     const loss = curve.map((c) => c.metrics.loss as number);
+    // The plots' data, on the held-out rows the metrics came from.
+    const details = (await t.admin.getVersion('admin/cancer-curve', 1)).details;
+    const d = details?.diagnostics;
+    assert.equal(
+      d?.confusion?.matrix.flat().reduce((a, b) => a + b, 0),
+      details?.nTest,
+    );
+    const correct = d?.confusion?.matrix.reduce((a, row, i) => a + (row[i] as number), 0) ?? 0;
+    assert.ok(
+      Math.abs(correct / (details?.nTest ?? 1) - (details?.metrics.accuracy ?? 0)) < 1e-12,
+      'the diagonal is the accuracy',
+    );
+    assert.ok(
+      Math.abs((d?.roc?.auc ?? 0) - (details?.metrics.rocAuc ?? -1)) < 1e-12,
+      'the ROC curve is the measured AUC',
+    );
+    assert.ok((d?.importance?.features.length ?? 0) > 0);
     assert.ok((loss.at(-1) as number) < (loss[0] as number) / 2, `${loss[0]} → ${loss.at(-1)}`);
     assert.deepEqual((done.result as { curve?: unknown[] }).curve?.length, 60);
     const algorithms = await t.client().algorithms();

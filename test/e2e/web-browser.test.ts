@@ -171,6 +171,11 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     await page.getByRole('heading', { level: 1, name: 'viewer/cancer-mlp' }).waitFor();
     await page.getByRole('img', { name: /Held-out metrics/ }).waitFor();
     await page.getByRole('img', { name: /Learning curve.*loss/ }).waitFor();
+    await page.getByRole('img', { name: /Confusion matrix/ }).waitFor();
+    await page.getByRole('img', { name: /ROC curve \(AUC 0\.9\d*\)/ }).waitFor();
+    await page.getByRole('img', { name: /Precision–recall/ }).waitFor();
+    await page.getByRole('img', { name: /Permutation importance/ }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'model-plots-desktop.png'), fullPage: true });
     await accessible(page, 'model page with a learning curve');
     await context.close();
   });

@@ -105,6 +105,8 @@ export interface ModelVersion {
     crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
     /** The learning curve: what the learner reported while fitting (loss per epoch, score per trial). */
     curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
+    /** What the model page plots, measured on the held-out rows. */
+    diagnostics?: Diagnostics;
     lineage: Record<string, unknown>;
     nTrain: number;
     nTest: number;
@@ -177,6 +179,15 @@ export interface TrainingJobRequest {
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, each combination scored by k-fold CV. */
   search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
+}
+
+/** A version's held-out diagnostics (trained versions). */
+export interface Diagnostics {
+  confusion?: { classes: string[]; matrix: number[][] };
+  roc?: { x: number[]; y: number[]; auc: number; positive: string };
+  pr?: { x: number[]; y: number[]; averagePrecision: number; positive: string };
+  regression?: { actual: number[]; predicted: number[] };
+  importance?: { score: 'accuracy' | 'r2'; features: Array<{ feature: string; drop: number }> };
 }
 
 /** An algorithm a training job may name, with its parameters' defaults. */

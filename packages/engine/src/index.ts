@@ -18,6 +18,8 @@ export {
   rocAuc,
   rocAucOvr,
 } from './evaluation/classification-metrics.js';
+export type { Curve } from './evaluation/curves.js';
+export { precisionRecallCurve, rocCurve } from './evaluation/curves.js';
 export type { BootstrapInterval } from './evaluation/paired-comparison.js';
 export { mcnemarTest, pairedBootstrap } from './evaluation/paired-comparison.js';
 export { mae, mse, r2, rmse } from './evaluation/regression-metrics.js';
@@ -72,6 +74,8 @@ export type { LbfgsOptions, LbfgsResult, Objective } from './optim/lbfgs.js';
 export { lbfgs } from './optim/lbfgs.js';
 export type { FeaturePipelineState, FeatureSpec } from './pipeline/feature-pipeline.js';
 export { FeaturePipeline } from './pipeline/feature-pipeline.js';
+export type { Diagnostics } from './pipeline/holdout-diagnostics.js';
+export { holdoutDiagnostics } from './pipeline/holdout-diagnostics.js';
 export type { CrossValidation, TrainingOutcome, TrainingRequest } from './pipeline/holdout-training.js';
 export { evaluate, holdoutRows, trainWithHoldout } from './pipeline/holdout-training.js';
 export type { SearchOutcome, SearchRequest, SearchTrial } from './pipeline/hyper-search.js';

@@ -39,6 +39,7 @@ export class TrainingJobKind implements JobKindHandler {
       metrics: r.metrics,
       ...(r.crossValidation && { crossValidation: r.crossValidation }),
       ...(r.curve?.length && { curve: r.curve }),
+      ...(r.diagnostics && { diagnostics: r.diagnostics }),
       ...(r.search && { search: r.search }),
       lineage: {
         dataset: data.ref,

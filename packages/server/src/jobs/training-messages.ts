@@ -1,3 +1,4 @@
+import type { Diagnostics } from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
@@ -88,6 +89,8 @@ export interface TrainingResult {
   fitSeconds: number;
   /** The learning curve: metrics reported while fitting (loss per epoch, score per trial). */
   curve?: CurvePoint[];
+  /** Confusion matrix, ROC/PR curves, actual-vs-predicted, permutation importance on the held-out rows. */
+  diagnostics?: Diagnostics;
   /** Search jobs: the params the best trial chose (the spec's params otherwise). */
   params?: Record<string, unknown>;
   search?: SearchSummary;

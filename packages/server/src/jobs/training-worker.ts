@@ -7,6 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type FitProgress,
+  holdoutDiagnostics,
+  holdoutRows,
   Interactions,
   searchHyperParameters,
   trainRecommender,
@@ -170,7 +172,12 @@ async function trainPipeline(): Promise<void> {
   const searched = spec.search ? searchHyperParameters(frame, request, spec.search, { onProgress }) : undefined;
   const outcome = searched ?? trainWithHoldout(frame, request, { onProgress });
   const fitSeconds = (performance.now() - fitStarted) / 1000;
-  progress('export', 0.96);
+  progress('diagnose', 0.95);
+  // The plots of the model page, on the same held-out rows the metrics came from.
+  const held = holdoutRows(frame, spec.target, request.task, spec.testFraction, spec.seed).test;
+  const features = outcome.model.features.features.map((f) => f.name);
+  const diagnostics = holdoutDiagnostics(outcome.model, frame.take(held), features, spec.seed);
+  progress('export', 0.97);
   const artifact = outcome.model.toArtifact();
   let onnx: Uint8Array | null = null;
   let onnxError: string | undefined;
@@ -190,7 +197,8 @@ async function trainPipeline(): Promise<void> {
         metrics: outcome.metrics,
         crossValidation: outcome.crossValidation,
         classes: outcome.model.target.classes,
-        features: outcome.model.features.features.map((f) => f.name),
+        features,
+        diagnostics,
         nTrain: outcome.nTrain,
         nTest: outcome.nTest,
         fitSeconds,

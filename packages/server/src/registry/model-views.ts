@@ -1,4 +1,4 @@
-import type { TensorDatatype, TensorSpec } from '@marquee/engine';
+import type { Diagnostics, TensorDatatype, TensorSpec } from '@marquee/engine';
 import type { Visibility } from '../auth/resource-access.js';
 import type { Role } from '../auth/roles.js';
 
@@ -100,6 +100,8 @@ export interface TrainingDetails {
   crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
   /** The learning curve: what the learner reported while fitting (loss per epoch, score per trial). */
   curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
+  /** Confusion matrix, ROC/PR curves, actual-vs-predicted pairs, permutation importance (held-out rows). */
+  diagnostics?: Diagnostics;
   /** Search jobs: every trial and the winner. */
   search?: {
     strategy: 'grid' | 'random';

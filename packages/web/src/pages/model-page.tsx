@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api } from '../api.ts';
+import { DiagnosticPlots } from '../components/diagnostic-plots.tsx';
 import { MetricsChart } from '../components/metrics-chart.tsx';
 import { curvePoints, ProgressChart } from '../components/progress-chart.tsx';
 import { SafeHtml } from '../components/safe-html.tsx';
@@ -91,6 +92,12 @@ export default function ModelPage() {
           )}
         </aside>
       </div>
+      {current?.details?.diagnostics && (
+        <section aria-labelledby="eval-h">
+          <h2 id="eval-h">{t('plots.title')}</h2>
+          <DiagnosticPlots d={current.details.diagnostics} />
+        </section>
+      )}
       {current && <TryItForm model={m.fullName} version={current} signedIn={session.user !== null} />}
       {snippets.data && (
         <section aria-labelledby="use-h">
