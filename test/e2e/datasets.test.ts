@@ -67,6 +67,43 @@ describe('datasets', () => {
     assert.equal(preview.rows[0]?.artist, '2 Pac');
   });
 
+  test('per-column summaries by DuckDB agree with the file counted here', async () => {
+    const lines = new TextDecoder()
+      .decode(fixtureFile('charts-billboard-2000/ranks_long.csv'))
+      .trim()
+      .split('\n')
+      .slice(1);
+    const weeks = lines.map((l) => Number(l.split(',').at(-2)));
+    const artists = new Map<string, number>();
+    for (const l of lines) {
+      const a = l.split('","')[0]?.replace(/^"/, '') as string;
+      artists.set(a, (artists.get(a) ?? 0) + 1);
+    }
+    const summary = await t.admin.datasetSummary('admin/charts', 1);
+    const week = summary.find((c) => c.name === 'week');
+    assert.ok(week && week.kind === 'numeric');
+    assert.equal(week.min, Math.min(...weeks));
+    assert.equal(week.max, Math.max(...weeks));
+    assert.ok(Math.abs((week.mean ?? 0) - weeks.reduce((a, b) => a + b, 0) / weeks.length) < 1e-9);
+    assert.equal(week.histogram.length, 20);
+    assert.equal(
+      week.histogram.reduce((a, b) => a + b.count, 0),
+      weeks.length,
+      'every row in one bin, the maximum included',
+    );
+    const artist = summary.find((c) => c.name === 'artist');
+    assert.ok(artist && artist.kind !== 'numeric');
+    const [topName, topCount] = [...artists].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] as [
+      string,
+      number,
+    ];
+    assert.deepEqual(artist.top[0], { value: topName, count: topCount });
+    assert.equal(
+      (await http(t, 'GET', '/api/v1/datasets/admin/charts/versions/9/summary', { token: t.adminToken })).status,
+      404,
+    );
+  });
+
   test('JSON lines: numbers, categories and free text told apart', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'reviews' });
     const lines = Array.from({ length: 60 }, (_, i) =>

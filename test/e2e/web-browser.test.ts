@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { labelledBreastCancer } from '../harness/datasets.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
 // Names of the page's world, used only inside page.evaluate callbacks (they run in the browser).
@@ -177,6 +178,29 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     await page.getByRole('img', { name: /Permutation importance/ }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'model-plots-desktop.png'), fullPage: true });
     await accessible(page, 'model page with a learning curve');
+    await context.close();
+  });
+
+  test('datasets: make one, upload a CSV with progress, see the inferred schema, a preview and column summaries', async () => {
+    const { context, page } = await open('desktop');
+    await signIn(page);
+    await page.getByRole('link', { name: 'Datasets' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('charts');
+    await page.getByLabel('Visibility').selectOption('public');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { level: 1, name: 'viewer/charts' }).waitFor();
+    await page.getByLabel('File (CSV, JSON lines or Parquet)').setInputFiles({
+      name: 'ranks_long.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(fixtureFile('charts-billboard-2000/ranks_long.csv')),
+    });
+    await page.getByTestId('schema').getByRole('cell', { name: 'artist', exact: true }).waitFor();
+    assert.equal(await page.getByTestId('preview').locator('tbody tr').count(), 20);
+    const week = page.getByTestId('summary-week');
+    await week.getByRole('img', { name: /week: range 1 – \d+/ }).waitFor();
+    await page.getByTestId('summary-artist').getByRole('img').waitFor();
+    await accessible(page, 'dataset page');
+    await page.screenshot({ path: path.join(SHOTS, 'dataset-desktop.png'), fullPage: true });
     await context.close();
   });
 

@@ -8,6 +8,7 @@ import type {
   AuditFilter,
   Benchmark,
   BenchmarkTask,
+  ColumnSummary,
   Dataset,
   DatasetVersion,
   Discussion,
@@ -214,12 +215,18 @@ export class MarqueeClient {
     return this.t.json('DELETE', `/api/v1/datasets/${path(fullName)}`);
   }
   /** Uploads a file's bytes (or a web stream) as the next version. */
+  /** Uploads a version; in a browser, `onProgress` is told the bytes sent so far. */
   async uploadDatasetVersion(
     fullName: string,
-    body: Uint8Array | ReadableStream<Uint8Array>,
+    body: Uint8Array | ReadableStream<Uint8Array> | Blob,
     format: keyof typeof CONTENT_TYPES,
+    onProgress?: (sent: number, total: number) => void,
   ): Promise<DatasetVersion> {
-    const res = await this.t.request('POST', `/api/v1/datasets/${path(fullName)}/versions`, {
+    const url = `/api/v1/datasets/${path(fullName)}/versions`;
+    if (onProgress && !(body instanceof ReadableStream)) {
+      return (await this.t.upload('POST', url, body, CONTENT_TYPES[format], onProgress)) as DatasetVersion;
+    }
+    const res = await this.t.request('POST', url, {
       body: body as RequestInit['body'],
       headers: { 'content-type': CONTENT_TYPES[format] },
     });
@@ -241,6 +248,15 @@ export class MarqueeClient {
   }
 
   // marketplace
+  /** Per-column summaries of a dataset version (computed by DuckDB on the server). */
+  async datasetSummary(fullName: string, version: number): Promise<ColumnSummary[]> {
+    return (
+      await this.t.json<{ columns: ColumnSummary[] }>(
+        'GET',
+        `/api/v1/datasets/${path(fullName)}/versions/${version}/summary`,
+      )
+    ).columns;
+  }
   getCard(fullName: string): Promise<ModelCard> {
     return this.t.json('GET', `/api/v1/models/${path(fullName)}/card`);
   }

@@ -10,6 +10,19 @@ export interface ClientOptions {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** What `upload` uses of a browser's XMLHttpRequest (this package is typed without the DOM). */
+interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onerror: (() => void) | null;
+  onload: (() => void) | null;
+  status: number;
+  responseText: string;
+  getResponseHeader(name: string): string | null;
+  send(body: unknown): void;
+}
+
 /** Shared HTTP plumbing of the REST and OIP clients. */
 export class Transport {
   readonly baseUrl: string;
@@ -50,5 +63,44 @@ export class Transport {
     });
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
+  }
+
+  /**
+   * Sends a body and reports how much of it went out, where the runtime can tell (a
+   * browser's XMLHttpRequest: fetch has no upload progress); elsewhere a plain request.
+   */
+  async upload(
+    method: string,
+    path: string,
+    body: Blob | Uint8Array,
+    contentType: string,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<unknown> {
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    if (!onProgress || !Xhr) {
+      const res = await this.request(method, path, {
+        body: body as RequestInit['body'],
+        headers: { 'content-type': contentType },
+      });
+      return res.json();
+    }
+    return new Promise((resolve, reject) => {
+      const xhr = new Xhr();
+      xhr.open(method, `${this.baseUrl}${path}`);
+      xhr.setRequestHeader('content-type', contentType);
+      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      if (this.csrfToken && !SAFE.has(method)) xhr.setRequestHeader('x-csrf-token', this.csrfToken);
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0);
+      xhr.onerror = () => reject(new Error('the upload failed: the connection was lost'));
+      xhr.onload = () => {
+        const res = new Response(xhr.responseText, {
+          status: xhr.status,
+          headers: { 'content-type': xhr.getResponseHeader('content-type') ?? 'application/json' },
+        });
+        if (!res.ok) MarqueeApiError.from(res).then(reject, reject);
+        else resolve(res.json());
+      };
+      xhr.send(body);
+    });
   }
 }

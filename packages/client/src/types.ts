@@ -146,6 +146,29 @@ export interface DatasetColumn {
   distinct: number;
 }
 
+/** A column's summary: a histogram and moments for numbers, the top values otherwise. */
+export type ColumnSummary =
+  | {
+      name: string;
+      kind: 'numeric';
+      nulls: number;
+      min: number | null;
+      max: number | null;
+      mean: number | null;
+      std: number | null;
+      quartiles: [number, number, number] | null;
+      histogram: Array<{ from: number; to: number; count: number }>;
+    }
+  | {
+      name: string;
+      kind: 'categorical' | 'text' | 'datetime';
+      nulls: number;
+      distinct: number;
+      top: Array<{ value: string; count: number }>;
+      min?: string | null;
+      max?: string | null;
+    };
+
 export interface DatasetVersion {
   dataset: string;
   version: number;

@@ -19,6 +19,7 @@ export function AppLayout() {
         </Link>
         <nav aria-label="main">
           <NavLink to="/">{t('nav.marketplace')}</NavLink>
+          <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
           {session.user && <NavLink to="/train">{t('nav.train')}</NavLink>}
         </nav>
         <div className="header-tools">

@@ -10,6 +10,8 @@ import { SignInPage } from './pages/sign-in-page.tsx';
 const ModelPage = lazy(() => import('./pages/model-page.tsx'));
 const TrainPage = lazy(() => import('./pages/train-page.tsx'));
 const JobPage = lazy(() => import('./pages/job-page.tsx'));
+const DatasetsPage = lazy(() => import('./pages/datasets-page.tsx'));
+const DatasetPage = lazy(() => import('./pages/dataset-page.tsx'));
 
 const later = (page: JSX.Element) => <Suspense fallback={<p aria-busy="true">…</p>}>{page}</Suspense>;
 
@@ -21,6 +23,8 @@ export const router = createBrowserRouter([
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/models/:owner/:name', element: later(<ModelPage />) },
       { path: '/train', element: later(<TrainPage />) },
+      { path: '/datasets', element: later(<DatasetsPage />) },
+      { path: '/datasets/:owner/:name', element: later(<DatasetPage />) },
       { path: '/jobs/:id', element: later(<JobPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],

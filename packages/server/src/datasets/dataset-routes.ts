@@ -144,4 +144,19 @@ export async function datasetRoutes(app: FastifyInstance, opts: { datasets: Data
     async (req) =>
       datasets.preview(callerOf(req), req.params.owner, req.params.name, req.params.version, req.query.limit ?? 20),
   );
+
+  app.get<{ Params: P<typeof VersionParams> }>(
+    '/datasets/:owner/:name/versions/:version/summary',
+    {
+      schema: {
+        params: VersionParams,
+        tags: ['datasets'],
+        summary: 'Per-column summaries: range, mean, quartiles and a histogram for numbers; the top values otherwise',
+      },
+      config: { scope: 'optional' },
+    },
+    async (req) => ({
+      columns: await datasets.summary(callerOf(req), req.params.owner, req.params.name, req.params.version),
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../erro
 import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
 import type { OwnedListQuery } from '../store/owned-listing.js';
+import { type ColumnSummary, summarizeColumns } from './column-summaries.js';
 import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
 import type { DatasetRow, DatasetStore, DatasetVersionRow } from './dataset-store.js';
 import type { DatasetFile, DatasetVersionView, DatasetView } from './dataset-views.js';
@@ -28,7 +29,12 @@ const DATASET_REF = /^([a-z0-9][a-z0-9-]{1,38})\/([a-z0-9][a-z0-9_-]{0,63})(?:@(
  * then read by DuckDB; a file it cannot read leaves nothing behind), previews, and the
  * files training jobs read. Same visibility rules as models: private is invisible.
  */
+/** Summaries cover at most this many columns (the first ones): a page shows no more. */
+const MAX_SUMMARY_COLUMNS = 200;
+
 export class DatasetService {
+  private readonly summaries = new Map<string, ColumnSummary[]>();
+
   constructor(
     private readonly store: DatasetStore,
     private readonly blobs: BlobStore,
@@ -249,6 +255,17 @@ export class DatasetService {
         ),
       ),
     };
+  }
+
+  /** Per-column summaries of a version (DuckDB over the stored file), kept per file: versions never change. */
+  async summary(caller: Principal | undefined, owner: string, name: string, version: number): Promise<ColumnSummary[]> {
+    const v = await this.getVersion(caller, owner, name, version);
+    const cached = this.summaries.get(v.sha256);
+    if (cached) return cached;
+    const made = await summarizeColumns(this.blobs.path(v.sha256), v.format, v.columns.slice(0, MAX_SUMMARY_COLUMNS));
+    if (this.summaries.size >= 100) this.summaries.delete(this.summaries.keys().next().value as string);
+    this.summaries.set(v.sha256, made);
+    return made;
   }
 
   /** The file behind `owner/name@version` (latest when no version), if the caller may read it. */
