@@ -204,6 +204,107 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     await context.close();
   });
 
+  test('the whole flow: upload, train live, plots, card, publish, search in English and Chinese, try it, propose, 中文', async () => {
+    const { context, page } = await open('desktop');
+    await signIn(page);
+    // Upload a CSV into a new dataset.
+    await page.getByRole('link', { name: 'Datasets' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('tumours');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { level: 1, name: 'viewer/tumours' }).waitFor();
+    await page.getByLabel('File (CSV, JSON lines or Parquet)').setInputFiles({
+      name: 'tumours.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(labelledBreastCancer()),
+    });
+    await page.getByTestId('summary-diagnosis').getByRole('img').waitFor();
+    // Train it with live progress.
+    await page.getByRole('link', { name: 'Train' }).click();
+    await page.getByLabel('Model (owner/name)').fill('viewer/tumour-check');
+    await page.getByLabel('Dataset').selectOption('viewer/tumours');
+    await page.getByLabel('Version (rows)').waitFor();
+    await page.getByLabel('Column to predict').selectOption('diagnosis');
+    await page.getByLabel('Algorithm').selectOption('logistic-regression');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByTestId('job-state').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('job-result').getByRole('link').click();
+    // The model page and its plots.
+    await page.getByRole('img', { name: /Confusion matrix/ }).waitFor();
+    await page.getByRole('img', { name: /ROC curve/ }).waitFor();
+    // Write the card (in two languages) and publish through the quality gate.
+    await page.getByRole('button', { name: 'Edit the card' }).click();
+    await page.getByLabel('Card (Markdown with YAML front matter)').fill(`---
+license: mit
+language: [en, zh]
+tags: [medicine, 乳腺癌]
+task: classification
+---
+# Tumour check 乳腺癌诊断
+
+Tells benign from malignant breast tumours from 30 cell measurements (乳腺癌良恶性判断).
+
+## Intended use
+
+Teaching: how a marketplace listing is made.
+
+## Training data
+
+The Wisconsin breast cancer set, 569 tumours.
+
+## Limitations
+
+Not a medical device.
+`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.markdown h1').filter({ hasText: 'Tumour check' }).waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByTestId('publish-status').filter({ hasText: 'Published' }).waitFor({ timeout: 60_000 });
+    // Find it by search, in English and in Chinese.
+    await page.getByRole('link', { name: 'Marketplace' }).click();
+    await page.getByRole('searchbox').fill('tumour');
+    await page.getByRole('searchbox').press('Enter');
+    await page.getByRole('link', { name: 'viewer/tumour-check' }).waitFor();
+    await page.getByRole('searchbox').fill('乳腺癌');
+    await page.getByRole('searchbox').press('Enter');
+    await page.getByRole('link', { name: 'viewer/tumour-check' }).click();
+    // Try it.
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page
+      .getByTestId('predictions')
+      .getByText(/benign|malignant/)
+      .first()
+      .waitFor();
+    // A second version, then a proposal for the champion with its report.
+    const viewer = t.client((await t.client().login('viewer', 'viewer password 123')).token);
+    await viewer.setAlias('viewer/tumour-check', 'champion', 1);
+    await viewer.proposals.setEvaluation('viewer/tumour-check', { dataset: 'viewer/tumours', target: 'diagnosis' });
+    const second = await viewer.train({
+      model: 'viewer/tumour-check',
+      dataset: 'viewer/tumours',
+      task: 'classification',
+      algorithm: 'random-forest',
+      target: 'diagnosis',
+    });
+    assert.equal((await viewer.followJob(second.id)).state, 'succeeded');
+    await page.reload();
+    await page.getByLabel('Title').fill('A forest instead');
+    await page.getByLabel('Version of this model').selectOption('2');
+    await page.getByRole('button', { name: 'Propose' }).click();
+    await page.getByTestId('proposal-state').filter({ hasText: 'Evaluated' }).waitFor({ timeout: 60_000 });
+    const report = page.getByTestId('report');
+    await report.getByRole('rowheader', { name: 'accuracy' }).waitFor();
+    assert.match(await report.innerText(), /accuracy\s+0\.\d+\s+0\.\d+\s+[+-]0\.\d+\s+\[-?0\.\d+, -?0\.\d+\]/);
+    await accessible(page, 'proposal page');
+    await page.screenshot({ path: path.join(SHOTS, 'proposal-desktop.png'), fullPage: true });
+    await page.getByTestId('language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '并排评估报告' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'proposal-desktop-zh.png'), fullPage: true });
+    await page.getByRole('button', { name: /合并/ }).click();
+    await page.getByTestId('proposal-state').filter({ hasText: '已合并' }).waitFor();
+    await page.getByTestId('language').selectOption('en');
+    await context.close();
+  });
+
   test('sign in with a session cookie, switch to 中文 (remembered), sign out', async () => {
     const { context, page } = await open('desktop');
     await page.goto(`${t.url}/sign-in`);

@@ -12,6 +12,7 @@ const TrainPage = lazy(() => import('./pages/train-page.tsx'));
 const JobPage = lazy(() => import('./pages/job-page.tsx'));
 const DatasetsPage = lazy(() => import('./pages/datasets-page.tsx'));
 const DatasetPage = lazy(() => import('./pages/dataset-page.tsx'));
+const ProposalPage = lazy(() => import('./pages/proposal-page.tsx'));
 
 const later = (page: JSX.Element) => <Suspense fallback={<p aria-busy="true">…</p>}>{page}</Suspense>;
 
@@ -22,6 +23,7 @@ export const router = createBrowserRouter([
       { path: '/', element: <MarketplacePage /> },
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/models/:owner/:name', element: later(<ModelPage />) },
+      { path: '/models/:owner/:name/proposals/:number', element: later(<ProposalPage />) },
       { path: '/train', element: later(<TrainPage />) },
       { path: '/datasets', element: later(<DatasetsPage />) },
       { path: '/datasets/:owner/:name', element: later(<DatasetPage />) },

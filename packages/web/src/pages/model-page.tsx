@@ -1,10 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../api.ts';
+import { CardEditor } from '../components/card-editor.tsx';
 import { DiagnosticPlots } from '../components/diagnostic-plots.tsx';
 import { MetricsChart } from '../components/metrics-chart.tsx';
+import { ModelActions } from '../components/model-actions.tsx';
 import { curvePoints, ProgressChart } from '../components/progress-chart.tsx';
+import { ProposeForm } from '../components/propose-form.tsx';
 import { SafeHtml } from '../components/safe-html.tsx';
 import { SnippetTabs } from '../components/snippet-tabs.tsx';
 import { TryItForm } from '../components/try-it-form.tsx';
@@ -17,6 +21,7 @@ export default function ModelPage() {
   const fullName = `${owner}/${name}`;
   const { t, i18n } = useTranslation();
   const session = useSession();
+  const [editing, setEditing] = useState(false);
   const lang = i18n.language;
   const model = useQuery({ queryKey: ['model', fullName], queryFn: () => api.getModel(fullName) });
   const versions = useQuery({
@@ -56,10 +61,24 @@ export default function ModelPage() {
         </p>
         {m.description && <p>{m.description}</p>}
       </header>
+      {session.user && versions.data && (
+        <ModelActions model={m} versions={versions.data} username={session.user.username} />
+      )}
       <div className="model-columns">
         <section aria-labelledby="card-h" className="card-section">
           <h2 id="card-h">{t('model.card')}</h2>
-          {card.data ? <SafeHtml html={card.data.html} className="markdown" /> : <p>{t('model.noCard')}</p>}
+          {editing ? (
+            <CardEditor model={m.fullName} markdown={card.data?.markdown ?? ''} onDone={() => setEditing(false)} />
+          ) : card.data ? (
+            <SafeHtml html={card.data.html} className="markdown" />
+          ) : (
+            <p>{t('model.noCard')}</p>
+          )}
+          {session.user && !editing && (
+            <button type="button" className="link" onClick={() => setEditing(true)}>
+              {t('card.edit')}
+            </button>
+          )}
         </section>
         <aside className="model-side">
           {current?.details?.metrics && Object.keys(current.details.metrics).length > 0 ? (
@@ -146,12 +165,18 @@ export default function ModelPage() {
           <ul className="proposals">
             {proposals.data.map((p) => (
               <li key={p.number}>
-                #{p.number} {p.title} — {p.state} ({p.author}){p.report?.rule && <span> · {p.report.rule.reason}</span>}
+                <Link to={`/models/${m.fullName}/proposals/${p.number}`}>
+                  #{p.number} {p.title}
+                </Link>{' '}
+                — {t(`proposal.states.${p.state}`, { defaultValue: p.state })} ({p.author})
               </li>
             ))}
           </ul>
         ) : (
           <p>{t('model.noProposals')}</p>
+        )}
+        {session.user && versions.data && versions.data.length > 0 && m.evaluation && (
+          <ProposeForm model={m.fullName} versions={versions.data.map((v) => v.version)} />
         )}
       </section>
     </article>
