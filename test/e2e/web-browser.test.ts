@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { logisticRegressionModel } from '../fixtures/onnx-models.ts';
 import { labelledBreastCancer } from '../harness/datasets.ts';
 import { fixtureFile } from '../harness/fixtures.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
@@ -22,9 +25,14 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
   let t: TestServer;
   let browser: Browser;
   const problems: string[] = [];
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
 
   before(async () => {
-    t = await startTestServer({ demo: true, jobConcurrency: 1 });
+    t = await startTestServer({ demo: true, jobConcurrency: 1, webhooksAllowPrivate: true, webhookRetryBaseMs: 100 });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const demo = await t.server.demo;
     assert.ok(demo?.loaded, demo?.reason);
     await t.admin.createUser('viewer', 'viewer password 123');
@@ -48,6 +56,7 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
   after(async () => {
     await browser?.close();
     await t?.close();
+    await new Promise((r) => receiver.close(r));
   });
 
   async function open(size: 'desktop' | 'phone', locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
@@ -169,7 +178,7 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
       'only the changed parameter is sent',
     );
     await page.getByTestId('job-result').getByRole('link').click();
-    await page.getByRole('heading', { level: 1, name: 'viewer/cancer-mlp' }).waitFor();
+    await page.locator('.model-header h1').filter({ hasText: 'viewer/cancer-mlp' }).waitFor();
     await page.getByRole('img', { name: /Held-out metrics/ }).waitFor();
     await page.getByRole('img', { name: /Learning curve.*loss/ }).waitFor();
     await page.getByRole('img', { name: /Confusion matrix/ }).waitFor();
@@ -195,7 +204,8 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
       buffer: Buffer.from(fixtureFile('charts-billboard-2000/ranks_long.csv')),
     });
     await page.getByTestId('schema').getByRole('cell', { name: 'artist', exact: true }).waitFor();
-    assert.equal(await page.getByTestId('preview').locator('tbody tr').count(), 20);
+    await page.getByTestId('preview').locator('tbody tr').nth(19).waitFor();
+    assert.equal(await page.getByTestId('preview').locator('tbody tr').count(), 20, 'the first 20 rows');
     const week = page.getByTestId('summary-week');
     await week.getByRole('img', { name: /week: range 1 – \d+/ }).waitFor();
     await page.getByTestId('summary-artist').getByRole('img').waitFor();
@@ -305,6 +315,62 @@ Not a medical device.
     await context.close();
   });
 
+  test('leaderboards, tokens shown once and revoked, an organisation with members, webhooks and its audit log', async () => {
+    const { context, page } = await open('desktop');
+    await page.goto(`${t.url}/leaderboards?task=sentiment`);
+    const board = page.getByTestId('leaderboard-uci-sentences-en');
+    await board.getByRole('link', { name: 'demo/review-sentiment-en' }).waitFor();
+    await accessible(page, 'leaderboards');
+    await signIn(page);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Token name').fill('from the browser');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const value = (await page.getByTestId('new-token').innerText()).trim();
+    const me = await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${value}` } });
+    assert.equal(me.status, 200, 'the token shown works');
+    await page.getByTestId('tokens').getByText('from the browser', { exact: true }).waitFor();
+    await accessible(page, 'settings');
+    await page.getByRole('button', { name: 'Revoke from the browser' }).click();
+    await page.getByTestId('tokens').getByText('from the browser', { exact: true }).waitFor({ state: 'detached' });
+    assert.equal((await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${value}` } })).status, 401);
+
+    await page.getByLabel('New organisation').fill('studio-web');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByText('Your role: admin').waitFor();
+    await page.getByLabel('User', { exact: true }).fill('demo');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('members').getByText('demo', { exact: true }).waitFor();
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    await page.getByLabel('URL').fill(url);
+    await page.getByLabel('Signing secret (16 characters or more)').fill('a-secret-long-enough');
+    await page.getByLabel('model.version.created').check();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByTestId('webhooks').getByText(url).waitFor();
+    // An event for the organisation: a new version of one of its models.
+    const viewer = t.client((await t.client().login('viewer', 'viewer password 123')).token);
+    await viewer.createModel({ owner: 'studio-web', name: 'm', task: 'classification', visibility: 'private' });
+    await viewer.uploadVersion('studio-web/m', logisticRegressionModel().bytes);
+    for (let i = 0; i < 50; i++) {
+      const hooks = await viewer.listWebhooks();
+      const log = await viewer.webhookDeliveries(hooks[0]?.id as number);
+      if (log.some((d) => d.state === 'delivered')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.getByRole('button', { name: 'Delivery log' }).click();
+    await page
+      .getByTestId('deliveries')
+      .getByText(/model\.version\.created · delivered · 200/)
+      .waitFor();
+    await page.getByTestId('deliveries').getByRole('button', { name: 'Send again' }).first().click();
+    await page
+      .getByTestId('audit')
+      .getByText(/PUT \/api\/v1\/orgs\/studio-web\/members\/demo/)
+      .waitFor();
+    await accessible(page, 'organisation');
+    await page.screenshot({ path: path.join(SHOTS, 'org-desktop.png'), fullPage: true });
+    await context.close();
+  });
+
   test('sign in with a session cookie, switch to 中文 (remembered), sign out', async () => {
     const { context, page } = await open('desktop');
     await page.goto(`${t.url}/sign-in`);
@@ -326,7 +392,11 @@ Not a medical device.
     await page.reload();
     await page.getByRole('link', { name: '模型市场' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
-    await page.getByTestId('result-count').filter({ hasText: '4 个模型' }).waitFor();
+    // Signed in, the viewer also sees its own private listing from the flow above.
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: /^\d+ 个模型$/ })
+      .waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'marketplace-desktop-zh.png'), fullPage: true });
     await page.getByRole('button', { name: '退出' }).click();
     await page.getByRole('link', { name: '登录' }).waitFor();

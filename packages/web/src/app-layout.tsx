@@ -20,7 +20,9 @@ export function AppLayout() {
         <nav aria-label="main">
           <NavLink to="/">{t('nav.marketplace')}</NavLink>
           <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
+          <NavLink to="/leaderboards">{t('nav.leaderboards')}</NavLink>
           {session.user && <NavLink to="/train">{t('nav.train')}</NavLink>}
+          {session.user && <NavLink to="/settings">{t('nav.settings')}</NavLink>}
         </nav>
         <div className="header-tools">
           <label className="language">

@@ -13,6 +13,9 @@ const JobPage = lazy(() => import('./pages/job-page.tsx'));
 const DatasetsPage = lazy(() => import('./pages/datasets-page.tsx'));
 const DatasetPage = lazy(() => import('./pages/dataset-page.tsx'));
 const ProposalPage = lazy(() => import('./pages/proposal-page.tsx'));
+const LeaderboardsPage = lazy(() => import('./pages/leaderboards-page.tsx'));
+const SettingsPage = lazy(() => import('./pages/settings-page.tsx'));
+const OrgPage = lazy(() => import('./pages/org-page.tsx'));
 
 const later = (page: JSX.Element) => <Suspense fallback={<p aria-busy="true">…</p>}>{page}</Suspense>;
 
@@ -26,6 +29,9 @@ export const router = createBrowserRouter([
       { path: '/models/:owner/:name/proposals/:number', element: later(<ProposalPage />) },
       { path: '/train', element: later(<TrainPage />) },
       { path: '/datasets', element: later(<DatasetsPage />) },
+      { path: '/leaderboards', element: later(<LeaderboardsPage />) },
+      { path: '/settings', element: later(<SettingsPage />) },
+      { path: '/orgs/:org', element: later(<OrgPage />) },
       { path: '/datasets/:owner/:name', element: later(<DatasetPage />) },
       { path: '/jobs/:id', element: later(<JobPage />) },
       { path: '*', element: <NotFoundPage /> },
