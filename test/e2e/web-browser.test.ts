@@ -297,7 +297,7 @@ Not a medical device.
     });
     assert.equal((await viewer.followJob(second.id)).state, 'succeeded');
     await page.reload();
-    await page.getByLabel('Title').fill('A forest instead');
+    await page.getByRole('region', { name: 'Change proposals' }).getByLabel('Title').fill('A forest instead');
     await page.getByLabel('Version of this model').selectOption('2');
     await page.getByRole('button', { name: 'Propose' }).click();
     await page.getByTestId('proposal-state').filter({ hasText: 'Evaluated' }).waitFor({ timeout: 60_000 });
@@ -368,6 +368,57 @@ Not a medical device.
       .waitFor();
     await accessible(page, 'organisation');
     await page.screenshot({ path: path.join(SHOTS, 'org-desktop.png'), fullPage: true });
+    await context.close();
+  });
+
+  test('recommendations and discussions (Markdown sanitised where shown)', async () => {
+    const { context, page } = await open('desktop');
+    await signIn(page);
+    await page.goto(`${t.url}/models/demo/film-recommender`);
+    await page.getByRole('button', { name: 'Recommend' }).click();
+    const items = page.getByTestId('recommendations').locator('li');
+    await items.first().waitFor();
+    assert.equal(await items.count(), 10);
+    await page.getByRole('region', { name: 'Discussions' }).getByLabel('Title').fill('Does it know new films?');
+    await page
+      .getByLabel('Message (Markdown)')
+      .fill('It **never** shows <script>window.pwned = 1</script> new releases.');
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    const thread = page.getByTestId('thread');
+    await thread.locator('strong', { hasText: 'never' }).waitFor();
+    assert.equal(await page.evaluate(() => (window as { pwned?: number }).pwned), undefined);
+    assert.equal(await thread.locator('script').count(), 0);
+    await page.getByLabel('Reply (Markdown)').fill('Try `excludeSeen`.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await thread.locator('code', { hasText: 'excludeSeen' }).waitFor();
+    await accessible(page, 'model page with discussions');
+    await context.close();
+  });
+
+  test('every main page at phone size: no sideways scrolling, screenshots', async () => {
+    const { context, page } = await open('phone');
+    await signIn(page);
+    const pages: Array<[string, string, () => Promise<void>]> = [
+      ['marketplace', '/', () => page.getByTestId('result-count').waitFor()],
+      ['model', '/models/demo/chart-churn', () => page.getByRole('img', { name: /Held-out metrics/ }).waitFor()],
+      ['dataset', '/datasets/viewer/charts', () => page.getByTestId('schema').waitFor()],
+      ['train', '/train', () => page.getByLabel('Algorithm').waitFor()],
+      [
+        'leaderboards',
+        '/leaderboards?task=classification',
+        () => page.getByTestId('leaderboard-chart-churn').waitFor(),
+      ],
+      ['settings', '/settings', () => page.getByLabel('Token name').waitFor()],
+      ['org', '/orgs/studio-web', () => page.getByTestId('members').waitFor()],
+      ['proposal', '/models/viewer/tumour-check/proposals/1', () => page.getByTestId('report').waitFor()],
+    ];
+    for (const [name, url, ready] of pages) {
+      await page.goto(`${t.url}${url}`);
+      await ready();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 391, `${name} is ${width} px wide on a 390 px screen`);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
+    }
     await context.close();
   });
 

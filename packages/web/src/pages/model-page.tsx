@@ -5,10 +5,12 @@ import { Link, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { CardEditor } from '../components/card-editor.tsx';
 import { DiagnosticPlots } from '../components/diagnostic-plots.tsx';
+import { DiscussionsPanel } from '../components/discussions-panel.tsx';
 import { MetricsChart } from '../components/metrics-chart.tsx';
 import { ModelActions } from '../components/model-actions.tsx';
 import { curvePoints, ProgressChart } from '../components/progress-chart.tsx';
 import { ProposeForm } from '../components/propose-form.tsx';
+import { RecommendForm } from '../components/recommend-form.tsx';
 import { SafeHtml } from '../components/safe-html.tsx';
 import { SnippetTabs } from '../components/snippet-tabs.tsx';
 import { TryItForm } from '../components/try-it-form.tsx';
@@ -117,7 +119,12 @@ export default function ModelPage() {
           <DiagnosticPlots d={current.details.diagnostics} />
         </section>
       )}
-      {current && <TryItForm model={m.fullName} version={current} signedIn={session.user !== null} />}
+      {current &&
+        (current.example.recommend && session.user ? (
+          <RecommendForm model={m.fullName} version={current} />
+        ) : (
+          <TryItForm model={m.fullName} version={current} signedIn={session.user !== null} />
+        ))}
       {snippets.data && (
         <section aria-labelledby="use-h">
           <h2 id="use-h">{t('model.snippets')}</h2>
@@ -179,6 +186,7 @@ export default function ModelPage() {
           <ProposeForm model={m.fullName} versions={versions.data.map((v) => v.version)} />
         )}
       </section>
+      <DiscussionsPanel model={m.fullName} signedIn={session.user !== null} />
     </article>
   );
 }
