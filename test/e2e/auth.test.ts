@@ -267,3 +267,59 @@ describe('auth', () => {
     assert.ok(listed?.lastUsedAt && Date.now() - Date.parse(listed.lastUsedAt) < 60_000, JSON.stringify(listed));
   });
 });
+
+describe('sign-up, where the server allows it', () => {
+  test('closed by default (403 saying who makes accounts); open with --allow-signup: an account and a session cookie', async () => {
+    const closed = await startTestServer();
+    try {
+      const res = await http(closed, 'POST', '/api/v1/auth/signup', {
+        json: { username: 'newcomer', password: 'a long password' },
+      });
+      assert.equal(res.status, 403);
+      assert.match(res.json.detail, /does not allow sign-up/);
+      assert.equal((await http(closed, 'GET', '/api/v1/auth/session')).json.signup, false);
+    } finally {
+      await closed.close();
+    }
+    const open = await startTestServer({ allowSignup: true });
+    try {
+      assert.deepEqual((await http(open, 'GET', '/api/v1/auth/session')).json, { user: null, signup: true });
+      const made = await http(open, 'POST', '/api/v1/auth/signup', {
+        json: { username: 'newcomer', password: 'a long password' },
+      });
+      assert.equal(made.status, 201, made.text);
+      assert.match(made.headers.get('set-cookie') ?? '', /HttpOnly; SameSite=Lax/);
+      assert.equal(made.json.user.isAdmin, false);
+      const me = await http(open, 'GET', '/api/v1/me', { token: made.json.token });
+      assert.equal(me.json.username, 'newcomer');
+      assert.equal(
+        (
+          await http(open, 'POST', '/api/v1/auth/signup', {
+            json: { username: 'newcomer', password: 'another password' },
+          })
+        ).status,
+        409,
+      );
+      assert.equal(
+        (
+          await http(open, 'POST', '/api/v1/auth/signup', {
+            json: { username: 'Bad Name', password: 'a long password' },
+          })
+        ).status,
+        400,
+      );
+      assert.equal(
+        (await http(open, 'POST', '/api/v1/auth/signup', { json: { username: 'shorty', password: 'short' } })).status,
+        400,
+      );
+      assert.equal(
+        (await http(open, 'POST', '/api/v1/auth/signup', { json: { username: 'admin', password: 'a long password' } }))
+          .status,
+        409,
+        'nobody takes the admin name',
+      );
+    } finally {
+      await open.close();
+    }
+  });
+});

@@ -31,7 +31,13 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
   });
 
   before(async () => {
-    t = await startTestServer({ demo: true, jobConcurrency: 1, webhooksAllowPrivate: true, webhookRetryBaseMs: 100 });
+    t = await startTestServer({
+      demo: true,
+      jobConcurrency: 1,
+      webhooksAllowPrivate: true,
+      webhookRetryBaseMs: 100,
+      allowSignup: true,
+    });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const demo = await t.server.demo;
     assert.ok(demo?.loaded, demo?.reason);
@@ -143,7 +149,10 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     const answer = page.getByTestId('predictions').locator('li').first();
     await answer.waitFor();
     assert.match(await answer.innerText(), /(positive|negative).*Why/s);
-    assert.ok((await page.getByTestId('predictions').locator('mark').count()) > 0, 'evidence highlighted');
+    const marked = page.getByTestId('predictions').getByTestId('highlighted').first().locator('mark');
+    assert.ok((await marked.count()) > 0, 'evidence highlighted in the text');
+    const first = (await marked.first().innerText()).toLowerCase();
+    assert.ok((await page.getByTestId('predictions').locator('li').first().innerText()).toLowerCase().includes(first));
     await accessible(page, 'model page');
     await page.screenshot({ path: path.join(SHOTS, 'model-desktop.png'), fullPage: true });
     await context.close();
@@ -451,6 +460,14 @@ Not a medical device.
     await page.screenshot({ path: path.join(SHOTS, 'marketplace-desktop-zh.png'), fullPage: true });
     await page.getByRole('button', { name: '退出' }).click();
     await page.getByRole('link', { name: '登录' }).waitFor();
+    // Where the server allows it, anyone makes an account and is signed in.
+    await page.getByTestId('language').selectOption('en');
+    await page.goto(`${t.url}/sign-in`);
+    await page.getByRole('link', { name: 'No account? Make one' }).click();
+    await page.getByLabel('Username').fill('newcomer');
+    await page.getByLabel('Password').fill('newcomer password');
+    await page.getByRole('button', { name: 'Make the account' }).click();
+    await page.getByText('Signed in as newcomer').waitFor();
     await context.close();
   });
 

@@ -89,11 +89,17 @@ export class MarqueeClient {
     this.t.token = r.token;
     return r;
   }
+  /** Makes an account and signs in (where the server allows sign-up). */
+  async signup(username: string, password: string): Promise<LoginResult> {
+    const r = await this.t.json<LoginResult>('POST', '/api/v1/auth/signup', { username, password });
+    this.t.token = r.token;
+    return r;
+  }
   logout(): Promise<void> {
     return this.t.json('POST', '/api/v1/auth/logout');
   }
   /** Who is signed in, without an error when nobody is (a browser's first question). */
-  session(): Promise<{ user: User | null; csrfToken?: string }> {
+  session(): Promise<{ user: User | null; csrfToken?: string; signup: boolean }> {
     return this.t.json('GET', '/api/v1/auth/session');
   }
   me(): Promise<User & { scopes: Scope[]; tokenId: string; csrfToken?: string }> {

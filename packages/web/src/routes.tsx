@@ -16,6 +16,7 @@ const ProposalPage = lazy(() => import('./pages/proposal-page.tsx'));
 const LeaderboardsPage = lazy(() => import('./pages/leaderboards-page.tsx'));
 const SettingsPage = lazy(() => import('./pages/settings-page.tsx'));
 const OrgPage = lazy(() => import('./pages/org-page.tsx'));
+const SignUpPage = lazy(() => import('./pages/sign-up-page.tsx'));
 
 const later = (page: JSX.Element) => <Suspense fallback={<p aria-busy="true">…</p>}>{page}</Suspense>;
 
@@ -25,6 +26,7 @@ export const router = createBrowserRouter([
     children: [
       { path: '/', element: <MarketplacePage /> },
       { path: '/sign-in', element: <SignInPage /> },
+      { path: '/sign-up', element: later(<SignUpPage />) },
       { path: '/models/:owner/:name', element: later(<ModelPage />) },
       { path: '/models/:owner/:name/proposals/:number', element: later(<ProposalPage />) },
       { path: '/train', element: later(<TrainPage />) },

@@ -10,6 +10,9 @@ export interface SessionUser {
 interface Session {
   user: SessionUser | null;
   loading: boolean;
+  /** Whether this server lets anyone make an account. */
+  signupAllowed: boolean;
+  signUp(username: string, password: string): Promise<void>;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -24,13 +27,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     queryFn: async () => {
       const s = await api.session();
       api.setCsrfToken(s.csrfToken);
-      return s.user ? ({ username: s.user.username, isAdmin: s.user.isAdmin } as SessionUser) : null;
+      return {
+        user: s.user ? ({ username: s.user.username, isAdmin: s.user.isAdmin } as SessionUser) : null,
+        signup: s.signup,
+      };
     },
     staleTime: 60_000,
   });
   const session: Session = {
-    user: me.data ?? null,
+    user: me.data?.user ?? null,
     loading: me.isLoading,
+    signupAllowed: me.data?.signup ?? false,
+    async signUp(username, password) {
+      const r = await api.signup(username, password);
+      api.setToken(undefined);
+      api.setCsrfToken(r.csrfToken);
+      await queries.invalidateQueries();
+    },
     async signIn(username, password) {
       const r = await api.login(username, password);
       // The session cookie is set; the token in the answer is the CLI's and is dropped here.

@@ -50,6 +50,8 @@ export const serve: Command = {
       'boolean',
       'accept webhook URLs on loopback and private networks (closed networks, tests)',
     ),
+    'allow-signup': opt('boolean', 'anyone may make an account (MARQUEE_ALLOW_SIGNUP=1); else the admin makes users'),
+    'web-dir': opt('string', 'serve another build of the web app (default packages/web/dist)'),
     demo: opt(
       'boolean',
       'on an empty data folder: public datasets, four published models and two benchmarks to try (MARQUEE_DEMO=1)',
@@ -79,6 +81,8 @@ export const serve: Command = {
       quotaStorageBytes: values['quota-storage'] as string | undefined,
       quotaConcurrentJobs: values['quota-jobs'] as string | undefined,
       rateLimitPredict: values['rate-limit-predict'] as string | undefined,
+      allowSignup: values['allow-signup'] ? 'true' : undefined,
+      webDir: values['web-dir'] as string | undefined,
     };
     const config = loadConfig(flags);
     const { startServer } = await import('@marquee/server');

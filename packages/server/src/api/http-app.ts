@@ -210,7 +210,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(opsRoutes, { metrics: deps.metrics, isReady: deps.isReady });
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { auth: deps.auth, secureCookies: Boolean(config.tlsCert) });
+      await api.register(authRoutes, {
+        auth: deps.auth,
+        secureCookies: Boolean(config.tlsCert),
+        allowSignup: config.allowSignup,
+      });
       await api.register(registryRoutes, {
         registry: deps.registry,
         maxModelBytes: config.maxModelBytes,

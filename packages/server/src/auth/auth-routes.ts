@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { callerOf, principalOf, rawTokenOf, SESSION_COOKIE } from '../api/request-auth.js';
+import { Forbidden } from '../errors.js';
 import type { AuthService } from './auth-service.js';
 import { SCOPES } from './scopes.js';
 import { csrfTokenFor } from './token-codec.js';
@@ -34,7 +35,10 @@ const NewToken = Type.Object(
 const TokenId = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** Users, login/logout and API tokens under /api/v1. */
-export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; secureCookies: boolean }) {
+export async function authRoutes(
+  app: FastifyInstance,
+  opts: { auth: AuthService; secureCookies: boolean; allowSignup: boolean },
+) {
   const { auth } = opts;
   const cookie = (value: string, maxAge: number) =>
     `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${opts.secureCookies ? '; Secure' : ''}`;
@@ -68,6 +72,31 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     },
   );
 
+  app.post<{ Body: Static<typeof Credentials> }>(
+    '/auth/signup',
+    {
+      schema: {
+        body: Credentials,
+        tags: ['identity'],
+        summary: 'Make an account and sign in (only where the server allows sign-up: --allow-signup)',
+      },
+      config: { scope: 'public' },
+    },
+    async (req, reply) => {
+      if (!opts.allowSignup) throw new Forbidden('this server does not allow sign-up: an administrator makes accounts');
+      await auth.createUser(req.body.username, req.body.password);
+      const session = await auth.login(req.body.username, req.body.password, req.ip);
+      const maxAge = Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000);
+      reply.header('set-cookie', cookie(session.token, maxAge));
+      return reply.code(201).send({
+        token: session.token,
+        csrfToken: csrfTokenFor(session.token),
+        expiresAt: session.expiresAt,
+        user: session.user,
+      });
+    },
+  );
+
   app.post('/auth/logout', { schema: { tags: ['identity'] }, config: { scope: 'any' } }, async (req, reply) => {
     const raw = rawTokenOf(req);
     if (raw) await auth.revokeRawToken(raw);
@@ -86,9 +115,13 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     },
     async (req) => {
       const p = callerOf(req);
-      if (!p) return { user: null };
+      if (!p) return { user: null, signup: opts.allowSignup };
       const raw = rawTokenOf(req);
-      return { user: await auth.getUser(p.userId), ...(raw && { csrfToken: csrfTokenFor(raw) }) };
+      return {
+        user: await auth.getUser(p.userId),
+        signup: opts.allowSignup,
+        ...(raw && { csrfToken: csrfTokenFor(raw) }),
+      };
     },
   );
 

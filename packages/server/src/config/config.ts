@@ -50,6 +50,8 @@ export interface ServerConfig {
   quotaConcurrentJobs: number;
   /** The built web app (index.html and assets/); served at `/`. */
   webDir: string;
+  /** Anyone may make an account (POST /api/v1/auth/signup); off by default: the admin makes users. */
+  allowSignup: boolean;
 }
 
 /** Where `npm ci` builds packages/web (its prepare step), beside this package. */
@@ -184,5 +186,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       DEFAULTS.webhookRetryBaseMs,
     ),
     webDir: path.resolve(pick('webDir', 'MARQUEE_WEB_DIR') ?? BUILT_WEB_APP),
+    allowSignup: flag('--allow-signup', pick('allowSignup', 'MARQUEE_ALLOW_SIGNUP')),
   };
 }

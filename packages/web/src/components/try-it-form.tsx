@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { formatNumber } from '../format.ts';
+import { HighlightedText } from './highlighted-text.tsx';
 
 /** A request built from the version's stored example; the answer as labels, probabilities, values or evidence. */
 export function TryItForm({ model, version, signedIn }: { model: string; version: ModelVersion; signedIn: boolean }) {
@@ -13,8 +14,12 @@ export function TryItForm({ model, version, signedIn }: { model: string; version
   const example = version.example.instances ?? [];
   const [text, setText] = useState(JSON.stringify(example.slice(0, 2), null, 2));
   const [invalid, setInvalid] = useState(false);
+  const [sent, setSent] = useState<Array<Record<string, unknown>>>([]);
   const predict = useMutation({
-    mutationFn: (instances: Array<Record<string, unknown>>) => api.predict(model, instances, version.version),
+    mutationFn: (instances: Array<Record<string, unknown>>) => {
+      setSent(instances);
+      return api.predict(model, instances, version.version);
+    },
   });
   if (!version.details) return null; // uploaded ONNX takes tensors: the OIP snippets show how
   if (!signedIn)
@@ -62,7 +67,7 @@ export function TryItForm({ model, version, signedIn }: { model: string; version
           {predict.data.predictions.map((p, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: answers are in the order of the instances
             <li key={i}>
-              <PredictionView p={p} lang={i18n.language} />
+              <PredictionView p={p} lang={i18n.language} instance={sent[i]} />
             </li>
           ))}
         </ol>
@@ -71,7 +76,7 @@ export function TryItForm({ model, version, signedIn }: { model: string; version
   );
 }
 
-function PredictionView({ p, lang }: { p: Prediction; lang: string }) {
+function PredictionView({ p, lang, instance }: { p: Prediction; lang: string; instance?: Record<string, unknown> }) {
   const { t } = useTranslation();
   if ('value' in p)
     return (
@@ -80,17 +85,20 @@ function PredictionView({ p, lang }: { p: Prediction; lang: string }) {
       </span>
     );
   if ('rating' in p) return <span>{formatNumber(lang, p.rating, 3)}</span>;
-  if ('evidence' in p)
+  if ('evidence' in p) {
+    // The text the model read: the instance's first string value.
+    const text = Object.values(instance ?? {}).find((v): v is string => typeof v === 'string');
     return (
       <span>
         <strong>{p.label}</strong> ({formatNumber(lang, p.probability, 3)}) — {t('try.evidence')}:{' '}
-        {p.evidence.map((e) => (
-          <mark key={e.ngram} className={e.weight > 0 ? 'up' : 'down'}>
-            {e.ngram}
-          </mark>
-        ))}
+        {text ? (
+          <HighlightedText text={text} ngrams={p.evidence.map((e) => e.ngram)} />
+        ) : (
+          p.evidence.map((e) => <mark key={e.ngram}>{e.ngram}</mark>)
+        )}
       </span>
     );
+  }
   return (
     <span>
       <strong>{p.label}</strong>

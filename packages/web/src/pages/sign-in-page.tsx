@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useSession } from '../session.tsx';
 
 export function SignInPage() {
@@ -43,6 +43,11 @@ export function SignInPage() {
           {t('signIn.submit')}
         </button>
       </form>
+      {session.signupAllowed && (
+        <p>
+          <Link to="/sign-up">{t('signUp.link')}</Link>
+        </p>
+      )}
     </section>
   );
 }
