@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { MarqueeApiError } from '@marquee/client';
+import { runCli } from '../harness/cli-process.ts';
 import { fixtureFile } from '../harness/fixtures.ts';
 import { assertNoInternals, http, startTestServer, type TestServer } from '../harness/test-server.ts';
 
@@ -102,6 +103,40 @@ describe('datasets', () => {
       (await http(t, 'GET', '/api/v1/datasets/admin/charts/versions/9/summary', { token: t.adminToken })).status,
       404,
     );
+  });
+
+  test('a folder of Parquet parts as Spark writes it (key=value folders, _SUCCESS, .crc) pushes as one version', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-spark-'));
+    const out = path.join(dir, 'plays');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(
+      `COPY (SELECT i AS user_id, i % 7 AS plays, ['drama', 'comedy', 'music'][i % 3 + 1] AS genre FROM range(300) t(i))
+         TO '${out}' (FORMAT parquet, PARTITION_BY (genre), FILENAME_PATTERN 'part-{i}')`,
+    );
+    c.closeSync();
+    fs.writeFileSync(path.join(out, '_SUCCESS'), '');
+    fs.writeFileSync(path.join(out, 'genre=drama', '.part-0.parquet.crc'), 'not parquet');
+    try {
+      const r = await runCli(['datasets', 'push', out, '--name', 'admin/spark-plays'], {
+        env: { MARQUEE_URL: t.url, MARQUEE_TOKEN: t.adminToken },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Read 3 Parquet parts/);
+      const v = JSON.parse(r.stdout) as { rowCount: number; columns: Array<{ name: string }> };
+      assert.equal(v.rowCount, 300);
+      assert.deepEqual(v.columns.map((col) => col.name).sort(), ['genre', 'plays', 'user_id']);
+      const summary = await t.admin.datasetSummary('admin/spark-plays', 1);
+      const genre = summary.find((col) => col.name === 'genre');
+      assert.ok(genre && genre.kind !== 'numeric');
+      assert.deepEqual(
+        genre.top.map((x) => x.count),
+        [100, 100, 100],
+        'the partition folders became a column',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('JSON lines: numbers, categories and free text told apart', async () => {
