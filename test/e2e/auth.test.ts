@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { MarqueeApiError } from '@marquee/client';
 import { rowSumModel } from '../fixtures/onnx-models.ts';
 import { pushModel } from '../harness/models.ts';
-import { http, startTestServer, type TestServer } from '../harness/test-server.ts';
+import { http, startTestServer, storedRows, type TestServer } from '../harness/test-server.ts';
 
 describe('auth', () => {
   let t: TestServer;
@@ -75,15 +75,12 @@ describe('auth', () => {
     assert.equal(unknown.status, 401);
     assert.equal(unknown.json.detail, wrong.json.detail);
 
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(path.join(t.dataDir, 'marquee.db'), { readonly: true });
-    const row = db
-      .prepare("SELECT password_hash FROM users JOIN owners ON owners.id = users.owner_id WHERE name = 'alice'")
-      .get() as {
-      password_hash: string;
-    };
-    const tokens = db.prepare('SELECT token_hash FROM tokens').all() as Array<{ token_hash: string }>;
-    db.close();
+    const [row] = await storedRows<{ password_hash: string }>(
+      t,
+      "SELECT password_hash FROM users JOIN owners ON owners.id = users.owner_id WHERE name = 'alice'",
+    );
+    assert.ok(row);
+    const tokens = await storedRows<{ token_hash: string }>(t, 'SELECT token_hash FROM tokens');
     assert.match(row.password_hash, /^scrypt\$32768\$8\$1\$/);
     assert.ok(!row.password_hash.includes('correct horse'));
     assert.ok(

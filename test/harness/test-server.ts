@@ -12,6 +12,7 @@ import {
   type ServerConfig,
   startServer,
 } from '@marquee/server';
+import pg from 'pg';
 
 export interface TestServer {
   server: RunningServer;
@@ -28,8 +29,36 @@ export interface TestServer {
 }
 
 /** Starts the real server on free ports with a fresh temporary data folder. */
+/**
+ * With MARQUEE_TEST_DATABASE_URL (a postgres:// URL of a database to connect to), every
+ * test server gets a fresh PostgreSQL database of its own, dropped when it closes: the
+ * same suites then check the cluster mode's store.
+ */
+const PG_URL = process.env.MARQUEE_TEST_DATABASE_URL;
+let databases = 0;
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `marquee_t_${process.pid}_${++databases}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL as string);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-test-'));
+  const database = PG_URL && !overrides.databaseUrl ? await freshDatabase() : undefined;
   const config: ServerConfig = {
     ...loadConfig({}, {}),
     host: '127.0.0.1',
@@ -39,6 +68,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     logLevel: 'warn',
     // Limits are tested where they are the subject; elsewhere a busy test must not trip them.
     rateLimitApi: 0,
+    ...(database && { databaseUrl: database.url }),
     ...overrides,
   };
   let server = await startServer(config);
@@ -62,6 +92,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     async close() {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
   return t;
@@ -137,4 +168,25 @@ const scanningFetch: typeof fetch = async (input, init) => {
 export function assertNoInternals(body: string): void {
   const m = INTERNALS.exec(body);
   if (m) throw new Error(`an error answer shows server internals ("${m[0]}"): ${body.slice(0, 500)}`);
+}
+
+/** Rows straight from the server's store (SQLite file or PostgreSQL database), to check what is kept on disk. */
+export async function storedRows<T>(t: TestServer, query: string): Promise<T[]> {
+  const url = t.server.databaseUrl;
+  if (url) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return (await c.query(query)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(path.join(t.dataDir, 'marquee.db'), { readonly: true });
+  try {
+    return db.prepare(query).all() as T[];
+  } finally {
+    db.close();
+  }
 }

@@ -60,7 +60,8 @@ import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
-import { type Db, openSqliteDatabase } from './store/database.js';
+import { openDatabase } from './store/database.js';
+import { PostgresTsvectorIndex } from './store/full-text/postgres-tsvector-index.js';
 import { SqliteFts5Index } from './store/full-text/sqlite-fts5-index.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import type { WebhookEvent } from './webhooks/webhook-events.js';
@@ -75,6 +76,8 @@ export interface RunningServer {
   grpcPort: number;
   /** Set when this start created the admin user with a generated token. */
   generatedAdminToken?: string;
+  /** The PostgreSQL store's URL in the cluster mode (unset: SQLite in the data folder). */
+  databaseUrl?: string;
   http: FastifyInstance;
   /** With `demo` set: the demo content being loaded (the server answers meanwhile). */
   demo?: Promise<DemoSummary>;
@@ -84,7 +87,7 @@ export interface RunningServer {
 
 /** Opens the store, wires the domains and starts the HTTP and gRPC listeners. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const db: Db = await openSqliteDatabase(config.dataDir);
+  const { db, dialect } = await openDatabase(config);
   const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
   const orgStore = new OrgStore(db);
   const collaborators: CollaboratorLookup = {
@@ -267,7 +270,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const marketStore = new MarketStore(db);
   const cards = new CardService(marketStore, registry);
-  const fullText = new SqliteFts5Index(db, 'listing_text', () => (market as MarketService).textDocuments());
+  const documents = () => (market as MarketService).textDocuments();
+  const fullText =
+    dialect === 'postgres'
+      ? new PostgresTsvectorIndex(db, 'listing_text', documents)
+      : new SqliteFts5Index(db, 'listing_text', documents);
   market = new MarketService(
     marketStore,
     registry,
@@ -288,11 +295,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       .catch((err) => httpLog?.warn({ err: String(err) }, 'draft card failed')),
   );
   registry.onForked((source, fork, caller) => cards.forked(source, fork, caller));
-  registry.onChange((fullName) => {
-    void marketplace
-      .modelChanged(fullName)
-      .catch((err) => httpLog?.warn({ err: String(err) }, 'listing refresh failed'));
-  });
+  registry.onChange((fullName) =>
+    marketplace.modelChanged(fullName).catch((err) => httpLog?.warn({ err: String(err) }, 'listing refresh failed')),
+  );
   const usage = new UsageCounter((rows) => marketplace.usageFlushed(rows));
   if (config.usageCounting) inference.onServed((modelId) => usage.prediction(modelId));
   const trendingTimer = setInterval(() => void marketplace.refreshTrending().catch(() => undefined), 600_000);
@@ -424,6 +429,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     httpPort,
     grpcPort,
     generatedAdminToken: generatedToken,
+    ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
     http,
     ...(demo && { demo }),
     close,

@@ -50,6 +50,10 @@ export const serve: Command = {
       'boolean',
       'accept webhook URLs on loopback and private networks (closed networks, tests)',
     ),
+    'database-url': opt(
+      'string',
+      'postgres://… : metadata in PostgreSQL (MARQUEE_DATABASE_URL); default SQLite in --data',
+    ),
     'allow-signup': opt('boolean', 'anyone may make an account (MARQUEE_ALLOW_SIGNUP=1); else the admin makes users'),
     'web-dir': opt('string', 'serve another build of the web app (default packages/web/dist)'),
     demo: opt(
@@ -82,6 +86,7 @@ export const serve: Command = {
       quotaConcurrentJobs: values['quota-jobs'] as string | undefined,
       rateLimitPredict: values['rate-limit-predict'] as string | undefined,
       allowSignup: values['allow-signup'] ? 'true' : undefined,
+      databaseUrl: values['database-url'] as string | undefined,
       webDir: values['web-dir'] as string | undefined,
     };
     const config = loadConfig(flags);

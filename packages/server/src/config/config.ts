@@ -52,6 +52,8 @@ export interface ServerConfig {
   webDir: string;
   /** Anyone may make an account (POST /api/v1/auth/signup); off by default: the admin makes users. */
   allowSignup: boolean;
+  /** `postgres://…`: metadata in PostgreSQL (the cluster mode); unset: SQLite in the data folder. */
+  databaseUrl?: string;
 }
 
 /** Where `npm ci` builds packages/web (its prepare step), beside this package. */
@@ -187,5 +189,12 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     ),
     webDir: path.resolve(pick('webDir', 'MARQUEE_WEB_DIR') ?? BUILT_WEB_APP),
     allowSignup: flag('--allow-signup', pick('allowSignup', 'MARQUEE_ALLOW_SIGNUP')),
+    databaseUrl: databaseUrl(pick('databaseUrl', 'MARQUEE_DATABASE_URL')),
   };
+}
+
+function databaseUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('--database-url must be a postgres:// URL');
+  return v;
 }

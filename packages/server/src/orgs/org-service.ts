@@ -99,7 +99,7 @@ export class OrgService {
     const ref = await this.resource(caller, kind, owner, name, 'admin');
     const user = await this.user(username);
     await this.store.putCollaborator(kind, ref.id, user.id, role);
-    if (kind === 'model') this.registry.accessChanged(`${owner}/${name}`);
+    if (kind === 'model') await this.registry.accessChanged(`${owner}/${name}`);
     return this.store.collaborators(kind, ref.id);
   }
 
@@ -115,7 +115,7 @@ export class OrgService {
     if (!(await this.store.deleteCollaborator(kind, ref.id, user.id))) {
       throw new NotFound(`${username} is not a collaborator on ${owner}/${name}`);
     }
-    if (kind === 'model') this.registry.accessChanged(`${owner}/${name}`);
+    if (kind === 'model') await this.registry.accessChanged(`${owner}/${name}`);
   }
 
   private resource(caller: Principal, kind: ResourceKind, owner: string, name: string, need: Role) {

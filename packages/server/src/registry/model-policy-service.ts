@@ -58,7 +58,7 @@ export class ModelPolicyService {
       ...(input.features && { features: input.features }),
     };
     await this.store.updateModel(model.id, { evaluation: JSON.stringify(settings) });
-    this.registry.accessChanged(`${owner}/${name}`);
+    await this.registry.accessChanged(`${owner}/${name}`);
     return this.registry.getModel(caller, owner, name);
   }
 
@@ -66,7 +66,7 @@ export class ModelPolicyService {
     const model = await this.registry.access.writable(caller, owner, name, 'admin');
     if (!model.evaluation) throw new NotFound(`model ${owner}/${name} has no evaluation data set`);
     await this.store.updateModel(model.id, { evaluation: null });
-    this.registry.accessChanged(`${owner}/${name}`);
+    await this.registry.accessChanged(`${owner}/${name}`);
   }
 
   /** Protects an alias with a rule on one of the metrics the evaluation measures. */
@@ -83,7 +83,7 @@ export class ModelPolicyService {
     }
     if (!(rule.tolerance >= 0)) throw new Invalid('tolerance must be 0 or more (in the metric’s units)');
     await this.store.putAliasRule(model.id, alias, rule, caller.userId);
-    this.registry.accessChanged(`${owner}/${name}`);
+    await this.registry.accessChanged(`${owner}/${name}`);
     return this.registry.getModel(caller, owner, name);
   }
 
@@ -92,6 +92,6 @@ export class ModelPolicyService {
     if (!(await this.store.deleteAliasRule(model.id, alias))) {
       throw new NotFound(`alias "${alias}" of ${owner}/${name} is not protected`);
     }
-    this.registry.accessChanged(`${owner}/${name}`);
+    await this.registry.accessChanged(`${owner}/${name}`);
   }
 }

@@ -31,7 +31,8 @@ import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
 export type ArtifactValidator = (path: string, signature: Signature, format: ArtifactFormat) => Promise<void>;
 
 /** Told about every change to a model; `removedVersionIds` lists versions that are gone. */
-export type RegistryListener = (fullName: string, removedVersionIds: number[]) => void;
+/** A listener that returns a promise is waited for: what it derives (the listing) is current when the change answers. */
+export type RegistryListener = (fullName: string, removedVersionIds: number[]) => void | Promise<void>;
 
 /** Told about every new version, after it is registered. */
 /** A model's view with the ids other domains key their data by. */
@@ -130,7 +131,7 @@ export class RegistryService {
     );
     if (id === undefined) throw new Conflict(`model ${to.owner}/${to.name} exists`);
     await this.creatorKeepsAccess(caller, ownerId, to.owner, to.name);
-    this.changed(`${to.owner}/${to.name}`);
+    await this.changed(`${to.owner}/${to.name}`);
     const [from, fork] = await Promise.all([
       this.modelRef(caller, owner, name, 'read'),
       this.modelRef(caller, to.owner, to.name, 'read'),
@@ -176,7 +177,7 @@ export class RegistryService {
   }
 
   private async versionCreated(caller: Principal, owner: string, name: string, version: number): Promise<VersionView> {
-    this.changed(`${owner}/${name}`);
+    await this.changed(`${owner}/${name}`);
     const view = await this.getVersion(caller, owner, name, version);
     if (this.versionListeners.length) {
       const model = await this.modelRef(caller, owner, name, 'read');
@@ -241,7 +242,7 @@ export class RegistryService {
       ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
       ...(patch.license !== undefined && { license: patch.license }),
     });
-    this.changed(`${owner}/${name}`);
+    await this.changed(`${owner}/${name}`);
     return this.getModel(caller, owner, name);
   }
 
@@ -250,7 +251,7 @@ export class RegistryService {
     const removed = await this.store.deleteModel(row.id);
     const blobs = removed.flatMap((v) => (v.native_sha256 ? [v.sha256, v.native_sha256] : [v.sha256]));
     for (const sha of new Set(blobs)) await this.deleteBlobIfUnused(sha);
-    this.changed(
+    await this.changed(
       `${owner}/${name}`,
       removed.map((v) => v.id),
     );
@@ -390,7 +391,7 @@ export class RegistryService {
       throw new Invalid(`model ${owner}/${name} has no version ${version}`);
     }
     await this.store.upsertAlias(model.id, alias, version);
-    this.changed(`${owner}/${name}`);
+    await this.changed(`${owner}/${name}`);
     return this.getModel(caller, owner, name);
   }
 
@@ -400,7 +401,7 @@ export class RegistryService {
     if (!(await this.store.deleteAlias(model.id, alias))) {
       throw new NotFound(`model ${owner}/${name} has no alias "${alias}"`);
     }
-    this.changed(`${owner}/${name}`);
+    await this.changed(`${owner}/${name}`);
   }
 
   /**
@@ -417,7 +418,7 @@ export class RegistryService {
     moveAlias = true,
   ): Promise<number> {
     const version = await this.store.adoptVersion(target.id, alias, candidate, merger.userId, moveAlias);
-    this.changed(target.fullName);
+    await this.changed(target.fullName);
     if (candidate.modelId !== target.id) await this.versionCreated(merger, target.owner, target.name, version);
     return version;
   }
@@ -428,7 +429,7 @@ export class RegistryService {
    */
   async moveAliasForRollout(caller: Principal, target: ModelRef, alias: string, version: number): Promise<void> {
     await this.store.upsertAlias(target.id, alias, version);
-    this.changed(target.fullName);
+    await this.changed(target.fullName);
   }
 
   /** A model's version ids by number (what the serving caches and counters key by). */
@@ -485,13 +486,13 @@ export class RegistryService {
   }
 
   /** Who may use a model changed (a collaborator came or went): cached entries are dropped. */
-  accessChanged(fullName: string): void {
-    this.changed(fullName);
+  accessChanged(fullName: string): Promise<void> {
+    return this.changed(fullName);
   }
 
-  private changed(fullName: string, removedVersionIds: number[] = []): void {
+  private async changed(fullName: string, removedVersionIds: number[] = []): Promise<void> {
     this.entries.forget(fullName);
-    for (const l of this.listeners) l(fullName, removedVersionIds);
+    await Promise.all(this.listeners.map((l) => l(fullName, removedVersionIds)));
   }
 
   private async deleteBlobIfUnused(sha256: string): Promise<void> {

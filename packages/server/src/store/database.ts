@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
+export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * Opens the embedded metadata store: one SQLite file in WAL mode (readers never block
@@ -20,8 +22,34 @@ export async function openSqliteDatabase(dataDir: string): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db as Kysely<unknown>);
+  await migrateToLatest(db as Kysely<unknown>, 'sqlite');
   return db;
+}
+
+// PostgreSQL answers counts and sums as int8 and averages as numeric, which pg gives as
+// strings; the code reads numbers, as SQLite gives them (values stay far below 2^53).
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens the cluster mode's metadata store in PostgreSQL, migrated with the same migrations. */
+export async function openPostgresDatabase(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ends (restart, failover) is dropped from the pool and
+  // replaced on next use; unhandled, its error would stop the process.
+  pool.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  return db;
+}
+
+/** The metadata store the configuration names: PostgreSQL for a database URL, else SQLite in the data folder. */
+export async function openDatabase(config: {
+  dataDir: string;
+  databaseUrl?: string;
+}): Promise<{ db: Db; dialect: Dialect }> {
+  return config.databaseUrl
+    ? { db: await openPostgresDatabase(config.databaseUrl), dialect: 'postgres' }
+    : { db: await openSqliteDatabase(config.dataDir), dialect: 'sqlite' };
 }
 
 export function nowIso(): string {

@@ -106,7 +106,7 @@ export class DeploymentService {
     }
     await this.registry.moveAliasForRollout(caller, model, alias, canary.version);
     await this.store.delete(model.id, alias);
-    this.registry.accessChanged(model.fullName);
+    await this.registry.accessChanged(model.fullName);
     return null;
   }
 
@@ -116,7 +116,7 @@ export class DeploymentService {
     if (!(await this.store.delete(model.id, alias))) {
       throw new NotFound(`model ${model.fullName} has no rollout of "${alias}"`);
     }
-    this.registry.accessChanged(model.fullName);
+    await this.registry.accessChanged(model.fullName);
   }
 
   private checkRoutes(model: ModelRef, input: DeploymentInput): void {
@@ -148,7 +148,7 @@ export class DeploymentService {
       proposal_number: proposal,
       started_by: caller.userId,
     });
-    this.registry.accessChanged(model.fullName);
+    await this.registry.accessChanged(model.fullName);
   }
 
   private async toView(model: ModelRef, row: DeploymentRow): Promise<DeploymentView> {
