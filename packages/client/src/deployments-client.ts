@@ -1,3 +1,4 @@
+import { resourcePath, seg } from './resource-path.js';
 import type { Transport } from './transport.js';
 
 export interface RolloutVersionStats {
@@ -32,28 +33,23 @@ export interface DeploymentInput {
   sticky?: 'caller' | 'key';
 }
 
-const seg = encodeURIComponent;
-
 /** Rollouts of a model's alias: canary weights, a shadow, promote, roll back (`client.deployments`). */
 export class DeploymentsClient {
   constructor(private readonly t: Transport) {}
 
   put(model: string, input: DeploymentInput): Promise<Deployment> {
-    return this.t.json('PUT', `/api/v1/models/${path(model)}/deployment`, input);
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(model)}/deployment`, input);
   }
   get(model: string, alias?: string): Promise<Deployment> {
-    return this.t.json('GET', `/api/v1/models/${path(model)}/deployment${alias ? `?alias=${seg(alias)}` : ''}`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(model)}/deployment${alias ? `?alias=${seg(alias)}` : ''}`);
   }
   async promote(model: string, alias?: string): Promise<void> {
-    await this.t.json('POST', `/api/v1/models/${path(model)}/deployment/promote`, alias ? { alias } : {});
+    await this.t.json('POST', `/api/v1/models/${resourcePath(model)}/deployment/promote`, alias ? { alias } : {});
   }
   async rollback(model: string, alias?: string): Promise<void> {
-    await this.t.request('DELETE', `/api/v1/models/${path(model)}/deployment${alias ? `?alias=${seg(alias)}` : ''}`);
+    await this.t.request(
+      'DELETE',
+      `/api/v1/models/${resourcePath(model)}/deployment${alias ? `?alias=${seg(alias)}` : ''}`,
+    );
   }
-}
-
-function path(fullName: string): string {
-  const [owner, name, ...rest] = fullName.split('/');
-  if (!owner || !name || rest.length) throw new Error(`a model is named owner/name, got "${fullName}"`);
-  return `${seg(owner)}/${seg(name)}`;
 }

@@ -1,6 +1,8 @@
 import { DeploymentsClient } from './deployments-client.js';
+import { readJobEvents } from './job-event-stream.js';
 import { OipClient } from './oip-client.js';
 import { ProposalsClient } from './proposals-client.js';
+import { queryString, resourcePath, seg } from './resource-path.js';
 import { type ClientOptions, Transport } from './transport.js';
 import type {
   Algorithm,
@@ -47,8 +49,6 @@ const CONTENT_TYPES = {
   jsonl: 'application/jsonl',
   parquet: 'application/vnd.apache.parquet',
 } as const;
-
-const seg = encodeURIComponent;
 
 /** Typed calls for the REST API /api/v1, plus `oip` for the Open Inference Protocol. */
 export class MarqueeClient {
@@ -135,41 +135,41 @@ export class MarqueeClient {
     return this.t.json('GET', `/api/v1/datasets${queryString(query)}`);
   }
   getModel(fullName: string): Promise<ModelDetails> {
-    return this.t.json('GET', `/api/v1/models/${path(fullName)}`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(fullName)}`);
   }
   updateModel(fullName: string, patch: Partial<Omit<NewModel, 'owner' | 'name'>>): Promise<Model> {
-    return this.t.json('PATCH', `/api/v1/models/${path(fullName)}`, patch);
+    return this.t.json('PATCH', `/api/v1/models/${resourcePath(fullName)}`, patch);
   }
   deleteModel(fullName: string): Promise<void> {
-    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}`);
+    return this.t.json('DELETE', `/api/v1/models/${resourcePath(fullName)}`);
   }
   /** Uploads an ONNX file (bytes or a web stream) as the next version. */
   async uploadVersion(fullName: string, onnx: Uint8Array | ReadableStream<Uint8Array>): Promise<ModelVersion> {
-    const res = await this.t.request('POST', `/api/v1/models/${path(fullName)}/versions`, {
+    const res = await this.t.request('POST', `/api/v1/models/${resourcePath(fullName)}/versions`, {
       body: onnx as RequestInit['body'],
       headers: { 'content-type': 'application/octet-stream' },
     });
     return (await res.json()) as ModelVersion;
   }
   async listVersions(fullName: string): Promise<ModelVersion[]> {
-    return (await this.t.json<{ versions: ModelVersion[] }>('GET', `/api/v1/models/${path(fullName)}/versions`))
+    return (await this.t.json<{ versions: ModelVersion[] }>('GET', `/api/v1/models/${resourcePath(fullName)}/versions`))
       .versions;
   }
   getVersion(fullName: string, version: number): Promise<ModelVersion> {
-    return this.t.json('GET', `/api/v1/models/${path(fullName)}/versions/${version}`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(fullName)}/versions/${version}`);
   }
   async downloadArtifact(fullName: string, version: number, format: 'onnx' | 'native' = 'onnx'): Promise<Uint8Array> {
     const res = await this.t.request(
       'GET',
-      `/api/v1/models/${path(fullName)}/versions/${version}/artifact?format=${format}`,
+      `/api/v1/models/${resourcePath(fullName)}/versions/${version}/artifact?format=${format}`,
     );
     return new Uint8Array(await res.arrayBuffer());
   }
   setAlias(fullName: string, alias: string, version: number): Promise<Model> {
-    return this.t.json('PUT', `/api/v1/models/${path(fullName)}/aliases/${seg(alias)}`, { version });
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(fullName)}/aliases/${seg(alias)}`, { version });
   }
   deleteAlias(fullName: string, alias: string): Promise<void> {
-    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/aliases/${seg(alias)}`);
+    return this.t.json('DELETE', `/api/v1/models/${resourcePath(fullName)}/aliases/${seg(alias)}`);
   }
 
   /** Predictions on records by column name (trained versions). */
@@ -178,7 +178,7 @@ export class MarqueeClient {
     instances: Array<Record<string, unknown>>,
     version?: string | number,
   ): Promise<PredictResult> {
-    return this.t.json('POST', `/api/v1/models/${path(fullName)}/predict`, {
+    return this.t.json('POST', `/api/v1/models/${resourcePath(fullName)}/predict`, {
       instances,
       ...(version !== undefined && { version: String(version) }),
     });
@@ -189,14 +189,14 @@ export class MarqueeClient {
     fullName: string,
     input: { user: string | number; k?: number; excludeSeen?: boolean; version?: string },
   ): Promise<RecommendResult> {
-    return this.t.json('POST', `/api/v1/models/${path(fullName)}/recommend`, input);
+    return this.t.json('POST', `/api/v1/models/${resourcePath(fullName)}/recommend`, input);
   }
   /** The k items most like an item. */
   similarItems(
     fullName: string,
     input: { item: string | number; k?: number; version?: string },
   ): Promise<{ model: string; version: number; item: string; items: Array<{ item: string; score: number }> }> {
-    return this.t.json('POST', `/api/v1/models/${path(fullName)}/similar`, input);
+    return this.t.json('POST', `/api/v1/models/${resourcePath(fullName)}/similar`, input);
   }
 
   // datasets
@@ -209,16 +209,16 @@ export class MarqueeClient {
     return this.t.json('POST', '/api/v1/datasets', input);
   }
   getDataset(fullName: string): Promise<Dataset> {
-    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}`);
+    return this.t.json('GET', `/api/v1/datasets/${resourcePath(fullName)}`);
   }
   updateDataset(
     fullName: string,
     patch: { visibility?: 'public' | 'internal' | 'private'; description?: string },
   ): Promise<Dataset> {
-    return this.t.json('PATCH', `/api/v1/datasets/${path(fullName)}`, patch);
+    return this.t.json('PATCH', `/api/v1/datasets/${resourcePath(fullName)}`, patch);
   }
   deleteDataset(fullName: string): Promise<void> {
-    return this.t.json('DELETE', `/api/v1/datasets/${path(fullName)}`);
+    return this.t.json('DELETE', `/api/v1/datasets/${resourcePath(fullName)}`);
   }
   /** Uploads a file's bytes (or a web stream) as the next version. */
   /** Uploads a version; in a browser, `onProgress` is told the bytes sent so far. */
@@ -228,7 +228,7 @@ export class MarqueeClient {
     format: keyof typeof CONTENT_TYPES,
     onProgress?: (sent: number, total: number) => void,
   ): Promise<DatasetVersion> {
-    const url = `/api/v1/datasets/${path(fullName)}/versions`;
+    const url = `/api/v1/datasets/${resourcePath(fullName)}/versions`;
     if (onProgress && !(body instanceof ReadableStream)) {
       return (await this.t.upload('POST', url, body, CONTENT_TYPES[format], onProgress)) as DatasetVersion;
     }
@@ -239,18 +239,19 @@ export class MarqueeClient {
     return (await res.json()) as DatasetVersion;
   }
   async listDatasetVersions(fullName: string): Promise<DatasetVersion[]> {
-    return (await this.t.json<{ versions: DatasetVersion[] }>('GET', `/api/v1/datasets/${path(fullName)}/versions`))
-      .versions;
+    return (
+      await this.t.json<{ versions: DatasetVersion[] }>('GET', `/api/v1/datasets/${resourcePath(fullName)}/versions`)
+    ).versions;
   }
   getDatasetVersion(fullName: string, version: number): Promise<DatasetVersion> {
-    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}/versions/${version}`);
+    return this.t.json('GET', `/api/v1/datasets/${resourcePath(fullName)}/versions/${version}`);
   }
   previewDataset(
     fullName: string,
     version: number,
     limit = 20,
   ): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
-    return this.t.json('GET', `/api/v1/datasets/${path(fullName)}/versions/${version}/preview?limit=${limit}`);
+    return this.t.json('GET', `/api/v1/datasets/${resourcePath(fullName)}/versions/${version}/preview?limit=${limit}`);
   }
 
   // marketplace
@@ -259,15 +260,15 @@ export class MarqueeClient {
     return (
       await this.t.json<{ columns: ColumnSummary[] }>(
         'GET',
-        `/api/v1/datasets/${path(fullName)}/versions/${version}/summary`,
+        `/api/v1/datasets/${resourcePath(fullName)}/versions/${version}/summary`,
       )
     ).columns;
   }
   getCard(fullName: string): Promise<ModelCard> {
-    return this.t.json('GET', `/api/v1/models/${path(fullName)}/card`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(fullName)}/card`);
   }
   putCard(fullName: string, markdown: string): Promise<ModelCard> {
-    return this.t.json('PUT', `/api/v1/models/${path(fullName)}/card`, { markdown });
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(fullName)}/card`, { markdown });
   }
   /** Queues the quality gate for a version; the job's result carries the report. */
   publish(
@@ -275,22 +276,22 @@ export class MarqueeClient {
     version: number,
     evaluation?: { dataset: string; target: string; features?: string[] },
   ): Promise<TrainingJob> {
-    return this.t.json('POST', `/api/v1/models/${path(fullName)}/publish`, {
+    return this.t.json('POST', `/api/v1/models/${resourcePath(fullName)}/publish`, {
       version,
       ...(evaluation && { evaluation }),
     });
   }
   unpublish(fullName: string): Promise<void> {
-    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/publish`);
+    return this.t.json('DELETE', `/api/v1/models/${resourcePath(fullName)}/publish`);
   }
   like(fullName: string): Promise<{ likes: number; liked: boolean }> {
-    return this.t.json('PUT', `/api/v1/models/${path(fullName)}/like`);
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(fullName)}/like`);
   }
   unlike(fullName: string): Promise<{ likes: number; liked: boolean }> {
-    return this.t.json('DELETE', `/api/v1/models/${path(fullName)}/like`);
+    return this.t.json('DELETE', `/api/v1/models/${resourcePath(fullName)}/like`);
   }
   snippets(fullName: string, version?: number): Promise<Snippets> {
-    return this.t.json('GET', `/api/v1/models/${path(fullName)}/snippets${queryString({ version })}`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(fullName)}/snippets${queryString({ version })}`);
   }
   search(query: SearchQuery = {}): Promise<SearchResult> {
     return this.t.json('GET', `/api/v1/market/search${queryString(query)}`);
@@ -328,7 +329,7 @@ export class MarqueeClient {
     fullName: string,
     to: { owner: string; name: string; visibility?: 'public' | 'internal' | 'private' },
   ): Promise<Model | Dataset> {
-    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/fork`, to);
+    return this.t.json('POST', `/api/v1/${kind}/${resourcePath(fullName)}/fork`, to);
   }
 
   /** Your write calls, newest first. */
@@ -348,13 +349,13 @@ export class MarqueeClient {
     title: string,
     body: string,
   ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/discussions`, { title, body });
+    return this.t.json('POST', `/api/v1/${kind}/${resourcePath(fullName)}/discussions`, { title, body });
   }
   async discussions(kind: 'models' | 'datasets', fullName: string, state?: 'open' | 'closed'): Promise<Discussion[]> {
     return (
       await this.t.json<{ discussions: Discussion[] }>(
         'GET',
-        `/api/v1/${kind}/${path(fullName)}/discussions${queryString({ state })}`,
+        `/api/v1/${kind}/${resourcePath(fullName)}/discussions${queryString({ state })}`,
       )
     ).discussions;
   }
@@ -363,7 +364,7 @@ export class MarqueeClient {
     fullName: string,
     num: number,
   ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('GET', `/api/v1/${kind}/${path(fullName)}/discussions/${num}`);
+    return this.t.json('GET', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}`);
   }
   updateDiscussion(
     kind: 'models' | 'datasets',
@@ -371,10 +372,10 @@ export class MarqueeClient {
     num: number,
     patch: { title?: string; state?: 'open' | 'closed'; locked?: boolean },
   ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('PATCH', `/api/v1/${kind}/${path(fullName)}/discussions/${num}`, patch);
+    return this.t.json('PATCH', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}`, patch);
   }
   comment(kind: 'models' | 'datasets', fullName: string, num: number, body: string): Promise<DiscussionComment> {
-    return this.t.json('POST', `/api/v1/${kind}/${path(fullName)}/discussions/${num}/comments`, { body });
+    return this.t.json('POST', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}/comments`, { body });
   }
   editComment(
     kind: 'models' | 'datasets',
@@ -383,7 +384,7 @@ export class MarqueeClient {
     id: number,
     patch: { body?: string; hidden?: boolean },
   ): Promise<DiscussionComment> {
-    return this.t.json('PATCH', `/api/v1/${kind}/${path(fullName)}/discussions/${num}/comments/${id}`, patch);
+    return this.t.json('PATCH', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}/comments/${id}`, patch);
   }
 
   // webhooks
@@ -418,20 +419,21 @@ export class MarqueeClient {
     return this.t.json('DELETE', `/api/v1/orgs/${seg(org)}/members/${seg(user)}`);
   }
   async collaborators(kind: 'models' | 'datasets', fullName: string): Promise<Member[]> {
-    return (await this.t.json<{ collaborators: Member[] }>('GET', `/api/v1/${kind}/${path(fullName)}/collaborators`))
-      .collaborators;
+    return (
+      await this.t.json<{ collaborators: Member[] }>('GET', `/api/v1/${kind}/${resourcePath(fullName)}/collaborators`)
+    ).collaborators;
   }
   async setCollaborator(kind: 'models' | 'datasets', fullName: string, user: string, role: Role): Promise<Member[]> {
     return (
       await this.t.json<{ collaborators: Member[] }>(
         'PUT',
-        `/api/v1/${kind}/${path(fullName)}/collaborators/${seg(user)}`,
+        `/api/v1/${kind}/${resourcePath(fullName)}/collaborators/${seg(user)}`,
         { role },
       )
     ).collaborators;
   }
   removeCollaborator(kind: 'models' | 'datasets', fullName: string, user: string): Promise<void> {
-    return this.t.json('DELETE', `/api/v1/${kind}/${path(fullName)}/collaborators/${seg(user)}`);
+    return this.t.json('DELETE', `/api/v1/${kind}/${resourcePath(fullName)}/collaborators/${seg(user)}`);
   }
 
   // training
@@ -462,23 +464,7 @@ export class MarqueeClient {
     const res = await this.t.request('GET', `/api/v1/training-jobs/${seg(id)}/events`, {
       headers: { accept: 'text/event-stream' },
     });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (!type || data === undefined) continue;
-        const parsed = JSON.parse(data);
-        onEvent(type === 'progress' ? { type: 'progress', progress: parsed } : { ...parsed, type: 'state' });
-      }
-    }
+    await readJobEvents(res.body as ReadableStream<Uint8Array>, onEvent);
     return this.getJob(id);
   }
 
@@ -486,17 +472,4 @@ export class MarqueeClient {
   async health(): Promise<boolean> {
     return (await this.t.request('GET', '/healthz')).ok;
   }
-}
-
-function queryString(query: object): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function path(fullName: string): string {
-  const [owner, name, ...rest] = fullName.split('/');
-  if (!owner || !name || rest.length) throw new Error(`a model or dataset is named owner/name, got "${fullName}"`);
-  return `${seg(owner)}/${seg(name)}`;
 }

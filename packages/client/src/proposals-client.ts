@@ -1,8 +1,8 @@
 import type { AliasRule, EvaluationSettings, Proposal, ProposalSource, ProposalState } from './proposal-types.js';
+import { resourcePath, seg } from './resource-path.js';
 import type { Transport } from './transport.js';
 import type { Model } from './types.js';
 
-const seg = encodeURIComponent;
 const SETTLED = new Set<ProposalState>(['evaluated', 'failed', 'merged', 'closed']);
 
 /** Change proposals on a model, its evaluation data and protected aliases (`client.proposals`). */
@@ -13,15 +13,15 @@ export class ProposalsClient {
     model: string,
     input: { title: string; description?: string; source: ProposalSource; alias?: string },
   ): Promise<Proposal> {
-    return this.t.json('POST', `/api/v1/models/${path(model)}/proposals`, input);
+    return this.t.json('POST', `/api/v1/models/${resourcePath(model)}/proposals`, input);
   }
   async list(model: string, state?: ProposalState): Promise<Proposal[]> {
     const q = state ? `?state=${state}` : '';
-    return (await this.t.json<{ proposals: Proposal[] }>('GET', `/api/v1/models/${path(model)}/proposals${q}`))
+    return (await this.t.json<{ proposals: Proposal[] }>('GET', `/api/v1/models/${resourcePath(model)}/proposals${q}`))
       .proposals;
   }
   get(model: string, number: number): Promise<Proposal> {
-    return this.t.json('GET', `/api/v1/models/${path(model)}/proposals/${number}`);
+    return this.t.json('GET', `/api/v1/models/${resourcePath(model)}/proposals/${number}`);
   }
   /** Polls until the evaluation is done (or failed), at most `timeoutMs`. */
   async settled(model: string, number: number, timeoutMs = 120_000): Promise<Proposal> {
@@ -34,30 +34,24 @@ export class ProposalsClient {
     }
   }
   merge(model: string, number: number): Promise<Proposal> {
-    return this.t.json('POST', `/api/v1/models/${path(model)}/proposals/${number}/merge`);
+    return this.t.json('POST', `/api/v1/models/${resourcePath(model)}/proposals/${number}/merge`);
   }
   evaluate(model: string, number: number): Promise<Proposal> {
-    return this.t.json('POST', `/api/v1/models/${path(model)}/proposals/${number}/evaluate`);
+    return this.t.json('POST', `/api/v1/models/${resourcePath(model)}/proposals/${number}/evaluate`);
   }
   setState(model: string, number: number, state: 'open' | 'closed'): Promise<Proposal> {
-    return this.t.json('PATCH', `/api/v1/models/${path(model)}/proposals/${number}`, { state });
+    return this.t.json('PATCH', `/api/v1/models/${resourcePath(model)}/proposals/${number}`, { state });
   }
   setEvaluation(model: string, settings: EvaluationSettings): Promise<Model> {
-    return this.t.json('PUT', `/api/v1/models/${path(model)}/evaluation`, settings);
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(model)}/evaluation`, settings);
   }
   async clearEvaluation(model: string): Promise<void> {
-    await this.t.request('DELETE', `/api/v1/models/${path(model)}/evaluation`);
+    await this.t.request('DELETE', `/api/v1/models/${resourcePath(model)}/evaluation`);
   }
   protect(model: string, alias: string, rule: AliasRule): Promise<Model> {
-    return this.t.json('PUT', `/api/v1/models/${path(model)}/aliases/${seg(alias)}/protection`, rule);
+    return this.t.json('PUT', `/api/v1/models/${resourcePath(model)}/aliases/${seg(alias)}/protection`, rule);
   }
   async unprotect(model: string, alias: string): Promise<void> {
-    await this.t.request('DELETE', `/api/v1/models/${path(model)}/aliases/${seg(alias)}/protection`);
+    await this.t.request('DELETE', `/api/v1/models/${resourcePath(model)}/aliases/${seg(alias)}/protection`);
   }
-}
-
-function path(fullName: string): string {
-  const [owner, name, ...rest] = fullName.split('/');
-  if (!owner || !name || rest.length) throw new Error(`a model is named owner/name, got "${fullName}"`);
-  return `${seg(owner)}/${seg(name)}`;
 }

@@ -26,6 +26,7 @@ import type {
 } from './model-views.js';
 import { ALIAS_NAME, OWNER_NAME, RESOURCE_NAME } from './names.js';
 import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
+import { toVersionView } from './version-view.js';
 
 /** Loads an artifact in the runtime that will serve it; throws when it cannot. */
 export type ArtifactValidator = (path: string, signature: Signature, format: ArtifactFormat) => Promise<void>;
@@ -531,23 +532,4 @@ export class RegistryService {
       protectedAliases: Object.fromEntries(rules.map((r) => [r.alias, { metric: r.metric, tolerance: r.tolerance }])),
     };
   }
-}
-
-function toVersionView(model: string, r: VersionRow): VersionView {
-  const signature = JSON.parse(r.signature) as Signature;
-  return {
-    model,
-    version: r.version,
-    format: r.format,
-    sha256: r.sha256,
-    sizeBytes: r.size_bytes,
-    signature,
-    source: r.details ? 'training' : 'upload',
-    hasNative: r.native_sha256 !== null,
-    details: r.details ? (JSON.parse(r.details) as TrainingDetails) : null,
-    example: r.example ? (JSON.parse(r.example) as ExampleRequest) : exampleFromSignature(signature),
-    verification: r.verification ? (JSON.parse(r.verification) as Record<string, unknown>) : null,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-  };
 }
