@@ -6,18 +6,9 @@ import { after, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { spawnServer } from '../harness/cli-process.ts';
 import { fixtureFile } from '../harness/fixtures.ts';
+import { until } from '../harness/until.ts';
 
 const TOKEN = 'recovery-test-admin-token-0123456789';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a server killed with kill -9 in the middle of a job', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-recovery-'));

@@ -6,6 +6,7 @@ import { verifySignature } from '../../packages/server/src/webhooks/webhook-sign
 import { logisticRegressionModel } from '../fixtures/onnx-models.ts';
 import { runCli } from '../harness/cli-process.ts';
 import { http as call, startTestServer, type TestServer } from '../harness/test-server.ts';
+import { until } from '../harness/until.ts';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -27,16 +28,6 @@ function receiver() {
     });
   });
   return { server, got, answers };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('webhooks: signed events through a durable outbox, retried, logged, replayable', () => {

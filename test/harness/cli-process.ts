@@ -34,24 +34,46 @@ export function runCli(
 }
 
 /** Starts `marquee serve` as its own process and waits for its banner line. */
-export function spawnServer(
+export async function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; grpcPort: number; output: () => string }> {
+  const { child, match, output } = await spawnUntil(
+    ['serve', ...args],
+    env,
+    /Marquee (https?:\/\/\S+) \(gRPC on port (\d+)\)/,
+  );
+  return { child, url: match[1] as string, grpcPort: Number(match[2]), output };
+}
+
+/** Starts `marquee worker` as its own process and waits for its banner line. */
+export async function spawnWorker(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const { child, match, output } = await spawnUntil(['worker', ...args], env, /probes on (https?:\/\/\S+)\/healthz/);
+  return { child, url: match[1] as string, output };
+}
+
+function spawnUntil(
+  argv: string[],
+  env: Record<string, string>,
+  banner: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MARQUEE_BIN, 'serve', ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [MARQUEE_BIN, ...argv], { env: { ...process.env, ...env } });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`marquee ${argv[0]} did not start:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
       out += d;
-      const m = /Marquee (https?:\/\/\S+) \(gRPC on port (\d+)\)/.exec(out);
+      const m = banner.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1] as string, output: () => out });
+        resolve({ child, match: m, output: () => out });
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+    child.on('exit', (code) => reject(new Error(`marquee ${argv[0]} exited with ${code}:\n${out}`)));
   });
 }

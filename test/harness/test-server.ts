@@ -37,18 +37,21 @@ export interface TestServer {
 const PG_URL = process.env.MARQUEE_TEST_DATABASE_URL;
 let databases = 0;
 
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new empty PostgreSQL database on the test server (MARQUEE_TEST_DATABASE_URL, else the local one). */
+export async function freshDatabase(
+  adminUrl = PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `marquee_t_${process.pid}_${++databases}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(PG_URL as string);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();

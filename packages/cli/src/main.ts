@@ -13,6 +13,7 @@ import { datasetsShow } from './commands/datasets-show.js';
 import { fork } from './commands/fork.js';
 import { jobsCancel, jobsList, jobsShow } from './commands/jobs.js';
 import { login } from './commands/login.js';
+import { migrate } from './commands/migrate.js';
 import { modelsList } from './commands/models-list.js';
 import { modelsPush } from './commands/models-push.js';
 import { modelsShow } from './commands/models-show.js';
@@ -30,9 +31,12 @@ import { search } from './commands/search.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
 import { webhooksCreate, webhooksDelete, webhooksDeliveries, webhooksList } from './commands/webhooks.js';
+import { worker } from './commands/worker.js';
 
 const COMMANDS: Command[] = [
   serve,
+  worker,
+  migrate,
   login,
   datasetsPush,
   datasetsList,

@@ -11,6 +11,7 @@ import { AuthStore } from './auth/auth-store.js';
 import type { CollaboratorLookup } from './auth/collaborator-lookup.js';
 import { BehaviourJobKind } from './behaviour/behaviour-job-kind.js';
 import { BehaviourService } from './behaviour/behaviour-service.js';
+import { shareCacheInvalidation } from './cluster-caches.js';
 import type { ServerConfig } from './config/config.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { DatasetStore } from './datasets/dataset-store.js';
@@ -19,13 +20,17 @@ import { DiscussionService } from './discussions/discussion-service.js';
 import { DiscussionStore } from './discussions/discussion-store.js';
 import { Invalid } from './errors.js';
 import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
+import { relayJobEvents } from './jobs/job-event-relay.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { JobService } from './jobs/job-service.js';
+import { JobSignals } from './jobs/job-signals.js';
 import { JobStore } from './jobs/job-store.js';
 import { TrainingJobKind } from './jobs/training-job-kind.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { RateLimits } from './limits/rate-limits.js';
+import { RateWindowStore } from './limits/rate-window-store.js';
+import { SharedRateLimiter } from './limits/shared-rate-limiter.js';
 import { BenchmarkJobKind } from './market/benchmarks/benchmark-job-kind.js';
 import { BenchmarkService } from './market/benchmarks/benchmark-service.js';
 import { BenchmarkStore } from './market/benchmarks/benchmark-store.js';
@@ -37,6 +42,7 @@ import { MarketStore } from './market/market-store.js';
 import { PublishJobKind } from './market/publish-job-kind.js';
 import { UsageCounter } from './market/usage-counter.js';
 import { Metrics } from './ops/metrics.js';
+import { buildProbeApp } from './ops/probe-app.js';
 import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
 import { ProposalEvaluationJobKind } from './proposals/proposal-evaluation-job-kind.js';
@@ -60,6 +66,7 @@ import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
+import { openClusterBus } from './store/cluster-bus/open-bus.js';
 import { openDatabase } from './store/database.js';
 import { PostgresTsvectorIndex } from './store/full-text/postgres-tsvector-index.js';
 import { SqliteFts5Index } from './store/full-text/sqlite-fts5-index.js';
@@ -69,6 +76,9 @@ import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
 
 export const SERVER_VERSION = ENGINE_VERSION;
+
+/** What a process of the fleet does: answer the API (and maybe run jobs), or only run jobs. */
+export type ServerRole = 'api' | 'worker';
 
 export interface RunningServer {
   httpUrl: string;
@@ -85,9 +95,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the store, wires the domains and starts the HTTP and gRPC listeners. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Opens the store, wires the domains and starts the HTTP and gRPC listeners. A worker
+ * (`role: 'worker'`) wires the same domains, since jobs register versions, publish and
+ * evaluate through them, but listens only for health probes and runs jobs.
+ */
+export async function startServer(config: ServerConfig, role: ServerRole = 'api'): Promise<RunningServer> {
+  if (role === 'worker' && !config.databaseUrl)
+    throw new Error(
+      'a worker takes jobs from the PostgreSQL database the API nodes share: give --database-url (MARQUEE_DATABASE_URL)',
+    );
+  if (role === 'worker' && !config.runJobs) throw new Error('a worker runs jobs: MARQUEE_RUN_JOBS cannot be off');
   const { db, dialect } = await openDatabase(config);
+  const bus = await openClusterBus(config, db, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
   const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
   const orgStore = new OrgStore(db);
   const collaborators: CollaboratorLookup = {
@@ -149,7 +169,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const audit = new AuditService(new AuditStore(db), auth);
   const discussions = new DiscussionService(new DiscussionStore(db), registry, datasets);
-  const webhookStore = new WebhookStore(db);
+  const webhookStore = new WebhookStore(db, dialect);
   const dispatcher = new WebhookDispatcher(webhookStore, {
     allowPrivate: config.webhooksAllowPrivate,
     retryBaseMs: config.webhookRetryBaseMs,
@@ -177,13 +197,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       by: e.author,
     }),
   );
-  const limits = new RateLimits(new MemoryRateLimiter(), {
+  // One node counts calls in memory; a cluster's nodes add theirs to shared counters.
+  const sharedLimiter = bus.shared
+    ? new SharedRateLimiter(new RateWindowStore(db), 250, (msg, fields) => httpLog?.warn(fields ?? {}, msg))
+    : undefined;
+  sharedLimiter?.start();
+  const limits = new RateLimits(sharedLimiter ?? new MemoryRateLimiter(), {
     api: config.rateLimitApi,
     predict: config.rateLimitPredict,
   });
   let httpLog: FastifyInstance['log'] | undefined;
-  const jobStore = new JobStore(db);
+  const jobStore = new JobStore(db, dialect);
   const jobEvents = new JobEvents();
+  relayJobEvents(
+    jobEvents,
+    bus,
+    (id) => jobStore.get(id),
+    (msg, fields) => httpLog?.warn(fields ?? {}, msg),
+  );
   const training = new TrainingJobKind(datasets, registry);
   let market: MarketService | undefined;
   let benchmarks: BenchmarkService | undefined;
@@ -197,12 +228,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     behaviour: new BehaviourJobKind(datasets, config.dataDir),
     'proposal-evaluation': new ProposalEvaluationJobKind(() => proposals as ProposalService),
   };
-  const runner = new JobRunner(jobStore, jobEvents, kinds, auth, {
-    concurrency: config.jobConcurrency,
-    timeLimitS: config.jobTimeLimitS,
-    log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
-  });
-  const jobs = new JobService(jobStore, jobEvents, runner, datasets, registry, auth, {
+  const runner = config.runJobs
+    ? new JobRunner(jobStore, jobEvents, kinds, auth, {
+        concurrency: config.jobConcurrency,
+        timeLimitS: config.jobTimeLimitS,
+        nodeId: bus.nodeId,
+        leaseMs: config.jobLeaseS * 1000,
+        soleRunner: !bus.shared,
+        pollMs: bus.shared ? 5_000 : 2_000,
+        log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
+      })
+    : undefined;
+  const signals = new JobSignals(bus, runner, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
+  const jobs = new JobService(jobStore, jobEvents, signals, datasets, registry, auth, {
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
   });
@@ -309,78 +347,88 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   registry.onChange((_model, removed) => {
     for (const id of removed) cache.evictVersion(id);
   });
+  shareCacheInvalidation(bus, auth, registry, cache, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
 
   let draining = false;
   const isReady = () => !draining;
   const behaviour = new BehaviourService(jobs, datasets, auth);
-  const http = await buildHttpApp({
-    config,
-    auth,
-    registry,
-    inference,
-    datasets,
-    jobs,
-    predictor,
-    lexicons: new LexiconModels(registry, datasets),
-    recommendations,
-    behaviour,
-    market: marketplace,
-    benchmarks,
-    orgs,
-    audit,
-    limits,
-    discussions,
-    proposals: proposalService,
-    policy,
-    deployments,
-    webhooks,
-    quotas,
-    cards,
-    usage,
-    metrics,
-    isReady,
-    version: SERVER_VERSION,
-  });
+  const http =
+    role === 'worker'
+      ? buildProbeApp({ logLevel: config.logLevel, isReady, runningJobs: () => runner?.runningCount ?? 0 })
+      : await buildHttpApp({
+          config,
+          auth,
+          registry,
+          inference,
+          datasets,
+          jobs,
+          predictor,
+          lexicons: new LexiconModels(registry, datasets),
+          recommendations,
+          behaviour,
+          market: marketplace,
+          benchmarks,
+          orgs,
+          audit,
+          limits,
+          discussions,
+          proposals: proposalService,
+          policy,
+          deployments,
+          webhooks,
+          quotas,
+          cards,
+          usage,
+          metrics,
+          isReady,
+          version: SERVER_VERSION,
+        });
   httpLog = http.log;
-  const grpcServer = createOipGrpcServer({
-    auth,
-    inference,
-    metrics,
-    isReady,
-    maxMessageBytes: config.maxInferBytes,
-    limits,
-  });
+  const grpcServer =
+    role === 'worker'
+      ? undefined
+      : createOipGrpcServer({
+          auth,
+          inference,
+          metrics,
+          isReady,
+          maxMessageBytes: config.maxInferBytes,
+          limits,
+        });
 
   await http.listen({ host: config.host, port: config.port });
   const httpPort = (http.server.address() as { port: number }).port;
-  const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync(
-      `${config.host}:${config.grpcPort}`,
-      grpcCredentials(config.tlsCert, config.tlsKey),
-      (err, port) => (err ? reject(err) : resolve(port)),
-    ),
-  );
+  const grpcPort = grpcServer
+    ? await new Promise<number>((resolve, reject) =>
+        grpcServer.bindAsync(
+          `${config.host}:${config.grpcPort}`,
+          grpcCredentials(config.tlsCert, config.tlsKey),
+          (err, port) => (err ? reject(err) : resolve(port)),
+        ),
+      )
+    : 0;
   await proposalService.resume();
-  await runner.start();
+  await runner?.start();
   dispatcher.start();
-  const demo = config.demo
-    ? loadDemo({
-        dataDir: config.dataDir,
-        auth,
-        datasets,
-        jobs,
-        behaviour,
-        registry,
-        cards,
-        market: marketplace,
-        benchmarks,
-        log: (msg) => http.log.info(msg),
-      }).catch((err: unknown): DemoSummary => {
-        const reason = err instanceof Error ? err.message : String(err);
-        http.log.error({ err: reason }, 'demo content failed');
-        return { loaded: false, reason, published: [], benchmarks: [], seconds: 0 };
-      })
-    : undefined;
+  const demo =
+    config.demo && role === 'api'
+      ? loadDemo({
+          dataDir: config.dataDir,
+          auth,
+          datasets,
+          jobs,
+          behaviour,
+          registry,
+          cards,
+          market: marketplace,
+          benchmarks,
+          log: (msg) => http.log.info(msg),
+        }).catch((err: unknown): DemoSummary => {
+          const reason = err instanceof Error ? err.message : String(err);
+          http.log.error({ err: reason }, 'demo content failed');
+          return { loaded: false, reason, published: [], benchmarks: [], seconds: 0 };
+        })
+      : undefined;
   const scheme = config.tlsCert ? 'https' : 'http';
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -389,9 +437,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     closing ??= (async () => {
       draining = true;
       // Running jobs stay `running` in the table and are requeued at the next start.
-      await runner.close();
+      await runner?.close();
       await dispatcher.close();
       const grpcDone = new Promise<void>((resolve) => {
+        if (!grpcServer) return resolve();
         const timer = setTimeout(() => {
           grpcServer.forceShutdown();
           resolve();
@@ -419,6 +468,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       clearInterval(trendingTimer);
       await usage.close();
       await cache.close();
+      await sharedLimiter?.close();
+      await bus.close();
       await db.destroy();
     })();
     return closing;

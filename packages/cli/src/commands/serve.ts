@@ -1,6 +1,8 @@
 // Only the light config module up front: client verbs should not pay for loading the server.
 import { type ConfigOverrides, DEFAULTS, loadConfig } from '@marquee/server/config';
 import { type Command, opt } from '../command.js';
+import { untilSignalled } from '../until-signalled.js';
+import { CLUSTER_OPTIONS, clusterFlags } from './cluster-options.js';
 
 export const serve: Command = {
   name: 'serve',
@@ -50,9 +52,10 @@ export const serve: Command = {
       'boolean',
       'accept webhook URLs on loopback and private networks (closed networks, tests)',
     ),
-    'database-url': opt(
-      'string',
-      'postgres://… : metadata in PostgreSQL (MARQUEE_DATABASE_URL); default SQLite in --data',
+    ...CLUSTER_OPTIONS,
+    'no-jobs': opt(
+      'boolean',
+      'queue jobs but do not run them here: an API node of a cluster whose `marquee worker` processes train (MARQUEE_RUN_JOBS=0)',
     ),
     'allow-signup': opt('boolean', 'anyone may make an account (MARQUEE_ALLOW_SIGNUP=1); else the admin makes users'),
     'web-dir': opt('string', 'serve another build of the web app (default packages/web/dist)'),
@@ -86,7 +89,8 @@ export const serve: Command = {
       quotaConcurrentJobs: values['quota-jobs'] as string | undefined,
       rateLimitPredict: values['rate-limit-predict'] as string | undefined,
       allowSignup: values['allow-signup'] ? 'true' : undefined,
-      databaseUrl: values['database-url'] as string | undefined,
+      ...clusterFlags(values),
+      runJobs: values['no-jobs'] ? 'false' : undefined,
       webDir: values['web-dir'] as string | undefined,
     };
     const config = loadConfig(flags);
@@ -107,17 +111,7 @@ export const serve: Command = {
         ),
       );
     }
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        console.log(`${signal}: draining in-flight requests, then stopping`);
-        server.close().then(resolve, (err) => {
-          console.error(err);
-          resolve();
-        });
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    });
+    await untilSignalled(server, 'draining in-flight requests, then stopping');
     return 0;
   },
 };

@@ -28,6 +28,9 @@ export interface UserView {
   createdAt: string;
 }
 
+/** Which cached principals to drop: a token's (by its hash) or a user's. */
+export type CachedPrincipals = { hash: string } | { userId: number };
+
 const SESSION_DAYS = 7;
 const PRINCIPAL_CACHE_MS = 5_000;
 const MIN_PASSWORD = 8;
@@ -187,7 +190,25 @@ export class AuthService {
   }
 
   private forget(hash: string): void {
-    for (const [raw, entry] of this.cache) if (entry.hash === hash) this.cache.delete(raw);
+    this.forgetCached({ hash });
+    this.broadcast({ hash });
+  }
+
+  /** Tells the other processes of a cluster what to drop from their caches (none in the embedded mode). */
+  private broadcast: (what: CachedPrincipals) => void = () => {};
+
+  useBroadcast(send: (what: CachedPrincipals) => void): void {
+    this.broadcast = send;
+  }
+
+  forgetAllCached(): void {
+    this.cache.clear();
+  }
+
+  /** Drops cached principals of a token (by its hash) or of a user; what another process asks for. */
+  forgetCached(what: CachedPrincipals): void {
+    for (const [raw, entry] of this.cache)
+      if ('hash' in what ? entry.hash === what.hash : entry.principal.userId === what.userId) this.cache.delete(raw);
   }
 
   /**
@@ -266,7 +287,8 @@ export class AuthService {
 
   /** Drops a user's cached principals, so a change to their memberships counts at their next call. */
   forgetUser(userId: number): void {
-    for (const [raw, entry] of this.cache) if (entry.principal.userId === userId) this.cache.delete(raw);
+    this.forgetCached({ userId });
+    this.broadcast({ userId });
   }
 
   /** Creates an organisation: an owner in the users' namespace that nobody signs in as. */

@@ -54,6 +54,12 @@ export interface ServerConfig {
   allowSignup: boolean;
   /** `postgres://…`: metadata in PostgreSQL (the cluster mode); unset: SQLite in the data folder. */
   databaseUrl?: string;
+  /** Run queued jobs in this process (off: `serve --no-jobs`, an API node that only queues). */
+  runJobs: boolean;
+  /** A running job's lease, seconds: a runner silent this long is taken to be gone and its job requeued. */
+  jobLeaseS: number;
+  /** `s3://bucket/prefix`: blobs in an S3-compatible store; unset: a folder in the data folder. */
+  blobUrl?: string;
 }
 
 /** Where `npm ci` builds packages/web (its prepare step), beside this package. */
@@ -80,6 +86,7 @@ export const DEFAULTS = {
   webhookRetryBaseMs: 5_000,
   quotaStorageBytes: 0,
   quotaConcurrentJobs: 20,
+  jobLeaseS: 30,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -190,11 +197,23 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     webDir: path.resolve(pick('webDir', 'MARQUEE_WEB_DIR') ?? BUILT_WEB_APP),
     allowSignup: flag('--allow-signup', pick('allowSignup', 'MARQUEE_ALLOW_SIGNUP')),
     databaseUrl: databaseUrl(pick('databaseUrl', 'MARQUEE_DATABASE_URL')),
+    runJobs: flag('MARQUEE_RUN_JOBS', pick('runJobs', 'MARQUEE_RUN_JOBS') ?? 'true'),
+    jobLeaseS: Math.max(1, int('--job-lease', pick('jobLeaseS', 'MARQUEE_JOB_LEASE_S'), DEFAULTS.jobLeaseS)),
+    blobUrl: blobUrl(pick('blobUrl', 'MARQUEE_BLOB_URL')),
   };
 }
 
 function databaseUrl(v: string | undefined): string | undefined {
   if (!v) return undefined;
   if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('--database-url must be a postgres:// URL');
+  return v;
+}
+
+function blobUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v))
+    throw new Error(
+      '--blob-url must be s3://bucket or s3://bucket/prefix (a bucket name in lowercase letters, digits, dots and hyphens)',
+    );
   return v;
 }

@@ -19,12 +19,21 @@ export class JobEvents {
     this.emitter.setMaxListeners(0);
   }
 
+  /** An event of a job this process runs or changed: its followers and `onAny` hear it. */
   publish(jobId: string, event: JobEvent): void {
     this.emitter.emit(jobId, event);
     this.emitter.emit(ANY, jobId, event);
   }
 
-  /** Every job's events (webhooks follow jobs ending this way). */
+  /**
+   * An event another process published (the cluster mode): only this process's
+   * followers hear it; what follows a job's end (webhooks, proposals) ran where it ended.
+   */
+  deliver(jobId: string, event: JobEvent): void {
+    this.emitter.emit(jobId, event);
+  }
+
+  /** Every job's events published here (webhooks follow jobs ending this way). */
   onAny(listener: (jobId: string, e: JobEvent) => void): void {
     this.emitter.on(ANY, listener);
   }

@@ -11,30 +11,44 @@ interface Running {
   job: JobRow;
   worker: Worker;
   timer: NodeJS.Timeout;
-  /** Why the runner stopped the worker (cancel, time limit, shutdown), if it did. */
-  stopReason?: 'cancelled' | 'time limit' | 'shutdown';
+  /** Why the runner stopped the worker (cancel, time limit, shutdown, lease lost), if it did. */
+  stopReason?: 'cancelled' | 'time limit' | 'shutdown' | 'lease lost';
 }
 
 export interface JobRunnerOptions {
   concurrency: number;
   /** Seconds a job may run when it does not ask for less. */
   timeLimitS: number;
+  /** This process's name: the owner of the leases it takes. */
+  nodeId: string;
+  /** A lease lasts this long unless renewed (renewed every third of it). */
+  leaseMs: number;
+  /**
+   * At start, requeue every job left running: true when this is the only runner (the
+   * embedded mode). With several runners, only lapsed leases say a job was interrupted.
+   */
+  soleRunner: boolean;
+  /** How often to look at the queue without being woken (a missed wake, a lapsed lease). */
+  pollMs: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
  * Runs queued jobs on worker threads, `concurrency` at a time. The queue is the jobs
- * table: a job is claimed by moving it to running in a transaction, so a restart finds
- * interrupted jobs and requeues them (JobStore.recoverInterrupted). Progress goes to the
- * table (the latest) and to live subscribers; what a worker made is registered (by its
- * kind's handler) only when it finished. Cancel and time limits terminate the
- * thread, which stops even a fit that never checks for cancellation.
+ * table: a job is claimed by moving it to running under a lease this runner renews
+ * (heartbeats) while the thread works. A lease that lapses (the process was killed, or
+ * cut off from the database) sends the job back to the queue for any runner; a runner
+ * that finds its lease gone stops the thread and registers nothing. Progress goes to the
+ * table (the latest) and to live subscribers; what a thread made is registered (by its
+ * kind's handler) only when it finished, and only while the lease holds. Cancel and time
+ * limits terminate the thread, which stops even a fit that never checks for cancellation.
  */
 export class JobRunner {
   private running = new Map<string, Running>();
   private stopped = false;
   private pumping = false;
   private poll: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -46,12 +60,47 @@ export class JobRunner {
 
   /** Requeues what a previous process left running, then starts taking jobs. */
   async start(): Promise<void> {
-    const { requeued, failed } = await this.store.recoverInterrupted();
-    if (requeued.length || failed.length) this.opts.log?.('recovered interrupted jobs', { requeued, failed });
-    // New jobs wake the runner at once; the poll is a safety net (another process, a missed wake).
-    this.poll = setInterval(() => this.wake(), 2_000);
+    if (this.opts.soleRunner) this.recovered(await this.store.recoverInterrupted());
+    // New jobs wake the runner at once; the poll is a safety net (a missed wake).
+    this.poll = setInterval(() => this.wake(), this.opts.pollMs);
     this.poll.unref();
+    this.heartbeat = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    this.heartbeat.unref();
     this.wake();
+  }
+
+  private recovered(r: { requeued: string[]; failed: string[] }): void {
+    if (r.requeued.length || r.failed.length) this.opts.log?.('recovered interrupted jobs', r);
+  }
+
+  private leaseUntil(): string {
+    return new Date(Date.now() + this.opts.leaseMs).toISOString();
+  }
+
+  /** Renews this runner's leases, stops threads whose lease is gone, and requeues lapsed ones. */
+  private async beat(): Promise<void> {
+    try {
+      for (const [id, run] of this.running) {
+        if (run.stopReason) continue;
+        if (!(await this.store.renewLease(id, this.opts.nodeId, this.leaseUntil()))) this.drop(id);
+      }
+      const lapsed = await this.store.recoverInterrupted(new Date().toISOString());
+      this.recovered(lapsed);
+      if (lapsed.requeued.length) this.wake();
+    } catch (err) {
+      this.opts.log?.('job heartbeat failed', { error: String(err) });
+    }
+  }
+
+  /**
+   * Stops a thread whose job this runner no longer holds (cancelled on another node,
+   * taken over after a lapsed lease); the job's row is left to whoever holds it now.
+   */
+  drop(jobId: string): void {
+    const r = this.running.get(jobId);
+    if (!r || r.stopReason) return;
+    r.stopReason = 'lease lost';
+    void r.worker.terminate();
   }
 
   /** Looks for queued work now. */
@@ -61,7 +110,7 @@ export class JobRunner {
     void (async () => {
       try {
         while (!this.stopped && this.running.size < this.opts.concurrency) {
-          const job = await this.store.claimNext();
+          const job = await this.store.claimNext(this.opts.nodeId, this.leaseUntil());
           if (!job) break;
           await this.launch(job);
         }
@@ -73,6 +122,11 @@ export class JobRunner {
     })();
   }
 
+  /** Jobs running in this process now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
   /** Stops a running job; true when it was running here. */
   cancel(jobId: string): boolean {
     const r = this.running.get(jobId);
@@ -82,15 +136,21 @@ export class JobRunner {
     return true;
   }
 
-  /** Stops taking jobs and stops running ones; they stay `running` in the table and are requeued at the next start. */
+  /**
+   * Stops taking jobs and stops running ones. The only runner leaves them `running`, to
+   * be requeued at its next start; one of several gives them back to the queue at once,
+   * for another runner to take.
+   */
   async close(): Promise<void> {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await Promise.all(
-      [...this.running.values()].map((r) => {
+      [...this.running.values()].map(async (r) => {
         r.stopReason = 'shutdown';
         clearTimeout(r.timer);
-        return r.worker.terminate();
+        await r.worker.terminate();
+        if (!this.opts.soleRunner) await this.store.release(r.job.id, this.opts.nodeId).catch(() => undefined);
       }),
     );
   }
@@ -133,6 +193,7 @@ export class JobRunner {
       }
     };
     worker.on('message', (m: WorkerMessage<unknown>) => {
+      if (run.stopReason === 'lease lost') return;
       if (m.type === 'progress') void this.progress(job, m.progress);
       else if (m.type === 'result') void settle(() => this.commit(job, handler, creator, m.result));
       else void settle(() => this.fail(job, m.message));
@@ -140,7 +201,8 @@ export class JobRunner {
     worker.on('error', (err) => void settle(() => this.fail(job, `the training thread failed: ${err.message}`)));
     worker.on('exit', () => {
       void settle(async () => {
-        if (run.stopReason === 'shutdown') return; // left running: requeued at the next start
+        // Left running: requeued at the next start, or by another runner when the lease lapses.
+        if (run.stopReason === 'shutdown' || run.stopReason === 'lease lost') return;
         if (run.stopReason === 'cancelled') await this.finish(job, 'cancelled', {});
         else if (run.stopReason === 'time limit')
           await this.fail(job, `the job ran past its time limit of ${limitS} s`);
@@ -155,6 +217,12 @@ export class JobRunner {
   }
 
   private async commit(job: JobRow, handler: JobKindHandler, creator: Principal, output: unknown): Promise<void> {
+    // Registered only while this runner still holds the job: one version per job, even
+    // when a runner cut off from the database comes back after another took over.
+    if (!(await this.store.renewLease(job.id, this.opts.nodeId, this.leaseUntil()))) {
+      this.opts.log?.('job result dropped: the lease is gone', { job: job.id });
+      return;
+    }
     let result: Record<string, unknown>;
     try {
       result = await handler.commit(job, creator, output);
@@ -174,10 +242,13 @@ export class JobRunner {
     state: 'succeeded' | 'failed' | 'cancelled',
     fields: { result?: unknown; error?: string },
   ): Promise<void> {
-    const done = await this.store.finish(job.id, ['running', 'queued'], state, {
-      result: fields.result === undefined ? undefined : JSON.stringify(fields.result),
-      error: fields.error,
-    });
+    const done = await this.store.finish(
+      job.id,
+      ['running'],
+      state,
+      { result: fields.result === undefined ? undefined : JSON.stringify(fields.result), error: fields.error },
+      this.opts.nodeId,
+    );
     if (done) this.events.publish(job.id, { type: 'state', state, error: fields.error ?? null, result: fields.result });
   }
 }

@@ -9,7 +9,7 @@ import { OWNER_NAME, RESOURCE_NAME } from '../registry/names.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { BatchPredictionSpec } from './batch-prediction-messages.js';
 import type { JobEvent, JobEvents } from './job-events.js';
-import type { JobRunner } from './job-runner.js';
+import type { JobSignals } from './job-signals.js';
 import type { JobRow, JobStore } from './job-store.js';
 import {
   type InteractionColumns,
@@ -70,7 +70,7 @@ export class JobService {
   constructor(
     private readonly store: JobStore,
     private readonly events: JobEvents,
-    private readonly runner: JobRunner,
+    private readonly signals: JobSignals,
     private readonly datasets: DatasetService,
     private readonly registry: RegistryService,
     private readonly auth: AuthService,
@@ -118,7 +118,7 @@ export class JobService {
       max_attempts: this.limits.maxAttempts,
       time_limit_s: Math.min(timeLimitS ?? this.limits.timeLimitS, this.limits.timeLimitS),
     });
-    this.runner.wake();
+    this.signals.queued();
     return this.get(caller, id);
   }
 
@@ -170,9 +170,11 @@ export class JobService {
     if (!hasScope(caller, 'write')) throw new Forbidden('this call needs a token with the "write" scope');
     if (FINAL.has(row.state))
       throw new Conflict(`the job has already ${row.state === 'cancelled' ? 'been cancelled' : row.state}`);
-    if (!this.runner.cancel(id)) {
-      if (await this.store.finish(id, ['queued'], 'cancelled'))
-        this.events.publish(id, { type: 'state', state: 'cancelled' });
+    // Not running here: cancelled in the table, and the runner that has it (another
+    // process, or this one between claim and start) stops when it hears or renews.
+    if (!this.signals.cancelHere(id) && (await this.store.finish(id, ['queued', 'running'], 'cancelled'))) {
+      this.events.publish(id, { type: 'state', state: 'cancelled' });
+      this.signals.cancelled(id);
     }
     return this.get(caller, id);
   }

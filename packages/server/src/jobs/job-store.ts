@@ -1,15 +1,32 @@
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, type Dialect, nowIso, skippingLocked } from '../store/database.js';
 import type { JobsTable } from '../store/schema.js';
 
 export type JobRow = JobsTable;
 export type JobState = JobsTable['state'];
 
-/** The jobs table's queries. The queue is this table: a job is claimed by moving it to running. */
+/**
+ * The jobs table's queries. The queue is this table: a job is claimed by moving it to
+ * running under a lease (owner and expiry) that its runner renews while it works.
+ */
 export class JobStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async insert(
-    row: Omit<JobRow, 'created_at' | 'started_at' | 'finished_at' | 'attempts' | 'progress' | 'result' | 'error'>,
+    row: Omit<
+      JobRow,
+      | 'created_at'
+      | 'started_at'
+      | 'finished_at'
+      | 'attempts'
+      | 'progress'
+      | 'result'
+      | 'error'
+      | 'lease_owner'
+      | 'lease_until'
+    >,
   ): Promise<void> {
     await this.db
       .insertInto('jobs')
@@ -22,6 +39,8 @@ export class JobStore {
         created_at: nowIso(),
         started_at: null,
         finished_at: null,
+        lease_owner: null,
+        lease_until: null,
       })
       .execute();
   }
@@ -46,27 +65,60 @@ export class JobStore {
       .execute();
   }
 
-  /** Takes the oldest queued job, in one transaction, or undefined. */
-  claimNext(): Promise<JobRow | undefined> {
+  /** Takes the oldest queued job for `owner` until `leaseUntil`, in one transaction, or undefined. */
+  claimNext(owner: string, leaseUntil: string): Promise<JobRow | undefined> {
     return this.db.transaction().execute(async (tx) => {
-      const next = await tx
-        .selectFrom('jobs')
-        .selectAll()
-        .where('state', '=', 'queued')
-        .orderBy('created_at')
-        .limit(1)
-        .executeTakeFirst();
+      const next = await skippingLocked(
+        tx.selectFrom('jobs').selectAll().where('state', '=', 'queued').orderBy('created_at').limit(1),
+        this.dialect,
+      ).executeTakeFirst();
       if (!next) return undefined;
-      const started = nowIso();
+      const claimed = {
+        state: 'running' as const,
+        attempts: next.attempts + 1,
+        started_at: nowIso(),
+        progress: null,
+        lease_owner: owner,
+        lease_until: leaseUntil,
+      };
       const res = await tx
         .updateTable('jobs')
-        .set({ state: 'running', attempts: next.attempts + 1, started_at: started, progress: null })
+        .set(claimed)
         .where('id', '=', next.id)
         .where('state', '=', 'queued')
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) return undefined;
-      return { ...next, state: 'running', attempts: next.attempts + 1, started_at: started };
+      return { ...next, ...claimed };
     });
+  }
+
+  /** Gives a job back to the queue (its runner is shutting down); the attempt does not count. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'queued',
+        attempts: eb('attempts', '-', 1),
+        progress: null,
+        lease_owner: null,
+        lease_until: null,
+      }))
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  /** Extends a lease; false when the job is no longer running under it (cancelled, taken over). */
+  async renewLease(id: string, owner: string, leaseUntil: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('jobs')
+      .set({ lease_until: leaseUntil })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   async setProgress(id: string, progress: string): Promise<void> {
@@ -79,43 +131,56 @@ export class JobStore {
     from: JobState[],
     to: 'succeeded' | 'failed' | 'cancelled',
     fields: { result?: string; error?: string } = {},
+    /** Only while this process holds the job's lease (a runner finishing what it ran). */
+    leaseOwner?: string,
   ): Promise<boolean> {
-    const res = await this.db
+    let q = this.db
       .updateTable('jobs')
-      .set({ state: to, result: fields.result ?? null, error: fields.error ?? null, finished_at: nowIso() })
+      .set({
+        state: to,
+        result: fields.result ?? null,
+        error: fields.error ?? null,
+        finished_at: nowIso(),
+        lease_owner: null,
+        lease_until: null,
+      })
       .where('id', '=', id)
-      .where('state', 'in', from)
-      .executeTakeFirst();
+      .where('state', 'in', from);
+    if (leaseOwner !== undefined) q = q.where('lease_owner', '=', leaseOwner);
+    const res = await q.executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
 
   /**
-   * After a restart: jobs left running were interrupted. Each goes back to the queue, or
-   * fails when it has been interrupted `maxAttempts` times already.
+   * Jobs whose runner is gone: all running jobs after an embedded server's restart (it
+   * was the only runner), or, with `leaseExpiredBefore`, those whose lease lapsed (a
+   * worker killed or cut off). Each goes back to the queue, or fails when it has been
+   * interrupted `max_attempts` times already.
    */
-  async recoverInterrupted(): Promise<{ requeued: string[]; failed: string[] }> {
+  async recoverInterrupted(leaseExpiredBefore?: string): Promise<{ requeued: string[]; failed: string[] }> {
     return this.db.transaction().execute(async (tx) => {
-      const running = await tx
-        .selectFrom('jobs')
-        .select(['id', 'attempts', 'max_attempts'])
-        .where('state', '=', 'running')
-        .execute();
+      let q = tx.selectFrom('jobs').select(['id', 'attempts', 'max_attempts']).where('state', '=', 'running');
+      if (leaseExpiredBefore !== undefined) q = q.where('lease_until', '<', leaseExpiredBefore);
+      const running = await skippingLocked(q, this.dialect).execute();
+      const who =
+        leaseExpiredBefore === undefined ? 'the server stopped' : 'the worker running it stopped renewing its lease';
       const requeued: string[] = [];
       const failed: string[] = [];
       for (const j of running) {
+        const base = tx.updateTable('jobs').where('id', '=', j.id).where('state', '=', 'running');
         if (j.attempts >= j.max_attempts) {
-          await tx
-            .updateTable('jobs')
+          await base
             .set({
               state: 'failed',
-              error: `the server stopped while this job ran (attempt ${j.attempts} of ${j.max_attempts}); it is not retried`,
+              error: `${who} while this job ran (attempt ${j.attempts} of ${j.max_attempts}); it is not retried`,
               finished_at: nowIso(),
+              lease_owner: null,
+              lease_until: null,
             })
-            .where('id', '=', j.id)
             .execute();
           failed.push(j.id);
         } else {
-          await tx.updateTable('jobs').set({ state: 'queued', progress: null }).where('id', '=', j.id).execute();
+          await base.set({ state: 'queued', progress: null, lease_owner: null, lease_until: null }).execute();
           requeued.push(j.id);
         }
       }

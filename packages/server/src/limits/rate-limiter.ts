@@ -17,8 +17,8 @@ export interface RateDecision {
 
 /**
  * Counts calls per key (a token, or an address for anonymous calls) in fixed windows.
- * This process keeps its counts in memory; the cluster mode puts the same interface over
- * counters in PostgreSQL, so that every node sees the calls made to the others.
+ * The embedded mode keeps the counts in memory (MemoryRateLimiter); the cluster mode adds
+ * every node's counts to shared counters in PostgreSQL (SharedRateLimiter).
  */
 export interface RateLimiter {
   take(key: string, policy: RatePolicy, now?: number): RateDecision;

@@ -45,6 +45,10 @@ export class ModelEntries {
     this.entries.delete(fullName);
   }
 
+  forgetAll(): void {
+    this.entries.clear();
+  }
+
   private async load(fullName: string): Promise<ModelEntry> {
     const [owner, name] = fullName.split('/') as [string, string];
     const model = await this.store.modelRow(owner, name);

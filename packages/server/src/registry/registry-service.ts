@@ -491,6 +491,15 @@ export class RegistryService {
     return this.changed(fullName);
   }
 
+  /** Drops the cached entry of a model another process changed (the listing and the rest are shared). */
+  forgetCached(fullName: string): void {
+    this.entries.forget(fullName);
+  }
+
+  forgetAllCached(): void {
+    this.entries.forgetAll();
+  }
+
   private async changed(fullName: string, removedVersionIds: number[] = []): Promise<void> {
     this.entries.forget(fullName);
     await Promise.all(this.listeners.map((l) => l(fullName, removedVersionIds)));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -52,6 +52,28 @@ export async function openDatabase(config: {
     : { db: await openSqliteDatabase(config.dataDir), dialect: 'sqlite' };
 }
 
+/**
+ * Brings the configured store to the latest schema and closes it: a cluster's migration
+ * step, run once before new API nodes and workers start (they would migrate too, one at a
+ * time under the migrator's lock, but a separate step keeps a failed migration from
+ * crash-looping every pod).
+ */
+export async function migrateDatabase(config: { dataDir: string; databaseUrl?: string }): Promise<Dialect> {
+  const { db, dialect } = await openDatabase(config);
+  await db.destroy();
+  return dialect;
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+/**
+ * Locks the rows a claim selects and skips those another transaction holds, so that
+ * workers claiming at once take different rows without waiting (PostgreSQL's FOR UPDATE
+ * SKIP LOCKED). SQLite has one writer at a time, so its transaction alone suffices.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any select query over any tables
+export function skippingLocked<Q extends SelectQueryBuilder<any, any, any>>(query: Q, dialect: Dialect): Q {
+  return dialect === 'postgres' ? (query.forUpdate().skipLocked() as Q) : query;
 }

@@ -11,6 +11,7 @@ export interface Database {
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
   jobs: JobsTable;
+  rate_windows: RateWindowsTable;
   model_cards: ModelCardsTable;
   listings: ListingsTable;
   listing_facets: ListingFacetsTable;
@@ -154,6 +155,10 @@ export interface JobsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Which process runs the job (`host:pid:random`), while it runs. */
+  lease_owner: string | null;
+  /** ISO time the lease lapses unless renewed by heartbeats. */
+  lease_until: string | null;
 }
 
 export interface ModelCardsTable {
@@ -415,4 +420,12 @@ export interface DeploymentsTable {
   proposal_number: number | null;
   started_by: number;
   started_at: string;
+}
+
+export interface RateWindowsTable {
+  policy: string;
+  key: string;
+  /** Epoch milliseconds where the fixed window starts. */
+  window_start: number;
+  count: number;
 }

@@ -57,9 +57,12 @@ export class WebhookDispatcher {
 
   private async drain(): Promise<void> {
     try {
-      for (;;) {
-        const due = await this.store.due(nowIso(), 20);
-        if (due.length === 0 || !this.timer) return;
+      while (this.timer) {
+        // Claimed for longer than a send can take (the timeout) with room to record it.
+        const leaseUntil = new Date(Date.now() + this.opts.timeoutMs + 30_000).toISOString();
+        const due = await this.store.claimDue(nowIso(), leaseUntil, 20);
+        if (due.length === 0) return;
+        // Sent even when closing meanwhile: they are claimed, and close() waits for this.
         await Promise.all(due.map((d) => this.send(d)));
       }
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, type Dialect, nowIso, skippingLocked } from '../store/database.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 
 export type WebhookRow = Selectable<WebhooksTable>;
@@ -7,7 +7,10 @@ export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 /** Webhooks and their deliveries (the outbox): the only code that touches their tables. */
 export class WebhookStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async insert(row: Omit<WebhooksTable, 'id' | 'created_at'>): Promise<number> {
     const r = await this.db
@@ -67,18 +70,39 @@ export class WebhookStore {
     });
   }
 
-  /** Deliveries due now, oldest first. */
-  due(now: string, limit: number): Promise<Array<DeliveryRow & { url: string; secret: string }>> {
-    return this.db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .selectAll('d')
-      .select(['w.url', 'w.secret'])
-      .where('d.state', '=', 'pending')
-      .where('d.next_at', '<=', now)
-      .orderBy('d.id')
-      .limit(limit)
-      .execute();
+  /**
+   * Takes the deliveries due now, oldest first: each is pushed to `leaseUntil`, so no
+   * other dispatcher (another node) sends it meanwhile; the attempt's outcome sets its
+   * next time. A dispatcher that dies mid-send leaves it due again at `leaseUntil`.
+   */
+  claimDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+  ): Promise<Array<DeliveryRow & { url: string; secret: string }>> {
+    return this.db.transaction().execute(async (tx) => {
+      const ids = await skippingLocked(
+        tx
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('state', '=', 'pending')
+          .where('next_at', '<=', now)
+          .orderBy('id')
+          .limit(limit),
+        this.dialect,
+      ).execute();
+      if (ids.length === 0) return [];
+      const claimed = ids.map((r) => r.id);
+      await tx.updateTable('webhook_deliveries').set({ next_at: leaseUntil }).where('id', 'in', claimed).execute();
+      return tx
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+        .selectAll('d')
+        .select(['w.url', 'w.secret'])
+        .where('d.id', 'in', claimed)
+        .orderBy('d.id')
+        .execute();
+    });
   }
 
   async attempted(
