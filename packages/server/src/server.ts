@@ -65,7 +65,9 @@ import { RuntimeCache } from './serving/runtime-cache.js';
 import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
+import type { BlobStore } from './store/blobs/blob-store.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
+import { S3BlobStore } from './store/blobs/s3-blob-store.js';
 import { openClusterBus } from './store/cluster-bus/open-bus.js';
 import { openDatabase } from './store/database.js';
 import { PostgresTsvectorIndex } from './store/full-text/postgres-tsvector-index.js';
@@ -108,7 +110,11 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
   if (role === 'worker' && !config.runJobs) throw new Error('a worker runs jobs: MARQUEE_RUN_JOBS cannot be off');
   const { db, dialect } = await openDatabase(config);
   const bus = await openClusterBus(config, db, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
-  const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+  // Blobs in the data folder (a volume the nodes share, in a cluster), or in S3 with a
+  // local cache in the data folder.
+  const blobs: BlobStore = config.blobUrl
+    ? S3BlobStore.fromUrl(config.blobUrl, path.join(config.dataDir, 'blob-cache'))
+    : new FsBlobStore(path.join(config.dataDir, 'blobs'));
   const orgStore = new OrgStore(db);
   const collaborators: CollaboratorLookup = {
     role: (kind, id, userId) => orgStore.collaboratorRole(kind, id, userId),
@@ -140,8 +146,10 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
   const cache = new RuntimeCache(
     config.modelMemoryBytes,
     {
-      load: (v) =>
-        v.format === 'onnx' ? OnnxRuntime.load(blobs.path(v.sha256)) : loadNativeRuntime(blobs.path(v.sha256)),
+      load: async (v) => {
+        const file = await blobs.localPath(v.sha256);
+        return v.format === 'onnx' ? OnnxRuntime.load(file) : loadNativeRuntime(file);
+      },
       estimateMemory: (v) =>
         v.format === 'onnx' ? OnnxRuntime.estimateMemory(v.sizeBytes) : EngineRuntime.estimateMemory(v.sizeBytes),
     },

@@ -239,7 +239,7 @@ export class DatasetService {
     limit: number,
   ): Promise<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
     const v = await this.getVersion(caller, owner, name, version);
-    const path = this.blobs.path(v.sha256);
+    const path = await this.blobs.localPath(v.sha256);
     const numeric = new Set(v.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
     const rows = await withDuckDb(async (c) => {
       const cols = v.columns.map((col) => quoteIdent(col.name)).join(', ');
@@ -262,7 +262,11 @@ export class DatasetService {
     const v = await this.getVersion(caller, owner, name, version);
     const cached = this.summaries.get(v.sha256);
     if (cached) return cached;
-    const made = await summarizeColumns(this.blobs.path(v.sha256), v.format, v.columns.slice(0, MAX_SUMMARY_COLUMNS));
+    const made = await summarizeColumns(
+      await this.blobs.localPath(v.sha256),
+      v.format,
+      v.columns.slice(0, MAX_SUMMARY_COLUMNS),
+    );
     if (this.summaries.size >= 100) this.summaries.delete(this.summaries.keys().next().value as string);
     this.summaries.set(v.sha256, made);
     return made;
@@ -302,7 +306,7 @@ export class DatasetService {
       ref: `${owner}/${name}@${v.version}`,
       datasetId: row.id,
       version: v.version,
-      path: this.blobs.path(v.sha256),
+      path: await this.blobs.localPath(v.sha256),
       format: v.format,
       sha256: v.sha256,
       schema: { rowCount: v.row_count, columns: JSON.parse(v.schema) as DatasetSchema['columns'] },
@@ -330,7 +334,7 @@ export class DatasetService {
     let schema: DatasetSchema;
     try {
       if (blob.size === 0) throw new Invalid('the body is empty');
-      schema = await inferSchema(this.blobs.path(blob.sha256), format, this.limits);
+      schema = await inferSchema(await this.blobs.localPath(blob.sha256), format, this.limits);
     } catch (err) {
       if (!(await this.store.isBlobReferenced(blob.sha256))) await this.blobs.delete(blob.sha256);
       if (err instanceof Invalid) throw err;

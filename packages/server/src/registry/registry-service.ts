@@ -283,7 +283,7 @@ export class RegistryService {
       if (blob.size === 0) throw new InvalidOnnxModel('the body is empty');
       const info = readOnnxModelInfo(await this.blobs.read(blob.sha256));
       signature = { inputs: info.inputs, outputs: info.outputs };
-      await this.validateArtifact(this.blobs.path(blob.sha256), signature, 'onnx');
+      await this.validateArtifact(await this.blobs.localPath(blob.sha256), signature, 'onnx');
     } catch (err) {
       await this.deleteBlobIfUnused(blob.sha256);
       const reason = err instanceof Error ? err.message : String(err);
@@ -329,12 +329,12 @@ export class RegistryService {
     if (format === 'onnx') {
       if (view.format !== 'onnx')
         throw new Invalid('this version has no ONNX form (it is served by the engine); ask for format=native');
-      return { path: this.blobs.path(view.sha256), sha256: view.sha256, view, modelId: model.id };
+      return { path: await this.blobs.localPath(view.sha256), sha256: view.sha256, view, modelId: model.id };
     }
     const [row] = await this.store.versions(model.id, version);
     if (!row?.native_sha256)
       throw new Invalid('this version has no native engine artifact (it was uploaded as ONNX); ask for format=onnx');
-    return { path: this.blobs.path(row.native_sha256), sha256: row.native_sha256, view, modelId: model.id };
+    return { path: await this.blobs.localPath(row.native_sha256), sha256: row.native_sha256, view, modelId: model.id };
   }
 
   /**
@@ -369,7 +369,7 @@ export class RegistryService {
     }
     const format = files.onnx ? 'onnx' : 'native';
     await this.checkStorage(model.owner_id, served.size);
-    await this.validateArtifact(this.blobs.path(served.sha256), signature, format);
+    await this.validateArtifact(await this.blobs.localPath(served.sha256), signature, format);
     const version = await this.store.insertNextVersion(model.id, {
       sha256: served.sha256,
       sizeBytes: served.size,

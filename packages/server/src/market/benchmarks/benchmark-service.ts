@@ -164,7 +164,11 @@ export class BenchmarkService {
   /** The training part's file, which anyone may download. */
   async trainPart(name: string): Promise<{ path: string; filename: string; rows: number }> {
     const row = await this.row(name);
-    return { path: this.blobs.path(row.train_sha256), filename: `${row.name}-train.csv`, rows: row.train_rows };
+    return {
+      path: await this.blobs.localPath(row.train_sha256),
+      filename: `${row.name}-train.csv`,
+      rows: row.train_rows,
+    };
   }
 
   /**
@@ -214,7 +218,7 @@ export class BenchmarkService {
       artifactPath: artifact.path,
       signature: version.signature,
       test: {
-        path: this.blobs.path(bench.test_sha256),
+        path: await this.blobs.localPath(bench.test_sha256),
         format: 'csv',
         schema: { rowCount: bench.test_rows, columns: JSON.parse(bench.columns) as ColumnSchema[] },
       },

@@ -7,8 +7,8 @@ export interface BlobInfo {
 }
 
 /**
- * Content-addressed blob storage. `fs` (a local or shared folder) implements it today;
- * an S3-compatible store can sit behind the same four methods.
+ * Content-addressed blob storage: a folder (local, or a volume several processes share)
+ * or an S3-compatible object store behind the same methods.
  */
 export interface BlobStore {
   /**
@@ -17,8 +17,11 @@ export interface BlobStore {
    * address. Throws TooLarge when more than `maxBytes` arrive; nothing is kept then.
    */
   put(source: Readable, maxBytes: number): Promise<BlobInfo>;
-  /** A local file path to the blob, for readers that open files (ONNX Runtime). */
-  path(sha256: string): string;
+  /**
+   * A local file holding the blob, for readers that open files (ONNX Runtime, DuckDB):
+   * the blob itself in a folder store, a checked cached copy of a remote one.
+   */
+  localPath(sha256: string): Promise<string>;
   read(sha256: string): Promise<Buffer>;
   has(sha256: string): Promise<boolean>;
   delete(sha256: string): Promise<void>;

@@ -19,7 +19,11 @@ export class FsBlobStore implements BlobStore {
     for (const f of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, f), { force: true });
   }
 
-  path(sha256: string): string {
+  async localPath(sha256: string): Promise<string> {
+    return this.path(sha256);
+  }
+
+  private path(sha256: string): string {
     if (!SHA256.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256);
   }
