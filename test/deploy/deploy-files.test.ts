@@ -10,7 +10,7 @@ const DEPLOY = path.join(ROOT, 'deploy');
 const K8S = path.join(DEPLOY, 'kubernetes');
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), 'utf8');
 
-// biome-ignore lint/suspicious/noExplicitAny: parsed manifests are checked field by field
+/** A parsed manifest, checked field by field. */
 type Doc = any;
 
 function yamlDocs(file: string): Doc[] {

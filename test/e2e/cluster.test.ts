@@ -10,7 +10,7 @@ import { MarqueeClient, type TrainingJob } from '@marquee/client';
 import { spawnServer, spawnWorker } from '../harness/cli-process.ts';
 import { labelledBreastCancer } from '../harness/datasets.ts';
 import { type Nginx, nginxAvailable, startNginx } from '../harness/nginx.ts';
-import { freshDatabase, grpcCall, grpcClient } from '../harness/test-server.ts';
+import { freshDatabase, grpcCall, grpcClient, startTestServer } from '../harness/test-server.ts';
 import { until } from '../harness/until.ts';
 
 const TOKEN = 'cluster-test-admin-token-0123456789';
@@ -67,6 +67,8 @@ describe('a cluster: two API nodes and two workers on PostgreSQL, behind nginx',
   let nginx: Nginx;
   let lb: MarqueeClient;
   let trained: TrainingJob;
+  const workerArgs = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--job-lease', '2'];
+  let workerEnv: Record<string, string> = {};
   const deliveries: string[] = [];
   const receiver = http.createServer((req, res) => {
     deliveries.push(`${req.headers['marquee-delivery']} ${req.headers['marquee-event']}`);
@@ -87,13 +89,8 @@ describe('a cluster: two API nodes and two workers on PostgreSQL, behind nginx',
     // The first node migrates the database and makes the admin; the others join it.
     apis.push(await spawnServer(apiArgs, env));
     apis.push(await spawnServer(apiArgs, env));
-    const workerArgs = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--job-lease', '2'];
-    workers.push(
-      ...(await Promise.all([
-        spawnWorker(workerArgs, { ...env, MARQUEE_JOB_CONCURRENCY: '1' }),
-        spawnWorker(workerArgs, { ...env, MARQUEE_JOB_CONCURRENCY: '1' }),
-      ])),
-    );
+    workerEnv = { ...env, MARQUEE_JOB_CONCURRENCY: '1', MARQUEE_BATCH_RANGE_ROWS: '200' };
+    workers.push(...(await Promise.all([spawnWorker(workerArgs, workerEnv), spawnWorker(workerArgs, workerEnv)])));
     nginx = await startNginx({ http: apis.map((a) => Number(new URL(a.url).port)), grpc: apis.map((a) => a.grpcPort) });
     lb = new MarqueeClient({ baseUrl: `http://127.0.0.1:${nginx.httpPort}`, token: TOKEN });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -139,6 +136,8 @@ describe('a cluster: two API nodes and two workers on PostgreSQL, behind nginx',
     await until('training progress', async () => ((await lb.getJob(job.id)).progress?.percent ?? 0) > 3);
     busy.child.kill('SIGKILL');
     await killed(busy.child);
+    // A new worker joins in its place (for the tests after this one).
+    workers.splice(workers.indexOf(busy), 1, await spawnWorker(workerArgs, workerEnv));
     trained = await following;
     assert.equal(trained.state, 'succeeded', trained.error ?? '');
     assert.equal(trained.attempts, 2, 'the second worker took the job over once the lease lapsed');
@@ -253,6 +252,118 @@ describe('a cluster: two API nodes and two workers on PostgreSQL, behind nginx',
     t.diagnostic(`${refused} of 1,400 calls refused (limit 1,200)`);
     // 200 over the limit, less the few the nodes took while their counters were on the way.
     assert.ok(refused >= 150 && refused <= 200, `${refused} of 1,400 refused`);
+  });
+
+  test('a search and a cross-validation spread over both workers give what one node gives', async (t) => {
+    const searchRequest = {
+      model: 'admin/cancer-search',
+      dataset: 'admin/cancer@1',
+      task: 'classification' as const,
+      algorithm: 'random-forest',
+      target: 'diagnosis',
+      params: { nEstimators: 20 },
+      search: { strategy: 'grid' as const, space: { maxDepth: [2, 4, 8], minSamplesLeaf: [1, 10] }, folds: 3 },
+    };
+    const { search: _none, ...plain } = searchRequest;
+    const cvRequest = { ...plain, model: 'admin/cancer-cv', split: { kFolds: 4 } };
+    const spread = await Promise.all([searchRequest, cvRequest].map(async (r) => lb.followJob((await lb.train(r)).id)));
+    for (const j of spread) assert.equal(j.state, 'succeeded', j.error ?? '');
+    // The sub-jobs, as the database holds them: which worker ran each.
+    const pg = await import('pg');
+    const db = new pg.default.Client({ connectionString: database.url });
+    await db.connect();
+    const { rows } = await db.query<{ parent_id: string; state: string; lease_owner: string }>(
+      'SELECT parent_id, state, lease_owner FROM jobs WHERE parent_id = ANY($1)',
+      [spread.map((j) => j.id)],
+    );
+    await db.end();
+    assert.equal(rows.filter((r) => r.parent_id === spread[0]?.id).length, 6, 'one sub-job per combination');
+    assert.equal(rows.filter((r) => r.parent_id === spread[1]?.id).length, 4, 'one sub-job per fold');
+    assert.ok(rows.every((r) => r.state === 'succeeded'));
+    const ranOn = new Set(rows.map((r) => r.lease_owner));
+    t.diagnostic(`${rows.length} sub-jobs ran on ${ranOn.size} workers`);
+    assert.equal(ranOn.size, workers.length, 'every worker took some');
+    assert.ok(
+      (await lb.listJobs()).every((j) => !j.id.includes('.')),
+      'sub-jobs are not listed as jobs',
+    );
+
+    // The same two jobs on one embedded node (SQLite, one process): the same numbers.
+    const single = await startTestServer();
+    try {
+      await single.admin.createDataset({ owner: 'admin', name: 'cancer' });
+      await single.admin.uploadDatasetVersion('admin/cancer', labelledBreastCancer(), 'csv');
+      const alone = [];
+      for (const r of [searchRequest, cvRequest])
+        alone.push(await single.admin.followJob((await single.admin.train(r)).id));
+      const details = async (c: MarqueeClient, model: string, v: number) =>
+        (await c.getVersion(model, v)).details as {
+          search?: { trials: Array<{ mean: number; params: unknown }>; best: number };
+          crossValidation?: { values: number[] };
+          metrics: Record<string, number>;
+          params: Record<string, unknown>;
+        };
+      const [s1, s2] = [
+        await details(lb, 'admin/cancer-search', spread[0]?.result?.version as number),
+        await details(single.admin, 'admin/cancer-search', alone[0]?.result?.version as number),
+      ];
+      assert.deepEqual(s1.search?.trials, s2.search?.trials);
+      assert.equal(s1.search?.best, s2.search?.best);
+      assert.deepEqual(s1.params, s2.params);
+      assert.deepEqual(s1.metrics, s2.metrics);
+      const [c1, c2] = [
+        await details(lb, 'admin/cancer-cv', spread[1]?.result?.version as number),
+        await details(single.admin, 'admin/cancer-cv', alone[1]?.result?.version as number),
+      ];
+      assert.equal(c1.crossValidation?.values.length, 4);
+      assert.deepEqual(c1.crossValidation, c2.crossValidation);
+      assert.deepEqual(c1.metrics, c2.metrics);
+    } finally {
+      await single.close();
+    }
+  });
+
+  test('batch predictions are split by row ranges across workers and put together in order', async () => {
+    // 569 rows, parts of 200 (MARQUEE_BATCH_RANGE_ROWS): three sub-jobs.
+    const split = await lb.followJob(
+      (await lb.batchPredict({ model: 'admin/cancer@1', dataset: 'admin/cancer@1' })).id,
+    );
+    assert.equal(split.state, 'succeeded', split.error ?? '');
+    assert.equal(split.result?.rows, 569);
+    // The first 300 rows alone are fewer than two parts: predicted by one job, unsplit.
+    const lines = new TextDecoder().decode(labelledBreastCancer()).trim().split('\n');
+    await lb.createDataset({ owner: 'admin', name: 'cancer-head' });
+    await lb.uploadDatasetVersion('admin/cancer-head', new TextEncoder().encode(lines.slice(0, 301).join('\n')), 'csv');
+    const whole = await lb.followJob(
+      (await lb.batchPredict({ model: 'admin/cancer@1', dataset: 'admin/cancer-head@1' })).id,
+    );
+    assert.equal(whole.state, 'succeeded', whole.error ?? '');
+    const [splitRef, wholeRef] = [split, whole].map((j) => String(j.result?.dataset).split('@')) as [
+      [string, string],
+      [string, string],
+    ];
+    const a = await lb.previewDataset(splitRef[0], Number(splitRef[1]), 1000);
+    const b = await lb.previewDataset(wholeRef[0], Number(wholeRef[1]), 1000);
+    assert.equal(a.rows.length, 569);
+    assert.deepEqual(a.rows.slice(0, 300), b.rows, 'the same rows, in order, with the same predictions');
+    assert.deepEqual(
+      a.rows.map((r) => r['mean radius']),
+      lines.slice(1).map((l) => Number(l.split(',')[0])),
+    );
+    const db = new (await import('pg')).default.Client({ connectionString: database.url });
+    await db.connect();
+    const parts = await db.query('SELECT spec FROM jobs WHERE parent_id = $1', [split.id]);
+    await db.end();
+    assert.deepEqual(
+      parts.rows
+        .map((r) => (JSON.parse(r.spec) as { range: { start: number; end: number } }).range)
+        .sort((x, y) => x.start - y.start),
+      [
+        { start: 0, end: 189 },
+        { start: 189, end: 379 },
+        { start: 379, end: 569 },
+      ],
+    );
   });
 
   test('kill -9 of an API node under OIP load: only requests in flight on it fail, nothing stored is lost', async (t) => {

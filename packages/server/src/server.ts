@@ -20,6 +20,7 @@ import { DiscussionService } from './discussions/discussion-service.js';
 import { DiscussionStore } from './discussions/discussion-store.js';
 import { Invalid } from './errors.js';
 import { BatchPredictionJobKind } from './jobs/batch-prediction-job-kind.js';
+import { FoldScoresJobKind } from './jobs/fold-scores-job-kind.js';
 import { relayJobEvents } from './jobs/job-event-relay.js';
 import { JobEvents } from './jobs/job-events.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -232,9 +233,10 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
     benchmark: new BenchmarkJobKind(() => benchmarks as BenchmarkService),
     train: training,
     search: training,
-    'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir),
+    'batch-predict': new BatchPredictionJobKind(datasets, registry, config.dataDir, config.batchRangeRows),
     behaviour: new BehaviourJobKind(datasets, config.dataDir),
     'proposal-evaluation': new ProposalEvaluationJobKind(() => proposals as ProposalService),
+    'fold-scores': new FoldScoresJobKind(datasets),
   };
   const runner = config.runJobs
     ? new JobRunner(jobStore, jobEvents, kinds, auth, {
@@ -244,6 +246,8 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
         leaseMs: config.jobLeaseS * 1000,
         soleRunner: !bus.shared,
         pollMs: bus.shared ? 5_000 : 2_000,
+        fanOut: bus.shared,
+        onQueued: () => signals.queued(),
         log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
       })
     : undefined;

@@ -53,11 +53,16 @@ export interface TrainingOutcome {
 export function trainWithHoldout(
   frame: Frame,
   req: TrainingRequest,
-  opts: { onProgress?: (p: FitProgress) => void; signal?: AbortSignal } = {},
+  opts: {
+    onProgress?: (p: FitProgress) => void;
+    signal?: AbortSignal;
+    /** The k folds' scores, computed elsewhere (sub-jobs, by crossValidationFoldScore). */
+    foldScores?: number[];
+  } = {},
 ): TrainingOutcome {
   const seed = req.seed ?? 0;
   const testFraction = req.testFraction ?? 0.2;
-  const { strata, train, test } = holdoutRows(frame, req.target, req.task, testFraction, seed);
+  const { train, test } = holdoutRows(frame, req.target, req.task, testFraction, seed);
   const trainFrame = frame.take(train);
   const testFrame = frame.take(test);
   const folds = req.kFolds ?? 0;
@@ -80,24 +85,53 @@ export function trainWithHoldout(
   const metrics = evaluate(model, testFrame);
   let crossValidation: CrossValidation | undefined;
   if (folds > 1) {
-    const trainStrata = Int32Array.from(train, (r) => strata[r] as number);
     const headline = model.target.task === 'classification' ? 'accuracy' : 'rmse';
     const values: number[] = [];
-    stratifiedKFold(trainStrata, folds, seed).forEach((f, i) => {
+    for (let i = 0; i < folds; i++) {
       opts.signal?.throwIfAborted();
-      const m = fit(trainFrame.take(f.train));
-      values.push(evaluate(m, trainFrame.take(f.test))[headline] as number);
+      values.push(opts.foldScores?.[i] ?? foldScore(frame, req, i, opts.signal));
       report('cross-validate', fitShare + ((1 - fitShare) * (i + 1)) / folds, {
         fold: i + 1,
         [headline]: values.at(-1) as number,
       });
-    });
+    }
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
     crossValidation = { folds, metric: headline, values, mean, std };
   }
   report('done', 1, metrics);
   return { model, metrics, crossValidation, nTrain: train.length, nTest: test.length };
+}
+
+/**
+ * Fold `index` of trainWithHoldout's k-fold cross-validation on the training rows: a
+ * model fitted on the other folds, scored (accuracy, or RMSE for regression) on this
+ * one. What a sub-job runs, so that folds spread over workers give what one process does.
+ */
+export function crossValidationFoldScore(
+  frame: Frame,
+  req: TrainingRequest,
+  index: number,
+  signal?: AbortSignal,
+): number {
+  return foldScore(frame, req, index, signal);
+}
+
+function foldScore(frame: Frame, req: TrainingRequest, index: number, signal?: AbortSignal): number {
+  const seed = req.seed ?? 0;
+  const { strata, train } = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
+  const trainFrame = frame.take(train);
+  const trainStrata = Int32Array.from(train, (r) => strata[r] as number);
+  const fold = stratifiedKFold(trainStrata, req.kFolds ?? 0, seed)[index];
+  if (!fold) throw new Error(`cross-validation has no fold ${index}`);
+  const m = ModelPipeline.fit(trainFrame.take(fold.train), req.target, req.algorithm, req.params ?? {}, {
+    task: req.task,
+    features: req.features,
+    text: req.text,
+    seed,
+    signal,
+  });
+  return evaluate(m, trainFrame.take(fold.test))[m.target.task === 'classification' ? 'accuracy' : 'rmse'] as number;
 }
 
 /**

@@ -47,41 +47,31 @@ export function searchHyperParameters(
     onProgress?: (p: FitProgress) => void;
     onTrial?: (t: SearchTrial, index: number) => void;
     signal?: AbortSignal;
+    /**
+     * Each combination's fold scores, computed elsewhere (sub-jobs on other workers, by
+     * searchTrialScores): the search then only picks the best and refits it.
+     */
+    trialScores?: number[][];
   } = {},
 ): SearchOutcome {
   const seed = req.seed ?? 0;
-  const folds = search.folds ?? 3;
-  const combos = combinations(search, seed);
+  const combos = searchCombinations(search, seed);
   const regression = req.task === 'regression';
   const metric = regression ? 'rmse' : 'accuracy';
-  // The same held-out rows trainWithHoldout will keep aside.
-  const strata = regression ? new Int32Array(frame.nRows) : labelsOf(frame, req.target);
-  const { train } = stratifiedSplit(strata, req.testFraction ?? 0.2, seed);
-  const trainFrame = frame.take(train);
-  const trainStrata = Int32Array.from(train, (r) => strata[r] as number);
-  const splits = stratifiedKFold(trainStrata, folds, seed);
+  const plan = opts.trialScores ? undefined : trialPlan(frame, req, search);
+  const folds = search.folds ?? 3;
   const total = combos.length * folds + 1;
   let done = 0;
   const trials: SearchTrial[] = combos.map((params, index) => {
-    const values = splits.map((f) => {
-      opts.signal?.throwIfAborted();
-      const m = ModelPipeline.fit(
-        trainFrame.take(f.train),
-        req.target,
-        req.algorithm,
-        { ...req.params, ...params },
-        {
-          task: req.task,
-          features: req.features,
-          text: req.text,
-          seed,
-          signal: opts.signal,
-        },
-      );
-      done++;
-      opts.onProgress?.({ stage: 'trial', fraction: done / total });
-      return evaluate(m, trainFrame.take(f.test))[metric] as number;
-    });
+    const values =
+      opts.trialScores?.[index] ??
+      (plan as TrialPlan).splits.map((f) => {
+        const value = scoreFold(plan as TrialPlan, req, params, f, opts.signal);
+        done++;
+        opts.onProgress?.({ stage: 'trial', fraction: done / total });
+        return value;
+      });
+    if (values.length !== folds) throw new Error(`trial ${index + 1} has ${values.length} fold scores, not ${folds}`);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
     const trial = { params, mean, std };
@@ -89,6 +79,7 @@ export function searchHyperParameters(
     opts.onProgress?.({ stage: 'trial', fraction: done / total, metrics: { trial: index + 1, [metric]: mean } });
     return trial;
   });
+  done = combos.length * folds;
   let best = 0;
   trials.forEach((t, i) => {
     const better = regression
@@ -109,8 +100,73 @@ export function searchHyperParameters(
   return { ...outcome, strategy: search.strategy, metric, folds, trials, best, params };
 }
 
+/**
+ * One combination's fold scores, exactly as searchHyperParameters computes them: what
+ * a sub-job runs, so that a search spread over workers picks what one process would.
+ */
+export function searchTrialScores(
+  frame: Frame,
+  req: TrainingRequest,
+  search: SearchRequest,
+  combo: number,
+  opts: { signal?: AbortSignal; onFold?: (done: number) => void } = {},
+): number[] {
+  const params = searchCombinations(search, req.seed ?? 0)[combo];
+  if (!params) throw new Error(`the search has no combination ${combo}`);
+  const plan = trialPlan(frame, req, search);
+  return plan.splits.map((f, i) => {
+    const value = scoreFold(plan, req, params, f, opts.signal);
+    opts.onFold?.(i + 1);
+    return value;
+  });
+}
+
+interface TrialPlan {
+  trainFrame: Frame;
+  splits: Array<{ train: Int32Array; test: Int32Array }>;
+  metric: 'rmse' | 'accuracy';
+}
+
+/** The training rows (the held-out ones kept aside, as trainWithHoldout does) and their folds. */
+function trialPlan(frame: Frame, req: TrainingRequest, search: SearchRequest): TrialPlan {
+  const seed = req.seed ?? 0;
+  const regression = req.task === 'regression';
+  const strata = regression ? new Int32Array(frame.nRows) : labelsOf(frame, req.target);
+  const { train } = stratifiedSplit(strata, req.testFraction ?? 0.2, seed);
+  const trainStrata = Int32Array.from(train, (r) => strata[r] as number);
+  return {
+    trainFrame: frame.take(train),
+    splits: stratifiedKFold(trainStrata, search.folds ?? 3, seed),
+    metric: regression ? 'rmse' : 'accuracy',
+  };
+}
+
+function scoreFold(
+  plan: TrialPlan,
+  req: TrainingRequest,
+  params: Record<string, unknown>,
+  fold: { train: Int32Array; test: Int32Array },
+  signal?: AbortSignal,
+): number {
+  signal?.throwIfAborted();
+  const m = ModelPipeline.fit(
+    plan.trainFrame.take(fold.train),
+    req.target,
+    req.algorithm,
+    { ...req.params, ...params },
+    {
+      task: req.task,
+      features: req.features,
+      text: req.text,
+      seed: req.seed ?? 0,
+      signal,
+    },
+  );
+  return evaluate(m, plan.trainFrame.take(fold.test))[plan.metric] as number;
+}
+
 /** Every combination (grid), or `trials` distinct ones drawn at random. */
-function combinations(search: SearchRequest, seed: number): Array<Record<string, unknown>> {
+export function searchCombinations(search: SearchRequest, seed: number): Array<Record<string, unknown>> {
   const names = Object.keys(search.space);
   let all: Array<Record<string, unknown>> = [{}];
   for (const n of names) {

@@ -60,6 +60,8 @@ export interface ServerConfig {
   jobLeaseS: number;
   /** `s3://bucket/prefix`: blobs in an S3-compatible store; unset: a folder in the data folder. */
   blobUrl?: string;
+  /** In a cluster, batch predictions over more rows than twice this are split into sub-jobs of this many rows. */
+  batchRangeRows: number;
 }
 
 /** Where `npm ci` builds packages/web (its prepare step), beside this package. */
@@ -87,6 +89,7 @@ export const DEFAULTS = {
   quotaStorageBytes: 0,
   quotaConcurrentJobs: 20,
   jobLeaseS: 30,
+  batchRangeRows: 100_000,
 } as const;
 
 /** Parses "512MB", "2GiB", "1048576" into bytes. */
@@ -200,6 +203,10 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     runJobs: flag('MARQUEE_RUN_JOBS', pick('runJobs', 'MARQUEE_RUN_JOBS') ?? 'true'),
     jobLeaseS: Math.max(1, int('--job-lease', pick('jobLeaseS', 'MARQUEE_JOB_LEASE_S'), DEFAULTS.jobLeaseS)),
     blobUrl: blobUrl(pick('blobUrl', 'MARQUEE_BLOB_URL')),
+    batchRangeRows: Math.max(
+      1,
+      int('MARQUEE_BATCH_RANGE_ROWS', pick('batchRangeRows', 'MARQUEE_BATCH_RANGE_ROWS'), DEFAULTS.batchRangeRows),
+    ),
   };
 }
 

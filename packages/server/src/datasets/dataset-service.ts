@@ -208,7 +208,24 @@ export class DatasetService {
     return (await this.register(caller, row, ref, blob, format, lineage)).view;
   }
 
-  /** Creates `owner/name` (private) unless it exists; the caller must be able to add versions to it. */
+  /**
+   * A file a job's part wrote, kept in the blob store until the job puts the parts
+   * together (they may be on other hosts); answers its address.
+   */
+  async putScratch(file: string): Promise<string> {
+    return (await this.blobs.put(fs.createReadStream(file), Number.MAX_SAFE_INTEGER)).sha256;
+  }
+
+  /** A local copy of a scratch blob. */
+  scratchPath(sha256: string): Promise<string> {
+    return this.blobs.localPath(sha256);
+  }
+
+  /** Removes a scratch blob once used, unless a version has the very same bytes. */
+  async discardScratch(sha256: string): Promise<void> {
+    if (!(await this.store.isBlobReferenced(sha256))) await this.blobs.delete(sha256);
+  }
+
   /** Whether a dataset of this name exists (no access check: not for answers). */
   async exists(owner: string, name: string): Promise<boolean> {
     return (await this.store.datasetRow(owner, name)) !== undefined;

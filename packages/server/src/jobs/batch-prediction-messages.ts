@@ -8,6 +8,8 @@ export interface BatchPredictionSpec {
   dataset: string;
   /** The dataset that gets the new version (`owner/name`). */
   output: string;
+  /** A sub-job's rows, [start, end): it writes only their lines (no header) and stores them as a part. */
+  range?: { start: number; end: number };
 }
 
 export interface BatchPredictionInput {
@@ -17,10 +19,15 @@ export interface BatchPredictionInput {
   artifactPath: string;
   /** Where the worker writes the CSV with the prediction columns. */
   outputFile: string;
+  /** Files the sub-jobs wrote, by row range in order: the worker only puts them together. */
+  parts?: string[];
+  /** The parts' blobs, removed once the whole is registered. */
+  partShas?: string[];
 }
 
 export interface BatchPredictionResult {
   outputFile: string;
   rows: number;
   columns: string[];
+  partShas?: string[];
 }

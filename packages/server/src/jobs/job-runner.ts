@@ -3,13 +3,14 @@ import { startModuleWorker } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal } from '../auth/scopes.js';
 import type { JobEvents } from './job-events.js';
-import type { JobKindHandler } from './job-kind.js';
+import type { JobKindHandler, SubJobs } from './job-kind.js';
 import type { JobRow, JobStore } from './job-store.js';
 import type { JobProgress, WorkerMessage } from './training-messages.js';
 
 interface Running {
   job: JobRow;
-  worker: Worker;
+  /** The job's thread; absent while the job waits for its sub-jobs (it takes no thread then). */
+  worker?: Worker;
   timer: NodeJS.Timeout;
   /** Why the runner stopped the worker (cancel, time limit, shutdown, lease lost), if it did. */
   stopReason?: 'cancelled' | 'time limit' | 'shutdown' | 'lease lost';
@@ -30,6 +31,10 @@ export interface JobRunnerOptions {
   soleRunner: boolean;
   /** How often to look at the queue without being woken (a missed wake, a lapsed lease). */
   pollMs: number;
+  /** Spread the work of jobs that can (search trials, CV folds) over sub-jobs: when other runners share the queue. */
+  fanOut: boolean;
+  /** Sub-jobs were queued: wake the other runners too. */
+  onQueued?: () => void;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -100,7 +105,7 @@ export class JobRunner {
     const r = this.running.get(jobId);
     if (!r || r.stopReason) return;
     r.stopReason = 'lease lost';
-    void r.worker.terminate();
+    void r.worker?.terminate();
   }
 
   /** Looks for queued work now. */
@@ -109,7 +114,7 @@ export class JobRunner {
     this.pumping = true;
     void (async () => {
       try {
-        while (!this.stopped && this.running.size < this.opts.concurrency) {
+        while (!this.stopped && this.threads() < this.opts.concurrency) {
           const job = await this.store.claimNext(this.opts.nodeId, this.leaseUntil());
           if (!job) break;
           await this.launch(job);
@@ -127,12 +132,19 @@ export class JobRunner {
     return this.running.size;
   }
 
+  /** Jobs holding a thread: a job waiting for its sub-jobs does not count against the concurrency. */
+  private threads(): number {
+    let n = 0;
+    for (const r of this.running.values()) if (r.worker) n++;
+    return n;
+  }
+
   /** Stops a running job; true when it was running here. */
   cancel(jobId: string): boolean {
     const r = this.running.get(jobId);
     if (!r) return false;
     r.stopReason = 'cancelled';
-    void r.worker.terminate();
+    void r.worker?.terminate();
     return true;
   }
 
@@ -149,7 +161,7 @@ export class JobRunner {
       [...this.running.values()].map(async (r) => {
         r.stopReason = 'shutdown';
         clearTimeout(r.timer);
-        await r.worker.terminate();
+        await r.worker?.terminate();
         if (!this.opts.soleRunner) await this.store.release(r.job.id, this.opts.nodeId).catch(() => undefined);
       }),
     );
@@ -167,17 +179,60 @@ export class JobRunner {
       return;
     }
     this.events.publish(job.id, { type: 'state', state: 'running' });
-    const worker = startModuleWorker(handler.module, input);
     const limitS = Math.min(job.time_limit_s, this.opts.timeLimitS);
     const run: Running = {
       job,
-      worker,
       timer: setTimeout(() => {
         run.stopReason = 'time limit';
-        void worker.terminate();
+        void run.worker?.terminate();
       }, limitS * 1000),
     };
     this.running.set(job.id, run);
+    if (this.opts.fanOut && handler.fanOut) {
+      // Waits for its sub-jobs away from the pump and holding no thread, so that this
+      // runner goes on taking jobs, the sub-jobs among them.
+      void this.fanOut(run, handler, creator, input, limitS);
+      return;
+    }
+    this.startThread(run, handler, creator, input, limitS);
+  }
+
+  private async fanOut(
+    run: Running,
+    handler: JobKindHandler,
+    creator: Principal,
+    input: unknown,
+    limitS: number,
+  ): Promise<void> {
+    const job = run.job;
+    let completed: unknown;
+    try {
+      completed = await handler.fanOut?.(job, creator, input, this.subJobs(run));
+    } catch (err) {
+      clearTimeout(run.timer);
+      this.running.delete(job.id);
+      const reason = run.stopReason;
+      try {
+        if (reason === 'shutdown' || reason === 'lease lost') return;
+        if (reason === 'cancelled') await this.finish(job, 'cancelled', {});
+        else if (reason === 'time limit') await this.fail(job, `the job ran past its time limit of ${limitS} s`);
+        else await this.fail(job, err instanceof Error ? err.message : String(err));
+      } catch (e) {
+        this.opts.log?.('job settle error', { job: job.id, error: String(e) });
+      } finally {
+        this.wake();
+      }
+      return;
+    }
+    this.startThread(run, handler, creator, completed, limitS);
+  }
+
+  private startThread(run: Running, handler: JobKindHandler, creator: Principal, input: unknown, limitS: number): void {
+    const job = run.job;
+    const worker = startModuleWorker(handler.module, input);
+    run.worker = worker;
+    // Stopped while its sub-jobs finished: the exit handler below settles it.
+    if (run.stopReason) void worker.terminate();
     let settled = false;
     const settle = async (outcome: () => Promise<void>) => {
       if (settled) return;
@@ -209,6 +264,62 @@ export class JobRunner {
         else await this.fail(job, 'the training thread stopped without a result');
       });
     });
+  }
+
+  /**
+   * Sub-jobs of `run`'s job, with ids made of the job's and an index: a runner taking the
+   * job over after a lapsed lease finds the sub-jobs already queued or done, and waits
+   * for those rather than starting them again.
+   */
+  private subJobs(run: Running): SubJobs {
+    const parent = run.job;
+    return {
+      run: async (kind, specs) => {
+        const ids = specs.map((_, i) => `${parent.id}.${i}`);
+        await this.store.insertChildren(
+          specs.map((spec, i) => ({
+            id: ids[i] as string,
+            kind,
+            created_by: parent.created_by,
+            state: 'queued' as const,
+            spec: JSON.stringify(spec),
+            max_attempts: parent.max_attempts,
+            time_limit_s: parent.time_limit_s,
+            parent_id: parent.id,
+          })),
+        );
+        this.opts.onQueued?.();
+        this.wake();
+        let reported = -1;
+        for (;;) {
+          if (run.stopReason) {
+            await this.store.cancelChildren(parent.id);
+            throw new Error(`stopped (${run.stopReason})`);
+          }
+          const rows = new Map((await this.store.children(parent.id)).map((r) => [r.id, r]));
+          const failed = ids
+            .map((id) => rows.get(id))
+            .find((r) => r && (r.state === 'failed' || r.state === 'cancelled'));
+          if (failed) {
+            await this.store.cancelChildren(parent.id);
+            throw new Error(`sub-job ${failed.id} ${failed.state}${failed.error ? `: ${failed.error}` : ''}`);
+          }
+          const done = ids.filter((id) => rows.get(id)?.state === 'succeeded').length;
+          if (done !== reported) {
+            reported = done;
+            await this.progress(parent, {
+              stage: 'sub-jobs',
+              percent: Math.round((5 + (85 * done) / ids.length) * 10) / 10,
+              etaSeconds: null,
+              metrics: { done, of: ids.length },
+            });
+          }
+          if (done === ids.length)
+            return ids.map((id) => JSON.parse(rows.get(id)?.result ?? '{}') as Record<string, unknown>);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      },
+    };
   }
 
   private async progress(job: JobRow, p: JobProgress): Promise<void> {

@@ -2,6 +2,27 @@ import { type Db, type Dialect, nowIso, skippingLocked } from '../store/database
 import type { JobsTable } from '../store/schema.js';
 
 export type JobRow = JobsTable;
+
+/** What a new job is given; the rest starts empty. */
+export type NewJob = Pick<JobRow, 'id' | 'kind' | 'created_by' | 'state' | 'spec' | 'max_attempts' | 'time_limit_s'> & {
+  parent_id?: string;
+};
+
+function queuedRow(row: NewJob): JobRow {
+  return {
+    ...row,
+    attempts: 0,
+    progress: null,
+    result: null,
+    error: null,
+    created_at: nowIso(),
+    started_at: null,
+    finished_at: null,
+    lease_owner: null,
+    lease_until: null,
+    parent_id: row.parent_id ?? null,
+  };
+}
 export type JobState = JobsTable['state'];
 
 /**
@@ -14,34 +35,37 @@ export class JobStore {
     private readonly dialect: Dialect = 'sqlite',
   ) {}
 
-  async insert(
-    row: Omit<
-      JobRow,
-      | 'created_at'
-      | 'started_at'
-      | 'finished_at'
-      | 'attempts'
-      | 'progress'
-      | 'result'
-      | 'error'
-      | 'lease_owner'
-      | 'lease_until'
-    >,
-  ): Promise<void> {
+  async insert(row: NewJob): Promise<void> {
+    await this.db.insertInto('jobs').values(queuedRow(row)).execute();
+  }
+
+  /** Queues the sub-jobs not queued yet (ids are the parent's and an index, so a retry finds its own). */
+  async insertChildren(rows: Array<NewJob & { parent_id: string }>): Promise<void> {
+    if (rows.length === 0) return;
     await this.db
       .insertInto('jobs')
-      .values({
-        ...row,
-        attempts: 0,
-        progress: null,
-        result: null,
-        error: null,
-        created_at: nowIso(),
-        started_at: null,
-        finished_at: null,
-        lease_owner: null,
-        lease_until: null,
-      })
+      .values(rows.map(queuedRow))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  /** A job's sub-jobs. */
+  children(parentId: string): Promise<Array<Pick<JobRow, 'id' | 'state' | 'result' | 'error' | 'lease_owner'>>> {
+    return this.db
+      .selectFrom('jobs')
+      .select(['id', 'state', 'result', 'error', 'lease_owner'])
+      .where('parent_id', '=', parentId)
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Cancels a job's unfinished sub-jobs (their runners stop when they next renew). */
+  async cancelChildren(parentId: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ state: 'cancelled', finished_at: nowIso(), lease_until: null })
+      .where('parent_id', '=', parentId)
+      .where('state', 'in', ['queued', 'running'])
       .execute();
   }
 
@@ -50,7 +74,7 @@ export class JobStore {
   }
 
   list(opts: { createdBy?: number; kind?: JobRow['kind']; limit: number }): Promise<JobRow[]> {
-    let q = this.db.selectFrom('jobs').selectAll();
+    let q = this.db.selectFrom('jobs').selectAll().where('parent_id', 'is', null);
     if (opts.createdBy !== undefined) q = q.where('created_by', '=', opts.createdBy);
     if (opts.kind) q = q.where('kind', '=', opts.kind);
     return q.orderBy('created_at', 'desc').limit(opts.limit).execute();
@@ -62,6 +86,7 @@ export class JobStore {
       .selectFrom('jobs')
       .select(['id', 'kind', 'spec', 'created_by'])
       .where('state', 'in', ['queued', 'running'])
+      .where('parent_id', 'is', null)
       .execute();
   }
 
@@ -141,7 +166,7 @@ export class JobStore {
         result: fields.result ?? null,
         error: fields.error ?? null,
         finished_at: nowIso(),
-        lease_owner: null,
+        // The owner stays: which process ran the job.
         lease_until: null,
       })
       .where('id', '=', id)

@@ -1,11 +1,11 @@
-import { ENGINE_VERSION, siblingModule } from '@marquee/engine';
+import { ENGINE_VERSION, searchCombinations, siblingModule } from '@marquee/engine';
 import type { Principal } from '../auth/scopes.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { ExampleRequest, TrainingDetails } from '../registry/model-views.js';
 import type { RegistryService } from '../registry/registry-service.js';
-import type { JobKindHandler } from './job-kind.js';
+import type { JobKindHandler, SubJobs } from './job-kind.js';
 import type { JobRow } from './job-store.js';
-import type { TrainingResult, TrainingSpec, TrainingWorkerInput } from './training-messages.js';
+import type { FoldScoresSpec, TrainingResult, TrainingSpec, TrainingWorkerInput } from './training-messages.js';
 
 /** Rows of the training data kept as a trained version's example request. */
 const EXAMPLE_ROWS = 3;
@@ -23,6 +23,36 @@ export class TrainingJobKind implements JobKindHandler {
     const spec = JSON.parse(job.spec) as TrainingSpec;
     const data = await this.datasets.resolve(creator, spec.dataset);
     return { spec, data: { path: data.path, format: data.format, schema: data.schema, ref: data.ref } };
+  }
+
+  /**
+   * A search's combinations, or a cross-validation's folds, each scored by a sub-job on
+   * whichever worker takes it; the job's own thread then picks the best and refits (or
+   * fits once and reports the folds).
+   */
+  async fanOut(job: JobRow, _creator: Principal, input: unknown, sub: SubJobs): Promise<unknown> {
+    const work = input as TrainingWorkerInput;
+    const { spec } = work;
+    if (spec.task === 'recommendation') return work;
+    const parts = (mode: FoldScoresSpec['mode'], n: number): FoldScoresSpec[] =>
+      Array.from({ length: n }, (_, index) => ({
+        parent: job.id,
+        dataset: work.data.ref,
+        training: spec,
+        mode,
+        index,
+      }));
+    if (spec.search) {
+      const n = searchCombinations(spec.search, spec.seed).length;
+      if (n < 2) return work;
+      const results = await sub.run('fold-scores', parts('search', n));
+      return { ...work, trialScores: results.map((r) => r.scores as number[]) };
+    }
+    if (spec.kFolds > 1) {
+      const results = await sub.run('fold-scores', parts('cv', spec.kFolds));
+      return { ...work, foldScores: results.map((r) => (r.scores as number[])[0] as number) };
+    }
+    return work;
   }
 
   async commit(job: JobRow, creator: Principal, output: unknown): Promise<Record<string, unknown>> {

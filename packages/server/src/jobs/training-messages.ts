@@ -54,6 +54,41 @@ export interface SearchSpec {
 export interface TrainingWorkerInput {
   spec: TrainingSpec;
   data: Pick<DatasetFile, 'path' | 'format' | 'schema' | 'ref'>;
+  /** Each search combination's fold scores, computed by sub-jobs: the thread only picks and refits. */
+  trialScores?: number[][];
+  /** The cross-validation folds' scores, computed by sub-jobs. */
+  foldScores?: number[];
+}
+
+/** A sub-job of a training job: one search combination's fold scores, or one cross-validation fold's. */
+export interface FoldScoresSpec {
+  parent: string;
+  dataset: string;
+  training: TrainingSpec;
+  mode: 'search' | 'cv';
+  /** The combination (search) or the fold (cv). */
+  index: number;
+}
+
+/** The columns a tabular training reads: the target and the features (all others when unnamed). */
+export function trainingColumns(spec: TrainingSpec, schema: DatasetFile['schema']): string[] {
+  const features = spec.features ?? schema.columns.map((c) => c.name).filter((n) => n !== spec.target);
+  return [...new Set([spec.target, ...features])];
+}
+
+/** The engine's request for a tabular training job. */
+export function engineRequest(spec: TrainingSpec) {
+  return {
+    target: spec.target,
+    algorithm: spec.algorithm,
+    task: learnerTask(spec.task),
+    features: spec.features,
+    params: spec.params,
+    text: spec.text,
+    seed: spec.seed,
+    testFraction: spec.testFraction,
+    kFolds: spec.kFolds,
+  };
 }
 
 /** Progress as a job reports it (and SSE carries it). */

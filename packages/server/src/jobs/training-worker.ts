@@ -19,17 +19,18 @@ import { EngineRuntime } from '../serving/runtimes/engine-runtime.js';
 import { RECOMMENDER_SIGNATURE } from '../serving/runtimes/recommender-runtime.js';
 import {
   type CurvePoint,
+  engineRequest,
   type InteractionColumns,
   type JobProgress,
-  learnerTask,
   type TrainingResult,
   type TrainingWorkerInput,
+  trainingColumns,
   type WorkerMessage,
 } from './training-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('training-worker runs as a worker thread');
-const { spec, data } = workerData as TrainingWorkerInput;
+const { spec, data, trialScores, foldScores } = workerData as TrainingWorkerInput;
 const post = (m: WorkerMessage<TrainingResult>, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const started = performance.now();
@@ -149,28 +150,16 @@ try {
 
 async function trainPipeline(): Promise<void> {
   progress('read', 0);
-  const columns = [
-    spec.target,
-    ...(spec.features ?? data.schema.columns.map((c) => c.name).filter((n) => n !== spec.target)),
-  ];
-  const frame = await readFrame(data, [...new Set(columns)]);
+  const frame = await readFrame(data, trainingColumns(spec, data.schema));
   // Reading is about the first 5%; training the rest.
   progress('read', 0.05);
   const fitStarted = performance.now();
-  const request = {
-    target: spec.target,
-    algorithm: spec.algorithm,
-    task: learnerTask(spec.task),
-    features: spec.features,
-    params: spec.params,
-    text: spec.text,
-    seed: spec.seed,
-    testFraction: spec.testFraction,
-    kFolds: spec.kFolds,
-  };
+  const request = engineRequest(spec);
   const onProgress = (p: FitProgress) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics);
-  const searched = spec.search ? searchHyperParameters(frame, request, spec.search, { onProgress }) : undefined;
-  const outcome = searched ?? trainWithHoldout(frame, request, { onProgress });
+  const searched = spec.search
+    ? searchHyperParameters(frame, request, spec.search, { onProgress, trialScores })
+    : undefined;
+  const outcome = searched ?? trainWithHoldout(frame, request, { onProgress, foldScores });
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   progress('diagnose', 0.95);
   // The plots of the model page, on the same held-out rows the metrics came from.

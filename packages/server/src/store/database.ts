@@ -73,7 +73,6 @@ export function nowIso(): string {
  * workers claiming at once take different rows without waiting (PostgreSQL's FOR UPDATE
  * SKIP LOCKED). SQLite has one writer at a time, so its transaction alone suffices.
  */
-// biome-ignore lint/suspicious/noExplicitAny: any select query over any tables
 export function skippingLocked<Q extends SelectQueryBuilder<any, any, any>>(query: Q, dialect: Dialect): Q {
   return dialect === 'postgres' ? (query.forUpdate().skipLocked() as Q) : query;
 }

@@ -499,6 +499,12 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0017_sub_jobs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('jobs').addColumn('parent_id', 'text').execute();
+        await sql`CREATE INDEX jobs_parent ON jobs (parent_id)`.execute(db);
+      },
+    },
   };
 }
 

@@ -139,7 +139,15 @@ export interface DatasetVersionsTable {
 
 export interface JobsTable {
   id: string;
-  kind: 'train' | 'search' | 'batch-predict' | 'behaviour' | 'publish' | 'benchmark' | 'proposal-evaluation';
+  kind:
+    | 'train'
+    | 'search'
+    | 'batch-predict'
+    | 'behaviour'
+    | 'publish'
+    | 'benchmark'
+    | 'proposal-evaluation'
+    | 'fold-scores';
   created_by: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON: the request, validated. */
@@ -159,6 +167,8 @@ export interface JobsTable {
   lease_owner: string | null;
   /** ISO time the lease lapses unless renewed by heartbeats. */
   lease_until: string | null;
+  /** A sub-job's job (a search trial's search): sub-jobs are listed and counted with it, not alone. */
+  parent_id: string | null;
 }
 
 export interface ModelCardsTable {
