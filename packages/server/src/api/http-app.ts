@@ -169,7 +169,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       deps.audit
         .record({
           caller: req.principal,
-          address: req.ip,
+          // A connection already torn down (an upload refused mid-stream) has no address left.
+          address: req.ip ?? 'unknown',
           method: req.method,
           route,
           path: req.url.split('?')[0] as string,

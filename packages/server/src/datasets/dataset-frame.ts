@@ -6,11 +6,13 @@ import { quoteIdent, withDuckDb } from './duckdb.js';
 /**
  * A dataset version as the engine's Frame, read by DuckDB: numeric columns as float64
  * (missing → NaN), text as strings, everything else (strings, booleans, times) as
- * categories. `columns` limits what is read.
+ * categories. `columns` limits what is read; `rows` reads only rows [start, end) of the
+ * file's order (DuckDB keeps a file's row order), as a part of a batch job does.
  */
 export async function readFrame(
   file: Pick<DatasetFile, 'path' | 'format' | 'schema'>,
   columns?: string[],
+  rows?: { start: number; end: number },
 ): Promise<Frame> {
   const wanted = columns ? file.schema.columns.filter((c) => columns.includes(c.name)) : file.schema.columns;
   const missing = (columns ?? []).filter((n) => !file.schema.columns.some((c) => c.name === n));
@@ -21,7 +23,13 @@ export async function readFrame(
     )
     .join(', ');
   const data = await withDuckDb(async (c) =>
-    (await c.runAndReadAll(`SELECT ${select} FROM ${duckdbReader(file.path, file.format)}`)).getColumnsJS(),
+    (
+      await c.runAndReadAll(
+        `SELECT ${select} FROM ${duckdbReader(file.path, file.format)}${
+          rows ? ` LIMIT ${Math.max(0, rows.end - rows.start)} OFFSET ${Math.max(0, rows.start)}` : ''
+        }`,
+      )
+    ).getColumnsJS(),
   );
   return new Frame(
     wanted.map((c, j): [string, Column] => {

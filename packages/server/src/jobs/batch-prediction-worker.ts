@@ -53,12 +53,12 @@ try {
 
 /** Writes the lines of the rows in range (all rows of a whole job) with their predictions; answers how many. */
 async function predictRows(out: number, classes: string[], model: ModelPipeline, started: number): Promise<number> {
-  const frame: Frame = await readFrame(input.data);
-  const range = input.spec.range ?? { start: 0, end: frame.nRows };
+  // A part reads only its rows.
+  const frame: Frame = await readFrame(input.data, undefined, input.spec.range);
   const columns = frame.names.map((n) => frame.column(n));
-  const total = range.end - range.start;
-  for (let start = range.start; start < range.end; start += CHUNK) {
-    const rows = Int32Array.from({ length: Math.min(CHUNK, range.end - start) }, (_, i) => start + i);
+  const total = frame.nRows;
+  for (let start = 0; start < total; start += CHUNK) {
+    const rows = Int32Array.from({ length: Math.min(CHUNK, total - start) }, (_, i) => start + i);
     const part = frame.take(rows);
     const predicted = model.predict(part);
     const proba = classes.length > 0 ? safeProba(model, part) : undefined;
@@ -71,7 +71,7 @@ async function predictRows(out: number, classes: string[], model: ModelPipeline,
       lines.push(values.join(','));
     }
     fs.writeSync(out, `${lines.join('\n')}\n`);
-    const done = start - range.start + rows.length;
+    const done = start + rows.length;
     const elapsed = (performance.now() - started) / 1000;
     post({
       type: 'progress',
