@@ -8,15 +8,31 @@ import { type BlobInfo, type BlobStore, BlobTooLarge } from './blob-store.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** Blobs in a folder: `<root>/sha256/ab/abcdef…`, temporaries in `<root>/tmp`. */
+/** A temporary file untouched this long belongs to no live writer (a write touches it). */
+const STALE_TMP_MS = 6 * 3600 * 1000;
+
+/**
+ * Blobs in a folder: `<root>/sha256/ab/abcdef…`, temporaries in `<root>/tmp`. Several
+ * processes may share the folder (a cluster's volume): temporaries have unique names and
+ * a blob appears under its address only by an atomic rename.
+ */
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
   constructor(private readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
-    // Temporaries left by a crash are never referenced; clear them at start.
-    for (const f of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, f), { force: true });
+    // Temporaries left by a crash are never referenced; clear them at start, but only
+    // stale ones: another process sharing the folder may be writing the fresh ones.
+    const now = Date.now();
+    for (const f of fs.readdirSync(this.tmpDir)) {
+      const file = path.join(this.tmpDir, f);
+      try {
+        if (now - fs.statSync(file).mtimeMs > STALE_TMP_MS) fs.rmSync(file, { force: true });
+      } catch {
+        // Renamed or removed meanwhile by its writer.
+      }
+    }
   }
 
   async localPath(sha256: string): Promise<string> {
