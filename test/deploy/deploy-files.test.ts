@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { nginxAvailable } from '../harness/nginx.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEPLOY = path.join(ROOT, 'deploy');
@@ -158,6 +161,24 @@ describe('deployment files', () => {
       ['api:8080', 'api:8081'],
     );
     assert.match(nginx, /grpc_pass grpc:\/\/marquee_grpc/);
+    // nginx itself accepts the file (with the service name pointed at loopback, as
+    // Compose's DNS is not here).
+    if (nginxAvailable()) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-nginx-conf-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'nginx.conf'), nginx.replaceAll('server api:', 'server 127.0.0.1:'));
+        const check = spawnSync(
+          'nginx',
+          ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${dir}/pid;`],
+          {
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(check.status, 0, check.stderr);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
     const dockerfile = read('deploy/Dockerfile');
     assert.match(dockerfile, /MARQUEE_PORT=8080/);
     assert.match(dockerfile, /MARQUEE_GRPC_PORT=8081/);

@@ -68,4 +68,26 @@ describe('the PostgreSQL store', { skip: (await reachable()) ? false : `no Postg
     const [owners] = await storedRows<{ n: number }>(t, 'SELECT count(*)::int AS n FROM owners');
     assert.ok((owners?.n ?? 0) >= 1);
   });
+
+  test('versions uploaded at once are numbered one after another, none refused', async () => {
+    // PostgreSQL runs these transactions side by side (the pool has ten connections);
+    // each would read the same highest version without the lock on the model's row.
+    await t.admin.createModel({ owner: 'admin', name: 'busy', task: 'classification' });
+    const bytes = Array.from({ length: 12 }, (_, i) => logisticRegressionModel(10 + i).bytes);
+    const made = await Promise.all(bytes.map((b) => t.admin.uploadVersion('admin/busy', b)));
+    assert.deepEqual(
+      made.map((v) => v.version).sort((a, b) => a - b),
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    await t.admin.createDataset({ owner: 'admin', name: 'busy' });
+    const rows = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.admin.uploadDatasetVersion('admin/busy', new TextEncoder().encode(`x,y\n${i},1\n`), 'csv'),
+      ),
+    );
+    assert.deepEqual(
+      rows.map((v) => v.version).sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
+  });
 });

@@ -58,22 +58,27 @@ ${servers(upstreams.grpc)}
   }
   server {
     listen 127.0.0.1:${httpPort};
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_buffering off;
+    proxy_read_timeout 3600s;
     location / {
       proxy_pass http://marquee_http;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_buffering off;
-      proxy_read_timeout 3600s;
       proxy_next_upstream error timeout http_502;
+    }
+    # Inference changes nothing: a request cut off by a dying node is sent to the next one.
+    location /v2/ {
+      proxy_pass http://marquee_http;
+      proxy_next_upstream error timeout http_502 non_idempotent;
     }
   }
   server {
     listen 127.0.0.1:${grpcPort} http2;
     location / {
       grpc_pass grpc://marquee_grpc;
-      grpc_next_upstream error timeout;
+      grpc_next_upstream error timeout non_idempotent;
     }
   }
 }

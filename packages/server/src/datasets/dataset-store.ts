@@ -1,5 +1,5 @@
 import { isBlobReferenced } from '../store/blob-references.js';
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, lockParentRow, nowIso } from '../store/database.js';
 import { listOwned, type OwnedListQuery } from '../store/owned-listing.js';
 import type { DatasetsTable, DatasetVersionsTable } from '../store/schema.js';
 
@@ -109,6 +109,7 @@ export class DatasetStore {
     v: Omit<DatasetVersionsTable, 'id' | 'dataset_id' | 'version' | 'created_at'>,
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
+      await lockParentRow(tx, 'datasets', datasetId);
       const last = await tx
         .selectFrom('dataset_versions')
         .select((eb) => eb.fn.max('version').as('max'))

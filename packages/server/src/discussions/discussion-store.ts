@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, lockParentRow, nowIso } from '../store/database.js';
 import type { DiscussionCommentsTable, DiscussionsTable } from '../store/schema.js';
 
 export type DiscussionRow = Selectable<DiscussionsTable> & { author: string; comments: number };
@@ -13,6 +13,7 @@ export class DiscussionStore {
   /** Opens a thread with its first comment, numbered next for the resource, in one transaction. */
   open(kind: ResourceKind, resourceId: number, authorId: number, title: string, body: string): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
+      await lockParentRow(tx, kind === 'model' ? 'models' : 'datasets', resourceId);
       const last = await tx
         .selectFrom('discussions')
         .select((eb) => eb.fn.max('number').as('n'))

@@ -1,5 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, lockParentRow, nowIso } from '../store/database.js';
 import type { ProposalsTable } from '../store/schema.js';
 
 export type ProposalRow = Selectable<ProposalsTable> & { author: string; merger: string | null };
@@ -17,6 +17,7 @@ export class ProposalStore {
     >,
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
+      await lockParentRow(tx, 'models', values.model_id);
       const last = await tx
         .selectFrom('proposals')
         .select((eb) => eb.fn.max('number').as('n'))

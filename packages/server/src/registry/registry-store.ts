@@ -1,5 +1,5 @@
 import { isBlobReferenced } from '../store/blob-references.js';
-import { type Db, nowIso } from '../store/database.js';
+import { type Db, lockParentRow, nowIso } from '../store/database.js';
 import { listOwned, type OwnedListQuery } from '../store/owned-listing.js';
 import type { ModelsTable } from '../store/schema.js';
 
@@ -155,6 +155,7 @@ export class RegistryStore {
     },
   ): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
+      await lockParentRow(tx, 'models', modelId);
       const last = await tx
         .selectFrom('model_versions')
         .select((eb) => eb.fn.max('version').as('max'))
@@ -303,6 +304,7 @@ export class RegistryStore {
           .where('a.alias', '=', alias)
           .executeTakeFirst();
         if (named && named.sha256 === v.sha256 && named.native_sha256 === v.native_sha256) return named.version;
+        await lockParentRow(tx, 'models', modelId);
         const last = await tx
           .selectFrom('model_versions')
           .select((eb) => eb.fn.max('version').as('max'))

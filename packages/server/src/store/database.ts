@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SelectQueryBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -75,4 +75,18 @@ export function nowIso(): string {
  */
 export function skippingLocked<Q extends SelectQueryBuilder<any, any, any>>(query: Q, dialect: Dialect): Q {
   return dialect === 'postgres' ? (query.forUpdate().skipLocked() as Q) : query;
+}
+
+/**
+ * Makes transactions that number the children of one row (a model's versions, a
+ * dataset's versions, a resource's discussions) take turns: each first writes the parent
+ * row, which PostgreSQL locks until commit (SQLite has one writer anyway), so the next
+ * one reads the number the previous one took rather than the same maximum.
+ */
+export async function lockParentRow(
+  tx: Transaction<Database>,
+  table: 'models' | 'datasets',
+  id: number,
+): Promise<void> {
+  await sql`UPDATE ${sql.table(table)} SET id = id WHERE id = ${id}`.execute(tx);
 }
