@@ -114,18 +114,34 @@ describe('user-behaviour analysis on an event log derived from the Billboard 200
     });
     const report = segments.result?.report as {
       k: number;
-      silhouettes: Array<{ k: number; silhouette: number }>;
+      minShare: number;
+      logScaled: string[];
+      silhouettes: Array<{ k: number; silhouette: number; smallestShare: number; eligible: boolean }>;
       segments: Array<{
         size: number;
         means: Record<string, number>;
+        description: string;
         topItems: Array<{ item: string; events: number }>;
       }>;
     };
     assert.ok(report.k >= 2 && report.k <= 6);
     assert.equal(report.silhouettes.length, 5);
+    assert.equal(report.minShare, 0.05);
+    // The best silhouette among the k whose every segment holds at least 5% of the users.
+    const eligible = report.silhouettes.filter((s) => s.eligible);
+    assert.ok(eligible.length > 0);
+    for (const s of report.silhouettes) assert.equal(s.eligible, s.smallestShare >= 0.05);
     assert.equal(
-      Math.max(...report.silhouettes.map((s) => s.silhouette)),
+      Math.max(...eligible.map((s) => s.silhouette)),
       report.silhouettes.find((s) => s.k === report.k)?.silhouette,
+    );
+    for (const s of report.segments) assert.ok(s.size >= 0.05 * v.rowCount, `a segment of ${s.size}`);
+    // Heavy-tailed features are log-scaled before k-means (here the top-10 share: mostly zeros).
+    assert.deepEqual(report.logScaled, ['share_top10']);
+    // Each segment says what sets it apart (the majority too, if only slightly).
+    assert.ok(
+      report.segments.every((s) => /(high|low) \w+/.test(s.description)),
+      JSON.stringify(report.segments),
     );
     assert.equal(
       report.segments.reduce((n, s) => n + s.size, 0),

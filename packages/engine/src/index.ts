@@ -83,7 +83,7 @@ export { searchCombinations, searchHyperParameters, searchTrialScores } from './
 export { lexiconPipeline } from './pipeline/lexicon-pipeline.js';
 export type { PipelineSignature, TargetInfo } from './pipeline/model-pipeline.js';
 export { ModelPipeline } from './pipeline/model-pipeline.js';
-export type { Segmentation } from './pipeline/segmentation.js';
+export type { Segmentation, SegmentOptions, SegmentTrait } from './pipeline/segmentation.js';
 export { segment } from './pipeline/segmentation.js';
 export { MeanImputer } from './preprocessing/mean-imputer.js';
 export { StandardScaler } from './preprocessing/standard-scaler.js';

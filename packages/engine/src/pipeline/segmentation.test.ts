@@ -32,3 +32,46 @@ describe('segmentation (k-means, k chosen by silhouette)', () => {
     assert.throws(() => segment(Frame.fromRecords(records), ['visits'], [1, 3]), /k range/);
   });
 });
+
+describe('segments of a heavy-tailed behaviour log', () => {
+  // 1,000 users: casual (60%) and fans (40%), sessions and minutes heavy-tailed (log-normal)
+  // with a dozen extreme accounts, ratings not.
+  const rng = new Rng(11);
+  const records: Array<{ sessions: number; minutes: number; rating: number; fan: boolean }> = [];
+  for (let i = 0; i < 1000; i++) {
+    const fan = i % 5 < 2;
+    const sessions = Math.round(Math.exp((fan ? 2.8 : 1.2) + 0.6 * rng.normal()));
+    const extreme = i % 83 === 0 ? 400 + 1000 * rng.next() : 0;
+    records.push({
+      sessions: sessions + Math.round(extreme),
+      minutes: Math.round((sessions + extreme) * Math.exp(3 + 0.3 * rng.normal())),
+      rating: Math.min(5, Math.max(1, (fan ? 4.2 : 3.1) + 0.5 * rng.normal())),
+      fan,
+    });
+  }
+  const frame = Frame.fromRecords(records.map(({ fan: _f, ...r }) => r));
+  const features = ['sessions', 'minutes', 'rating'];
+
+  it('without log scaling and a minimum share, the extreme accounts win the silhouette as a segment of their own', () => {
+    const raw = segment(frame, features, [2, 5], { seed: 1, logHeavyTails: false, minShare: 0 });
+    const smallest = Math.min(...raw.segments.map((s) => s.size));
+    assert.ok(smallest < 50, `smallest segment ${smallest} of 1,000`);
+  });
+
+  it('log-scaled and held to 5% per segment: balanced segments, described by what sets them apart', () => {
+    const s = segment(frame, features, [2, 5], { seed: 1 });
+    assert.deepEqual(s.logScaled, ['sessions', 'minutes'], 'counts and minutes, not ratings');
+    assert.equal(s.minShare, 0.05);
+    for (const seg of s.segments) assert.ok(seg.size >= 50, `segment ${seg.segment}: ${seg.size} users`);
+    assert.ok(s.silhouettes.find((x) => x.k === s.k)?.eligible);
+    // The fans: the segment with the most sessions holds mostly fans and says so.
+    const fans = s.segments.reduce((a, b) => ((b.means.sessions ?? 0) > (a.means.sessions ?? 0) ? b : a));
+    const members = records.filter((_, r) => s.labels[r] === fans.segment);
+    assert.ok(members.filter((m) => m.fan).length / members.length > 0.8, 'mostly fans');
+    assert.match(fans.description, /high sessions/);
+    assert.match(fans.description, /high rating/);
+    const casual = s.segments.reduce((a, b) => ((b.means.sessions ?? 0) < (a.means.sessions ?? 0) ? b : a));
+    assert.match(casual.description, /low (sessions|minutes|rating)/);
+    for (const seg of s.segments) for (const t of seg.traits) assert.ok(Math.abs(t.z) >= 0.2);
+  });
+});

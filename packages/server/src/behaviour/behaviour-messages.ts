@@ -1,3 +1,4 @@
+import type { Segmentation } from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { EventColumns } from './behaviour-features-sql.js';
 
@@ -24,6 +25,8 @@ export interface SegmentJobSpec {
   features: string[];
   kRange: [number, number];
   seed: number;
+  /** The smallest share of users every segment must hold for its k to be chosen (default 0.05). */
+  minSegmentShare?: number;
   /** With an event log, each segment's most frequent items. */
   events?: { dataset: string; user: string; item: string };
 }
@@ -45,12 +48,9 @@ export interface BehaviourResult {
   /** Segments: what was found. */
   report?: {
     k: number;
-    silhouettes: Array<{ k: number; silhouette: number }>;
-    segments: Array<{
-      segment: number;
-      size: number;
-      means: Record<string, number>;
-      topItems?: Array<{ item: string; events: number }>;
-    }>;
+    silhouettes: Segmentation['silhouettes'];
+    minShare: number;
+    logScaled: string[];
+    segments: Array<Segmentation['segments'][number] & { topItems?: Array<{ item: string; events: number }> }>;
   };
 }

@@ -36,6 +36,9 @@ const Segments = Type.Object(
       Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: '[smallest, largest] k to try' }),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0 })),
+    minSegmentShare: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 0.49, description: 'smallest share of users a segment must hold (0.05)' }),
+    ),
     events: Type.Optional(
       Type.Object(
         { dataset: Ref, user: Type.Optional(Name), item: Type.Optional(Name) },

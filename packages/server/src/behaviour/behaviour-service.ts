@@ -70,6 +70,7 @@ export class BehaviourService {
       features?: string[];
       k?: [number, number];
       seed?: number;
+      minSegmentShare?: number;
       events?: { dataset: string; user?: string; item?: string };
     },
   ): Promise<JobView> {
@@ -91,6 +92,9 @@ export class BehaviourService {
     if (!(Number.isInteger(k[0]) && Number.isInteger(k[1]) && k[0] >= 2 && k[1] >= k[0] && k[1] <= 30)) {
       throw new Invalid('k must be [min, max] with 2 ≤ min ≤ max ≤ 30');
     }
+    const minShare = req.minSegmentShare ?? 0.05;
+    if (!(minShare >= 0 && minShare < 1 / k[0]))
+      throw new Invalid(`minSegmentShare must be at least 0 and below 1/${k[0]} (k can be as small as ${k[0]})`);
     let events: SegmentJobSpec['events'];
     if (req.events) {
       const ev = await this.datasets.resolve(caller, req.events.dataset);
@@ -108,6 +112,7 @@ export class BehaviourService {
       features,
       kRange: k,
       seed: req.seed ?? 0,
+      minSegmentShare: minShare,
       ...(events && { events }),
     };
     return this.jobs.submit(caller, 'behaviour', spec);

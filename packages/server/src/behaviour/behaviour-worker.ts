@@ -44,6 +44,7 @@ async function segments(spec: SegmentJobSpec): Promise<BehaviourResult> {
   const frame = await readFrame(input.data, [spec.userColumn, ...spec.features]);
   const found = segment(frame, spec.features, spec.kRange, {
     seed: spec.seed,
+    minShare: spec.minSegmentShare,
     onProgress: (p) =>
       post({
         type: 'progress',
@@ -70,6 +71,8 @@ async function segments(spec: SegmentJobSpec): Promise<BehaviourResult> {
   const report: NonNullable<BehaviourResult['report']> = {
     k: found.k,
     silhouettes: found.silhouettes,
+    minShare: found.minShare,
+    logScaled: found.logScaled,
     segments: found.segments.map((s) => ({ ...s })),
   };
   if (spec.events && input.events) {
