@@ -43,6 +43,11 @@ describe('recommendation models: film ratings → jobs → recommend, similar, r
     assert.ok((done.result?.metrics?.mae ?? 0) > 0);
     const v = await t.admin.getVersion('admin/film-ratings', 1);
     assert.equal(v.format, 'native');
+    // What its validation split chose is on the version: the params it was fitted with, and whether factors beat the biases.
+    const selection = v.details?.selection;
+    assert.ok(selection && ['biases', 'factors'].includes(selection.chosen), JSON.stringify(v.details?.params));
+    assert.equal(v.details?.params.factors, selection.params.factors);
+    assert.equal(selection.chosen === 'biases', selection.params.factors === 0);
     const answer = await t.admin.predict('admin/film-ratings', [
       { user: '1', item: FILM, device: 'tv' },
       { user: 'nobody', item: FILM },

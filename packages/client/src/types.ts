@@ -103,6 +103,14 @@ export interface ModelVersion {
     classes: string[];
     metrics: Record<string, number>;
     crossValidation?: { folds: number; metric: string; values: number[]; mean: number; std: number };
+    /** Matrix factorisation: what its validation split chose (`biases`: no factor model beat them). */
+    selection?: {
+      validationShare: number;
+      biasesRmse: number;
+      factorsRmse: number | null;
+      chosen: 'biases' | 'factors';
+      params: Record<string, number>;
+    };
     /** The learning curve: what the learner reported while fitting (loss per epoch, score per trial). */
     curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
     /** What the model page plots, measured on the held-out rows. */

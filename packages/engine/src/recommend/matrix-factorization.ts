@@ -18,7 +18,38 @@ export type MatrixFactorizationParams = {
   biasEpochs: number;
   /** Standard deviation of the initial factors. */
   initStd: number;
+  /**
+   * Share of the ratings held out to choose what was not given (the biases' shrinkage,
+   * factors, their regularisation and epochs, or no factors at all); 0: fit as given.
+   */
+  validation: number;
 };
+
+/** What the validation split chose, and why. */
+export interface MatrixFactorizationSelection extends Record<string, unknown> {
+  validationShare: number;
+  /** RMSE on the validation ratings of the best biases-only model and of the best factor model (null: none tried). */
+  biasesRmse: number;
+  factorsRmse: number | null;
+  /** `biases`: no factor model beat the biases, so the version has none. */
+  chosen: 'biases' | 'factors';
+  params: Pick<MatrixFactorizationParams, 'factors' | 'epochs' | 'reg' | 'regUser' | 'regItem' | 'regContext'>;
+}
+
+/** Candidates tried on the validation split for the parameters not given. */
+const BIAS_SHRINKAGE = [5, 10, 15, 25];
+const CONTEXT_SHRINKAGE = [10, 20, 40];
+const FACTOR_SETTINGS: Array<{ factors: number; reg: number }> = [
+  { factors: 5, reg: 0.05 },
+  { factors: 10, reg: 0.1 },
+  { factors: 20, reg: 0.3 },
+];
+const MAX_EPOCHS = 60;
+const PATIENCE = 3;
+/** The relative validation RMSE gain factors must bring to be kept. */
+const MIN_GAIN = 0.002;
+/** Data this small is fitted as given: a validation split would say little. */
+const MIN_RATINGS_TO_SELECT = 500;
 
 export const MATRIX_FACTORIZATION_DEFAULTS: MatrixFactorizationParams = {
   factors: 10,
@@ -30,6 +61,7 @@ export const MATRIX_FACTORIZATION_DEFAULTS: MatrixFactorizationParams = {
   regContext: 20,
   biasEpochs: 15,
   initStd: 0.05,
+  validation: 0.1,
 };
 
 /**
@@ -39,11 +71,20 @@ export const MATRIX_FACTORIZATION_DEFAULTS: MatrixFactorizationParams = {
  * data has (a course's semester, a device): how an item is rated in that context. Then the
  * factors learn the residual by SGD, ratings in a new random order each epoch. Unknown
  * users, items or context values contribute nothing.
+ *
+ * What the request does not fix is chosen on a validation split of the training ratings
+ * (`validation`, 10%): the biases' shrinkage, then the factors, their regularisation and
+ * their epochs (stopped when the validation RMSE stops improving). When no factor model
+ * beats the biases there, the model has no factors: it never does worse than the
+ * baseline it is built on. `selection` says what was chosen.
  */
 export class MatrixFactorization implements Recommender {
   readonly name = 'matrix-factorization';
   readonly feedback = 'explicit';
-  readonly params: MatrixFactorizationParams;
+  /** The params fitted with: as given, completed by the validation split's choices once fitted. */
+  params: MatrixFactorizationParams;
+  selection: MatrixFactorizationSelection | undefined;
+  private readonly given: Set<string>;
   mean = 0;
   userBias: Float64Array = new Float64Array(0);
   itemBias: Float64Array = new Float64Array(0);
@@ -56,7 +97,10 @@ export class MatrixFactorization implements Recommender {
 
   constructor(params: Partial<MatrixFactorizationParams> = {}) {
     this.params = withDefaults(this.name, MATRIX_FACTORIZATION_DEFAULTS, params);
+    this.given = new Set(Object.keys(params));
     const p = this.params;
+    if (!(p.validation >= 0 && p.validation < 0.5))
+      throw new Error('matrix-factorization: validation must be in [0, 0.5)');
     if (!(Number.isInteger(p.factors) && p.factors >= 0 && Number.isInteger(p.epochs) && p.epochs >= 0)) {
       throw new Error('matrix-factorization: factors and epochs must be integers ≥ 0');
     }
@@ -69,14 +113,107 @@ export class MatrixFactorization implements Recommender {
   }
 
   fit(data: Interactions, opts: FitOptions = {}): this {
+    if (this.params.validation > 0 && data.length >= MIN_RATINGS_TO_SELECT) this.select(data, opts);
+    return this.fitWith(data, opts);
+  }
+
+  /** The fit itself, with the params as they are; `afterEpoch` may stop the factors' epochs early. */
+  private fitWith(
+    data: Interactions,
+    opts: FitOptions,
+    afterEpoch?: (m: MatrixFactorization, epoch: number) => boolean,
+  ): this {
     const n = data.length;
     let sum = 0;
     for (let t = 0; t < n; t++) sum += data.value[t] as number;
     this.mean = n > 0 ? sum / n : 0;
     this.fitBiases(data, opts);
     const residual = Float64Array.from({ length: n }, (_, t) => (data.value[t] as number) - this.biasOf(data, t));
-    this.fitFactors(data, residual, opts);
+    this.fitFactors(data, residual, opts, afterEpoch);
     return this;
+  }
+
+  /** Chooses, on a validation split, every setting the request left open (see the class comment). */
+  private select(data: Interactions, opts: FitOptions): void {
+    const p = this.params;
+    const n = data.length;
+    const order = new Rng((opts.seed ?? 0) + 7919).shuffle(Int32Array.from({ length: n }, (_, t) => t));
+    const nVal = Math.round(n * p.validation);
+    const val = data.take(order.subarray(0, nVal));
+    const fitData = data.take(order.subarray(nVal));
+    const rmse = (m: MatrixFactorization) => {
+      let se = 0;
+      const ctx = new Int32Array(val.context.length);
+      for (let t = 0; t < val.length; t++) {
+        for (let j = 0; j < ctx.length; j++) ctx[j] = (val.context[j] as { codes: Int32Array }).codes[t] as number;
+        const e = m.predictRating(val.u[t] as number, val.i[t] as number, ctx) - (val.value[t] as number);
+        se += e * e;
+      }
+      return Math.sqrt(se / Math.max(1, val.length));
+    };
+    const open = (name: keyof MatrixFactorizationParams) => !this.given.has(name);
+    const fitted = (
+      q: Partial<MatrixFactorizationParams>,
+      epochHook?: (m: MatrixFactorization, epoch: number) => boolean,
+    ) => {
+      opts.signal?.throwIfAborted();
+      const m = new MatrixFactorization({ ...p, ...q, validation: 0 });
+      m.fitWith(fitData, { seed: opts.seed }, epochHook);
+      return m;
+    };
+    // The biases' shrinkage first (user × item, then context), on biases alone.
+    let bias = { regUser: p.regUser, regItem: p.regItem, regContext: p.regContext };
+    let biasesRmse = Number.POSITIVE_INFINITY;
+    for (const regUser of open('regUser') ? BIAS_SHRINKAGE : [p.regUser]) {
+      for (const regItem of open('regItem') ? BIAS_SHRINKAGE : [p.regItem]) {
+        const r = rmse(fitted({ ...bias, regUser, regItem, factors: 0 }));
+        if (r < biasesRmse) [biasesRmse, bias] = [r, { ...bias, regUser, regItem }];
+      }
+    }
+    if (data.context.length > 0 && open('regContext')) {
+      for (const regContext of CONTEXT_SHRINKAGE) {
+        const r = rmse(fitted({ ...bias, regContext, factors: 0 }));
+        if (r < biasesRmse) [biasesRmse, bias] = [r, { ...bias, regContext }];
+      }
+    }
+    opts.onProgress?.({ stage: 'select', fraction: 0.2, metrics: { biasesRmse } });
+    // Then factor models over those biases, each stopped when the validation RMSE stops improving.
+    const settings = (open('factors') ? FACTOR_SETTINGS : [{ factors: p.factors, reg: p.reg }])
+      .map((s) => ({ factors: s.factors, reg: open('reg') ? s.reg : p.reg }))
+      .filter((s) => s.factors > 0);
+    let best: { factors: number; reg: number; epochs: number; rmse: number } | undefined;
+    for (const s of settings) {
+      let bestEpoch = { epochs: 0, rmse: Number.POSITIVE_INFINITY };
+      fitted({ ...bias, ...s, epochs: open('epochs') ? MAX_EPOCHS : p.epochs }, (m, epoch) => {
+        const r = rmse(m);
+        if (r < bestEpoch.rmse) bestEpoch = { epochs: epoch + 1, rmse: r };
+        return epoch + 1 - bestEpoch.epochs < PATIENCE;
+      });
+      if (!best || bestEpoch.rmse < best.rmse) best = { ...s, ...bestEpoch };
+    }
+    opts.onProgress?.({
+      stage: 'select',
+      fraction: 0.4,
+      metrics: { biasesRmse, factorsRmse: best?.rmse ?? Number.NaN },
+    });
+    // Factors asked for by name stay; chosen ones must beat the biases by more than
+    // chance does (fitting noise on 10% of the ratings moves the RMSE by hundredths of
+    // a percent).
+    const withFactors = best !== undefined && (best.rmse < biasesRmse * (1 - MIN_GAIN) || !open('factors'));
+    const chosen = {
+      ...bias,
+      factors: withFactors ? (best?.factors as number) : 0,
+      reg: withFactors ? (best?.reg as number) : p.reg,
+      epochs: withFactors ? (open('epochs') ? (best?.epochs as number) : p.epochs) : 0,
+    };
+    this.params = { ...p, ...chosen };
+    this.selection = {
+      validationShare: p.validation,
+      biasesRmse,
+      factorsRmse: best?.rmse ?? null,
+      chosen: withFactors ? 'factors' : 'biases',
+      params: chosen,
+    };
   }
 
   /** Backfitting: each bias term the shrunk mean of what the others leave. */
@@ -113,7 +250,12 @@ export class MatrixFactorization implements Recommender {
     }
   }
 
-  private fitFactors(data: Interactions, residual: Float64Array, opts: FitOptions): void {
+  private fitFactors(
+    data: Interactions,
+    residual: Float64Array,
+    opts: FitOptions,
+    afterEpoch?: (m: MatrixFactorization, epoch: number) => boolean,
+  ): void {
     const { factors: f, epochs, learningRate: lr, reg } = this.params;
     const n = data.length;
     const rng = new Rng(opts.seed ?? 0);
@@ -146,6 +288,7 @@ export class MatrixFactorization implements Recommender {
         fraction: 0.5 + (0.5 * (epoch + 1)) / epochs,
         metrics: { rmse: Math.sqrt(loss / Math.max(1, n)) },
       });
+      if (afterEpoch && !afterEpoch(this, epoch)) break;
     }
   }
 

@@ -29,7 +29,15 @@ export function trainRecommender(
   data: Interactions,
   req: RecommenderTrainingRequest,
   opts: { onProgress?: (p: FitProgress) => void; signal?: AbortSignal } = {},
-): { model: RecommenderModel; metrics: Record<string, number>; nTrain: number; nTest: number } {
+): {
+  model: RecommenderModel;
+  metrics: Record<string, number>;
+  nTrain: number;
+  nTest: number;
+  /** The params the model was fitted with, and what it chose on its validation split (when it chose). */
+  params: Record<string, unknown>;
+  selection?: Readonly<Record<string, unknown>>;
+} {
   const def = recommenderDefinition(req.algorithm);
   const { train, test } = splitRows(data, req.split, req.seed ?? 0);
   const trainData = data.take(train);
@@ -81,7 +89,15 @@ export function trainRecommender(
     coverage: r.coverage,
   });
   opts.onProgress?.({ stage: 'done', fraction: 1, metrics });
-  return { model, metrics, nTrain: train.length, nTest: test.length };
+  const { selection } = model.recommender;
+  return {
+    model,
+    metrics,
+    nTrain: train.length,
+    nTest: test.length,
+    params: { ...model.recommender.params },
+    ...(selection && { selection }),
+  };
 }
 
 function splitRows(data: Interactions, split: RecommenderSplit, seed: number): { train: Int32Array; test: Int32Array } {

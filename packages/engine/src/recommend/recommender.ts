@@ -11,6 +11,8 @@ export interface Recommender {
   /** `explicit`: learns ratings; `implicit`: learns from interactions as signals of interest. */
   readonly feedback: 'explicit' | 'implicit';
   readonly params: Readonly<Record<string, unknown>>;
+  /** What the fit chose on a validation split for the params not given, once fitted (matrix factorisation). */
+  readonly selection?: Readonly<Record<string, unknown>>;
   fit(data: Interactions, opts?: FitOptions): this;
   /** A score for every item (higher is better) for user index `user`. */
   scoreItems(user: number): Float64Array;

@@ -71,6 +71,7 @@ export class TrainingJobKind implements JobKindHandler {
       ...(r.curve?.length && { curve: r.curve }),
       ...(r.diagnostics && { diagnostics: r.diagnostics }),
       ...(r.search && { search: r.search }),
+      ...(r.selection && { selection: r.selection }),
       lineage: {
         dataset: data.ref,
         datasetSha256: data.sha256,

@@ -129,6 +129,8 @@ export interface TrainingResult {
   /** Search jobs: the params the best trial chose (the spec's params otherwise). */
   params?: Record<string, unknown>;
   search?: SearchSummary;
+  /** A recommender's choices on its validation split (matrix factorisation: biases only, or factors). */
+  selection?: Readonly<Record<string, unknown>>;
 }
 
 /** A hyper-parameter search as recorded: every trial and the winner. */

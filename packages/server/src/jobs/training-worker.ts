@@ -133,6 +133,8 @@ async function trainRecommendation(): Promise<void> {
         nTest: outcome.nTest,
         fitSeconds,
         curve,
+        params: outcome.params,
+        ...(outcome.selection && { selection: outcome.selection }),
       },
     },
     [artifact.buffer as ArrayBuffer],

@@ -102,6 +102,8 @@ export interface TrainingDetails {
   curve?: Array<{ step: number; stage: string; metrics: Record<string, number> }>;
   /** Confusion matrix, ROC/PR curves, actual-vs-predicted pairs, permutation importance (held-out rows). */
   diagnostics?: Diagnostics;
+  /** What a recommender chose on its validation split (matrix factorisation: biases only, or factors, and why). */
+  selection?: Readonly<Record<string, unknown>>;
   /** Search jobs: every trial and the winner. */
   search?: {
     strategy: 'grid' | 'random';
