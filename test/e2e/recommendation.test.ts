@@ -93,6 +93,26 @@ describe('recommendation models: film ratings → jobs → recommend, similar, r
       (m['recall@10'] ?? 0) > 1.3 * (p['recall@10'] ?? 1),
       `ALS ${m['recall@10']}, popularity ${p['recall@10']}`,
     );
+    // EASE (closed-form item-item weights) sees the affinity too, and serves similar films.
+    const ease = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/films-ease',
+          dataset: 'admin/ratings',
+          task: 'recommendation',
+          algorithm: 'ease',
+          columns: { user: 'viewer', item: 'film' },
+        })
+      ).id,
+    );
+    assert.equal(ease.state, 'succeeded', ease.error ?? '');
+    const e = ease.result?.metrics ?? {};
+    assert.ok(
+      (e['recall@10'] ?? 0) > 1.3 * (p['recall@10'] ?? 1),
+      `EASE ${e['recall@10']}, popularity ${p['recall@10']}`,
+    );
+    const easeSimilar = await t.admin.similarItems('admin/films-ease', { item: FILM, k: 3 });
+    assert.equal(easeSimilar.items.length, 3);
 
     const rec = await t.admin.recommend('admin/films', { user: '1', k: 5 });
     assert.equal(rec.items.length, 5);

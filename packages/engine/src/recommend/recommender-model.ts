@@ -1,5 +1,6 @@
 import { decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { FitOptions } from '../learners/learner.js';
+import { Ease } from './ease.js';
 import type { Csr, Interactions } from './interactions.js';
 import { ItemKnn } from './item-knn.js';
 import { Popularity } from './popularity.js';
@@ -90,7 +91,7 @@ export class RecommenderModel {
     if (i === undefined) throw new Error(`unknown item "${item}"`);
     const r = this.recommender;
     let scores: Float64Array;
-    if (r instanceof ItemKnn) {
+    if (r instanceof ItemKnn || r instanceof Ease) {
       scores = r.scoreFrom([i]);
     } else {
       const factors = this.itemFactors;

@@ -1,4 +1,5 @@
 import { BIAS_BASELINE_DEFAULTS, BiasBaseline } from './bias-baseline.js';
+import { EASE_DEFAULTS, Ease } from './ease.js';
 import { IMPLICIT_ALS_DEFAULTS, ImplicitAls } from './implicit-als.js';
 import { ITEM_KNN_DEFAULTS, ItemKnn } from './item-knn.js';
 import { MATRIX_FACTORIZATION_DEFAULTS, MatrixFactorization } from './matrix-factorization.js';
@@ -42,6 +43,13 @@ const DEFINITIONS: RecommenderDefinition[] = [
     defaults: ITEM_KNN_DEFAULTS,
     create: (p) => new ItemKnn(p),
     restore: (p, s) => ItemKnn.restore(p, s),
+  },
+  {
+    name: 'ease',
+    feedback: 'implicit',
+    defaults: EASE_DEFAULTS,
+    create: (p) => new Ease(p),
+    restore: (p, s) => Ease.restore(p, s),
   },
   {
     name: 'popularity',
