@@ -222,6 +222,18 @@ describe('the marquee command and the server process', () => {
     );
     assert.equal(failing.code, 1);
     assert.match(failing.stderr, /failed: the job ran past its time limit of 1 s/);
+    // --algorithm auto with its budget and metric.
+    const auto = await runCli(
+      [
+        'train',
+        ...['-m', 'admin/iris-auto', '-d', 'admin/iris@1', '--task', 'classification', '--target', target],
+        ...['-a', 'auto', '--time-budget', '20', '--metric', 'balancedAccuracy', '--follow'],
+      ],
+      { env },
+    );
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.match(auto.stderr, /succeeded: admin\/iris-auto version 1; held out: accuracy/);
+    assert.ok(JSON.parse(auto.stdout).result.metrics.balancedAccuracy > 0.85, auto.stdout);
     const usage = await runCli(['train', '--model', 'admin/x'], { env });
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /give --dataset/);

@@ -210,6 +210,10 @@ export interface TrainingJobRequest {
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, each combination scored by k-fold CV. */
   search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
+  /** `algorithm: "auto"`: seconds to score candidates (default 120). */
+  timeBudgetS?: number;
+  /** `algorithm: "auto"`: the metric that picks the winner (accuracy, balancedAccuracy, macroF1, rocAuc, logLoss; rmse, mae, r2). */
+  metric?: string;
 }
 
 /** A version's held-out diagnostics (trained versions). */

@@ -46,7 +46,7 @@ export const train: Command = {
     ),
     algorithm: opt(
       'string',
-      'logistic-regression, linear-regression, ridge, linear-svm, kernel-svm, decision-tree, random-forest, gradient-boosting, mlp, naive-bayes, nb-svm; recommendation: matrix-factorization, als, item-knn, popularity',
+      'auto (try a portfolio within --time-budget, keep the best), logistic-regression, linear-regression, ridge, linear-svm, kernel-svm, decision-tree, random-forest, gradient-boosting, mlp, naive-bayes, nb-svm; recommendation: matrix-factorization, biases, als, item-knn, ease, popularity',
       'a',
     ),
     features: opt('string', 'comma-separated columns to learn from (default: all but the target)'),
@@ -56,6 +56,11 @@ export const train: Command = {
     'k-folds': opt('string', 'also cross-validate with k folds (default: none)'),
     seed: opt('string', 'random seed (default 0)'),
     'time-limit': opt('string', 'seconds the job may run'),
+    'time-budget': opt('string', '--algorithm auto: seconds to try candidates (default 120)'),
+    metric: opt(
+      'string',
+      '--algorithm auto: what picks the winner: accuracy, balancedAccuracy, macroF1, rocAuc, logLoss; rmse, mae, r2 (default accuracy or rmse)',
+    ),
     follow: opt('boolean', 'show progress until the job ends; exit 1 when it fails', 'f'),
     ...connectionOptions,
   },
@@ -65,8 +70,8 @@ export const train: Command = {
     }
     if (!values.target && values.task !== 'recommendation') throw new UsageError('give --target');
     const task = values.task as string;
-    if (task !== 'classification' && task !== 'regression')
-      throw new UsageError('--task is classification or regression');
+    if (task !== 'classification' && task !== 'regression' && task !== 'sentiment' && task !== 'recommendation')
+      throw new UsageError('--task is classification, regression, sentiment or recommendation');
     const num = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
     const client = clientFrom(values);
     const job = await client.train({
@@ -86,6 +91,8 @@ export const train: Command = {
       }),
       seed: num('seed'),
       timeLimitS: num('time-limit'),
+      timeBudgetS: num('time-budget'),
+      metric: values.metric as string | undefined,
     });
     console.error(`Job ${job.id} ${job.state}`);
     if (!values.follow) {

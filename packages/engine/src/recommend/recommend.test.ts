@@ -204,14 +204,14 @@ describe('EASE, the closed-form item-item autoencoder (Steck 2019)', () => {
     const users: string[] = [];
     const items: string[] = [];
     const x = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => (rng.next() < 0.45 ? 1 : 0)));
-    x.forEach((row, u) =>
+    x.forEach((row, u) => {
       row.forEach((v, i) => {
         if (v) {
           users.push(`u${u}`);
           items.push(`i${i}`);
         }
-      }),
-    );
+      });
+    });
     const d = new Interactions(users, items);
     const lambda = 3;
     const m = new Ease({ lambda }).fit(d);

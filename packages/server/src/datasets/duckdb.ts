@@ -1,4 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { guardedNativeCall } from '@marquee/engine';
 
 /**
  * One in-memory DuckDB per process (per thread), opened on first use. Datasets live as
@@ -8,13 +9,16 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 let instance: Promise<DuckDBInstance> | undefined;
 
 export async function withDuckDb<T>(run: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '2' });
-  const connection = await (await instance).connect();
-  try {
-    return await run(connection);
-  } finally {
-    connection.closeSync();
-  }
+  // On a job's thread, a cancel waits for DuckDB to return: cutting it aborts the process.
+  return guardedNativeCall(async () => {
+    instance ??= DuckDBInstance.create(':memory:', { threads: '2' });
+    const connection = await (await instance).connect();
+    try {
+      return await run(connection);
+    } finally {
+      connection.closeSync();
+    }
+  });
 }
 
 /** Quotes an identifier (a column name from a user's file) for DuckDB SQL. */

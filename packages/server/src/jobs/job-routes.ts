@@ -46,6 +46,12 @@ const NewTrainingJob = Type.Object(
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
     timeLimitS: Type.Optional(Type.Integer({ minimum: 1 })),
+    timeBudgetS: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'algorithm "auto": seconds to score candidates (120)' }),
+    ),
+    metric: Type.Optional(
+      Type.String({ maxLength: 40, description: 'algorithm "auto": the metric that picks the winner' }),
+    ),
     search: Type.Optional(
       Type.Object(
         {

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '@marquee/engine';
+import { createTerminationGuard, startModuleWorker, terminateSafely } from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal } from '../auth/scopes.js';
 import type { JobEvents } from './job-events.js';
@@ -11,6 +11,8 @@ interface Running {
   job: JobRow;
   /** The job's thread; absent while the job waits for its sub-jobs (it takes no thread then). */
   worker?: Worker;
+  /** Shared with the thread: it is never terminated inside a native call (DuckDB, ONNX Runtime). */
+  guard: Int32Array;
   timer: NodeJS.Timeout;
   /** Why the runner stopped the worker (cancel, time limit, shutdown, lease lost), if it did. */
   stopReason?: 'cancelled' | 'time limit' | 'shutdown' | 'lease lost';
@@ -105,7 +107,7 @@ export class JobRunner {
     const r = this.running.get(jobId);
     if (!r || r.stopReason) return;
     r.stopReason = 'lease lost';
-    void r.worker?.terminate();
+    this.stopThread(r);
   }
 
   /** Looks for queued work now. */
@@ -132,6 +134,10 @@ export class JobRunner {
     return this.running.size;
   }
 
+  private stopThread(r: Running): void {
+    if (r.worker) void terminateSafely(r.worker, r.guard);
+  }
+
   /** Jobs holding a thread: a job waiting for its sub-jobs does not count against the concurrency. */
   private threads(): number {
     let n = 0;
@@ -144,7 +150,7 @@ export class JobRunner {
     const r = this.running.get(jobId);
     if (!r) return false;
     r.stopReason = 'cancelled';
-    void r.worker?.terminate();
+    this.stopThread(r);
     return true;
   }
 
@@ -161,7 +167,7 @@ export class JobRunner {
       [...this.running.values()].map(async (r) => {
         r.stopReason = 'shutdown';
         clearTimeout(r.timer);
-        await r.worker?.terminate();
+        if (r.worker) await terminateSafely(r.worker, r.guard);
         if (!this.opts.soleRunner) await this.store.release(r.job.id, this.opts.nodeId).catch(() => undefined);
       }),
     );
@@ -182,9 +188,10 @@ export class JobRunner {
     const limitS = Math.min(job.time_limit_s, this.opts.timeLimitS);
     const run: Running = {
       job,
+      guard: createTerminationGuard(),
       timer: setTimeout(() => {
         run.stopReason = 'time limit';
-        void run.worker?.terminate();
+        this.stopThread(run);
       }, limitS * 1000),
     };
     this.running.set(job.id, run);
@@ -229,10 +236,10 @@ export class JobRunner {
 
   private startThread(run: Running, handler: JobKindHandler, creator: Principal, input: unknown, limitS: number): void {
     const job = run.job;
-    const worker = startModuleWorker(handler.module, input);
+    const worker = startModuleWorker(handler.module, input, [], run.guard);
     run.worker = worker;
     // Stopped while its sub-jobs finished: the exit handler below settles it.
-    if (run.stopReason) void worker.terminate();
+    if (run.stopReason) this.stopThread(run);
     let settled = false;
     const settle = async (outcome: () => Promise<void>) => {
       if (settled) return;

@@ -12,6 +12,7 @@ import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobSignals } from './job-signals.js';
 import type { JobRow, JobStore } from './job-store.js';
 import {
+  type AutoSpec,
   type InteractionColumns,
   type JobProgress,
   learnerTask,
@@ -27,6 +28,9 @@ export interface TrainingJobRequest
   > {
   split?: { testFraction?: number; kFolds?: number; leaveLastN?: number };
   seed?: number;
+  /** `algorithm: "auto"`: seconds to score candidates (default 120), and the metric that picks the winner. */
+  timeBudgetS?: number;
+  metric?: string;
   /** Recommendation: which columns are the user, the item, the rating or weight, the time. */
   columns?: Partial<InteractionColumns>;
 }
@@ -278,14 +282,20 @@ export class JobService {
       if (!columns.has(f)) throw new Invalid(`dataset ${data.ref} has no column "${f}"`);
       if (f === req.target) throw new Invalid(`"${f}" is the target; it cannot be a feature too`);
     }
-    let def: ReturnType<typeof learnerDefinition>;
-    try {
-      def = learnerDefinition(req.algorithm);
-    } catch (err) {
-      throw new Invalid(err instanceof Error ? err.message : String(err));
-    }
     const task = learnerTask(req.task);
-    if (!def.tasks.includes(task)) throw new Invalid(`${req.algorithm} learns ${def.tasks.join(' or ')}, not ${task}`);
+    const auto = req.algorithm === 'auto' ? checkAuto(req, task) : undefined;
+    let def: ReturnType<typeof learnerDefinition> | undefined;
+    if (!auto) {
+      if (req.timeBudgetS !== undefined || req.metric !== undefined)
+        throw new Invalid('timeBudgetS and metric go with algorithm "auto"');
+      try {
+        def = learnerDefinition(req.algorithm);
+      } catch (err) {
+        throw new Invalid(`${err instanceof Error ? err.message : String(err)}, or "auto"`);
+      }
+      if (!def.tasks.includes(task))
+        throw new Invalid(`${req.algorithm} learns ${def.tasks.join(' or ')}, not ${task}`);
+    }
     if (req.task === 'sentiment') {
       const features = req.features ?? [...columns.keys()].filter((c) => c !== req.target);
       if (!features.some((f) => columns.get(f)?.kind === 'text')) {
@@ -293,7 +303,7 @@ export class JobService {
       }
     }
     try {
-      createLearner(req.algorithm, def.tasks.length > 1 ? { task, ...req.params } : (req.params ?? {}));
+      if (def) createLearner(req.algorithm, def.tasks.length > 1 ? { task, ...req.params } : (req.params ?? {}));
       if (req.text) new TextVectorizer(req.text);
     } catch (err) {
       throw new Invalid(err instanceof Error ? err.message : String(err));
@@ -305,11 +315,13 @@ export class JobService {
     if (!(kFolds === 0 || (Number.isInteger(kFolds) && kFolds >= 2 && kFolds <= 20))) {
       throw new Invalid('split.kFolds must be 0 (none) or between 2 and 20');
     }
-    const search = req.search
-      ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? task : undefined, req.params)
-      : undefined;
+    const search =
+      req.search && def
+        ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? task : undefined, req.params)
+        : undefined;
     return {
       ...(search && { search }),
+      ...(auto && { auto }),
       model: req.model,
       dataset: data.ref,
       task: req.task,
@@ -323,6 +335,24 @@ export class JobService {
       kFolds,
     };
   }
+}
+
+/** Metrics `auto` may pick its winner by, per task (what the evaluation reports for every candidate). */
+const AUTO_METRICS: Record<'classification' | 'regression', string[]> = {
+  classification: ['accuracy', 'balancedAccuracy', 'macroF1', 'rocAuc', 'logLoss'],
+  regression: ['rmse', 'mae', 'r2'],
+};
+
+/** `algorithm: "auto"`: no params or search of its own; a budget and a metric it knows. */
+function checkAuto(req: TrainingJobRequest, task: 'classification' | 'regression'): AutoSpec {
+  if (req.params) throw new Invalid('"auto" chooses the algorithm and its params: give no params');
+  if (req.search) throw new Invalid('"auto" runs its own search: give no search');
+  const timeBudgetS = req.timeBudgetS ?? 120;
+  if (!(Number.isInteger(timeBudgetS) && timeBudgetS >= 1 && timeBudgetS <= 6 * 3600))
+    throw new Invalid('timeBudgetS must be a whole number of seconds from 1 to 21600');
+  if (req.metric !== undefined && !AUTO_METRICS[task].includes(req.metric))
+    throw new Invalid(`metric must be one of ${AUTO_METRICS[task].join(', ')} for ${task}`);
+  return { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 3 };
 }
 
 /**

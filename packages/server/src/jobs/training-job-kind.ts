@@ -33,7 +33,8 @@ export class TrainingJobKind implements JobKindHandler {
   async fanOut(job: JobRow, _creator: Principal, input: unknown, sub: SubJobs): Promise<unknown> {
     const work = input as TrainingWorkerInput;
     const { spec } = work;
-    if (spec.task === 'recommendation') return work;
+    // auto scores its candidates on its own thread, against its time budget.
+    if (spec.task === 'recommendation' || spec.auto) return work;
     const parts = (mode: FoldScoresSpec['mode'], n: number): FoldScoresSpec[] =>
       Array.from({ length: n }, (_, index) => ({
         parent: job.id,
@@ -61,7 +62,7 @@ export class TrainingJobKind implements JobKindHandler {
     const data = await this.datasets.resolve(creator, spec.dataset);
     const details: TrainingDetails = {
       task: spec.task,
-      algorithm: spec.algorithm,
+      algorithm: r.algorithm ?? spec.algorithm,
       params: r.params ?? spec.params ?? {},
       target: spec.target,
       features: r.features,
@@ -72,6 +73,7 @@ export class TrainingJobKind implements JobKindHandler {
       ...(r.diagnostics && { diagnostics: r.diagnostics }),
       ...(r.search && { search: r.search }),
       ...(r.selection && { selection: r.selection }),
+      ...(r.auto && { auto: r.auto }),
       lineage: {
         dataset: data.ref,
         datasetSha256: data.sha256,
@@ -99,6 +101,7 @@ export class TrainingJobKind implements JobKindHandler {
       crossValidation: r.crossValidation ?? null,
       curve: r.curve ?? [],
       ...(r.search && { search: r.search }),
+      ...(r.auto && { algorithm: r.algorithm, auto: r.auto }),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Diagnostics } from '@marquee/engine';
+import type { AutoLeaderboardEntry, Diagnostics } from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
@@ -37,9 +37,18 @@ export interface TrainingSpec {
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, tried by k-fold CV on the training rows. */
   search?: SearchSpec;
+  /** `algorithm: "auto"`: the portfolio scored within a time budget, by a metric. */
+  auto?: AutoSpec;
   /** Recommendation: the interaction columns, and a per-user leave-last-n split (by timestamp) instead of a random one. */
   columns?: InteractionColumns;
   leaveLastN?: number;
+}
+
+export interface AutoSpec {
+  timeBudgetS: number;
+  /** The metric that picks the winner (accuracy, or RMSE for regression, unless named). */
+  metric?: string;
+  folds: number;
 }
 
 export interface SearchSpec {
@@ -58,6 +67,15 @@ export interface TrainingWorkerInput {
   trialScores?: number[][];
   /** The cross-validation folds' scores, computed by sub-jobs. */
   foldScores?: number[];
+}
+
+export interface AutoSummary {
+  metric: string;
+  folds: number;
+  timeBudgetS: number;
+  /** Every candidate: algorithm, params, CV mean and std, folds scored, seconds, status. */
+  leaderboard: AutoLeaderboardEntry[];
+  best: number;
 }
 
 /** A sub-job of a training job: one search combination's fold scores, or one cross-validation fold's. */
@@ -131,6 +149,9 @@ export interface TrainingResult {
   search?: SearchSummary;
   /** A recommender's choices on its validation split (matrix factorisation: biases only, or factors). */
   selection?: Readonly<Record<string, unknown>>;
+  /** `auto`: the algorithm chosen, and every candidate tried. */
+  algorithm?: string;
+  auto?: AutoSummary;
 }
 
 /** A hyper-parameter search as recorded: every trial and the winner. */

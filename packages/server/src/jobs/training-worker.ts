@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  autoSelect,
   type FitProgress,
   holdoutDiagnostics,
   holdoutRows,
@@ -56,8 +57,10 @@ const record = (stage: string, metrics: Record<string, number>) => {
 const progress = (stage: string, fraction: number, metrics?: Record<string, number>) => {
   if (metrics) record(stage, metrics);
   const now = performance.now();
-  // At most five updates a second, but every change of stage, every finished search trial, and the end.
-  const milestone = stage !== lastStage || fraction >= 1 || metrics?.trial !== undefined;
+  // At most five updates a second, but every change of stage, every finished search trial or auto
+  // candidate, and the end.
+  const milestone =
+    stage !== lastStage || fraction >= 1 || metrics?.trial !== undefined || metrics?.candidate !== undefined;
   if (!milestone && now - lastPost < 200) return;
   lastPost = now;
   lastStage = stage;
@@ -161,7 +164,8 @@ async function trainPipeline(): Promise<void> {
   const searched = spec.search
     ? searchHyperParameters(frame, request, spec.search, { onProgress, trialScores })
     : undefined;
-  const outcome = searched ?? trainWithHoldout(frame, request, { onProgress, foldScores });
+  const automatic = spec.auto ? autoSelect(frame, request, spec.auto, { onProgress }) : undefined;
+  const outcome = searched ?? automatic ?? trainWithHoldout(frame, request, { onProgress, foldScores });
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   progress('diagnose', 0.95);
   // The plots of the model page, on the same held-out rows the metrics came from.
@@ -194,6 +198,17 @@ async function trainPipeline(): Promise<void> {
         nTest: outcome.nTest,
         fitSeconds,
         curve,
+        ...(automatic && {
+          algorithm: automatic.algorithm,
+          params: automatic.params,
+          auto: {
+            metric: automatic.metric,
+            folds: automatic.folds,
+            timeBudgetS: automatic.timeBudgetS,
+            leaderboard: automatic.leaderboard,
+            best: automatic.best,
+          },
+        }),
         ...(searched && {
           params: searched.params,
           search: {

@@ -104,6 +104,23 @@ export interface TrainingDetails {
   diagnostics?: Diagnostics;
   /** What a recommender chose on its validation split (matrix factorisation: biases only, or factors, and why). */
   selection?: Readonly<Record<string, unknown>>;
+  /** `algorithm: "auto"`: every candidate tried (its leaderboard) and the one chosen (`algorithm` names it). */
+  auto?: {
+    metric: string;
+    folds: number;
+    timeBudgetS: number;
+    leaderboard: Array<{
+      algorithm: string;
+      params: Record<string, unknown>;
+      cvMean: number | null;
+      cvStd: number | null;
+      foldsScored: number;
+      seconds: number;
+      status: string;
+      error?: string;
+    }>;
+    best: number;
+  };
   /** Search jobs: every trial and the winner. */
   search?: {
     strategy: 'grid' | 'random';

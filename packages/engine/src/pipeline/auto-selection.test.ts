@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Frame } from '../frame/frame.js';
+import { Rng } from '../random/rng.js';
+import { autoSelect } from './auto-selection.js';
+import { trainWithHoldout } from './holdout-training.js';
+
+/** Two classes on a ring (inside or outside radius 1): no line separates them, trees and MLPs do. */
+function ring(n: number, seed: number): Frame {
+  const rng = new Rng(seed);
+  const records = Array.from({ length: n }, () => {
+    const a = rng.normal();
+    const b = rng.normal();
+    return { a, b, noise: rng.normal(), inside: Math.hypot(a, b) < 1.1 ? 'yes' : 'no' };
+  });
+  return Frame.fromRecords(records, { inside: 'categorical' });
+}
+
+describe('auto: the portfolio scored by cross-validation, the best refitted and measured once', () => {
+  const frame = ring(600, 1);
+  const req = { target: 'inside', task: 'classification' as const, seed: 3 };
+
+  it('picks a model that can draw a ring, and it beats the linear one on the held-out rows', () => {
+    const out = autoSelect(frame, req, { timeBudgetS: 120 });
+    const chosen = out.leaderboard[out.best];
+    assert.ok(chosen && chosen.status === 'scored');
+    assert.notEqual(out.algorithm, 'logistic-regression');
+    assert.equal(out.metric, 'accuracy');
+    // The winner has the best cross-validated accuracy of all fully scored candidates.
+    for (const e of out.leaderboard)
+      if (e.status === 'scored') assert.ok((e.cvMean as number) <= (chosen.cvMean as number));
+    const linear = trainWithHoldout(frame, { ...req, algorithm: 'logistic-regression' });
+    assert.ok(
+      (out.metrics.accuracy as number) > (linear.metrics.accuracy as number) + 0.15,
+      JSON.stringify(out.metrics),
+    );
+    // Every candidate is on the leaderboard with its time; the linear ones were stopped early or scored low.
+    assert.equal(out.leaderboard.length, 6);
+    for (const e of out.leaderboard) assert.ok(e.seconds >= 0 && e.foldsScored <= 3);
+    const svm = out.leaderboard.find((e) => e.algorithm === 'linear-svm');
+    assert.ok(svm?.status === 'stopped early' && svm.foldsScored === 1, JSON.stringify(svm));
+    // The same held-out rows as any training with this seed.
+    assert.equal(out.nTest, linear.nTest);
+  });
+
+  it('a budget spent after the first candidate leaves the rest unscored, and says so', () => {
+    let t = 0;
+    const out = autoSelect(frame, req, { timeBudgetS: 1 }, { now: () => (t += 400) });
+    assert.equal(out.leaderboard[0]?.status, 'scored');
+    assert.ok(out.leaderboard.slice(1).every((e) => e.status === 'out of time' && e.foldsScored <= 1));
+    assert.equal(out.algorithm, 'logistic-regression');
+  });
+
+  it('chooses by the metric asked for (lower is better for RMSE; ROC AUC needs probabilities)', () => {
+    const rng = new Rng(5);
+    const reg = Frame.fromRecords(
+      Array.from({ length: 300 }, () => {
+        const x = rng.normal();
+        return { x, y: 3 * x + 0.1 * rng.normal() };
+      }),
+    );
+    const out = autoSelect(reg, { target: 'y', task: 'regression', seed: 0 }, { timeBudgetS: 60 });
+    assert.equal(out.metric, 'rmse');
+    const scored = out.leaderboard.filter((e) => e.status === 'scored');
+    assert.equal(out.leaderboard[out.best]?.cvMean, Math.min(...scored.map((e) => e.cvMean as number)));
+    assert.equal(out.algorithm, 'ridge', 'a line is best for a line');
+    const auc = autoSelect(
+      frame,
+      req,
+      { metric: 'rocAuc' },
+      {
+        candidates: [
+          { algorithm: 'linear-svm', params: {} },
+          { algorithm: 'random-forest', params: { nEstimators: 30 } },
+        ],
+      },
+    );
+    assert.equal(auc.leaderboard[0]?.status, 'failed', 'a linear SVM gives no probabilities');
+    assert.equal(auc.algorithm, 'random-forest');
+  });
+});

@@ -1,0 +1,223 @@
+import { stratifiedKFold } from '../evaluation/splits.js';
+import type { Frame } from '../frame/frame.js';
+import type { FitProgress } from '../learners/learner.js';
+import {
+  evaluate,
+  holdoutRows,
+  type TrainingOutcome,
+  type TrainingRequest,
+  trainWithHoldout,
+} from './holdout-training.js';
+import { ModelPipeline } from './model-pipeline.js';
+
+export interface AutoRequest {
+  /** Seconds for scoring candidates (the refit comes after); default 120. */
+  timeBudgetS?: number;
+  /** What "best" means: any metric the evaluation reports (default accuracy, or RMSE for regression). */
+  metric?: string;
+  /** k of the cross-validation scoring each candidate (default 3). */
+  folds?: number;
+}
+
+export interface AutoCandidate {
+  algorithm: string;
+  params: Record<string, unknown>;
+}
+
+export interface AutoLeaderboardEntry extends AutoCandidate {
+  /** Mean and standard deviation of the metric over the folds scored (null: none). */
+  cvMean: number | null;
+  cvStd: number | null;
+  foldsScored: number;
+  seconds: number;
+  /**
+   * `scored`: every fold; `stopped early`: its first fold was hopeless next to the best so
+   * far; `out of time`: the budget ran out before it; `failed`: it could not fit (error).
+   */
+  status: 'scored' | 'stopped early' | 'out of time' | 'failed';
+  error?: string;
+}
+
+export interface AutoOutcome extends TrainingOutcome {
+  algorithm: string;
+  params: Record<string, unknown>;
+  metric: string;
+  folds: number;
+  timeBudgetS: number;
+  leaderboard: AutoLeaderboardEntry[];
+  /** Index of the chosen candidate in the leaderboard. */
+  best: number;
+}
+
+/** Metrics where lower is better; every other one is better higher. */
+const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'logLoss']);
+
+/**
+ * What `auto` tries, cheapest first so that a short budget still scores the strong
+ * simple models: linear models, forests and gradient boosting in a few sensible
+ * settings, the MLP; for text, NB-SVM, logistic regression, linear SVM and naive Bayes.
+ */
+export function autoPortfolio(task: 'classification' | 'regression', text: boolean): AutoCandidate[] {
+  if (text)
+    return [
+      { algorithm: 'nb-svm', params: {} },
+      { algorithm: 'logistic-regression', params: { C: 4 } },
+      { algorithm: 'linear-svm', params: { C: 0.5 } },
+      { algorithm: 'naive-bayes', params: {} },
+    ];
+  if (task === 'regression')
+    return [
+      { algorithm: 'ridge', params: {} },
+      { algorithm: 'random-forest', params: { nEstimators: 100 } },
+      { algorithm: 'gradient-boosting', params: {} },
+      { algorithm: 'gradient-boosting', params: { learningRate: 0.05, maxIter: 300, maxLeafNodes: 15 } },
+      { algorithm: 'mlp', params: { hiddenLayers: [64], alpha: 1e-3 } },
+    ];
+  return [
+    { algorithm: 'logistic-regression', params: {} },
+    { algorithm: 'random-forest', params: { nEstimators: 100 } },
+    { algorithm: 'gradient-boosting', params: {} },
+    { algorithm: 'gradient-boosting', params: { learningRate: 0.05, maxIter: 300, maxLeafNodes: 15 } },
+    { algorithm: 'mlp', params: { hiddenLayers: [64], alpha: 1e-3 } },
+    { algorithm: 'linear-svm', params: {} },
+  ];
+}
+
+/**
+ * Automatic model selection, as H2O AutoML or FLAML do it on a small scale: each
+ * candidate of the portfolio is scored by k-fold cross-validation on the training rows
+ * (the held-out rows kept aside exactly as trainWithHoldout keeps them) while the time
+ * budget lasts; a candidate whose first fold is hopeless next to the best so far is
+ * stopped there; the best by the metric is refitted on all training rows and measured
+ * once on the held-out rows, which the selection never saw.
+ */
+export function autoSelect(
+  frame: Frame,
+  req: Omit<TrainingRequest, 'algorithm' | 'params'>,
+  auto: AutoRequest,
+  opts: {
+    candidates?: AutoCandidate[];
+    onProgress?: (p: FitProgress) => void;
+    signal?: AbortSignal;
+    /** The clock (tests). */
+    now?: () => number;
+  } = {},
+): AutoOutcome {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const timeBudgetS = auto.timeBudgetS ?? 120;
+  const folds = auto.folds ?? 3;
+  const regression = req.task === 'regression';
+  const metric = auto.metric ?? (regression ? 'rmse' : 'accuracy');
+  const lower = LOWER_IS_BETTER.has(metric);
+  const better = (a: number, b: number) => (lower ? a < b : a > b);
+  const text = req.features
+    ? req.features.some((f) => frame.has(f) && frame.column(f).kind === 'text')
+    : frame.names.some((n) => n !== req.target && frame.column(n).kind === 'text');
+  const candidates = opts.candidates ?? autoPortfolio(req.task, text);
+  const seed = req.seed ?? 0;
+  const { strata, train } = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
+  const trainFrame = frame.take(train);
+  const splits = stratifiedKFold(
+    Int32Array.from(train, (r) => strata[r] as number),
+    folds,
+    seed,
+  );
+  const leaderboard: AutoLeaderboardEntry[] = [];
+  let best = -1;
+  const spent = () => (now() - started) / 1000;
+  candidates.forEach((c, index) => {
+    const entry: AutoLeaderboardEntry = {
+      ...c,
+      cvMean: null,
+      cvStd: null,
+      foldsScored: 0,
+      seconds: 0,
+      status: 'scored',
+    };
+    leaderboard.push(entry);
+    // The first candidate is always scored: there must be something to choose.
+    if (best >= 0 && spent() >= timeBudgetS) {
+      entry.status = 'out of time';
+      return;
+    }
+    const t0 = now();
+    const values: number[] = [];
+    try {
+      for (const f of splits) {
+        opts.signal?.throwIfAborted();
+        const m = ModelPipeline.fit(trainFrame.take(f.train), req.target, c.algorithm, c.params, {
+          task: req.task,
+          features: req.features,
+          text: req.text,
+          seed,
+          signal: opts.signal,
+        });
+        const score = evaluate(m, trainFrame.take(f.test))[metric];
+        if (score === undefined)
+          throw new Error(`${c.algorithm} reports no ${metric} (it gives no probabilities, or the task has none)`);
+        values.push(score);
+        const leader = best >= 0 ? (leaderboard[best] as AutoLeaderboardEntry) : undefined;
+        if (values.length === 1 && leader?.cvMean != null && isHopeless(score, leader, lower)) {
+          entry.status = 'stopped early';
+          break;
+        }
+        if (best >= 0 && spent() >= timeBudgetS && values.length < splits.length) {
+          entry.status = 'out of time';
+          break;
+        }
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      entry.status = 'failed';
+      entry.error = err instanceof Error ? err.message : String(err);
+    }
+    entry.seconds = (now() - t0) / 1000;
+    entry.foldsScored = values.length;
+    if (values.length > 0) {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      entry.cvMean = mean;
+      entry.cvStd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    }
+    // Only fully scored candidates can win: a partial mean is not comparable.
+    if (entry.status === 'scored' && entry.cvMean !== null) {
+      const leader = best >= 0 ? (leaderboard[best] as AutoLeaderboardEntry) : undefined;
+      if (!leader || better(entry.cvMean, leader.cvMean as number)) best = index;
+    }
+    opts.onProgress?.({
+      stage: 'candidate',
+      fraction: Math.min(0.85, spent() / timeBudgetS, ((index + 1) / candidates.length) * 0.85),
+      metrics: { candidate: index + 1, ...(entry.cvMean !== null && { [metric]: entry.cvMean }) },
+    });
+  });
+  if (best < 0) {
+    const reasons = leaderboard.map((e) => `${e.algorithm}: ${e.error ?? e.status}`).join('; ');
+    throw new Error(`no candidate could be scored (${reasons})`);
+  }
+  const chosen = leaderboard[best] as AutoLeaderboardEntry;
+  const outcome = trainWithHoldout(
+    frame,
+    { ...req, algorithm: chosen.algorithm, params: chosen.params, kFolds: 0 },
+    {
+      signal: opts.signal,
+      onProgress: (p) => opts.onProgress?.({ stage: 'refit', fraction: 0.85 + 0.15 * p.fraction, metrics: p.metrics }),
+    },
+  );
+  return {
+    ...outcome,
+    algorithm: chosen.algorithm,
+    params: chosen.params,
+    metric,
+    folds,
+    timeBudgetS,
+    leaderboard,
+    best,
+  };
+}
+
+/** A first fold this far behind the leader's mean (3 of its standard deviations, at least 2%) will not catch up. */
+function isHopeless(score: number, leader: AutoLeaderboardEntry, lower: boolean): boolean {
+  const mean = leader.cvMean as number;
+  const margin = Math.max(3 * (leader.cvStd ?? 0), 0.02 * Math.abs(mean));
+  return lower ? score > mean + margin : score < mean - margin;
+}

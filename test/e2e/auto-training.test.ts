@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MarqueeApiError } from '@marquee/client';
+import { labelledBreastCancer } from '../harness/datasets.ts';
+import { fixtureFile } from '../harness/fixtures.ts';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
+
+interface AutoDetails {
+  algorithm: string;
+  params: Record<string, unknown>;
+  auto: {
+    metric: string;
+    timeBudgetS: number;
+    best: number;
+    leaderboard: Array<{ algorithm: string; cvMean: number | null; status: string; seconds: number }>;
+  };
+}
+
+describe('algorithm "auto": a portfolio scored within a budget, the best refitted, its leaderboard kept', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+    await t.admin.createDataset({ owner: 'admin', name: 'cancer' });
+    await t.admin.uploadDatasetVersion('admin/cancer', labelledBreastCancer(), 'csv');
+  });
+  after(() => t.close());
+
+  test('tabular: the winner has the best cross-validated score, reports per candidate, exports ONNX', async () => {
+    const candidates: number[] = [];
+    const done = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/cancer-auto',
+          dataset: 'admin/cancer@1',
+          task: 'classification',
+          algorithm: 'auto',
+          target: 'diagnosis',
+          timeBudgetS: 60,
+          metric: 'rocAuc',
+        })
+      ).id,
+      (e) => {
+        if (e.type === 'progress' && e.progress.metrics?.candidate) candidates.push(e.progress.metrics.candidate);
+      },
+    );
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const v = await t.admin.getVersion('admin/cancer-auto', 1);
+    const d = v.details as unknown as AutoDetails;
+    assert.notEqual(d.algorithm, 'auto');
+    assert.equal(d.auto.metric, 'rocAuc');
+    assert.equal(d.auto.leaderboard.length, 6);
+    const scored = d.auto.leaderboard.filter((e) => e.status === 'scored');
+    const best = d.auto.leaderboard[d.auto.best];
+    assert.equal(best?.algorithm, d.algorithm);
+    assert.equal(best?.cvMean, Math.max(...scored.map((e) => e.cvMean as number)));
+    assert.ok(candidates.length >= scored.length, `progress for ${candidates.length} candidates`);
+    // sklearn's logistic regression reaches about 0.96 accuracy on this set; auto must not do worse.
+    assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.94, JSON.stringify(done.result?.metrics));
+    assert.equal(v.format, 'onnx', 'the chosen model exports to ONNX');
+    const answer = await t.admin.predict('admin/cancer-auto', [
+      Object.fromEntries(v.signature.inputs.map((i) => [i.name, 1])),
+    ]);
+    assert.equal(answer.predictions.length, 1);
+  });
+
+  test('sentiment: the text portfolio (NB-SVM, logistic regression, linear SVM, naive Bayes)', async () => {
+    await t.admin.createDataset({ owner: 'admin', name: 'uci-amazon' });
+    await t.admin.uploadDatasetVersion(
+      'admin/uci-amazon',
+      fixtureFile('sentiment-uci-sentences/amazon.jsonl'),
+      'jsonl',
+    );
+    const done = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/mood-auto',
+          dataset: 'admin/uci-amazon',
+          task: 'sentiment',
+          algorithm: 'auto',
+          target: 'label',
+          features: ['text'],
+          timeBudgetS: 60,
+        })
+      ).id,
+    );
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const d = (await t.admin.getVersion('admin/mood-auto', 1)).details as unknown as AutoDetails;
+    assert.deepEqual(
+      d.auto.leaderboard.map((e) => e.algorithm),
+      ['nb-svm', 'logistic-regression', 'linear-svm', 'naive-bayes'],
+    );
+    assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.75, JSON.stringify(done.result?.metrics));
+  });
+
+  test('bad requests: params or a search with auto, an unknown metric, a budget without auto', async () => {
+    const base = {
+      model: 'admin/x',
+      dataset: 'admin/cancer@1',
+      task: 'classification' as const,
+      target: 'diagnosis',
+    };
+    const refused = async (req: object, pattern: RegExp) =>
+      assert.rejects(t.admin.train({ ...base, ...req } as never), (e: MarqueeApiError) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, pattern);
+        return true;
+      });
+    await refused({ algorithm: 'auto', params: { C: 1 } }, /give no params/);
+    await refused({ algorithm: 'auto', metric: 'rmse' }, /metric must be one of accuracy/);
+    await refused({ algorithm: 'auto', timeBudgetS: 0 }, /timeBudgetS/);
+    await refused({ algorithm: 'logistic-regression', timeBudgetS: 10 }, /go with algorithm "auto"/);
+    await refused({ algorithm: 'lasso' }, /or "auto"/);
+  });
+
+  test('cancel stops it', async () => {
+    const job = await t.admin.train({
+      model: 'admin/cancer-auto-cancelled',
+      dataset: 'admin/cancer@1',
+      task: 'classification',
+      algorithm: 'auto',
+      target: 'diagnosis',
+      timeBudgetS: 600,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await t.admin.cancelJob(job.id);
+    const done = await t.admin.followJob(job.id);
+    assert.equal(done.state, 'cancelled');
+    assert.deepEqual(await t.admin.listVersions('admin/cancer-auto-cancelled').catch(() => []), []);
+  });
+});
