@@ -113,6 +113,35 @@ describe('recommendation models: film ratings → jobs → recommend, similar, r
     );
     const easeSimilar = await t.admin.similarItems('admin/films-ease', { item: FILM, k: 3 });
     assert.equal(easeSimilar.items.length, 3);
+    // auto: the implicit portfolio on a validation split, the winner on the held-out interactions.
+    const auto = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/films-auto',
+          dataset: 'admin/ratings',
+          task: 'recommendation',
+          algorithm: 'auto',
+          columns: { user: 'viewer', item: 'film' },
+          timeBudgetS: 60,
+          // The films have star ratings (found by name): without a metric, auto would choose by RMSE.
+          metric: 'hitRate@10',
+        })
+      ).id,
+    );
+    assert.equal(auto.state, 'succeeded', auto.error ?? '');
+    const autoDetails = (await t.admin.getVersion('admin/films-auto', 1)).details as unknown as {
+      algorithm: string;
+      auto: { metric: string; best: number; leaderboard: Array<{ algorithm: string; score: number | null }> };
+    };
+    assert.equal(autoDetails.auto.metric, 'hitRate@10');
+    assert.ok(autoDetails.auto.leaderboard.length >= 5);
+    assert.equal(autoDetails.auto.leaderboard[autoDetails.auto.best]?.algorithm, autoDetails.algorithm);
+    assert.notEqual(autoDetails.algorithm, 'popularity');
+    const a = auto.result?.metrics ?? {};
+    assert.ok(
+      (a['recall@10'] ?? 0) > 1.3 * (p['recall@10'] ?? 1),
+      `auto ${a['recall@10']}, popularity ${p['recall@10']}`,
+    );
 
     const rec = await t.admin.recommend('admin/films', { user: '1', k: 5 });
     assert.equal(rec.items.length, 5);

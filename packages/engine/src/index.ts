@@ -90,6 +90,8 @@ export { segment } from './pipeline/segmentation.js';
 export { MeanImputer } from './preprocessing/mean-imputer.js';
 export { StandardScaler } from './preprocessing/standard-scaler.js';
 export { Rng } from './random/rng.js';
+export type { RecommenderCandidate, RecommenderLeaderboardEntry } from './recommend/auto-recommender.js';
+export { autoRecommend, RECOMMENDER_AUTO_METRICS, recommenderPortfolio } from './recommend/auto-recommender.js';
 export { Interactions } from './recommend/interactions.js';
 export type { RankingMetrics } from './recommend/ranking-metrics.js';
 export { rankingMetrics, topK } from './recommend/ranking-metrics.js';

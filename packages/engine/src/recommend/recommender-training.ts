@@ -100,7 +100,12 @@ export function trainRecommender(
   };
 }
 
-function splitRows(data: Interactions, split: RecommenderSplit, seed: number): { train: Int32Array; test: Int32Array } {
+/** The held-out interactions of a split (random share, or each user's latest n), and the rest. */
+export function splitRows(
+  data: Interactions,
+  split: RecommenderSplit,
+  seed: number,
+): { train: Int32Array; test: Int32Array } {
   const n = data.length;
   const isTest = new Uint8Array(n);
   if (split.kind === 'random') {

@@ -1,5 +1,11 @@
 import crypto from 'node:crypto';
-import { createLearner, learnerDefinition, recommenderDefinition, TextVectorizer } from '@marquee/engine';
+import {
+  createLearner,
+  learnerDefinition,
+  RECOMMENDER_AUTO_METRICS,
+  recommenderDefinition,
+  TextVectorizer,
+} from '@marquee/engine';
 import type { AuthService } from '../auth/auth-service.js';
 import { canCreateFor } from '../auth/resource-access.js';
 import { hasScope, type Principal } from '../auth/scopes.js';
@@ -365,12 +371,19 @@ function checkRecommendation(
   dataset: string,
   columns: Map<string, { name: string; kind: string }>,
 ): TrainingSpec {
-  let def: ReturnType<typeof recommenderDefinition>;
-  try {
-    def = recommenderDefinition(req.algorithm);
-    def.create(req.params ?? {});
-  } catch (err) {
-    throw new Invalid(err instanceof Error ? err.message : String(err));
+  const isAuto = req.algorithm === 'auto';
+  let def: ReturnType<typeof recommenderDefinition> | undefined;
+  if (isAuto) {
+    if (req.params) throw new Invalid('"auto" chooses the recommender and its params: give no params');
+  } else {
+    if (req.timeBudgetS !== undefined || req.metric !== undefined)
+      throw new Invalid('timeBudgetS and metric go with algorithm "auto"');
+    try {
+      def = recommenderDefinition(req.algorithm);
+      def.create(req.params ?? {});
+    } catch (err) {
+      throw new Invalid(`${err instanceof Error ? err.message : String(err)}, or "auto"`);
+    }
   }
   const given = req.columns ?? {};
   const pick = (name: string | undefined, fallbacks: string[]) => name ?? fallbacks.find((f) => columns.has(f));
@@ -394,8 +407,19 @@ function checkRecommendation(
   }
   if (cols.value && columns.get(cols.value)?.kind !== 'numeric')
     throw new Invalid(`the value column "${cols.value}" must be numeric`);
-  if (def.feedback === 'explicit' && !cols.value)
+  if (def?.feedback === 'explicit' && !cols.value)
     throw new Invalid(`${req.algorithm} learns ratings: the dataset needs a rating column (columns.value)`);
+  let auto: AutoSpec | undefined;
+  if (isAuto) {
+    const timeBudgetS = req.timeBudgetS ?? 120;
+    if (!(Number.isInteger(timeBudgetS) && timeBudgetS >= 1 && timeBudgetS <= 6 * 3600))
+      throw new Invalid('timeBudgetS must be a whole number of seconds from 1 to 21600');
+    if (req.metric !== undefined && !RECOMMENDER_AUTO_METRICS.includes(req.metric))
+      throw new Invalid(`metric must be one of ${RECOMMENDER_AUTO_METRICS.join(', ')} for recommendation`);
+    if ((req.metric === 'rmse' || req.metric === 'mae') && !cols.value)
+      throw new Invalid(`${req.metric} needs ratings: name the rating column (columns.value)`);
+    auto = { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 0 };
+  }
   const testFraction = req.split?.testFraction ?? 0.2;
   const leaveLastN = req.split?.leaveLastN;
   if (leaveLastN !== undefined && !(Number.isInteger(leaveLastN) && leaveLastN >= 1))
@@ -416,6 +440,7 @@ function checkRecommendation(
     kFolds: 0,
     columns: cols,
     ...(leaveLastN !== undefined && { leaveLastN }),
+    ...(auto && { auto }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AutoLeaderboardEntry, Diagnostics } from '@marquee/engine';
+import type { AutoLeaderboardEntry, Diagnostics, RecommenderLeaderboardEntry } from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
@@ -73,8 +73,11 @@ export interface AutoSummary {
   metric: string;
   folds: number;
   timeBudgetS: number;
-  /** Every candidate: algorithm, params, CV mean and std, folds scored, seconds, status. */
-  leaderboard: AutoLeaderboardEntry[];
+  /**
+   * Every candidate: algorithm, params, seconds, status, and its score (tabular: CV mean
+   * and std over the folds scored; recommendation: the metric on the validation split).
+   */
+  leaderboard: Array<AutoLeaderboardEntry | RecommenderLeaderboardEntry>;
   best: number;
 }
 

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  autoRecommend,
   autoSelect,
   type FitProgress,
   holdoutDiagnostics,
@@ -107,18 +108,25 @@ async function trainRecommendation(): Promise<void> {
     Object.fromEntries((cols.context ?? []).map((name) => [name, text(name)])),
   );
   const fitStarted = performance.now();
-  const outcome = trainRecommender(
-    interactions,
-    {
-      algorithm: spec.algorithm,
-      params: spec.params,
-      split: spec.leaveLastN
-        ? { kind: 'leave-last', n: spec.leaveLastN }
-        : { kind: 'random', testFraction: spec.testFraction },
-      seed: spec.seed,
-    },
-    { onProgress: (p) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics) },
-  );
+  const split = spec.leaveLastN
+    ? { kind: 'leave-last' as const, n: spec.leaveLastN }
+    : { kind: 'random' as const, testFraction: spec.testFraction };
+  const onProgress = (p: FitProgress) => progress(p.stage, 0.05 + 0.9 * p.fraction, p.metrics);
+  const automatic = spec.auto
+    ? autoRecommend(
+        interactions,
+        { split, seed: spec.seed },
+        { timeBudgetS: spec.auto.timeBudgetS, metric: spec.auto.metric, ratings: Boolean(cols.value) },
+        { onProgress },
+      )
+    : undefined;
+  const outcome =
+    automatic ??
+    trainRecommender(
+      interactions,
+      { algorithm: spec.algorithm, params: spec.params, split, seed: spec.seed },
+      { onProgress },
+    );
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   const artifact = outcome.model.toArtifact();
   post(
@@ -138,6 +146,16 @@ async function trainRecommendation(): Promise<void> {
         curve,
         params: outcome.params,
         ...(outcome.selection && { selection: outcome.selection }),
+        ...(automatic && {
+          algorithm: automatic.algorithm,
+          auto: {
+            metric: automatic.metric,
+            folds: 0,
+            timeBudgetS: automatic.timeBudgetS,
+            leaderboard: automatic.leaderboard,
+            best: automatic.best,
+          },
+        }),
       },
     },
     [artifact.buffer as ArrayBuffer],

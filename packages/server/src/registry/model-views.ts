@@ -112,9 +112,12 @@ export interface TrainingDetails {
     leaderboard: Array<{
       algorithm: string;
       params: Record<string, unknown>;
-      cvMean: number | null;
-      cvStd: number | null;
-      foldsScored: number;
+      /** Tabular: the cross-validated mean and std over the folds scored. */
+      cvMean?: number | null;
+      cvStd?: number | null;
+      foldsScored?: number;
+      /** Recommendation: the metric on the validation split. */
+      score?: number | null;
       seconds: number;
       status: string;
       error?: string;
