@@ -57,13 +57,16 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     // sklearn's logistic regression reaches about 0.96 accuracy on this set; auto must not do worse.
     assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.94, JSON.stringify(done.result?.metrics));
     assert.equal(v.format, 'onnx', 'the chosen model exports to ONNX');
+    // Two classes: also judged as a ranking (average precision, hits and lift in the top 5% and 10%).
+    const m = done.result?.metrics ?? {};
+    assert.ok((m.averagePrecision ?? 0) > 0.9 && (m.liftTop10 ?? 0) > 1 && (m.hitsTop10 ?? 0) > 0.1, JSON.stringify(m));
     const answer = await t.admin.predict('admin/cancer-auto', [
       Object.fromEntries(v.signature.inputs.map((i) => [i.name, 1])),
     ]);
     assert.equal(answer.predictions.length, 1);
   });
 
-  test('sentiment: the text portfolio (NB-SVM, logistic regression, linear SVM, naive Bayes)', async () => {
+  test('sentiment: the text portfolio (NB-SVM on words and on characters, logistic regression, linear SVM, naive Bayes)', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'uci-amazon' });
     await t.admin.uploadDatasetVersion(
       'admin/uci-amazon',
@@ -86,8 +89,8 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     assert.equal(done.state, 'succeeded', done.error ?? '');
     const d = (await t.admin.getVersion('admin/mood-auto', 1)).details as unknown as AutoDetails;
     assert.deepEqual(
-      d.auto.leaderboard.map((e) => e.algorithm),
-      ['nb-svm', 'logistic-regression', 'linear-svm', 'naive-bayes'],
+      d.auto.leaderboard.map((e) => `${e.algorithm} ${(e as { text?: { analyzer: string } }).text?.analyzer}`),
+      ['nb-svm word', 'nb-svm char_wb', 'logistic-regression word', 'linear-svm word', 'naive-bayes word'],
     );
     assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.75, JSON.stringify(done.result?.metrics));
   });

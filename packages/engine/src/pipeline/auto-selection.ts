@@ -1,6 +1,7 @@
 import { stratifiedKFold } from '../evaluation/splits.js';
 import type { Frame } from '../frame/frame.js';
 import type { FitProgress } from '../learners/learner.js';
+import type { TextVectorizerParams } from '../text/text-vectorizer.js';
 import {
   evaluate,
   holdoutRows,
@@ -22,6 +23,8 @@ export interface AutoRequest {
 export interface AutoCandidate {
   algorithm: string;
   params: Record<string, unknown>;
+  /** Text candidates: how the text becomes features (unless the request says). */
+  text?: Partial<TextVectorizerParams>;
 }
 
 export interface AutoLeaderboardEntry extends AutoCandidate {
@@ -41,6 +44,8 @@ export interface AutoLeaderboardEntry extends AutoCandidate {
 export interface AutoOutcome extends TrainingOutcome {
   algorithm: string;
   params: Record<string, unknown>;
+  /** The chosen candidate's text settings (text data). */
+  text?: Partial<TextVectorizerParams>;
   metric: string;
   folds: number;
   timeBudgetS: number;
@@ -55,16 +60,21 @@ const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'logLoss']);
 /**
  * What `auto` tries, cheapest first so that a short budget still scores the strong
  * simple models: linear models, forests and gradient boosting in a few sensible
- * settings, the MLP; for text, NB-SVM, logistic regression, linear SVM and naive Bayes.
+ * settings, the MLP; for text, NB-SVM on word and on character n-grams, TF-IDF logistic
+ * regression, a linear SVM and naive Bayes on word uni- and bigrams.
  */
 export function autoPortfolio(task: 'classification' | 'regression', text: boolean): AutoCandidate[] {
-  if (text)
+  if (text) {
+    const words = { analyzer: 'word' as const, ngramRange: [1, 2] as [number, number], sublinearTf: true };
+    const chars = { analyzer: 'char_wb' as const, ngramRange: [2, 5] as [number, number], sublinearTf: true };
     return [
-      { algorithm: 'nb-svm', params: {} },
-      { algorithm: 'logistic-regression', params: { C: 4 } },
-      { algorithm: 'linear-svm', params: { C: 0.5 } },
-      { algorithm: 'naive-bayes', params: {} },
+      { algorithm: 'nb-svm', params: {}, text: words },
+      { algorithm: 'nb-svm', params: {}, text: chars },
+      { algorithm: 'logistic-regression', params: { C: 4 }, text: words },
+      { algorithm: 'linear-svm', params: { C: 0.5 }, text: words },
+      { algorithm: 'naive-bayes', params: {}, text: words },
     ];
+  }
   if (task === 'regression')
     return [
       { algorithm: 'ridge', params: {} },
@@ -149,7 +159,7 @@ export function autoSelect(
         const m = ModelPipeline.fit(trainFrame.take(f.train), req.target, c.algorithm, c.params, {
           task: req.task,
           features: req.features,
-          text: req.text,
+          text: req.text ?? c.text,
           seed,
           signal: opts.signal,
         });
@@ -197,7 +207,7 @@ export function autoSelect(
   const chosen = leaderboard[best] as AutoLeaderboardEntry;
   const outcome = trainWithHoldout(
     frame,
-    { ...req, algorithm: chosen.algorithm, params: chosen.params, kFolds: 0 },
+    { ...req, algorithm: chosen.algorithm, params: chosen.params, text: req.text ?? chosen.text, kFolds: 0 },
     {
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.({ stage: 'refit', fraction: 0.85 + 0.15 * p.fraction, metrics: p.metrics }),
@@ -207,6 +217,7 @@ export function autoSelect(
     ...outcome,
     algorithm: chosen.algorithm,
     params: chosen.params,
+    ...((req.text ?? chosen.text) && { text: req.text ?? chosen.text }),
     metric,
     folds,
     timeBudgetS,

@@ -6,8 +6,10 @@ import {
   rocAuc,
   rocAucOvr,
 } from '../evaluation/classification-metrics.js';
+import { precisionRecallCurve } from '../evaluation/curves.js';
 import { mae, r2, rmse } from '../evaluation/regression-metrics.js';
 import { stratifiedKFold, stratifiedSplit } from '../evaluation/splits.js';
+import { topShareMetrics } from '../evaluation/top-share-metrics.js';
 import type { Frame } from '../frame/frame.js';
 import type { FitProgress } from '../learners/learner.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
@@ -189,6 +191,18 @@ export function evaluate(model: ModelPipeline, frame: Frame): Record<string, num
             Array.from({ length: y.length }, (_, i) => proba[i * 2 + 1] as number),
           )
         : rocAucOvr(y, proba, k);
+    // Two classes: judged as a ranking of who is positive (class 1, the second class), as
+    // a campaign uses it: average precision, and hits and lift in the top 5% and 10%.
+    if (k === 2 && y.some((v) => v === 1)) {
+      const positive = Array.from(y, (v) => v === 1);
+      const score = Array.from({ length: y.length }, (_, i) => proba[i * 2 + 1] as number);
+      out.averagePrecision = precisionRecallCurve(positive, score, 2).averagePrecision;
+      for (const pct of [5, 10]) {
+        const top = topShareMetrics(positive, score, pct / 100);
+        out[`hitsTop${pct}`] = top.hits;
+        out[`liftTop${pct}`] = top.lift;
+      }
+    }
   }
   return out;
 }

@@ -345,7 +345,18 @@ export class JobService {
 
 /** Metrics `auto` may pick its winner by, per task (what the evaluation reports for every candidate). */
 const AUTO_METRICS: Record<'classification' | 'regression', string[]> = {
-  classification: ['accuracy', 'balancedAccuracy', 'macroF1', 'rocAuc', 'logLoss'],
+  classification: [
+    'accuracy',
+    'balancedAccuracy',
+    'macroF1',
+    'rocAuc',
+    'logLoss',
+    'averagePrecision',
+    'hitsTop5',
+    'hitsTop10',
+    'liftTop5',
+    'liftTop10',
+  ],
   regression: ['rmse', 'mae', 'r2'],
 };
 
