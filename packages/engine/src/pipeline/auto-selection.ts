@@ -111,6 +111,8 @@ export function autoSelect(
     signal?: AbortSignal;
     /** The clock (tests). */
     now?: () => number;
+    /** A fixed split (a benchmark's), instead of the seeded held-out rows. */
+    split?: { train: ArrayLike<number>; test: ArrayLike<number> };
   } = {},
 ): AutoOutcome {
   const now = opts.now ?? (() => performance.now());
@@ -126,7 +128,9 @@ export function autoSelect(
     : frame.names.some((n) => n !== req.target && frame.column(n).kind === 'text');
   const candidates = opts.candidates ?? autoPortfolio(req.task, text);
   const seed = req.seed ?? 0;
-  const { strata, train } = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
+  const held = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
+  const strata = held.strata;
+  const train = opts.split ? Int32Array.from(opts.split.train) : held.train;
   const trainFrame = frame.take(train);
   const splits = stratifiedKFold(
     Int32Array.from(train, (r) => strata[r] as number),
@@ -205,14 +209,23 @@ export function autoSelect(
     throw new Error(`no candidate could be scored (${reasons})`);
   }
   const chosen = leaderboard[best] as AutoLeaderboardEntry;
-  const outcome = trainWithHoldout(
-    frame,
-    { ...req, algorithm: chosen.algorithm, params: chosen.params, text: req.text ?? chosen.text, kFolds: 0 },
-    {
-      signal: opts.signal,
-      onProgress: (p) => opts.onProgress?.({ stage: 'refit', fraction: 0.85 + 0.15 * p.fraction, metrics: p.metrics }),
-    },
-  );
+  const chosenText = req.text ?? chosen.text;
+  const outcome = opts.split
+    ? refitOnSplit(frame, trainFrame, opts.split.test, {
+        ...req,
+        algorithm: chosen.algorithm,
+        params: chosen.params,
+        text: chosenText,
+      })
+    : trainWithHoldout(
+        frame,
+        { ...req, algorithm: chosen.algorithm, params: chosen.params, text: chosenText, kFolds: 0 },
+        {
+          signal: opts.signal,
+          onProgress: (p) =>
+            opts.onProgress?.({ stage: 'refit', fraction: 0.85 + 0.15 * p.fraction, metrics: p.metrics }),
+        },
+      );
   return {
     ...outcome,
     algorithm: chosen.algorithm,
@@ -224,6 +237,16 @@ export function autoSelect(
     leaderboard,
     best,
   };
+}
+
+function refitOnSplit(frame: Frame, trainFrame: Frame, test: ArrayLike<number>, req: TrainingRequest): TrainingOutcome {
+  const model = ModelPipeline.fit(trainFrame, req.target, req.algorithm, req.params ?? {}, {
+    task: req.task,
+    features: req.features,
+    text: req.text,
+    seed: req.seed ?? 0,
+  });
+  return { model, metrics: evaluate(model, frame.take(test)), nTrain: trainFrame.nRows, nTest: test.length };
 }
 
 /** A first fold this far behind the leader's mean (3 of its standard deviations, at least 2%) will not catch up. */
