@@ -48,7 +48,7 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     const d = v.details as unknown as AutoDetails;
     assert.notEqual(d.algorithm, 'auto');
     assert.equal(d.auto.metric, 'rocAuc');
-    assert.equal(d.auto.leaderboard.length, 6);
+    assert.equal(d.auto.leaderboard.length, 7);
     const scored = d.auto.leaderboard.filter((e) => e.status === 'scored');
     const best = d.auto.leaderboard[d.auto.best];
     assert.equal(best?.algorithm, d.algorithm);

@@ -35,7 +35,7 @@ describe('auto: the portfolio scored by cross-validation, the best refitted and 
       JSON.stringify(out.metrics),
     );
     // Every candidate is on the leaderboard with its time; the linear ones were stopped early or scored low.
-    assert.equal(out.leaderboard.length, 6);
+    assert.equal(out.leaderboard.length, 7);
     for (const e of out.leaderboard) assert.ok(e.seconds >= 0 && e.foldsScored <= 3);
     const svm = out.leaderboard.find((e) => e.algorithm === 'linear-svm');
     assert.ok(svm?.status === 'stopped early' && svm.foldsScored === 1, JSON.stringify(svm));

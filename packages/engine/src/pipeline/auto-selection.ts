@@ -54,16 +54,19 @@ export interface AutoOutcome extends TrainingOutcome {
   best: number;
 }
 
+/** Training rows above which `auto` leaves the kernel SVM out. */
+const KERNEL_SVM_MAX_ROWS = 20_000;
+
 /** Metrics where lower is better; every other one is better higher. */
 const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'logLoss']);
 
 /**
  * What `auto` tries, cheapest first so that a short budget still scores the strong
- * simple models: linear models, forests and gradient boosting in a few sensible
+ * simple models: linear models, forests, an RBF SVM, gradient boosting in a few sensible
  * settings, the MLP; for text, NB-SVM on word and on character n-grams, TF-IDF logistic
  * regression, a linear SVM and naive Bayes on word uni- and bigrams.
  */
-export function autoPortfolio(task: 'classification' | 'regression', text: boolean): AutoCandidate[] {
+export function autoPortfolio(task: 'classification' | 'regression', text: boolean, rows = 0): AutoCandidate[] {
   if (text) {
     const words = { analyzer: 'word' as const, ngramRange: [1, 2] as [number, number], sublinearTf: true };
     const chars = { analyzer: 'char_wb' as const, ngramRange: [2, 5] as [number, number], sublinearTf: true };
@@ -86,6 +89,9 @@ export function autoPortfolio(task: 'classification' | 'regression', text: boole
   return [
     { algorithm: 'logistic-regression', params: {} },
     { algorithm: 'random-forest', params: { nEstimators: 100 } },
+    // An RBF kernel with a looser margin than the default; its cost grows with the square
+    // of the rows, so only where that stays within a budget's reach.
+    ...(rows <= KERNEL_SVM_MAX_ROWS ? [{ algorithm: 'kernel-svm', params: { C: 10 } }] : []),
     { algorithm: 'gradient-boosting', params: {} },
     { algorithm: 'gradient-boosting', params: { learningRate: 0.05, maxIter: 300, maxLeafNodes: 15 } },
     { algorithm: 'mlp', params: { hiddenLayers: [64], alpha: 1e-3 } },
@@ -126,7 +132,7 @@ export function autoSelect(
   const text = req.features
     ? req.features.some((f) => frame.has(f) && frame.column(f).kind === 'text')
     : frame.names.some((n) => n !== req.target && frame.column(n).kind === 'text');
-  const candidates = opts.candidates ?? autoPortfolio(req.task, text);
+  const candidates = opts.candidates ?? autoPortfolio(req.task, text, frame.nRows);
   const seed = req.seed ?? 0;
   const held = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
   const strata = held.strata;
