@@ -159,6 +159,32 @@ describe('sentiment models', () => {
     assert.ok(bad?.evidence.some((e) => e.ngram === 'hate'));
   });
 
+  test('without text settings, word or character n-grams are chosen by cross-validation, and the version says which', async () => {
+    const done = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/mood-default',
+          dataset: 'admin/uci-amazon',
+          task: 'sentiment',
+          algorithm: 'nb-svm',
+          target: 'label',
+          features: ['text'],
+        })
+      ).id,
+    );
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const d = (await t.admin.getVersion('admin/mood-default', 1)).details as unknown as {
+      textChoice: { chosen: { analyzer: string }; leaderboard: Array<{ text: { analyzer: string }; cvMean: number }> };
+    };
+    assert.deepEqual(
+      d.textChoice.leaderboard.map((e) => e.text.analyzer),
+      ['word', 'char_wb'],
+    );
+    const best = d.textChoice.leaderboard.reduce((a, b) => (b.cvMean > a.cvMean ? b : a));
+    assert.equal(d.textChoice.chosen.analyzer, best.text.analyzer);
+    assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.75, JSON.stringify(done.result?.metrics));
+  });
+
   test('a sentiment model must learn from text', async () => {
     await t.admin.createDataset({ owner: 'admin', name: 'numbers' });
     await t.admin.uploadDatasetVersion('admin/numbers', new TextEncoder().encode('a,b\n1,x\n2,y\n3,x\n'), 'csv');

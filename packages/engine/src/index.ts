@@ -73,7 +73,7 @@ export { learnerToOnnx } from './onnx/learner-export.js';
 export type { LbfgsOptions, LbfgsResult, Objective } from './optim/lbfgs.js';
 export { lbfgs } from './optim/lbfgs.js';
 export type { AutoCandidate, AutoLeaderboardEntry, AutoOutcome, AutoRequest } from './pipeline/auto-selection.js';
-export { autoPortfolio, autoSelect } from './pipeline/auto-selection.js';
+export { autoPortfolio, autoSelect, TEXT_CHOICES } from './pipeline/auto-selection.js';
 export type { FeaturePipelineState, FeatureSpec } from './pipeline/feature-pipeline.js';
 export { FeaturePipeline } from './pipeline/feature-pipeline.js';
 export type { Diagnostics } from './pipeline/holdout-diagnostics.js';

@@ -54,6 +54,16 @@ export interface AutoOutcome extends TrainingOutcome {
   best: number;
 }
 
+/**
+ * The two ways text becomes features that `auto` (and a sentiment training without text
+ * settings) choose between: word uni- and bigrams, or character 2–5-grams within words
+ * (which carry misspellings, morphology and text without spaces, such as Chinese).
+ */
+export const TEXT_CHOICES = {
+  words: { analyzer: 'word' as const, ngramRange: [1, 2] as [number, number], sublinearTf: true },
+  chars: { analyzer: 'char_wb' as const, ngramRange: [2, 5] as [number, number], sublinearTf: true },
+};
+
 /** Training rows above which `auto` leaves the kernel SVM out. */
 const KERNEL_SVM_MAX_ROWS = 20_000;
 
@@ -68,8 +78,7 @@ const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'logLoss']);
  */
 export function autoPortfolio(task: 'classification' | 'regression', text: boolean, rows = 0): AutoCandidate[] {
   if (text) {
-    const words = { analyzer: 'word' as const, ngramRange: [1, 2] as [number, number], sublinearTf: true };
-    const chars = { analyzer: 'char_wb' as const, ngramRange: [2, 5] as [number, number], sublinearTf: true };
+    const { words, chars } = TEXT_CHOICES;
     return [
       { algorithm: 'nb-svm', params: {}, text: words },
       { algorithm: 'nb-svm', params: {}, text: chars },

@@ -74,6 +74,7 @@ export class TrainingJobKind implements JobKindHandler {
       ...(r.search && { search: r.search }),
       ...(r.selection && { selection: r.selection }),
       ...(r.auto && { auto: r.auto }),
+      ...(r.textChoice && { textChoice: r.textChoice }),
       lineage: {
         dataset: data.ref,
         datasetSha256: data.sha256,

@@ -152,6 +152,11 @@ export interface TrainingResult {
   search?: SearchSummary;
   /** A recommender's choices on its validation split (matrix factorisation: biases only, or factors). */
   selection?: Readonly<Record<string, unknown>>;
+  /** Sentiment without text settings: the n-grams chosen by cross-validation, and both scores. */
+  textChoice?: {
+    chosen: Record<string, unknown> | undefined;
+    leaderboard: Array<{ text: Record<string, unknown> | undefined; cvMean: number | null; seconds: number }>;
+  };
   /** `auto`: the algorithm chosen, and every candidate tried. */
   algorithm?: string;
   auto?: AutoSummary;

@@ -13,6 +13,7 @@ import {
   holdoutRows,
   Interactions,
   searchHyperParameters,
+  TEXT_CHOICES,
   trainRecommender,
   trainWithHoldout,
 } from '@marquee/engine';
@@ -183,7 +184,25 @@ async function trainPipeline(): Promise<void> {
     ? searchHyperParameters(frame, request, spec.search, { onProgress, trialScores })
     : undefined;
   const automatic = spec.auto ? autoSelect(frame, request, spec.auto, { onProgress }) : undefined;
-  const outcome = searched ?? automatic ?? trainWithHoldout(frame, request, { onProgress, foldScores });
+  // Sentiment without text settings: word or character n-grams for the named learner,
+  // whichever 3-fold cross-validation on the training rows prefers.
+  const textChoice =
+    spec.task === 'sentiment' && !spec.text && !spec.search && !spec.auto && !(spec.kFolds > 1)
+      ? autoSelect(
+          frame,
+          request,
+          { timeBudgetS: Number.POSITIVE_INFINITY },
+          {
+            onProgress,
+            candidates: [TEXT_CHOICES.words, TEXT_CHOICES.chars].map((text) => ({
+              algorithm: spec.algorithm,
+              params: spec.params ?? {},
+              text,
+            })),
+          },
+        )
+      : undefined;
+  const outcome = searched ?? automatic ?? textChoice ?? trainWithHoldout(frame, request, { onProgress, foldScores });
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   progress('diagnose', 0.95);
   // The plots of the model page, on the same held-out rows the metrics came from.
@@ -216,6 +235,12 @@ async function trainPipeline(): Promise<void> {
         nTest: outcome.nTest,
         fitSeconds,
         curve,
+        ...(textChoice && {
+          textChoice: {
+            chosen: textChoice.text,
+            leaderboard: textChoice.leaderboard.map((e) => ({ text: e.text, cvMean: e.cvMean, seconds: e.seconds })),
+          },
+        }),
         ...(automatic && {
           algorithm: automatic.algorithm,
           params: automatic.params,

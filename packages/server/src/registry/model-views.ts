@@ -104,6 +104,11 @@ export interface TrainingDetails {
   diagnostics?: Diagnostics;
   /** What a recommender chose on its validation split (matrix factorisation: biases only, or factors, and why). */
   selection?: Readonly<Record<string, unknown>>;
+  /** Sentiment trained without text settings: word or character n-grams, as 3-fold CV chose. */
+  textChoice?: {
+    chosen: Record<string, unknown> | undefined;
+    leaderboard: Array<{ text: Record<string, unknown> | undefined; cvMean: number | null; seconds: number }>;
+  };
   /** `algorithm: "auto"`: every candidate tried (its leaderboard) and the one chosen (`algorithm` names it). */
   auto?: {
     metric: string;
