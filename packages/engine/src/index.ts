@@ -107,7 +107,12 @@ export { murmurhash3 } from './text/murmurhash3.js';
 export type { TextVectorizerParams, TextVectorizerState } from './text/text-vectorizer.js';
 export { TEXT_VECTORIZER_DEFAULTS, TextVectorizer } from './text/text-vectorizer.js';
 export { siblingModule, startModuleWorker } from './threads/module-worker.js';
-export { createTerminationGuard, guardedNativeCall, terminateSafely } from './threads/termination-guard.js';
+export {
+  createTerminationGuard,
+  guardedNativeCall,
+  onGuardedThread,
+  terminateSafely,
+} from './threads/termination-guard.js';
 export { FeatureBinner } from './trees/feature-binner.js';
 export { TreeEnsemble } from './trees/tree-ensemble.js';
 export type { MaxFeatures, TreeParams } from './trees/tree-ensemble-learner.js';

@@ -20,6 +20,9 @@ const ownGuard: Int32Array | undefined =
     ? new Int32Array((workerData as Record<string, SharedArrayBuffer>)[GUARD_KEY] as SharedArrayBuffer)
     : undefined;
 
+/** True on a job's thread that shares a guard: native calls there go through guardedNativeCall. */
+export const onGuardedThread = ownGuard !== undefined;
+
 /** Runs a native call that must not be cut by termination (a no-op guard off worker threads). */
 export async function guardedNativeCall<T>(run: () => Promise<T>): Promise<T> {
   const g = ownGuard;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { TensorDatatype } from '@marquee/engine';
+import { guardedNativeCall, onGuardedThread, type TensorDatatype } from '@marquee/engine';
 import * as ort from 'onnxruntime-node';
 import { Invalid } from '../../errors.js';
 import type { Tensor, TensorData } from '../tensor.js';
@@ -46,7 +46,11 @@ export class OnnxRuntime implements ModelRuntime {
 
   static async load(path: string): Promise<OnnxRuntime> {
     const size = (await fs.promises.stat(path)).size;
-    const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
+    // On a job's thread (publish, evaluation), a cancel waits for ONNX Runtime to return:
+    // cutting a native call aborts the process. The serving path checks one boolean.
+    const session = onGuardedThread
+      ? await guardedNativeCall(() => ort.InferenceSession.create(path, SESSION_OPTIONS))
+      : await ort.InferenceSession.create(path, SESSION_OPTIONS);
     return new OnnxRuntime(session, Math.ceil(size * MEMORY_FACTOR) + MEMORY_OVERHEAD);
   }
 
@@ -57,7 +61,9 @@ export class OnnxRuntime implements ModelRuntime {
   async run(inputs: Tensor[], outputNames: readonly string[]): Promise<Map<string, Tensor>> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const t of inputs) feeds[t.name] = toOrt(t);
-    const results = await this.session.run(feeds, outputNames as string[]);
+    const results = onGuardedThread
+      ? await guardedNativeCall(() => this.session.run(feeds, outputNames as string[]))
+      : await this.session.run(feeds, outputNames as string[]);
     const out = new Map<string, Tensor>();
     for (const name of outputNames) {
       const r = results[name];
