@@ -2,6 +2,7 @@ import { type FitOptions, withDefaults } from '../learners/learner.js';
 import { choleskyInverse } from '../linalg/cholesky.js';
 import type { Interactions } from './interactions.js';
 import type { Recommender } from './recommender.js';
+import { type SeenItems, scoreSeen, seenArrays, seenFromArrays } from './seen-items.js';
 
 export type EaseParams = {
   /** L2 regularisation λ of the item-item weights (Steck 2019 used 500 on MovieLens 20M; smaller data wants less: 50 by default, chosen on InstEval and the baskets). */
@@ -27,7 +28,7 @@ export class Ease implements Recommender {
   nItems = 0;
   /** B, row-major [nItems × nItems]. */
   weights: Float64Array = new Float64Array(0);
-  private seen: { indptr: Int32Array; indices: Int32Array; values: Float64Array } | undefined;
+  private seen: SeenItems | undefined;
 
   constructor(params: Partial<EaseParams> = {}) {
     this.params = withDefaults(this.name, EASE_DEFAULTS, params);
@@ -82,18 +83,13 @@ export class Ease implements Recommender {
   }
 
   scoreItems(user: number): Float64Array {
-    const seen = this.seen;
-    if (!seen || user < 0 || user >= seen.indptr.length - 1) return new Float64Array(this.nItems);
-    const from = seen.indptr[user] as number;
-    const to = seen.indptr[user + 1] as number;
-    return this.scoreFrom(seen.indices.subarray(from, to), seen.values.subarray(from, to));
+    return scoreSeen(this.seen, user, this.nItems, (items, values) => this.scoreFrom(items, values));
   }
 
   state() {
-    const seen = this.seen ?? { indptr: new Int32Array(1), indices: new Int32Array(0), values: new Float64Array(0) };
     return {
       numbers: { nItems: this.nItems },
-      arrays: { weights: this.weights, seenIndptr: seen.indptr, seenIndices: seen.indices, seenValues: seen.values },
+      arrays: { weights: this.weights, ...seenArrays(this.seen) },
     };
   }
 
@@ -104,11 +100,7 @@ export class Ease implements Recommender {
     const m = new Ease(params);
     m.nItems = s.numbers.nItems as number;
     m.weights = s.arrays.weights as Float64Array;
-    m.seen = {
-      indptr: s.arrays.seenIndptr as Int32Array,
-      indices: s.arrays.seenIndices as Int32Array,
-      values: s.arrays.seenValues as Float64Array,
-    };
+    m.seen = seenFromArrays(s.arrays);
     return m;
   }
 }

@@ -1,6 +1,7 @@
 import { type FitOptions, withDefaults } from '../learners/learner.js';
 import type { Interactions } from './interactions.js';
 import type { Recommender } from './recommender.js';
+import { type SeenItems, scoreSeen, seenArrays, seenFromArrays } from './seen-items.js';
 
 export type ItemKnnParams = {
   /** Neighbours kept per item. */
@@ -26,7 +27,7 @@ export class ItemKnn implements Recommender {
   neighbours: Int32Array = new Int32Array(0);
   similarity: Float64Array = new Float64Array(0);
   /** Each user's items and values (what scores are built from). */
-  private seen: { indptr: Int32Array; indices: Int32Array; values: Float64Array } | undefined;
+  private seen: SeenItems | undefined;
 
   constructor(params: Partial<ItemKnnParams> = {}) {
     this.params = withDefaults(this.name, ITEM_KNN_DEFAULTS, params);
@@ -99,24 +100,17 @@ export class ItemKnn implements Recommender {
   }
 
   scoreItems(user: number): Float64Array {
-    const seen = this.seen;
-    if (!seen || user < 0 || user >= seen.indptr.length - 1) return new Float64Array(this.indptr.length - 1);
-    const from = seen.indptr[user] as number;
-    const to = seen.indptr[user + 1] as number;
-    return this.scoreFrom(seen.indices.subarray(from, to), seen.values.subarray(from, to));
+    return scoreSeen(this.seen, user, this.indptr.length - 1, (items, values) => this.scoreFrom(items, values));
   }
 
   state() {
-    const seen = this.seen ?? { indptr: new Int32Array(1), indices: new Int32Array(0), values: new Float64Array(0) };
     return {
       numbers: {},
       arrays: {
         indptr: this.indptr,
         neighbours: this.neighbours,
         similarity: this.similarity,
-        seenIndptr: seen.indptr,
-        seenIndices: seen.indices,
-        seenValues: seen.values,
+        ...seenArrays(this.seen),
       },
     };
   }
@@ -126,11 +120,7 @@ export class ItemKnn implements Recommender {
     m.indptr = s.arrays.indptr as Int32Array;
     m.neighbours = s.arrays.neighbours as Int32Array;
     m.similarity = s.arrays.similarity as Float64Array;
-    m.seen = {
-      indptr: s.arrays.seenIndptr as Int32Array,
-      indices: s.arrays.seenIndices as Int32Array,
-      values: s.arrays.seenValues as Float64Array,
-    };
+    m.seen = seenFromArrays(s.arrays);
     return m;
   }
 }
