@@ -115,6 +115,82 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     await refused({ algorithm: 'lasso' }, /or "auto"/);
   });
 
+  test('classWeight: recorded on the version, leans the model towards the weighted class, refused where it cannot apply', async () => {
+    const run = async (model: string, classWeight?: 'balanced' | Record<string, number>) => {
+      const done = await t.admin.followJob(
+        (
+          await t.admin.train({
+            model,
+            dataset: 'admin/cancer@1',
+            task: 'classification',
+            algorithm: 'logistic-regression',
+            target: 'diagnosis',
+            ...(classWeight && { classWeight }),
+          })
+        ).id,
+      );
+      assert.equal(done.state, 'succeeded', done.error ?? '');
+      return done;
+    };
+    await run('admin/cancer-plain');
+    await run('admin/cancer-weighted', { malignant: 20 });
+    const details = async (model: string) =>
+      (await t.admin.getVersion(model, 1)).details as unknown as {
+        classWeight?: unknown;
+        diagnostics: { confusion: { classes: string[]; matrix: number[][] } };
+      };
+    const plain = await details('admin/cancer-plain');
+    const weighted = await details('admin/cancer-weighted');
+    assert.equal(plain.classWeight, undefined);
+    assert.deepEqual(weighted.classWeight, { malignant: 20 });
+    // Rows called malignant on the held-out split (a column of the confusion matrix: actual × predicted).
+    const calledMalignant = (d: typeof plain) => {
+      const m = d.diagnostics.confusion.classes.indexOf('malignant');
+      return d.diagnostics.confusion.matrix.reduce((a, row) => a + (row[m] as number), 0);
+    };
+    assert.ok(
+      calledMalignant(weighted) > calledMalignant(plain),
+      `${calledMalignant(plain)} → ${calledMalignant(weighted)} held-out rows called malignant`,
+    );
+    const refused = async (req: object, pattern: RegExp) =>
+      assert.rejects(
+        t.admin.train({
+          model: 'admin/x',
+          dataset: 'admin/cancer@1',
+          task: 'classification',
+          target: 'diagnosis',
+          algorithm: 'logistic-regression',
+          ...req,
+        } as never),
+        (e: MarqueeApiError) => {
+          assert.equal(e.status, 400);
+          assert.match(e.message, pattern);
+          return true;
+        },
+      );
+    await refused({ algorithm: 'naive-bayes', classWeight: 'balanced' }, /naive-bayes does not take class weights/);
+    await refused(
+      { task: 'regression', target: 'mean radius', algorithm: 'ridge', classWeight: 'balanced' },
+      /classification/,
+    );
+    await refused({ classWeight: { malignant: -2 } }, /classWeight/);
+    await refused({ classWeight: 'even' }, /classWeight/);
+    const unknown = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/cancer-bad-weights',
+          dataset: 'admin/cancer@1',
+          task: 'classification',
+          algorithm: 'random-forest',
+          target: 'diagnosis',
+          classWeight: { healthy: 2 },
+        })
+      ).id,
+    );
+    assert.equal(unknown.state, 'failed');
+    assert.match(unknown.error ?? '', /"healthy", which is not a class of the target \(classes: benign, malignant\)/);
+  });
+
   test('cancel stops it', async () => {
     const job = await t.admin.train({
       model: 'admin/cancer-auto-cancelled',

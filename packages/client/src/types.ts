@@ -212,8 +212,10 @@ export interface TrainingJobRequest {
   search?: { strategy: 'grid' | 'random'; space: Record<string, unknown[]>; trials?: number; folds?: number };
   /** `algorithm: "auto"`: seconds to score candidates (default 120). */
   timeBudgetS?: number;
-  /** `algorithm: "auto"`: the metric that picks the winner (accuracy, balancedAccuracy, macroF1, rocAuc, logLoss; rmse, mae, r2). */
+  /** `algorithm: "auto"`: the metric that picks the winner (accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, averagePrecision, hitsTop5/10, liftTop5/10; rmse, mae, r2). */
   metric?: string;
+  /** Classification and sentiment: "balanced" (every class weighs the same in total) or a weight per class label. */
+  classWeight?: 'balanced' | Record<string, number>;
 }
 
 /** A version's held-out diagnostics (trained versions). */

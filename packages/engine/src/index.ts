@@ -29,6 +29,8 @@ export type { CategoricalColumn, Column, ColumnKind, NumericColumn, TextColumn }
 export { categoricalFrom, numericFrom } from './frame/column.js';
 export { parseCsv } from './frame/csv.js';
 export { Frame } from './frame/frame.js';
+export type { ClassWeight } from './learners/class-weights.js';
+export { classSampleWeights } from './learners/class-weights.js';
 export type { DecisionTreeParams } from './learners/decision-tree.js';
 export { DECISION_TREE_DEFAULTS, DecisionTree } from './learners/decision-tree.js';
 export type { GradientBoostingParams } from './learners/gradient-boosting.js';

@@ -14,6 +14,16 @@ function parseJson(flag: string, text: string | undefined): Record<string, unkno
   }
 }
 
+function classWeightOf(text: string | undefined): 'balanced' | Record<string, number> | undefined {
+  if (text === undefined || text === 'balanced') return text;
+  const v = parseJson('class-weight', text) as Record<string, unknown>;
+  for (const [label, w] of Object.entries(v)) {
+    if (typeof w !== 'number' || !(w > 0))
+      throw new UsageError(`--class-weight: the weight of "${label}" must be a positive number`);
+  }
+  return v as Record<string, number>;
+}
+
 function describe(p: JobProgress): string {
   const metrics = Object.entries(p.metrics ?? {})
     .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(4)}`)
@@ -59,7 +69,11 @@ export const train: Command = {
     'time-budget': opt('string', '--algorithm auto: seconds to try candidates (default 120)'),
     metric: opt(
       'string',
-      '--algorithm auto: what picks the winner: accuracy, balancedAccuracy, macroF1, rocAuc, logLoss; rmse, mae, r2 (default accuracy or rmse)',
+      '--algorithm auto: what picks the winner: accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, averagePrecision, hitsTop5, hitsTop10, liftTop5, liftTop10; rmse, mae, r2 (default accuracy or rmse)',
+    ),
+    'class-weight': opt(
+      'string',
+      'classification: balanced (every class weighs the same in total), or a weight per label as JSON, e.g. {"churned": 5}',
     ),
     follow: opt('boolean', 'show progress until the job ends; exit 1 when it fails', 'f'),
     ...connectionOptions,
@@ -93,6 +107,7 @@ export const train: Command = {
       timeLimitS: num('time-limit'),
       timeBudgetS: num('time-budget'),
       metric: values.metric as string | undefined,
+      classWeight: classWeightOf(values['class-weight'] as string | undefined),
     });
     console.error(`Job ${job.id} ${job.state}`);
     if (!values.follow) {

@@ -88,6 +88,11 @@ export class GradientBoosting implements Learner {
     }
     const xt = subset(x, trainRows);
     const yt = Float64Array.from(trainRows, (r) => y[r] as number);
+    // Row weights scale each row's gradient and hessian, and the baseline's counts.
+    const sw = opts.sampleWeight;
+    const wt = Float64Array.from(trainRows, (r) => (sw ? (sw[r] as number) : 1));
+    const wv = Float64Array.from(validRows, (r) => (sw ? (sw[r] as number) : 1));
+    const wSum = wt.reduce((a, b) => a + b, 0);
     const n = xt.rows;
     this.nFeatures = x.cols;
     const classification = this.task === 'classification';
@@ -100,15 +105,17 @@ export class GradientBoosting implements Learner {
     this.outputs = outputs;
     // Baseline raw scores.
     this.baseline = new Float64Array(outputs);
-    if (!classification) this.baseline[0] = yt.reduce((a, b) => a + b, 0) / n;
+    if (!classification) this.baseline[0] = yt.reduce((a, v, i) => a + (wt[i] as number) * v, 0) / wSum;
     else {
       const counts = new Float64Array(this.nClasses);
-      for (const v of yt) counts[v] = (counts[v] as number) + 1;
+      yt.forEach((v, i) => {
+        counts[v] = (counts[v] as number) + (wt[i] as number);
+      });
       const eps = 1e-15;
       if (outputs === 1) {
-        const prior = Math.min(Math.max((counts[1] as number) / n, eps), 1 - eps);
+        const prior = Math.min(Math.max((counts[1] as number) / wSum, eps), 1 - eps);
         this.baseline[0] = Math.log(prior / (1 - prior));
-      } else for (let c = 0; c < outputs; c++) this.baseline[c] = Math.log(Math.max((counts[c] as number) / n, eps));
+      } else for (let c = 0; c < outputs; c++) this.baseline[c] = Math.log(Math.max((counts[c] as number) / wSum, eps));
     }
     const binner = new FeatureBinner(p.maxBins).fit(xt);
     const binned = binner.transform(xt);
@@ -151,6 +158,10 @@ export class GradientBoosting implements Learner {
             grad[i] = pr - (yi === c ? 1 : 0);
             hess[i] = pr * (1 - pr);
           }
+          if (sw) {
+            grad[i] = (grad[i] as number) * (wt[i] as number);
+            hess[i] = (hess[i] as number) * (wt[i] as number);
+          }
         }
         const tree = growGradientTree(binned, binner, n, x.cols, grad, hess, growth);
         this.trees.push(tree);
@@ -167,7 +178,7 @@ export class GradientBoosting implements Learner {
       this.iterations = it + 1;
       const metrics: Record<string, number> = { trees: this.trees.length };
       if (p.earlyStopping) {
-        const loss = lossOf(rawValid, yv, outputs, classification);
+        const loss = lossOf(rawValid, yv, wv, outputs, classification);
         metrics.validationLoss = loss;
         if (loss < bestValid - p.tol) {
           bestValid = loss;
@@ -286,20 +297,18 @@ function subset(x: DenseMatrix, rows: Int32Array): DenseMatrix {
   return { rows: rows.length, cols: x.cols, data };
 }
 
-function lossOf(raw: Float64Array, y: Float64Array, outputs: number, classification: boolean): number {
+/** The weighted mean loss of raw scores. */
+function lossOf(raw: Float64Array, y: Float64Array, w: Float64Array, outputs: number, classification: boolean): number {
   const n = y.length;
   let loss = 0;
-  if (!classification) {
-    for (let i = 0; i < n; i++) loss += 0.5 * ((raw[i] as number) - (y[i] as number)) ** 2;
-  } else if (outputs === 1) {
-    for (let i = 0; i < n; i++) {
-      const z = raw[i] as number;
-      const t = y[i] === 1 ? 1 : -1;
-      loss += Math.log1p(Math.exp(-t * z));
-    }
-  } else {
-    const p = softmaxRows(raw, n, outputs, new Float64Array(raw.length));
-    for (let i = 0; i < n; i++) loss -= Math.log(Math.max(p[i * outputs + (y[i] as number)] as number, 1e-15));
+  let wSum = 0;
+  const p = outputs > 1 ? softmaxRows(raw, n, outputs, new Float64Array(raw.length)) : undefined;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i] as number;
+    wSum += wi;
+    if (!classification) loss += wi * 0.5 * ((raw[i] as number) - (y[i] as number)) ** 2;
+    else if (!p) loss += wi * Math.log1p(Math.exp(-(y[i] === 1 ? 1 : -1) * (raw[i] as number)));
+    else loss -= wi * Math.log(Math.max(p[i * outputs + (y[i] as number)] as number, 1e-15));
   }
-  return loss / Math.max(n, 1);
+  return loss / Math.max(wSum, 1e-300);
 }

@@ -109,14 +109,18 @@ export class KernelSvm implements Learner {
           d,
           rows,
           sign,
-          this.params.C,
+          this.costs(rows, opts.sampleWeight),
           this.spec,
           this.params.tol,
           this.params.maxIter,
           opts.signal,
         );
         for (const r of m.support) if (!union.has(r)) union.set(r, union.size);
-        raw.push(this.params.probability ? { ...m, platt: this.calibrate(data, d, rows, sign, rng, opts.signal) } : m);
+        raw.push(
+          this.params.probability
+            ? { ...m, platt: this.calibrate(data, d, rows, sign, rng, opts.sampleWeight, opts.signal) }
+            : m,
+        );
         opts.onProgress?.({ stage: 'pair', fraction: ++done / total });
       }
     }
@@ -132,6 +136,12 @@ export class KernelSvm implements Learner {
     return this;
   }
 
+  /** Each row's C: C times its weight (libsvm's weighted C-SVC). */
+  private costs(rows: Int32Array, sampleWeight: Float64Array | undefined): Float64Array {
+    const C = this.params.C;
+    return Float64Array.from(rows, (r) => C * (sampleWeight ? (sampleWeight[r] as number) : 1));
+  }
+
   /** Platt scaling from 5-fold cross-validated decision values of one pair (libsvm's svm_binary_svc_probability). */
   private calibrate(
     data: Float64Array,
@@ -139,6 +149,7 @@ export class KernelSvm implements Learner {
     rows: Int32Array,
     sign: Float64Array,
     rng: Rng,
+    sampleWeight: Float64Array | undefined,
     signal?: AbortSignal,
   ) {
     const n = rows.length;
@@ -160,7 +171,7 @@ export class KernelSvm implements Learner {
         d,
         trainRows,
         trainSign,
-        this.params.C,
+        this.costs(trainRows, sampleWeight),
         this.spec,
         this.params.tol,
         this.params.maxIter,

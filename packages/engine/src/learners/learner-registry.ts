@@ -19,6 +19,8 @@ export interface LearnerDefinition {
   tasks: LearnerTask[];
   /** Every parameter with its default. */
   defaults: Readonly<Record<string, unknown>>;
+  /** Its fit reads FitOptions.sampleWeight (and so takes class weights). */
+  sampleWeights?: true;
   create(params?: Record<string, unknown>): Learner;
   restore(content: ArtifactContent): Learner;
 }
@@ -44,6 +46,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'logistic-regression',
+    sampleWeights: true,
     tasks: ['classification'],
     defaults: LOGISTIC_REGRESSION_DEFAULTS,
     create: (p) => new LogisticRegression(p),
@@ -51,6 +54,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'decision-tree',
+    sampleWeights: true,
     tasks: ['classification', 'regression'],
     defaults: DECISION_TREE_DEFAULTS,
     create: (p) => new DecisionTree(p),
@@ -58,6 +62,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'random-forest',
+    sampleWeights: true,
     tasks: ['classification', 'regression'],
     defaults: RANDOM_FOREST_DEFAULTS,
     create: (p) => new RandomForest(p),
@@ -86,6 +91,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'linear-svm',
+    sampleWeights: true,
     tasks: ['classification'],
     defaults: LINEAR_SVM_DEFAULTS,
     create: (p) => new LinearSvm(p),
@@ -93,6 +99,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'mlp',
+    sampleWeights: true,
     tasks: ['classification', 'regression'],
     defaults: MLP_DEFAULTS,
     create: (p) => new Mlp(p),
@@ -100,6 +107,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'gradient-boosting',
+    sampleWeights: true,
     tasks: ['classification', 'regression'],
     defaults: GRADIENT_BOOSTING_DEFAULTS,
     create: (p) => new GradientBoosting(p),
@@ -107,6 +115,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   },
   {
     name: 'kernel-svm',
+    sampleWeights: true,
     tasks: ['classification'],
     defaults: KERNEL_SVM_DEFAULTS,
     create: (p) => new KernelSvm(p),

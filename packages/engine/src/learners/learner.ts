@@ -18,6 +18,12 @@ export interface FitOptions {
   /** Aborting stops the fit between steps with the signal's reason. */
   signal?: AbortSignal;
   onProgress?: (p: FitProgress) => void;
+  /**
+   * A weight per row (≥ 0): a row of weight w counts as w copies of itself in the loss,
+   * as scikit-learn's sample_weight. Only learners whose registry entry says
+   * `sampleWeights` read it; class weights arrive this way (class-weights.ts).
+   */
+  sampleWeight?: Float64Array;
 }
 
 /** Names of the ONNX outputs a learner's nodes produce. */

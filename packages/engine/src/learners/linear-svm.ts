@@ -63,14 +63,17 @@ export class LinearSvm implements SparseLearner {
     this.coef = new Float64Array(kk * d);
     this.intercept = new Float64Array(kk);
     const rng = new Rng(opts.seed ?? 0);
+    // liblinear's class weights: each row's C is C times its weight.
+    const sw = opts.sampleWeight;
+    const cost = Float64Array.from({ length: n }, (_, i) => this.params.C * (sw ? (sw[i] as number) : 1));
     for (let c = 0; c < kk; c++) {
       opts.signal?.throwIfAborted();
       const positive = k === 2 ? 1 : c;
       const sign = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : -1));
       const primal = this.params.solver === 'primal' || (this.params.solver === 'auto' && n > d);
       const w = primal
-        ? solveSquaredHingePrimal(x, sign, this.params.C, this.params.tol, this.params.maxIter, opts.signal)
-        : this.solveBinary(x, sign, rng.fork(), opts.signal);
+        ? solveSquaredHingePrimal(x, sign, cost, this.params.tol, this.params.maxIter, opts.signal)
+        : this.solveBinary(x, sign, cost, rng.fork(), opts.signal);
       this.coef.set(w.subarray(0, d), c * d);
       this.intercept[c] = w[d] as number;
       opts.onProgress?.({ stage: 'class', fraction: (c + 1) / kk });
@@ -79,14 +82,21 @@ export class LinearSvm implements SparseLearner {
   }
 
   /** Dual CD for one binary problem; returns [w, b] with b the bias feature's weight. */
-  private solveBinary(x: FeatureMatrix, s: Float64Array, rng: Rng, signal?: AbortSignal): Float64Array {
+  private solveBinary(
+    x: FeatureMatrix,
+    s: Float64Array,
+    cost: Float64Array,
+    rng: Rng,
+    signal?: AbortSignal,
+  ): Float64Array {
     const { rows: n, cols: d } = x;
-    const diag = 1 / (2 * this.params.C);
+    // D_ii = 1 / (2 C_i) in the dual of the squared hinge.
+    const diag = Float64Array.from(cost, (c) => 1 / (2 * c));
     const w = new Float64Array(d + 1);
     const alpha = new Float64Array(n);
     const qii = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      qii[i] = 1 + rowSquaredNorm(x, i) + diag; // 1: the bias feature
+      qii[i] = 1 + rowSquaredNorm(x, i) + (diag[i] as number); // 1: the bias feature
     }
     const order = Int32Array.from({ length: n }, (_, i) => i);
     for (let iter = 0; iter < this.params.maxIter; iter++) {
@@ -96,10 +106,11 @@ export class LinearSvm implements SparseLearner {
       let pgMin = Number.POSITIVE_INFINITY;
       for (let t = 0; t < n; t++) {
         const i = order[t] as number;
+        if (cost[i] === 0) continue; // a row of weight 0 takes no part
         const yi = s[i] as number;
         const wx = (w[d] as number) + rowDot(x, i, w, 0);
         const a = alpha[i] as number;
-        const g = yi * wx - 1 + diag * a;
+        const g = yi * wx - 1 + (diag[i] as number) * a;
         const pg = a === 0 ? Math.min(g, 0) : g;
         if (pg > pgMax) pgMax = pg;
         if (pg < pgMin) pgMin = pg;

@@ -57,6 +57,7 @@ export class LogisticRegression implements SparseLearner {
     const zs = new Float64Array(n * kk);
     const gradW = new Float64Array(kk * d);
     const dense = isCsr(x) ? null : x.data;
+    const sw = opts.sampleWeight;
     // w = [W (kk·d), b (kk)]
     const objective = (w: Float64Array, grad: Float64Array): number => {
       if (dense) matmulTransB(dense, w, n, d, kk, zs);
@@ -71,8 +72,9 @@ export class LogisticRegression implements SparseLearner {
           // Binary: p = σ(z), loss = log(1 + e^{−t z}) with t = ±1.
           const t = yi === 1 ? 1 : -1;
           const tz = t * (zs[row] as number);
-          loss += tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz));
-          zs[row] = -t / (1 + Math.exp(tz));
+          const wi = sw ? (sw[i] as number) : 1;
+          loss += wi * (tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz)));
+          zs[row] = (-t * wi) / (1 + Math.exp(tz));
         } else {
           let max = Number.NEGATIVE_INFINITY;
           for (let c = 0; c < kk; c++) max = Math.max(max, zs[row + c] as number);
@@ -84,10 +86,12 @@ export class LogisticRegression implements SparseLearner {
             zs[row + c] = e;
             sum += e;
           }
-          loss += max + Math.log(sum) - zy;
+          const wi = sw ? (sw[i] as number) : 1;
+          loss += wi * (max + Math.log(sum) - zy);
           const inv = 1 / sum;
           for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) * inv;
           zs[row + yi] = (zs[row + yi] as number) - 1;
+          if (sw) for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) * wi;
         }
         for (let c = 0; c < kk; c++) grad[kk * d + c] = (grad[kk * d + c] as number) + (zs[row + c] as number);
       }

@@ -125,6 +125,9 @@ export class Mlp implements Learner {
     const order = Int32Array.from(trainRows);
     const xb = new Float64Array(batch * d);
     const yb = new Float64Array(batch);
+    // Row weights scale each row's loss and its error signal.
+    const sw = opts.sampleWeight;
+    const wb = sw ? new Float64Array(batch) : undefined;
     const acts = this.sizes.map((s) => new Float64Array(batch * s));
     const deltas = this.sizes.map((s) => new Float64Array(batch * s));
     let t = 0;
@@ -142,8 +145,9 @@ export class Mlp implements Learner {
           const r = order[start + i] as number;
           xb.set(x.data.subarray(r * d, (r + 1) * d), i * d);
           yb[i] = y[r] as number;
+          if (wb && sw) wb[i] = sw[r] as number;
         }
-        epochLoss += this.backprop(xb, yb, b, acts, deltas, gradW, gradB) * b;
+        epochLoss += this.backprop(xb, yb, b, acts, deltas, gradW, gradB, wb) * b;
         // Adam
         t++;
         const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
@@ -221,6 +225,7 @@ export class Mlp implements Learner {
     deltas: Float64Array[],
     gradW: Float64Array[],
     gradB: Float64Array[],
+    wb?: Float64Array,
   ): number {
     const layers = this.weights.length;
     this.forward(xb, b, acts);
@@ -230,17 +235,19 @@ export class Mlp implements Learner {
     let loss = 0;
     for (let i = 0; i < b; i++) {
       const yi = yb[i] as number;
+      const wi = wb ? (wb[i] as number) : 1;
+      const scale = wi / b;
       if (this.task === 'regression') {
         const diff = (a[i] as number) - yi;
-        loss += 0.5 * diff * diff;
-        delta[i] = diff / b;
+        loss += wi * 0.5 * diff * diff;
+        delta[i] = diff * scale;
       } else if (out === 1) {
         const pr = Math.min(Math.max(a[i] as number, 1e-15), 1 - 1e-15);
-        loss -= yi === 1 ? Math.log(pr) : Math.log(1 - pr);
-        delta[i] = ((a[i] as number) - yi) / b;
+        loss -= wi * (yi === 1 ? Math.log(pr) : Math.log(1 - pr));
+        delta[i] = ((a[i] as number) - yi) * scale;
       } else {
-        loss -= Math.log(Math.max(a[i * out + yi] as number, 1e-15));
-        for (let c = 0; c < out; c++) delta[i * out + c] = ((a[i * out + c] as number) - (c === yi ? 1 : 0)) / b;
+        loss -= wi * Math.log(Math.max(a[i * out + yi] as number, 1e-15));
+        for (let c = 0; c < out; c++) delta[i * out + c] = ((a[i * out + c] as number) - (c === yi ? 1 : 0)) * scale;
       }
     }
     loss /= b;

@@ -2,9 +2,9 @@ import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 
 /**
- * The primal L2-regularised squared-hinge SVM, min ½‖w̃‖² + C Σ max(0, 1 − s_i w̃·x̃_i)²
+ * The primal L2-regularised squared-hinge SVM, min ½‖w̃‖² + Σ C_i max(0, 1 − s_i w̃·x̃_i)²
  * with x̃ = [x, 1] (the bias regularised too, as liblinear), by a truncated Newton method:
- * conjugate gradient on the generalised Hessian I + 2C Σ_active x̃ x̃ᵀ (Hessian-vector
+ * conjugate gradient on the generalised Hessian I + 2 Σ_active C_i x̃ x̃ᵀ (Hessian-vector
  * products only, so O(nnz) per step), then a backtracking line search. This is the
  * approach of liblinear's primal solver (TRON), which scikit-learn's LinearSVC(dual=False)
  * calls; it converges in a few Newton steps when rows outnumber features, where dual
@@ -13,7 +13,8 @@ import { rowAxpy, rowDot } from '../linalg/row-ops.js';
 export function solveSquaredHingePrimal(
   x: FeatureMatrix,
   s: Float64Array,
-  C: number,
+  /** C_i per row: C times the row's weight. */
+  cost: Float64Array,
   tol: number,
   maxIter: number,
   signal?: AbortSignal,
@@ -39,7 +40,7 @@ export function solveSquaredHingePrimal(
     f *= 0.5;
     for (let i = 0; i < n; i++) {
       const m = 1 - (zz[i] as number);
-      if (m > 0) f += C * m * m;
+      if (m > 0) f += (cost[i] as number) * m * m;
     }
     return f;
   };
@@ -50,16 +51,16 @@ export function solveSquaredHingePrimal(
       const m = 1 - (z[i] as number);
       if (m <= 0) continue;
       active.push(i);
-      const coef = -2 * C * m * (s[i] as number);
+      const coef = -2 * (cost[i] as number) * m * (s[i] as number);
       rowAxpy(x, i, coef, g, 0);
       g[d] = (g[d] as number) + coef;
     }
   };
-  // H v = v + 2C Σ_active (x̃_i·v) x̃_i
+  // H v = v + 2 Σ_active C_i (x̃_i·v) x̃_i
   const hessianTimes = (v: Float64Array, out: Float64Array) => {
     out.set(v);
     for (const i of active) {
-      const t = 2 * C * (rowDot(x, i, v, 0) + (v[d] as number));
+      const t = 2 * (cost[i] as number) * (rowDot(x, i, v, 0) + (v[d] as number));
       rowAxpy(x, i, t, out, 0);
       out[d] = (out[d] as number) + t;
     }

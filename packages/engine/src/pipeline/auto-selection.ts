@@ -1,6 +1,7 @@
 import { stratifiedKFold } from '../evaluation/splits.js';
 import type { Frame } from '../frame/frame.js';
 import type { FitProgress } from '../learners/learner.js';
+import { learnerDefinition } from '../learners/learner-registry.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
 import {
   evaluate,
@@ -141,7 +142,10 @@ export function autoSelect(
   const text = req.features
     ? req.features.some((f) => frame.has(f) && frame.column(f).kind === 'text')
     : frame.names.some((n) => n !== req.target && frame.column(n).kind === 'text');
-  const candidates = opts.candidates ?? autoPortfolio(req.task, text, frame.nRows);
+  // Class weights narrow the portfolio to the learners that take them.
+  const candidates = (opts.candidates ?? autoPortfolio(req.task, text, frame.nRows)).filter(
+    (c) => req.classWeight === undefined || learnerDefinition(c.algorithm).sampleWeights,
+  );
   const seed = req.seed ?? 0;
   const held = holdoutRows(frame, req.target, req.task, req.testFraction ?? 0.2, seed);
   const strata = held.strata;
@@ -179,6 +183,7 @@ export function autoSelect(
           task: req.task,
           features: req.features,
           text: req.text ?? c.text,
+          classWeight: req.classWeight,
           seed,
           signal: opts.signal,
         });
@@ -259,6 +264,7 @@ function refitOnSplit(frame: Frame, trainFrame: Frame, test: ArrayLike<number>, 
     task: req.task,
     features: req.features,
     text: req.text,
+    classWeight: req.classWeight,
     seed: req.seed ?? 0,
   });
   return { model, metrics: evaluate(model, frame.take(test)), nTrain: trainFrame.nRows, nTest: test.length };

@@ -11,6 +11,7 @@ import { mae, r2, rmse } from '../evaluation/regression-metrics.js';
 import { stratifiedKFold, stratifiedSplit } from '../evaluation/splits.js';
 import { topShareMetrics } from '../evaluation/top-share-metrics.js';
 import type { Frame } from '../frame/frame.js';
+import type { ClassWeight } from '../learners/class-weights.js';
 import type { FitProgress } from '../learners/learner.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
 import { ModelPipeline } from './model-pipeline.js';
@@ -28,6 +29,8 @@ export interface TrainingRequest {
   testFraction?: number;
   /** k-fold cross-validation on the training rows as well (0: none). */
   kFolds?: number;
+  /** Classification: "balanced" or a weight per class label. */
+  classWeight?: ClassWeight;
 }
 
 export interface CrossValidation {
@@ -77,6 +80,7 @@ export function trainWithHoldout(
       task: req.task,
       features: req.features,
       text: req.text,
+      classWeight: req.classWeight,
       seed,
       signal: opts.signal,
       onProgress,
@@ -130,6 +134,7 @@ function foldScore(frame: Frame, req: TrainingRequest, index: number, signal?: A
     task: req.task,
     features: req.features,
     text: req.text,
+    classWeight: req.classWeight,
     seed,
     signal,
   });

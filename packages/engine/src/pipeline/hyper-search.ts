@@ -158,6 +158,7 @@ function scoreFold(
       task: req.task,
       features: req.features,
       text: req.text,
+      classWeight: req.classWeight,
       seed: req.seed ?? 0,
       signal,
     },

@@ -1,5 +1,6 @@
 import { decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { Frame } from '../frame/frame.js';
+import { type ClassWeight, classSampleWeights } from '../learners/class-weights.js';
 import { type FitOptions, isLinear, type Learner, takesSparse } from '../learners/learner.js';
 import { createLearner, learnerDefinition, loadLearner } from '../learners/learner-registry.js';
 import { type CsrMatrix, csrToDense, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
@@ -56,18 +57,26 @@ export class ModelPipeline {
       features?: string[];
       /** How text columns are vectorised (TF-IDF of words by default). */
       text?: Partial<TextVectorizerParams>;
+      /** Classification: how much each class counts (learners with sampleWeights only). */
+      classWeight?: ClassWeight;
     } = {},
   ): ModelPipeline {
     const def = learnerDefinition(algorithm);
     const task = opts.task ?? (def.tasks[0] as 'classification' | 'regression');
     if (!def.tasks.includes(task)) throw new Error(`${algorithm} cannot learn ${task}`);
     const { y, classes } = targetValues(frame, target, task);
+    let fitOpts: FitOptions = opts;
+    if (opts.classWeight !== undefined) {
+      if (task !== 'classification') throw new Error('classWeight applies to classification only');
+      if (!def.sampleWeights) throw new Error(`${algorithm} does not take class weights`);
+      fitOpts = { ...opts, sampleWeight: classSampleWeights(y, classes, opts.classWeight) };
+    }
     const features = FeaturePipeline.forFrame(frame, target, SCALED.has(algorithm), opts.features, opts.text);
     const learnerParams = def.tasks.length > 1 ? { task, ...params } : params;
     const learner = createLearner(algorithm, learnerParams);
     const x = features.fitTransform(frame);
-    if (takesSparse(learner)) learner.fit(x, y, opts);
-    else learner.fit(dense(x, learner), y, opts);
+    if (takesSparse(learner)) learner.fit(x, y, fitOpts);
+    else learner.fit(dense(x, learner), y, fitOpts);
     return new ModelPipeline(features, learner, { name: target, task, classes });
   }
 

@@ -11,15 +11,16 @@ export interface BinarySvm {
 
 /**
  * C-SVC by SMO with second-order working-set selection (Fan, Chen and Lin 2005; libsvm's
- * solver). `rows` pick the training rows of x; y is ±1 per picked row. Kernel rows are
- * computed on demand and kept in a bounded cache.
+ * solver). `rows` pick the training rows of x; y is ±1 per picked row; `cost` is each
+ * picked row's upper bound C_i (C times its weight, as libsvm's weighted C). Kernel rows
+ * are computed on demand and kept in a bounded cache.
  */
 export function solveSmo(
   x: Float64Array,
   d: number,
   rows: Int32Array,
   y: Float64Array,
-  C: number,
+  cost: Float64Array,
   spec: KernelSpec,
   tol: number,
   maxIter: number,
@@ -51,7 +52,7 @@ export function solveSmo(
     for (let t = 0; t < n; t++) {
       const yt = y[t] as number;
       const at = alpha[t] as number;
-      if ((yt > 0 && at < C) || (yt < 0 && at > 0)) {
+      if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
         const v = -yt * (grad[t] as number);
         if (v >= gMax) {
           gMax = v;
@@ -67,7 +68,7 @@ export function solveSmo(
     for (let t = 0; t < n; t++) {
       const yt = y[t] as number;
       const at = alpha[t] as number;
-      if ((yt > 0 && at > 0) || (yt < 0 && at < C)) {
+      if ((yt > 0 && at > 0) || (yt < 0 && at < (cost[t] as number))) {
         const v = -yt * (grad[t] as number);
         if (v <= gMin) gMin = v;
         const b = gMax - v;
@@ -88,6 +89,8 @@ export function solveSmo(
     const yj = y[j] as number;
     const oldAi = alpha[i] as number;
     const oldAj = alpha[j] as number;
+    const Ci = cost[i] as number;
+    const Cj = cost[j] as number;
     // Two-variable update with box constraints (libsvm's update rule).
     let quad = (diag[i] as number) + (diag[j] as number) - 2 * yi * yj * (ki[j] as number);
     if (quad <= 0) quad = tau;
@@ -103,12 +106,14 @@ export function solveSmo(
         ai = 0;
         aj = -diff;
       }
-      if (diff > 0 && ai > C) {
-        ai = C;
-        aj = C - diff;
-      } else if (diff <= 0 && aj > C) {
-        aj = C;
-        ai = C + diff;
+      if (diff > Ci - Cj) {
+        if (ai > Ci) {
+          ai = Ci;
+          aj = Ci - diff;
+        }
+      } else if (aj > Cj) {
+        aj = Cj;
+        ai = Cj + diff;
       }
       alpha[i] = ai;
       alpha[j] = aj;
@@ -117,17 +122,21 @@ export function solveSmo(
       const sum = oldAi + oldAj;
       let ai = oldAi - delta;
       let aj = oldAj + delta;
-      if (sum > C && ai > C) {
-        ai = C;
-        aj = sum - C;
-      } else if (sum <= C && aj < 0) {
+      if (sum > Ci) {
+        if (ai > Ci) {
+          ai = Ci;
+          aj = sum - Ci;
+        }
+      } else if (aj < 0) {
         aj = 0;
         ai = sum;
       }
-      if (sum > C && aj > C) {
-        aj = C;
-        ai = sum - C;
-      } else if (sum <= C && ai < 0) {
+      if (sum > Cj) {
+        if (aj > Cj) {
+          aj = Cj;
+          ai = sum - Cj;
+        }
+      } else if (ai < 0) {
         ai = 0;
         aj = sum;
       }
@@ -149,10 +158,11 @@ export function solveSmo(
   for (let t = 0; t < n; t++) {
     const yg = (y[t] as number) * (grad[t] as number);
     const at = alpha[t] as number;
-    if (at > 0 && at < C) {
+    const Ct = cost[t] as number;
+    if (at > 0 && at < Ct) {
       sum += yg;
       free++;
-    } else if ((at === 0 && (y[t] as number) > 0) || (at === C && (y[t] as number) < 0)) ub = Math.min(ub, yg);
+    } else if ((at === 0 && (y[t] as number) > 0) || (at === Ct && (y[t] as number) < 0)) ub = Math.min(ub, yg);
     else lb = Math.max(lb, yg);
   }
   const rho = free > 0 ? sum / free : (ub + lb) / 2;

@@ -103,6 +103,7 @@ export abstract class TreeEnsembleLearner<P extends TreeParams> implements Learn
       bootstrap: this.bootstrap(),
       // One seed per tree, drawn in order: the same trees on any number of threads.
       seeds: Uint32Array.from({ length: n }, () => rng.nextUint32()),
+      sampleWeight: opts.sampleWeight,
     };
     const { trees, grownByWorkers } = growTrees(job, this.threads(), {
       signal: opts.signal,

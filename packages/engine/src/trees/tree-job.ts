@@ -25,6 +25,8 @@ export interface TreeJob {
   bootstrap: boolean;
   /** seeds[t] seeds tree t's generator. */
   seeds: Uint32Array;
+  /** Row weights (class weights): they multiply the bootstrap counts, as in scikit-learn. */
+  sampleWeight?: Float64Array;
 }
 
 /** Row weights of a bootstrap sample: how many times each row was drawn in nRows draws. */
@@ -41,6 +43,8 @@ export function bootstrapWeights(nRows: number, rng: Rng): Float64Array {
 export function growJobTree(job: TreeJob, t: number, binner?: FeatureBinner): TreeArrays {
   const rng = new Rng(job.seeds[t] as number);
   const weights = job.bootstrap ? bootstrapWeights(job.nRows, rng) : new Float64Array(job.nRows).fill(1);
+  const sw = job.sampleWeight;
+  if (sw) for (let r = 0; r < job.nRows; r++) weights[r] = (weights[r] as number) * (sw[r] as number);
   const b = binner ?? binnerOf(job);
   return growTree(job.binned, b, job.nRows, job.nFeatures, job.y, job.nClasses, weights, job.growth, rng);
 }

@@ -45,6 +45,20 @@ const NewTrainingJob = Type.Object(
       ),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
+    classWeight: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('balanced'),
+          Type.Record(Type.String({ maxLength: 256 }), Type.Number({ exclusiveMinimum: 0, maximum: 1e6 }), {
+            maxProperties: 1000,
+          }),
+        ],
+        {
+          description:
+            'classification and sentiment: "balanced" (each class weighs n / (classes · n_class)) or a weight per class label',
+        },
+      ),
+    ),
     timeLimitS: Type.Optional(Type.Integer({ minimum: 1 })),
     timeBudgetS: Type.Optional(
       Type.Integer({ minimum: 1, description: 'algorithm "auto": seconds to score candidates (120)' }),

@@ -12,13 +12,23 @@ import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobSignals } from './job-signals.js';
 import type { JobRow, JobStore } from './job-store.js';
 import { type InteractionColumns, type JobProgress, learnerTask, type TrainingSpec } from './training-messages.js';
-import { checkAuto, checkRecommendation, checkSearch } from './training-request-checks.js';
+import { checkAuto, checkClassWeight, checkRecommendation, checkSearch } from './training-request-checks.js';
 
 /** A training request as submitted: the spec with its defaults still open. */
 export interface TrainingJobRequest
   extends Pick<
     TrainingSpec,
-    'model' | 'dataset' | 'task' | 'algorithm' | 'target' | 'features' | 'params' | 'text' | 'timeLimitS' | 'search'
+    | 'model'
+    | 'dataset'
+    | 'task'
+    | 'algorithm'
+    | 'target'
+    | 'features'
+    | 'params'
+    | 'text'
+    | 'timeLimitS'
+    | 'search'
+    | 'classWeight'
   > {
   split?: { testFraction?: number; kFolds?: number; leaveLastN?: number };
   seed?: number;
@@ -306,6 +316,7 @@ export class JobService {
     if (!(kFolds === 0 || (Number.isInteger(kFolds) && kFolds >= 2 && kFolds <= 20))) {
       throw new Invalid('split.kFolds must be 0 (none) or between 2 and 20');
     }
+    if (req.classWeight !== undefined) checkClassWeight(req.classWeight, task, def);
     const search =
       req.search && def
         ? checkSearch(req.search, req.algorithm, def.tasks.length > 1 ? task : undefined, req.params)
@@ -324,6 +335,7 @@ export class JobService {
       seed: req.seed ?? 0,
       testFraction,
       kFolds,
+      ...(req.classWeight !== undefined && { classWeight: req.classWeight }),
     };
   }
 }

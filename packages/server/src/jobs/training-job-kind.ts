@@ -75,6 +75,7 @@ export class TrainingJobKind implements JobKindHandler {
       ...(r.selection && { selection: r.selection }),
       ...(r.auto && { auto: r.auto }),
       ...(r.textChoice && { textChoice: r.textChoice }),
+      ...(spec.classWeight !== undefined && { classWeight: spec.classWeight }),
       lineage: {
         dataset: data.ref,
         datasetSha256: data.sha256,

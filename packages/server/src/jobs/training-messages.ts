@@ -1,4 +1,4 @@
-import type { AutoLeaderboardEntry, Diagnostics, RecommenderLeaderboardEntry } from '@marquee/engine';
+import type { AutoLeaderboardEntry, ClassWeight, Diagnostics, RecommenderLeaderboardEntry } from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
@@ -34,6 +34,8 @@ export interface TrainingSpec {
   seed: number;
   testFraction: number;
   kFolds: number;
+  /** Classification and sentiment: how much each class counts ("balanced", or a weight per label). */
+  classWeight?: ClassWeight;
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, tried by k-fold CV on the training rows. */
   search?: SearchSpec;
@@ -109,6 +111,7 @@ export function engineRequest(spec: TrainingSpec) {
     seed: spec.seed,
     testFraction: spec.testFraction,
     kFolds: spec.kFolds,
+    ...(spec.classWeight !== undefined && { classWeight: spec.classWeight }),
   };
 }
 

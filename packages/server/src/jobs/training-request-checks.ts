@@ -1,4 +1,12 @@
-import { createLearner, RECOMMENDER_AUTO_METRICS, recommenderDefinition } from '@marquee/engine';
+import {
+  type ClassWeight,
+  createLearner,
+  type LearnerDefinition,
+  learnerDefinition,
+  learnerNames,
+  RECOMMENDER_AUTO_METRICS,
+  recommenderDefinition,
+} from '@marquee/engine';
 import { Invalid } from '../errors.js';
 import type { TrainingJobRequest } from './job-service.js';
 import type { AutoSpec, InteractionColumns, SearchSpec, TrainingSpec } from './training-messages.js';
@@ -30,7 +38,8 @@ const AUTO_METRICS: Record<'classification' | 'regression', string[]> = {
 
 /** `algorithm: "auto"`: no params or search of its own; a budget and a metric it knows. */
 export function checkAuto(req: TrainingJobRequest, task: 'classification' | 'regression'): AutoSpec {
-  if (req.params) throw new Invalid('"auto" chooses the algorithm and its params: give no params');
+  if (req.params && Object.keys(req.params).length > 0)
+    throw new Invalid('"auto" chooses the algorithm and its params: give no params');
   if (req.search) throw new Invalid('"auto" runs its own search: give no search');
   const timeBudgetS = req.timeBudgetS ?? 120;
   if (!(Number.isInteger(timeBudgetS) && timeBudgetS >= 1 && timeBudgetS <= 6 * 3600))
@@ -38,6 +47,23 @@ export function checkAuto(req: TrainingJobRequest, task: 'classification' | 'reg
   if (req.metric !== undefined && !AUTO_METRICS[task].includes(req.metric))
     throw new Invalid(`metric must be one of ${AUTO_METRICS[task].join(', ')} for ${task}`);
   return { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 3 };
+}
+
+/**
+ * Class weights: classification only, and a learner that takes them (`auto` then scores
+ * only such learners). Labels are checked against the target's classes when training
+ * reads them.
+ */
+export function checkClassWeight(
+  classWeight: ClassWeight,
+  task: 'classification' | 'regression',
+  def: LearnerDefinition | undefined,
+): void {
+  if (task !== 'classification') throw new Invalid('classWeight applies to classification and sentiment');
+  if (def && !def.sampleWeights) {
+    const weighted = learnerNames().filter((n) => learnerDefinition(n).sampleWeights);
+    throw new Invalid(`${def.name} does not take class weights (those that do: ${weighted.join(', ')})`);
+  }
 }
 
 /**
@@ -51,9 +77,11 @@ export function checkRecommendation(
   columns: Map<string, { name: string; kind: string }>,
 ): TrainingSpec {
   const isAuto = req.algorithm === 'auto';
+  if (req.classWeight !== undefined) throw new Invalid('classWeight applies to classification and sentiment');
   let def: ReturnType<typeof recommenderDefinition> | undefined;
   if (isAuto) {
-    if (req.params) throw new Invalid('"auto" chooses the recommender and its params: give no params');
+    if (req.params && Object.keys(req.params).length > 0)
+      throw new Invalid('"auto" chooses the recommender and its params: give no params');
   } else {
     if (req.timeBudgetS !== undefined || req.metric !== undefined)
       throw new Invalid('timeBudgetS and metric go with algorithm "auto"');

@@ -104,6 +104,8 @@ export interface TrainingDetails {
   diagnostics?: Diagnostics;
   /** What a recommender chose on its validation split (matrix factorisation: biases only, or factors, and why). */
   selection?: Readonly<Record<string, unknown>>;
+  /** How much each class counted in the loss, as the request asked ("balanced" or a weight per label). */
+  classWeight?: 'balanced' | Readonly<Record<string, number>>;
   /** Sentiment trained without text settings: word or character n-grams, as 3-fold CV chose. */
   textChoice?: {
     chosen: Record<string, unknown> | undefined;
