@@ -145,6 +145,9 @@ describe('training jobs: a CSV to a served, versioned model', () => {
       { name: 'maxIter', default: 200, type: 'integer' },
     );
     assert.ok(algorithms.some((a) => a.name === 'als' && a.feedback === 'implicit' && a.tasks[0] === 'recommendation'));
+    assert.equal(mlp?.classWeights, true);
+    assert.equal(algorithms.find((a) => a.name === 'naive-bayes')?.classWeights, undefined);
+    assert.deepEqual(algorithms.find((a) => a.name === 'auto')?.params, []);
   });
 
   test('bad requests are refused before anything is queued', async () => {

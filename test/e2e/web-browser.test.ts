@@ -166,9 +166,13 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
     await page.getByLabel('Dataset').selectOption('viewer/cancer');
     await page.getByLabel('Version (rows)').waitFor();
     await page.getByLabel('Column to predict').selectOption('diagnosis');
+    await page.getByLabel('Algorithm').selectOption('auto');
+    await page.getByLabel(/Time budget for trying candidates/).waitFor();
     await page.getByLabel('Algorithm').selectOption('mlp');
+    assert.equal(await page.getByLabel(/Time budget/).count(), 0, 'a budget only for auto');
     assert.equal(await page.getByLabel('maxIter').getAttribute('placeholder'), '200', 'defaults from the engine');
     await page.getByLabel('maxIter').fill('150');
+    await page.getByLabel(/Balance the classes/).check();
     await accessible(page, 'training form');
     await page.screenshot({ path: path.join(SHOTS, 'train-desktop.png'), fullPage: true });
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -186,6 +190,7 @@ describe('the web app in a real browser', { skip: fs.existsSync(CHROMIUM) ? fals
       { maxIter: 150 },
       'only the changed parameter is sent',
     );
+    assert.equal((job?.spec as { classWeight?: unknown } | undefined)?.classWeight, 'balanced');
     await page.getByTestId('job-result').getByRole('link').click();
     await page.locator('.model-header h1').filter({ hasText: 'viewer/cancer-mlp' }).waitFor();
     await page.getByRole('img', { name: /Held-out metrics/ }).waitFor();

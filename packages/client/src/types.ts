@@ -237,6 +237,8 @@ export interface Algorithm {
     default: unknown;
     type: 'number' | 'integer' | 'boolean' | 'string' | 'array' | 'null';
   }>;
+  /** It takes `classWeight` (and `auto`, which then scores only the learners that do). */
+  classWeights?: boolean;
 }
 
 export interface JobProgress {

@@ -13,6 +13,8 @@ export interface AlgorithmView {
   /** Recommenders: what feedback they learn from. */
   feedback?: 'explicit' | 'implicit';
   params: AlgorithmParam[];
+  /** It takes `classWeight` (learners that read row weights; `auto` narrows its portfolio to them). */
+  classWeights?: boolean;
 }
 
 /** Every algorithm a training job may name, with its parameters and their defaults, from the engine's registries. */
@@ -21,13 +23,20 @@ export function algorithmCatalogue(): AlgorithmView[] {
     const d = learnerDefinition(name);
     const tasks: string[] = [...d.tasks];
     if (tasks.includes('classification')) tasks.push('sentiment');
-    return { name, tasks, params: paramsOf(d.defaults) };
+    return { name, tasks, params: paramsOf(d.defaults), ...(d.sampleWeights && { classWeights: true }) };
   });
   const recommenders = recommenderNames().map((name) => {
     const d = recommenderDefinition(name);
     return { name, tasks: ['recommendation'], feedback: d.feedback, params: paramsOf(d.defaults) };
   });
-  return [...learners, ...recommenders];
+  // `auto` chooses the algorithm and its params itself: it has none to give.
+  const auto: AlgorithmView = {
+    name: 'auto',
+    tasks: ['classification', 'regression', 'sentiment', 'recommendation'],
+    params: [],
+    classWeights: true,
+  };
+  return [...learners, ...recommenders, auto];
 }
 
 function paramsOf(defaults: Readonly<Record<string, unknown>>): AlgorithmParam[] {

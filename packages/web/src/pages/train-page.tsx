@@ -42,6 +42,7 @@ export default function TrainPage() {
   const columns = latest?.columns.map((c) => c.name) ?? [];
   const choices = (algorithms.data ?? []).filter((a) => a.tasks.includes(task));
   const chosen: Algorithm | undefined = choices.find((a) => a.name === algorithm) ?? choices[0];
+  const weighable = (task === 'classification' || task === 'sentiment') && chosen?.classWeights === true;
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -68,6 +69,8 @@ export default function TrainPage() {
         ? { columns: { user: str('user'), item: str('item'), ...(str('value') && { value: str('value') }) } }
         : { target: str('target') }),
       ...(Object.keys(params).length && { params }),
+      ...(chosen?.name === 'auto' && str('timeBudgetS') && { timeBudgetS: Number(str('timeBudgetS')) }),
+      ...(weighable && f.get('balanced') === 'on' && { classWeight: 'balanced' as const }),
       split: { testFraction: Number(str('testFraction') || 0.2) },
       seed: Number(str('seed') || 0),
     });
@@ -165,6 +168,17 @@ export default function TrainPage() {
               );
             })}
           </fieldset>
+        )}
+        {chosen?.name === 'auto' && (
+          <label>
+            {t('train.timeBudget')}
+            <input name="timeBudgetS" type="number" min={1} max={21600} step={1} placeholder="120" />
+          </label>
+        )}
+        {weighable && (
+          <label className="inline">
+            <input name="balanced" type="checkbox" /> {t('train.balanced')}
+          </label>
         )}
         <label>
           {t('train.testFraction')}
