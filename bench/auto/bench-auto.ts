@@ -5,8 +5,11 @@
  * bench:train, through the same feature pipeline). Goal: never more than 0.5 point below
  * the best single learner, and above it on at least a third of the sets.
  *
+ * Each set runs `auto` twice: as it is, and with `ensemble: true` (the average of the best
+ * three when their out-of-fold predictions score better than the best one alone).
+ *
  * BENCH_ONLY / BENCH_SKIP: comma-separated set names (breast_cancer, digits, wine, iris,
- * spambase, letters, diabetes, amazon-fine-food).
+ * spambase, letters, diabetes, amazon-fine-food). BENCH_ENSEMBLE=only: the ensemble run alone.
  */
 import os from 'node:os';
 import { autoSelect, evaluate, Frame, ModelPipeline } from '@marquee/engine';
@@ -111,8 +114,11 @@ const sets: Array<() => SetUnderTest> = [
   ...(wanted('amazon-fine-food') ? [text] : []),
 ];
 
+const variants = process.env.BENCH_ENSEMBLE === 'only' ? [true] : [false, true];
+
 const rows: Array<{
   set: string;
+  variant: string;
   metric: string;
   auto: number;
   best: number;
@@ -139,41 +145,61 @@ for (const load of sets) {
     if (better) best = { name: algorithm, value };
     console.log(JSON.stringify({ set: s.name, single: algorithm, [metric]: value }));
   }
-  const started = performance.now();
-  const out = autoSelect(
-    s.frame,
-    { target: s.target, task: s.task, features: s.features, seed: 0 },
-    { timeBudgetS: budget },
-    { split: { train: s.train, test: s.test } },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const value = out.metrics[metric] as number;
-  // Points: accuracy in percentage points; RMSE in percent of the best single one.
-  const diff = s.task === 'regression' ? (100 * (best.value - value)) / best.value : 100 * (value - best.value);
-  const chosen = `${out.algorithm} ${JSON.stringify(out.params)}${out.text ? ` ${JSON.stringify(out.text)}` : ''}`;
-  rows.push({ set: s.name, metric, auto: value, best: best.value, bestName: best.name, diff, seconds, chosen });
-  console.log(
-    JSON.stringify({
+  for (const ensemble of variants) {
+    const started = performance.now();
+    const out = autoSelect(
+      s.frame,
+      { target: s.target, task: s.task, features: s.features, seed: 0 },
+      { timeBudgetS: budget, ensemble },
+      { split: { train: s.train, test: s.test } },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const value = out.metrics[metric] as number;
+    // Points: accuracy in percentage points; RMSE in percent of the best single one.
+    const diff = s.task === 'regression' ? (100 * (best.value - value)) / best.value : 100 * (value - best.value);
+    const chosen =
+      out.algorithm === 'ensemble'
+        ? `ensemble of ${(out.params.members as Array<{ algorithm: string }>).map((m) => m.algorithm).join(' + ')}`
+        : `${out.algorithm} ${JSON.stringify(out.params)}${out.text ? ` ${JSON.stringify(out.text)}` : ''}`;
+    const variant = ensemble ? 'auto, ensemble' : 'auto';
+    rows.push({
       set: s.name,
+      variant,
+      metric,
       auto: value,
-      chosen,
+      best: best.value,
+      bestName: best.name,
+      diff,
       seconds,
-      leaderboard: out.leaderboard.map((e) => [e.algorithm, e.status, e.cvMean]),
-    }),
-  );
+      chosen,
+    });
+    console.log(
+      JSON.stringify({
+        set: s.name,
+        variant,
+        auto: value,
+        chosen,
+        seconds,
+        leaderboard: out.leaderboard.map((e) => [e.algorithm, e.status, e.cvMean]),
+      }),
+    );
+  }
 }
 
 console.log(
   `\n${new Date().toISOString()}  ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, budget ${budget} s, load average ${os.loadavg()[0]?.toFixed(2)}\n`,
 );
-console.log('| set | metric | auto | best single (its defaults) | auto − best | auto seconds | chosen |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| set | run | metric | auto | best single (its defaults) | auto − best | auto seconds | chosen |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.set} | ${r.metric} | ${r.auto.toFixed(4)} | ${r.best.toFixed(4)} (${r.bestName}) | ${r.diff >= 0 ? '+' : ''}${r.diff.toFixed(2)} ${r.metric === 'rmse' ? '%' : 'points'} | ${r.seconds.toFixed(1)} | ${r.chosen} |`,
+    `| ${r.set} | ${r.variant} | ${r.metric} | ${r.auto.toFixed(4)} | ${r.best.toFixed(4)} (${r.bestName}) | ${r.diff >= 0 ? '+' : ''}${r.diff.toFixed(2)} ${r.metric === 'rmse' ? '%' : 'points'} | ${r.seconds.toFixed(1)} | ${r.chosen} |`,
   );
-const above = rows.filter((r) => r.diff > 0).length;
-const below = rows.filter((r) => r.diff < -0.5).length;
-console.log(
-  `\nabove the best single learner on ${above} of ${rows.length} sets (goal: at least a third); more than 0.5 below on ${below} (goal: none)`,
-);
+for (const variant of new Set(rows.map((r) => r.variant))) {
+  const of = rows.filter((r) => r.variant === variant);
+  const above = of.filter((r) => r.diff > 0).length;
+  const below = of.filter((r) => r.diff < -0.5).length;
+  console.log(
+    `${variant}: above the best single learner on ${above} of ${of.length} sets (goal: at least a third); more than 0.5 below on ${below} (goal: none)`,
+  );
+}

@@ -37,6 +37,7 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
           target: 'diagnosis',
           timeBudgetS: 60,
           metric: 'rocAuc',
+          ensemble: true,
         })
       ).id,
       (e) => {
@@ -48,7 +49,8 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     const d = v.details as unknown as AutoDetails;
     assert.notEqual(d.algorithm, 'auto');
     assert.equal(d.auto.metric, 'rocAuc');
-    assert.equal(d.auto.leaderboard.length, 7);
+    assert.equal(d.auto.leaderboard.length, 8, 'seven candidates and the average of the best three');
+    assert.equal(d.auto.leaderboard[7]?.algorithm, 'ensemble');
     const scored = d.auto.leaderboard.filter((e) => e.status === 'scored');
     const best = d.auto.leaderboard[d.auto.best];
     assert.equal(best?.algorithm, d.algorithm);
@@ -112,6 +114,7 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     await refused({ algorithm: 'auto', metric: 'rmse' }, /metric must be one of accuracy/);
     await refused({ algorithm: 'auto', timeBudgetS: 0 }, /timeBudgetS/);
     await refused({ algorithm: 'logistic-regression', timeBudgetS: 10 }, /go with algorithm "auto"/);
+    await refused({ algorithm: 'random-forest', ensemble: true }, /go with algorithm "auto"/);
     await refused({ algorithm: 'lasso' }, /or "auto"/);
   });
 
@@ -174,6 +177,7 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
       /classification/,
     );
     await refused({ classWeight: { malignant: -2 } }, /classWeight/);
+    await refused({ classWeight: { malignant: 0 } }, /classWeight for "malignant" must be a positive number/);
     await refused({ classWeight: 'even' }, /classWeight/);
     const unknown = await t.admin.followJob(
       (

@@ -149,9 +149,12 @@ export interface Dataset {
 export interface DatasetColumn {
   name: string;
   type: string;
-  kind: 'numeric' | 'categorical' | 'text' | 'datetime';
+  /** `ordinal`: categories with an order (bands such as "1 - 10%", "< 5k", "Level 3"), given in `order`. */
+  kind: 'numeric' | 'categorical' | 'ordinal' | 'text' | 'datetime';
   nulls: number;
   distinct: number;
+  /** Ordinal columns: their values, lowest first. */
+  order?: string[];
 }
 
 /** A column's summary: a histogram and moments for numbers, the top values otherwise. */
@@ -169,9 +172,10 @@ export type ColumnSummary =
     }
   | {
       name: string;
-      kind: 'categorical' | 'text' | 'datetime';
+      kind: 'categorical' | 'ordinal' | 'text' | 'datetime';
       nulls: number;
       distinct: number;
+      /** The most frequent values; ordinal columns: every level, in order. */
       top: Array<{ value: string; count: number }>;
       min?: string | null;
       max?: string | null;
@@ -214,8 +218,15 @@ export interface TrainingJobRequest {
   timeBudgetS?: number;
   /** `algorithm: "auto"`: the metric that picks the winner (accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, averagePrecision, hitsTop5/10, liftTop5/10; rmse, mae, r2). */
   metric?: string;
+  /** `algorithm: "auto"` on tabular data: also score the average of the best few, and keep it when it scores better. */
+  ensemble?: boolean;
   /** Classification and sentiment: "balanced" (every class weighs the same in total) or a weight per class label. */
   classWeight?: 'balanced' | Record<string, number>;
+  /** How to read columns, over what the dataset schema inferred. */
+  kinds?: Record<
+    string,
+    'numeric' | 'categorical' | 'ordinal' | 'text' | 'ignore' | { kind: 'ordinal'; order: string[] }
+  >;
 }
 
 /** A version's held-out diagnostics (trained versions). */

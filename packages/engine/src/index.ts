@@ -29,6 +29,7 @@ export type { CategoricalColumn, Column, ColumnKind, NumericColumn, TextColumn }
 export { categoricalFrom, numericFrom } from './frame/column.js';
 export { parseCsv } from './frame/csv.js';
 export { Frame } from './frame/frame.js';
+export { ordinalOrder, ordinalPosition } from './frame/ordinal-values.js';
 export type { ClassWeight } from './learners/class-weights.js';
 export { classSampleWeights } from './learners/class-weights.js';
 export type { DecisionTreeParams } from './learners/decision-tree.js';
@@ -76,6 +77,7 @@ export type { LbfgsOptions, LbfgsResult, Objective } from './optim/lbfgs.js';
 export { lbfgs } from './optim/lbfgs.js';
 export type { AutoCandidate, AutoLeaderboardEntry, AutoOutcome, AutoRequest } from './pipeline/auto-selection.js';
 export { autoPortfolio, autoSelect, TEXT_CHOICES } from './pipeline/auto-selection.js';
+export type { ColumnKinds, DeclaredKind } from './pipeline/column-kinds.js';
 export type { FeaturePipelineState, FeatureSpec } from './pipeline/feature-pipeline.js';
 export { FeaturePipeline } from './pipeline/feature-pipeline.js';
 export type { Diagnostics } from './pipeline/holdout-diagnostics.js';

@@ -1,4 +1,4 @@
-import type { JobProgress, TrainingJob } from '@marquee/client';
+import type { JobProgress, TrainingJob, TrainingJobRequest } from '@marquee/client';
 import { type Command, opt, UsageError } from '../command.js';
 import { clientFrom, connectionOptions } from '../credentials.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -71,6 +71,11 @@ export const train: Command = {
       'string',
       '--algorithm auto: what picks the winner: accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, averagePrecision, hitsTop5, hitsTop10, liftTop5, liftTop10; rmse, mae, r2 (default accuracy or rmse)',
     ),
+    kinds: opt(
+      'string',
+      'how to read columns, as JSON: numeric, categorical, text, ignore, or {"kind": "ordinal", "order": [lowest, …]}, e.g. {"id": "ignore"}',
+    ),
+    ensemble: opt('boolean', '--algorithm auto: also try the average of the best few candidates'),
     'class-weight': opt(
       'string',
       'classification: balanced (every class weighs the same in total), or a weight per label as JSON, e.g. {"churned": 5}',
@@ -107,7 +112,9 @@ export const train: Command = {
       timeLimitS: num('time-limit'),
       timeBudgetS: num('time-budget'),
       metric: values.metric as string | undefined,
+      ...(values.ensemble === true && { ensemble: true }),
       classWeight: classWeightOf(values['class-weight'] as string | undefined),
+      kinds: parseJson('kinds', values.kinds as string | undefined) as TrainingJobRequest['kinds'],
     });
     console.error(`Job ${job.id} ${job.state}`);
     if (!values.follow) {

@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { DECISION_TREE_DEFAULTS, DecisionTree } from './decision-tree.js';
+import { Ensemble } from './ensemble.js';
 import { GRADIENT_BOOSTING_DEFAULTS, GradientBoosting } from './gradient-boosting.js';
 import { K_MEANS_DEFAULTS, KMeans } from './k-means.js';
 import { KERNEL_SVM_DEFAULTS, KernelSvm } from './kernel-svm.js';
@@ -21,6 +22,8 @@ export interface LearnerDefinition {
   defaults: Readonly<Record<string, unknown>>;
   /** Its fit reads FitOptions.sampleWeight (and so takes class weights). */
   sampleWeights?: true;
+  /** Ordinal columns reach it one-hot as well as by rank (trees: a split can then isolate one band). */
+  oneHotOrdinals?: true;
   create(params?: Record<string, unknown>): Learner;
   restore(content: ArtifactContent): Learner;
 }
@@ -55,6 +58,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   {
     name: 'decision-tree',
     sampleWeights: true,
+    oneHotOrdinals: true,
     tasks: ['classification', 'regression'],
     defaults: DECISION_TREE_DEFAULTS,
     create: (p) => new DecisionTree(p),
@@ -63,6 +67,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   {
     name: 'random-forest',
     sampleWeights: true,
+    oneHotOrdinals: true,
     tasks: ['classification', 'regression'],
     defaults: RANDOM_FOREST_DEFAULTS,
     create: (p) => new RandomForest(p),
@@ -108,6 +113,7 @@ const DEFINITIONS: LearnerDefinition[] = [
   {
     name: 'gradient-boosting',
     sampleWeights: true,
+    oneHotOrdinals: true,
     tasks: ['classification', 'regression'],
     defaults: GRADIENT_BOOSTING_DEFAULTS,
     create: (p) => new GradientBoosting(p),
@@ -120,6 +126,15 @@ const DEFINITIONS: LearnerDefinition[] = [
     defaults: KERNEL_SVM_DEFAULTS,
     create: (p) => new KernelSvm(p),
     restore: (c) => KernelSvm.fromArtifact(c),
+  },
+  {
+    // Its members are learners of this registry (ensemble.ts creates them by name).
+    name: 'ensemble',
+    tasks: ['classification', 'regression'],
+    sampleWeights: true,
+    defaults: { task: 'classification', members: [] },
+    create: (p) => new Ensemble(p),
+    restore: (c) => Ensemble.fromArtifact(c),
   },
 ];
 

@@ -79,3 +79,47 @@ describe('auto: the portfolio scored by cross-validation, the best refitted and 
     assert.equal(auc.algorithm, 'random-forest');
   });
 });
+
+describe('auto with ensemble: the average of the best few, scored from their out-of-fold predictions', () => {
+  it('is on the leaderboard with the score its averaged predictions earn, and chosen only when it beats the best', () => {
+    const frame = ring(500, 8);
+    const candidates = [
+      { algorithm: 'logistic-regression', params: {} },
+      { algorithm: 'random-forest', params: { nEstimators: 40 } },
+      { algorithm: 'gradient-boosting', params: { maxIter: 40 } },
+      { algorithm: 'mlp', params: { hiddenLayers: [16], maxIter: 60 } },
+      { algorithm: 'linear-svm', params: {} },
+    ];
+    const req = { target: 'inside', task: 'classification' as const, seed: 2 };
+    const out = autoSelect(frame, req, { timeBudgetS: 600, ensemble: true }, { candidates });
+    const ens = out.leaderboard.at(-1);
+    assert.equal(ens?.algorithm, 'ensemble');
+    const members = (ens?.params.members ?? []) as Array<{ algorithm: string }>;
+    // The three best fully scored candidates that give probabilities (never the linear SVM).
+    const ranked = out.leaderboard
+      .slice(0, -1)
+      .filter((e) => e.status === 'scored' && e.algorithm !== 'linear-svm')
+      .sort((a, b) => (b.cvMean as number) - (a.cvMean as number))
+      .slice(0, 3)
+      .map((e) => e.algorithm);
+    assert.deepEqual(
+      members.map((m) => m.algorithm),
+      ranked,
+    );
+    const bestSingle = Math.max(...out.leaderboard.slice(0, -1).map((e) => e.cvMean ?? 0));
+    assert.equal(out.algorithm === 'ensemble', (ens?.cvMean as number) > bestSingle);
+    // Scored again the slow way (each member refitted per fold): the same number.
+    const plain = autoSelect(
+      frame,
+      req,
+      { timeBudgetS: 600 },
+      { candidates: [{ algorithm: 'ensemble', params: ens?.params ?? {} }] },
+    );
+    assert.ok(
+      Math.abs((plain.leaderboard[0]?.cvMean as number) - (ens?.cvMean as number)) < 0.02,
+      `${plain.leaderboard[0]?.cvMean} vs ${ens?.cvMean}`,
+    );
+    // The chosen model, whichever it is, measured once on the held-out rows.
+    assert.ok((out.metrics.accuracy as number) > 0.8, JSON.stringify(out.metrics));
+  });
+});

@@ -3,8 +3,11 @@ import type { Frame } from '../frame/frame.js';
 import type { FitProgress } from '../learners/learner.js';
 import { learnerDefinition } from '../learners/learner-registry.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
+import { ENSEMBLE_SIZE, ensembleFoldScores } from './auto-ensemble.js';
 import {
+  type EvaluatedPredictions,
   evaluate,
+  evaluatePredictions,
   holdoutRows,
   type TrainingOutcome,
   type TrainingRequest,
@@ -19,6 +22,12 @@ export interface AutoRequest {
   metric?: string;
   /** k of the cross-validation scoring each candidate (default 3). */
   folds?: number;
+  /**
+   * Also score the average of the best few candidates that give probabilities (values,
+   * for regression) from their out-of-fold predictions, and choose it when it scores
+   * better than the best single one. Tabular data only.
+   */
+  ensemble?: boolean;
 }
 
 export interface AutoCandidate {
@@ -157,6 +166,8 @@ export function autoSelect(
     seed,
   );
   const leaderboard: AutoLeaderboardEntry[] = [];
+  // Each candidate's predictions on each fold's held-out rows, for the ensemble's score.
+  const outOfFold = new Map<number, EvaluatedPredictions[]>();
   let best = -1;
   const spent = () => (now() - started) / 1000;
   candidates.forEach((c, index) => {
@@ -184,10 +195,13 @@ export function autoSelect(
           features: req.features,
           text: req.text ?? c.text,
           classWeight: req.classWeight,
+          kinds: req.kinds,
           seed,
           signal: opts.signal,
         });
-        const score = evaluate(m, trainFrame.take(f.test))[metric];
+        const evaluated = evaluatePredictions(m, trainFrame.take(f.test));
+        if (auto.ensemble) outOfFold.set(index, [...(outOfFold.get(index) ?? []), evaluated]);
+        const score = evaluated.metrics[metric];
         if (score === undefined)
           throw new Error(`${c.algorithm} reports no ${metric} (it gives no probabilities, or the task has none)`);
         values.push(score);
@@ -224,6 +238,33 @@ export function autoSelect(
       metrics: { candidate: index + 1, ...(entry.cvMean !== null && { [metric]: entry.cvMean }) },
     });
   });
+  if (auto.ensemble && !text && best >= 0) {
+    const ranked = leaderboard
+      .map((e, i) => ({ e, i }))
+      .filter(({ e, i }) => e.status === 'scored' && e.cvMean !== null && outOfFold.get(i)?.length === splits.length)
+      .sort((a, b) => (better(a.e.cvMean as number, b.e.cvMean as number) ? -1 : 1))
+      .slice(0, ENSEMBLE_SIZE);
+    const scores =
+      ranked.length >= 2
+        ? ensembleFoldScores(
+            ranked.map(({ i }) => outOfFold.get(i) ?? []),
+            metric,
+          )
+        : undefined;
+    if (scores) {
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      leaderboard.push({
+        algorithm: 'ensemble',
+        params: { members: ranked.map(({ e }) => ({ algorithm: e.algorithm, params: e.params })) },
+        cvMean: mean,
+        cvStd: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length),
+        foldsScored: scores.length,
+        seconds: ranked.reduce((a, { e }) => a + e.seconds, 0),
+        status: 'scored',
+      });
+      if (better(mean, (leaderboard[best] as AutoLeaderboardEntry).cvMean as number)) best = leaderboard.length - 1;
+    }
+  }
   if (best < 0) {
     const reasons = leaderboard.map((e) => `${e.algorithm}: ${e.error ?? e.status}`).join('; ');
     throw new Error(`no candidate could be scored (${reasons})`);
@@ -265,6 +306,7 @@ function refitOnSplit(frame: Frame, trainFrame: Frame, test: ArrayLike<number>, 
     features: req.features,
     text: req.text,
     classWeight: req.classWeight,
+    kinds: req.kinds,
     seed: req.seed ?? 0,
   });
   return { model, metrics: evaluate(model, frame.take(test)), nTrain: trainFrame.nRows, nTest: test.length };

@@ -7,13 +7,9 @@ import { StandardScaler } from '../preprocessing/standard-scaler.js';
 import { addTextVectorizerNodes } from '../text/text-onnx.js';
 import { TextVectorizer, type TextVectorizerParams, type TextVectorizerState } from '../text/text-vectorizer.js';
 
-/** How the pipeline reads one input column. */
-export type FeatureSpec =
-  | { name: string; kind: 'numeric' }
-  /** One-hot over the training categories; an unknown category at predict time is all zeros. */
-  | { name: string; kind: 'categorical'; categories: string[] }
-  /** TF-IDF (or counts) of the text's n-grams: a sparse block. */
-  | { name: string; kind: 'text' };
+import { type ColumnKinds, type FeatureSpec, featureSpec, numbersOf, stringsOf } from './column-kinds.js';
+
+export type { FeatureSpec } from './column-kinds.js';
 
 export interface FeaturePipelineState {
   features: FeatureSpec[];
@@ -26,10 +22,10 @@ export interface FeaturePipelineState {
 }
 
 /**
- * Frame → numeric matrix, as fitted on training rows: numeric columns with missing
- * values filled by their mean and (for learners that want it) standardised, then one-hot
- * blocks for categorical columns, then a TF-IDF block per text column (the matrix is
- * then sparse). The same steps become ONNX nodes, one graph input per column, so a served
+ * Frame → numeric matrix, as fitted on training rows: numeric columns and ordinal ranks
+ * with missing values filled by their mean and (for learners that want it) standardised,
+ * then one-hot blocks for categorical columns (and ordinal ones, for trees), then a
+ * TF-IDF block per text column (the matrix is then sparse). The same steps become ONNX nodes, one graph input per column, so a served
  * model takes records by column name.
  */
 export class FeaturePipeline {
@@ -43,21 +39,25 @@ export class FeaturePipeline {
     private readonly textParams: Partial<TextVectorizerParams> = {},
   ) {}
 
-  /** Chooses features from a frame: every column but the target, or the ones named. */
+  /**
+   * Chooses features from a frame: every column but the target, or the ones named, each
+   * read as `kinds` declares or as its values suggest (see featureSpec); `ignore`d ones
+   * left out. `oneHotOrdinals`: ordinal columns also get one-hot blocks (trees).
+   */
   static forFrame(
     frame: Frame,
     target: string,
     scale: boolean,
     only?: string[],
     textParams?: Partial<TextVectorizerParams>,
+    kinds: ColumnKinds = {},
+    oneHotOrdinals = false,
   ): FeaturePipeline {
     const names = only ?? frame.names.filter((n) => n !== target);
-    const specs: FeatureSpec[] = names.map((name) => {
-      const c = frame.column(name);
-      if (c.kind === 'numeric') return { name, kind: 'numeric' };
-      if (c.kind === 'categorical') return { name, kind: 'categorical', categories: [...c.dictionary] };
-      return { name, kind: 'text' };
-    });
+    const specs = names
+      .map((name) => featureSpec(frame, name, kinds[name], oneHotOrdinals))
+      .filter((f): f is FeatureSpec => f !== undefined);
+    if (specs.length === 0) throw new Error('no feature columns are left to learn from');
     return new FeaturePipeline(specs, scale, textParams);
   }
 
@@ -66,21 +66,28 @@ export class FeaturePipeline {
     return this.features.some((f) => f.kind === 'text');
   }
 
+  /** The columns read as numbers (numeric ones and ordinal ranks), in the matrix's order. */
   get numeric(): string[] {
-    return this.features.filter((f) => f.kind === 'numeric').map((f) => f.name);
+    return this.features.filter((f) => f.kind === 'numeric' || f.kind === 'ordinal').map((f) => f.name);
+  }
+
+  /** The one-hot blocks: categorical columns, and ordinal ones that have one. */
+  private get oneHot(): Array<{ name: string; categories: string[] }> {
+    const out: Array<{ name: string; categories: string[] }> = [];
+    for (const f of this.features) {
+      if (f.kind === 'categorical') out.push({ name: f.name, categories: f.categories });
+      else if (f.kind === 'ordinal' && f.oneHot) out.push({ name: f.name, categories: f.order });
+    }
+    return out;
   }
 
   get width(): number {
-    return this.features.reduce(
-      (n, f) =>
-        n +
-        (f.kind === 'numeric'
-          ? 1
-          : f.kind === 'categorical'
-            ? f.categories.length
-            : (this.vectorizers.get(f.name)?.width ?? 0)),
-      0,
-    );
+    return this.denseWidth + this.features.reduce((n, f) => n + (this.vectorizers.get(f.name)?.width ?? 0), 0);
+  }
+
+  /** Numbers and one-hot blocks. */
+  private get denseWidth(): number {
+    return this.numeric.length + this.oneHot.reduce((n, b) => n + b.categories.length, 0);
   }
 
   fit(frame: Frame): this {
@@ -114,8 +121,7 @@ export class FeaturePipeline {
     const numeric = this.numeric;
     if (j < numeric.length) return numeric[j] as string;
     let offset = numeric.length;
-    for (const f of this.features) {
-      if (f.kind !== 'categorical') continue;
+    for (const f of this.oneHot) {
       if (j < offset + f.categories.length) return `${f.name}=${f.categories[j - offset]}`;
       offset += f.categories.length;
     }
@@ -149,23 +155,14 @@ export class FeaturePipeline {
     let num = this.imputer.transform(this.numericMatrix(frame));
     if (this.scale) num = this.scaler.transform(num);
     const n = frame.nRows;
-    const width = this.features.reduce(
-      (w, f) => w + (f.kind === 'numeric' ? 1 : f.kind === 'categorical' ? f.categories.length : 0),
-      0,
-    );
+    const width = this.denseWidth;
     const out = new Float64Array(n * width);
     for (let r = 0; r < n; r++) out.set(num.data.subarray(r * num.cols, (r + 1) * num.cols), r * width);
     let offset = num.cols;
-    for (const f of this.features) {
-      if (f.kind !== 'categorical') continue;
-      const col = frame.column(f.name);
-      if (col.kind !== 'categorical') throw new Error(`column "${f.name}" must be categorical`);
-      // The frame's dictionary may differ from the training one: map by value.
-      const index = new Map(f.categories.map((c, i) => [c, i]));
-      const map = col.dictionary.map((v) => index.get(v) ?? -1);
+    for (const f of this.oneHot) {
+      const index = categoryIndex(frame, f.name, f.categories);
       for (let r = 0; r < n; r++) {
-        const code = col.codes[r] as number;
-        const k = code < 0 ? -1 : (map[code] as number);
+        const k = index[r] as number;
         if (k >= 0) out[r * width + offset + k] = 1;
       }
       offset += f.categories.length;
@@ -202,8 +199,29 @@ export class FeaturePipeline {
     const parts: string[] = [];
     const numeric = this.numeric;
     if (numeric.length > 0) {
-      for (const name of numeric) graph.input(name, 'FP32', ['N', 1]);
-      graph.node('Concat', numeric, ['fp_numeric'], { axis: { int: 1 } });
+      const numbers: string[] = [];
+      this.features.forEach((f, i) => {
+        if (f.kind === 'numeric') {
+          graph.input(f.name, 'FP32', ['N', 1]);
+          numbers.push(f.name);
+        } else if (f.kind === 'ordinal') {
+          // A category string → its rank; outside the order → NaN, which the Imputer fills.
+          graph.input(f.name, 'BYTES', ['N', 1]);
+          graph.node(
+            'LabelEncoder',
+            [f.name],
+            [`fp_rank_${i}`],
+            {
+              keys_strings: { strings: f.order },
+              values_floats: { floats: f.order.map((_, r) => r) },
+              default_float: { float: Number.NaN },
+            },
+            'ai.onnx.ml',
+          );
+          numbers.push(`fp_rank_${i}`);
+        }
+      });
+      graph.node('Concat', numbers, ['fp_numeric'], { axis: { int: 1 } });
       graph.node(
         'Imputer',
         ['fp_numeric'],
@@ -225,21 +243,22 @@ export class FeaturePipeline {
       parts.push(last);
     }
     this.features.forEach((f, i) => {
-      if (f.kind !== 'categorical') return;
-      graph.input(f.name, 'BYTES', ['N', 1]);
+      if (f.kind !== 'categorical' && !(f.kind === 'ordinal' && f.oneHot)) return;
+      const categories = f.kind === 'categorical' ? f.categories : f.order;
+      if (f.kind === 'categorical') graph.input(f.name, 'BYTES', ['N', 1]);
       // OneHotEncoder adds a trailing axis: [N,1] → [N,1,C]; reshape to [N,C].
       graph.node(
         'OneHotEncoder',
         [f.name],
         [`fp_onehot3_${i}`],
-        { cats_strings: { strings: f.categories }, zeros: { int: 1 } },
+        { cats_strings: { strings: categories }, zeros: { int: 1 } },
         'ai.onnx.ml',
       );
       graph.initializer({
         name: `fp_onehot_shape_${i}`,
         datatype: 'INT64',
         dims: [2],
-        values: [-1, f.categories.length],
+        values: [-1, categories.length],
       });
       graph.node('Reshape', [`fp_onehot3_${i}`, `fp_onehot_shape_${i}`], [`fp_onehot_${i}`]);
       parts.push(`fp_onehot_${i}`);
@@ -256,21 +275,33 @@ export class FeaturePipeline {
   }
 
   private numericMatrix(frame: Frame): DenseMatrix {
-    const names = this.numeric;
+    const specs = this.features.filter((f) => f.kind === 'numeric' || f.kind === 'ordinal');
     const n = frame.nRows;
-    const data = new Float64Array(n * names.length);
-    names.forEach((name, c) => {
-      const col = frame.column(name);
-      if (col.kind !== 'numeric') throw new Error(`column "${name}" must be numeric`);
-      for (let r = 0; r < n; r++) data[r * names.length + c] = col.values[r] as number;
+    const d = specs.length;
+    const data = new Float64Array(n * d);
+    specs.forEach((f, c) => {
+      const values =
+        f.kind === 'ordinal'
+          ? Float64Array.from(categoryIndex(frame, f.name, f.order), (k) => (k < 0 ? Number.NaN : k))
+          : numbersOf(frame.column(f.name));
+      for (let r = 0; r < n; r++) data[r * d + c] = values[r] as number;
     });
-    return { rows: n, cols: names.length, data };
+    return { rows: n, cols: d, data };
   }
 }
 
-function textOf(frame: Frame, name: string): Array<string | null> {
+/** Each row's index in `categories` (−1: missing or unknown), whatever kind the column is. */
+function categoryIndex(frame: Frame, name: string, categories: string[]): Int32Array {
   const col = frame.column(name);
-  if (col.kind === 'text') return col.values;
-  if (col.kind === 'categorical') return Array.from(col.codes, (c) => (c < 0 ? null : (col.dictionary[c] as string)));
-  throw new Error(`column "${name}" must be text`);
+  const index = new Map(categories.map((c, i) => [c, i]));
+  if (col.kind === 'categorical') {
+    // The frame's dictionary may differ from the training one: map by value, once per code.
+    const map = col.dictionary.map((v) => index.get(v) ?? -1);
+    return Int32Array.from(col.codes, (code) => (code < 0 ? -1 : (map[code] as number)));
+  }
+  return Int32Array.from(stringsOf(col), (v) => (v === null ? -1 : (index.get(v) ?? -1)));
+}
+
+function textOf(frame: Frame, name: string): Array<string | null> {
+  return stringsOf(frame.column(name));
 }

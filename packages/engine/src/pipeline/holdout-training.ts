@@ -1,19 +1,10 @@
-import {
-  accuracy,
-  balancedAccuracy,
-  logLoss,
-  precisionRecallF1,
-  rocAuc,
-  rocAucOvr,
-} from '../evaluation/classification-metrics.js';
-import { precisionRecallCurve } from '../evaluation/curves.js';
-import { mae, r2, rmse } from '../evaluation/regression-metrics.js';
+import { classificationMetrics, regressionMetrics } from '../evaluation/prediction-metrics.js';
 import { stratifiedKFold, stratifiedSplit } from '../evaluation/splits.js';
-import { topShareMetrics } from '../evaluation/top-share-metrics.js';
 import type { Frame } from '../frame/frame.js';
 import type { ClassWeight } from '../learners/class-weights.js';
 import type { FitProgress } from '../learners/learner.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
+import type { ColumnKinds } from './column-kinds.js';
 import { ModelPipeline } from './model-pipeline.js';
 
 export interface TrainingRequest {
@@ -31,6 +22,8 @@ export interface TrainingRequest {
   kFolds?: number;
   /** Classification: "balanced" or a weight per class label. */
   classWeight?: ClassWeight;
+  /** How to read columns, over what their values suggest. */
+  kinds?: ColumnKinds;
 }
 
 export interface CrossValidation {
@@ -81,6 +74,7 @@ export function trainWithHoldout(
       features: req.features,
       text: req.text,
       classWeight: req.classWeight,
+      kinds: req.kinds,
       seed,
       signal: opts.signal,
       onProgress,
@@ -135,6 +129,7 @@ function foldScore(frame: Frame, req: TrainingRequest, index: number, signal?: A
     features: req.features,
     text: req.text,
     classWeight: req.classWeight,
+    kinds: req.kinds,
     seed,
     signal,
   });
@@ -158,58 +153,41 @@ export function holdoutRows(
   return { strata, ...stratifiedSplit(strata, testFraction, seed) };
 }
 
-/** Held-out metrics: accuracy, balanced accuracy, macro F1, log loss, ROC AUC; or RMSE, MAE, R². */
+/** Held-out metrics: accuracy, balanced accuracy, macro F1, log loss, ROC AUC (…); or RMSE, MAE, R². */
 export function evaluate(model: ModelPipeline, frame: Frame): Record<string, number> {
+  return evaluatePredictions(model, frame).metrics;
+}
+
+/** A model's predictions on labelled rows, and what they measure. */
+export interface EvaluatedPredictions {
+  metrics: Record<string, number>;
+  /** Classification: the rows' class indices (−1: unseen), and probabilities [n × K] when the model gives them. */
+  y?: Int32Array;
+  proba?: Float64Array;
+  /** Regression: the rows' values and the predictions. */
+  truth?: Float64Array;
+  values?: Float64Array;
+}
+
+/** evaluate, keeping the predictions (auto averages them into an ensemble's score). */
+export function evaluatePredictions(model: ModelPipeline, frame: Frame): EvaluatedPredictions {
   const target = frame.column(model.target.name);
   if (model.target.task === 'regression') {
     if (target.kind !== 'numeric') throw new Error(`the target "${model.target.name}" must be numeric`);
-    const predicted = model.predict(frame) as Float64Array;
-    return {
-      rmse: rmse(target.values, predicted),
-      mae: mae(target.values, predicted),
-      r2: r2(target.values, predicted),
-    };
+    const values = model.predict(frame) as Float64Array;
+    return { metrics: regressionMetrics(target.values, values), truth: target.values, values };
   }
   const classes = model.target.classes;
   const index = new Map(classes.map((c, i) => [c, i]));
-  const names = columnStrings(frame, model.target.name);
-  const y = Int32Array.from(names, (v) => index.get(v ?? '') ?? -1);
+  const y = Int32Array.from(columnStrings(frame, model.target.name), (v) => index.get(v ?? '') ?? -1);
   const predicted = Int32Array.from(model.predict(frame) as string[], (v) => index.get(v) as number);
-  const k = classes.length;
-  const out: Record<string, number> = {
-    accuracy: accuracy(y, predicted),
-    balancedAccuracy: balancedAccuracy(y, predicted, k),
-    macroF1: precisionRecallF1(y, predicted, k).macroF1,
-  };
   let proba: Float64Array | undefined;
   try {
     proba = model.predictProba(frame);
   } catch {
     proba = undefined; // learners without probabilities (linear SVM, kernel SVM without Platt)
   }
-  if (proba && y.every((v) => v >= 0)) {
-    out.logLoss = logLoss(y, proba, k);
-    out.rocAuc =
-      k === 2
-        ? rocAuc(
-            Array.from(y, (v) => v === 1),
-            Array.from({ length: y.length }, (_, i) => proba[i * 2 + 1] as number),
-          )
-        : rocAucOvr(y, proba, k);
-    // Two classes: judged as a ranking of who is positive (class 1, the second class), as
-    // a campaign uses it: average precision, and hits and lift in the top 5% and 10%.
-    if (k === 2 && y.some((v) => v === 1)) {
-      const positive = Array.from(y, (v) => v === 1);
-      const score = Array.from({ length: y.length }, (_, i) => proba[i * 2 + 1] as number);
-      out.averagePrecision = precisionRecallCurve(positive, score, 2).averagePrecision;
-      for (const pct of [5, 10]) {
-        const top = topShareMetrics(positive, score, pct / 100);
-        out[`hitsTop${pct}`] = top.hits;
-        out[`liftTop${pct}`] = top.lift;
-      }
-    }
-  }
-  return out;
+  return { metrics: classificationMetrics(y, predicted, proba, classes.length), y, proba };
 }
 
 /** Class indices of the target, or undefined for regression. */

@@ -159,6 +159,7 @@ function scoreFold(
       features: req.features,
       text: req.text,
       classWeight: req.classWeight,
+      kinds: req.kinds,
       seed: req.seed ?? 0,
       signal,
     },

@@ -7,6 +7,7 @@ import { type CsrMatrix, csrToDense, type FeatureMatrix, isCsr } from '../linalg
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
+import type { ColumnKinds } from './column-kinds.js';
 import { FeaturePipeline, type FeaturePipelineState } from './feature-pipeline.js';
 
 /** Learners whose fit assumes standardised features. */
@@ -21,6 +22,8 @@ const SCALED = new Set([
   'k-means',
   'mlp',
   'kernel-svm',
+  // Its linear or neural members want scaled features; its trees do not mind them.
+  'ensemble',
 ]);
 
 export interface PipelineSignature {
@@ -59,6 +62,8 @@ export class ModelPipeline {
       text?: Partial<TextVectorizerParams>;
       /** Classification: how much each class counts (learners with sampleWeights only). */
       classWeight?: ClassWeight;
+      /** How to read columns, over what their values suggest (ordinal with an order, ignore, …). */
+      kinds?: ColumnKinds;
     } = {},
   ): ModelPipeline {
     const def = learnerDefinition(algorithm);
@@ -71,7 +76,15 @@ export class ModelPipeline {
       if (!def.sampleWeights) throw new Error(`${algorithm} does not take class weights`);
       fitOpts = { ...opts, sampleWeight: classSampleWeights(y, classes, opts.classWeight) };
     }
-    const features = FeaturePipeline.forFrame(frame, target, SCALED.has(algorithm), opts.features, opts.text);
+    const features = FeaturePipeline.forFrame(
+      frame,
+      target,
+      SCALED.has(algorithm),
+      opts.features,
+      opts.text,
+      opts.kinds,
+      def.oneHotOrdinals === true,
+    );
     const learnerParams = def.tasks.length > 1 ? { task, ...params } : params;
     const learner = createLearner(algorithm, learnerParams);
     const x = features.fitTransform(frame);
@@ -86,7 +99,11 @@ export class ModelPipeline {
    */
   signature(): PipelineSignature {
     return {
-      inputs: this.features.features.map((f) => ({ name: f.name, kind: f.kind })),
+      // An ordinal column is sent as its category strings; the pipeline ranks them.
+      inputs: this.features.features.map((f) => ({
+        name: f.name,
+        kind: f.kind === 'ordinal' ? 'categorical' : f.kind,
+      })),
       outputs:
         this.target.task === 'regression'
           ? [{ name: 'value', datatype: 'FP32' }]

@@ -17,10 +17,10 @@ export interface NumericSummary {
 
 export interface ValueSummary {
   name: string;
-  kind: 'categorical' | 'text' | 'datetime';
+  kind: 'categorical' | 'ordinal' | 'text' | 'datetime';
   nulls: number;
   distinct: number;
-  /** The most frequent values (texts cut to 80 characters), most frequent first. */
+  /** The most frequent values (texts cut to 80 characters), most frequent first; ordinal columns: every level, in order. */
   top: Array<{ value: string; count: number }>;
   min?: string | null;
   max?: string | null;
@@ -35,7 +35,7 @@ const TOP = 10;
  * Per-column summaries of a stored dataset version, computed by DuckDB where the file
  * lies: for numbers min, max, mean, standard deviation, quartiles and a 20-bin
  * histogram; for categories, texts and times the most frequent values (and the range of
- * times).
+ * times); for ordinal columns the count of every level, in order.
  */
 export async function summarizeColumns(
   path: string,
@@ -86,14 +86,19 @@ export async function summarizeColumns(
       }
       const top = await rows(
         `SELECT left(${q}::VARCHAR, 80) AS v, count(*)::INTEGER AS n FROM ${from} WHERE ${q} IS NOT NULL
-           GROUP BY v ORDER BY n DESC, v LIMIT ${TOP}`,
+           GROUP BY v ORDER BY n DESC, v LIMIT ${col.kind === 'ordinal' ? (col.order?.length ?? TOP) : TOP}`,
       );
+      let values = top.map((r) => ({ value: String(r.v), count: Number(r.n) }));
+      if (col.order) {
+        const count = new Map(values.map((v) => [v.value, v.count]));
+        values = col.order.map((value) => ({ value, count: count.get(value) ?? 0 }));
+      }
       const summary: ValueSummary = {
         name: col.name,
         kind: col.kind,
         nulls: col.nulls,
         distinct: col.distinct,
-        top: top.map((r) => ({ value: String(r.v), count: Number(r.n) })),
+        top: values,
       };
       if (col.kind === 'datetime') {
         const [r] = await rows(`SELECT min(${q})::VARCHAR AS mn, max(${q})::VARCHAR AS mx FROM ${from}`);

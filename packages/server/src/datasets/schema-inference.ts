@@ -1,10 +1,14 @@
+import { ordinalOrder } from '@marquee/engine';
 import { Invalid } from '../errors.js';
 import { CsvFault, checkCsvStructure } from './csv-structure-check.js';
 import { type DatasetFormat, duckdbReader } from './dataset-formats.js';
 import { quoteIdent, withDuckDb } from './duckdb.js';
 
-/** How the platform reads a column: a number, a category, free text, or a time. */
-export type ColumnKind = 'numeric' | 'categorical' | 'text' | 'datetime';
+/**
+ * How the platform reads a column: a number, a category, a category with an order (bands
+ * such as "1 - 10%", "< 5k", "Level 3"), free text, or a time.
+ */
+export type ColumnKind = 'numeric' | 'categorical' | 'ordinal' | 'text' | 'datetime';
 
 export interface ColumnSchema {
   name: string;
@@ -14,6 +18,8 @@ export interface ColumnSchema {
   nulls: number;
   /** Approximate (HyperLogLog) for large columns, as DuckDB's SUMMARIZE gives it. */
   distinct: number;
+  /** Ordinal columns: their values, lowest first. */
+  order?: string[];
 }
 
 export interface DatasetSchema {
@@ -28,6 +34,8 @@ export interface SchemaLimits {
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIME = /^(DATE|TIME|TIMESTAMP.*|INTERVAL)$/;
+/** String columns with at most this many distinct values are read whole to see whether they carry an order. */
+const MAX_ORDINAL_LEVELS = 100;
 /** Chinese or Japanese is written without spaces: a run of its characters counts as words (RE2, DuckDB's regex engine). */
 const CJK_RUN = '[\\p{Han}\\p{Hiragana}\\p{Katakana}]{3,}';
 
@@ -81,6 +89,21 @@ export async function inferSchema(path: string, format: DatasetFormat, limits: S
       const distinct = Math.min(Number(s.approx_unique ?? 0), rowCount - nulls);
       return { name, type, kind: kindOf(type, distinct, rowCount - nulls, wordy.get(name)), nulls, distinct };
     });
+    // Categories few enough to read whole: ordinal when every value sits on one scale.
+    const few = columns.filter(
+      (col) => col.kind === 'categorical' && col.type === 'VARCHAR' && col.distinct <= MAX_ORDINAL_LEVELS,
+    );
+    if (few.length > 0) {
+      const lists = few.map((col, i) => `array_agg(DISTINCT ${quoteIdent(col.name)}) AS o${i}`);
+      const [row] = (
+        await c.runAndReadAll(`SELECT ${lists.join(', ')} FROM ${duckdbReader(path, format)}`)
+      ).getRowObjectsJson();
+      few.forEach((col, i) => {
+        const values = ((row?.[`o${i}`] as unknown[] | null) ?? []).filter((v) => v !== null).map(String);
+        const order = values.length <= MAX_ORDINAL_LEVELS ? ordinalOrder(values) : undefined;
+        if (order) Object.assign(col, { kind: 'ordinal', order });
+      });
+    }
     return { rowCount, columns };
   });
 }

@@ -45,11 +45,35 @@ const NewTrainingJob = Type.Object(
       ),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
+    kinds: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 256 }),
+        Type.Union([
+          Type.Literal('numeric'),
+          Type.Literal('categorical'),
+          Type.Literal('ordinal'),
+          Type.Literal('text'),
+          Type.Literal('ignore'),
+          Type.Object(
+            {
+              kind: Type.Literal('ordinal'),
+              order: Type.Array(Type.String({ maxLength: 256 }), { minItems: 2, maxItems: 1000, uniqueItems: true }),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
+        {
+          maxProperties: 5000,
+          description:
+            'how to read columns, over what the dataset schema inferred: numeric, categorical, text, ignore, or ordinal with its order ({"kind": "ordinal", "order": [lowest, …, highest]})',
+        },
+      ),
+    ),
     classWeight: Type.Optional(
       Type.Union(
         [
           Type.Literal('balanced'),
-          Type.Record(Type.String({ maxLength: 256 }), Type.Number({ exclusiveMinimum: 0, maximum: 1e6 }), {
+          Type.Record(Type.String({ maxLength: 256 }), Type.Number({ minimum: 0, maximum: 1e6 }), {
             maxProperties: 1000,
           }),
         ],
@@ -65,6 +89,11 @@ const NewTrainingJob = Type.Object(
     ),
     metric: Type.Optional(
       Type.String({ maxLength: 40, description: 'algorithm "auto": the metric that picks the winner' }),
+    ),
+    ensemble: Type.Optional(
+      Type.Boolean({
+        description: 'algorithm "auto": also score the average of the best few, and keep it when it scores better',
+      }),
     ),
     search: Type.Optional(
       Type.Object(

@@ -12,7 +12,13 @@ import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobSignals } from './job-signals.js';
 import type { JobRow, JobStore } from './job-store.js';
 import { type InteractionColumns, type JobProgress, learnerTask, type TrainingSpec } from './training-messages.js';
-import { checkAuto, checkClassWeight, checkRecommendation, checkSearch } from './training-request-checks.js';
+import {
+  checkAuto,
+  checkClassWeight,
+  checkRecommendation,
+  checkSearch,
+  columnKinds,
+} from './training-request-checks.js';
 
 /** A training request as submitted: the spec with its defaults still open. */
 export interface TrainingJobRequest
@@ -29,12 +35,15 @@ export interface TrainingJobRequest
     | 'timeLimitS'
     | 'search'
     | 'classWeight'
+    | 'kinds'
   > {
   split?: { testFraction?: number; kFolds?: number; leaveLastN?: number };
   seed?: number;
   /** `algorithm: "auto"`: seconds to score candidates (default 120), and the metric that picks the winner. */
   timeBudgetS?: number;
   metric?: string;
+  /** `algorithm: "auto"`: also score the average of the best few. */
+  ensemble?: boolean;
   /** Recommendation: which columns are the user, the item, the rating or weight, the time. */
   columns?: Partial<InteractionColumns>;
 }
@@ -283,12 +292,13 @@ export class JobService {
       if (!columns.has(f)) throw new Invalid(`dataset ${data.ref} has no column "${f}"`);
       if (f === req.target) throw new Invalid(`"${f}" is the target; it cannot be a feature too`);
     }
+    const kinds = columnKinds(req, data.ref, columns);
     const task = learnerTask(req.task);
     const auto = req.algorithm === 'auto' ? checkAuto(req, task) : undefined;
     let def: ReturnType<typeof learnerDefinition> | undefined;
     if (!auto) {
-      if (req.timeBudgetS !== undefined || req.metric !== undefined)
-        throw new Invalid('timeBudgetS and metric go with algorithm "auto"');
+      if (req.timeBudgetS !== undefined || req.metric !== undefined || req.ensemble !== undefined)
+        throw new Invalid('timeBudgetS, metric and ensemble go with algorithm "auto"');
       try {
         def = learnerDefinition(req.algorithm);
       } catch (err) {
@@ -299,7 +309,11 @@ export class JobService {
     }
     if (req.task === 'sentiment') {
       const features = req.features ?? [...columns.keys()].filter((c) => c !== req.target);
-      if (!features.some((f) => columns.get(f)?.kind === 'text')) {
+      const kindOf = (f: string) => {
+        const declared = kinds?.[f];
+        return typeof declared === 'object' ? declared.kind : (declared ?? columns.get(f)?.kind);
+      };
+      if (!features.some((f) => kindOf(f) === 'text')) {
         throw new Invalid('a sentiment model learns from text: name a text column in features (none of them is text)');
       }
     }
@@ -336,6 +350,7 @@ export class JobService {
       testFraction,
       kFolds,
       ...(req.classWeight !== undefined && { classWeight: req.classWeight }),
+      ...(kinds && { kinds }),
     };
   }
 }

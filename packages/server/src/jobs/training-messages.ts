@@ -1,4 +1,10 @@
-import type { AutoLeaderboardEntry, ClassWeight, Diagnostics, RecommenderLeaderboardEntry } from '@marquee/engine';
+import type {
+  AutoLeaderboardEntry,
+  ClassWeight,
+  ColumnKinds,
+  Diagnostics,
+  RecommenderLeaderboardEntry,
+} from '@marquee/engine';
 import type { DatasetFile } from '../datasets/dataset-views.js';
 import type { Signature } from '../registry/model-views.js';
 
@@ -36,6 +42,8 @@ export interface TrainingSpec {
   kFolds: number;
   /** Classification and sentiment: how much each class counts ("balanced", or a weight per label). */
   classWeight?: ClassWeight;
+  /** How to read columns: the schema's ordinal columns with their order, then what the request declared. */
+  kinds?: ColumnKinds;
   timeLimitS?: number;
   /** A hyper-parameter search: candidate values per parameter, tried by k-fold CV on the training rows. */
   search?: SearchSpec;
@@ -51,6 +59,8 @@ export interface AutoSpec {
   /** The metric that picks the winner (accuracy, or RMSE for regression, unless named). */
   metric?: string;
   folds: number;
+  /** Also the average of the best few (tabular data). */
+  ensemble?: boolean;
 }
 
 export interface SearchSpec {
@@ -95,7 +105,9 @@ export interface FoldScoresSpec {
 
 /** The columns a tabular training reads: the target and the features (all others when unnamed). */
 export function trainingColumns(spec: TrainingSpec, schema: DatasetFile['schema']): string[] {
-  const features = spec.features ?? schema.columns.map((c) => c.name).filter((n) => n !== spec.target);
+  const features = (spec.features ?? schema.columns.map((c) => c.name).filter((n) => n !== spec.target)).filter(
+    (n) => spec.kinds?.[n] !== 'ignore',
+  );
   return [...new Set([spec.target, ...features])];
 }
 
@@ -112,6 +124,7 @@ export function engineRequest(spec: TrainingSpec) {
     testFraction: spec.testFraction,
     kFolds: spec.kFolds,
     ...(spec.classWeight !== undefined && { classWeight: spec.classWeight }),
+    ...(spec.kinds && { kinds: spec.kinds }),
   };
 }
 

@@ -1,6 +1,8 @@
 import {
   type ClassWeight,
+  type ColumnKinds,
   createLearner,
+  type DeclaredKind,
   type LearnerDefinition,
   learnerDefinition,
   learnerNames,
@@ -46,7 +48,7 @@ export function checkAuto(req: TrainingJobRequest, task: 'classification' | 'reg
     throw new Invalid('timeBudgetS must be a whole number of seconds from 1 to 21600');
   if (req.metric !== undefined && !AUTO_METRICS[task].includes(req.metric))
     throw new Invalid(`metric must be one of ${AUTO_METRICS[task].join(', ')} for ${task}`);
-  return { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 3 };
+  return { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 3, ...(req.ensemble && { ensemble: true }) };
 }
 
 /**
@@ -60,10 +62,38 @@ export function checkClassWeight(
   def: LearnerDefinition | undefined,
 ): void {
   if (task !== 'classification') throw new Invalid('classWeight applies to classification and sentiment');
+  if (classWeight !== 'balanced') {
+    for (const [label, w] of Object.entries(classWeight)) {
+      if (!(w > 0)) throw new Invalid(`classWeight for "${label}" must be a positive number`);
+    }
+  }
   if (def && !def.sampleWeights) {
     const weighted = learnerNames().filter((n) => learnerDefinition(n).sampleWeights);
     throw new Invalid(`${def.name} does not take class weights (those that do: ${weighted.join(', ')})`);
   }
+}
+
+/**
+ * How the training reads columns: the schema's ordinal columns with the order it inferred,
+ * then what the request declares (columns that exist, not the target). Undefined when
+ * there is nothing to say.
+ */
+export function columnKinds(
+  req: TrainingJobRequest,
+  dataset: string,
+  columns: Map<string, { name: string; kind: string; order?: string[] }>,
+): ColumnKinds | undefined {
+  for (const name of Object.keys(req.kinds ?? {})) {
+    if (!columns.has(name)) throw new Invalid(`kinds: dataset ${dataset} has no column "${name}"`);
+    if (name === req.target) throw new Invalid(`kinds: "${name}" is the target; its kind is the task's`);
+  }
+  const inferred: Record<string, DeclaredKind> = {};
+  for (const c of columns.values()) {
+    if (c.kind === 'ordinal' && c.order && c.name !== req.target)
+      inferred[c.name] = { kind: 'ordinal', order: c.order };
+  }
+  const kinds = { ...inferred, ...req.kinds };
+  return Object.keys(kinds).length > 0 ? kinds : undefined;
 }
 
 /**
@@ -78,6 +108,8 @@ export function checkRecommendation(
 ): TrainingSpec {
   const isAuto = req.algorithm === 'auto';
   if (req.classWeight !== undefined) throw new Invalid('classWeight applies to classification and sentiment');
+  if (req.kinds !== undefined) throw new Invalid('kinds apply to tabular tasks; a recommendation names its columns');
+  if (req.ensemble !== undefined) throw new Invalid('ensemble applies to auto for tabular tasks, not recommendation');
   let def: ReturnType<typeof recommenderDefinition> | undefined;
   if (isAuto) {
     if (req.params && Object.keys(req.params).length > 0)

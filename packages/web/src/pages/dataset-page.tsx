@@ -137,7 +137,10 @@ export default function DatasetPage() {
                   <tr key={c.name}>
                     <td>{c.name}</td>
                     <td>{c.type}</td>
-                    <td>{c.kind}</td>
+                    <td>
+                      {c.kind}
+                      {c.order && <span className="muted"> ({c.order.join(' < ')})</span>}
+                    </td>
                     <td>{c.nulls}</td>
                     <td>{c.distinct}</td>
                   </tr>
