@@ -77,7 +77,7 @@ describe('column kinds: ordinal bands inferred in the schema, kinds declared in 
     assert.equal(done.state, 'succeeded', done.error ?? '');
     assert.ok((done.result?.metrics?.accuracy ?? 0) > 0.8, JSON.stringify(done.result?.metrics));
     const [job] = await t.admin.listJobs(1);
-    const kinds = (job?.spec as { kinds?: Record<string, unknown> }).kinds;
+    const kinds = (job?.spec as { kinds?: Record<string, unknown> } | undefined)?.kinds;
     assert.deepEqual(kinds?.share, { kind: 'ordinal', order: SHARE }, 'the schema order, recorded in the job');
     assert.equal(kinds?.id, 'ignore');
     const v = await t.admin.getVersion('admin/churn-bands', 1);
