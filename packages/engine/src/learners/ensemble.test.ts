@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runOnnx } from '../../test-support/run-onnx.js';
 import { loadTabularSet } from '../../test-support/tabular-sets.js';
+import { loadUciSentences } from '../../test-support/text-sets.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { ModelPipeline } from '../pipeline/model-pipeline.js';
 import { Ensemble } from './ensemble.js';
 import { createLearner, loadLearner } from './learner-registry.js';
 
@@ -78,5 +80,34 @@ describe('Ensemble: the average of a few learners', () => {
       () => withNb.fit(d.xTrain, d.yTrain, { sampleWeight: new Float64Array(d.yTrain.length).fill(1) }),
       /naive-bayes does not take class weights/,
     );
+  });
+});
+
+describe('Ensemble on text: members that take sparse rows keep them sparse', () => {
+  test('NB-SVM and TF-IDF logistic regression on the UCI Amazon sentences: the mean of the two pipelines', () => {
+    const { frame, folds } = loadUciSentences('amazon');
+    const train = frame.take(Int32Array.from(folds.flatMap((f, i) => (f !== 0 ? [i] : []))));
+    const test = frame.take(Int32Array.from(folds.flatMap((f, i) => (f === 0 ? [i] : []))));
+    const text = { ngramRange: [1, 2] as [number, number], sublinearTf: true };
+    const members = [
+      { algorithm: 'nb-svm', params: {} },
+      { algorithm: 'logistic-regression', params: { C: 4 } },
+    ];
+    const e = ModelPipeline.fit(train, 'label', 'ensemble', { members }, { text });
+    assert.equal((e.learner as Ensemble).sparseInput, true);
+    const p = e.predictProba(test);
+    const alone = members.map((m) =>
+      ModelPipeline.fit(train, 'label', m.algorithm, m.params, { text }).predictProba(test),
+    );
+    for (let i = 0; i < p.length; i++) {
+      const mean = ((alone[0]?.[i] as number) + (alone[1]?.[i] as number)) / 2;
+      assert.ok(Math.abs((p[i] as number) - mean) < 1e-9, `cell ${i}`);
+    }
+    const labels = e.predict(test) as string[];
+    const truth = test.column('label');
+    const right = labels.filter(
+      (l, i) => truth.kind === 'categorical' && l === truth.dictionary[truth.codes[i] as number],
+    );
+    assert.ok(right.length / labels.length > 0.75, `accuracy ${right.length / labels.length}`);
   });
 });

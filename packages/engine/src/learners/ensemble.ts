@@ -1,8 +1,9 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
+import type { FeatureMatrix } from '../linalg/csr-matrix.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { ScopedGraph } from '../onnx/scoped-graph.js';
-import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
+import { type FitOptions, type Learner, type OnnxOutputs, takesSparse, withDefaults } from './learner.js';
 import { createLearner, learnerDefinition, loadLearner } from './learner-registry.js';
 import { argmaxRows } from './row-scores.js';
 
@@ -23,6 +24,8 @@ export class Ensemble implements Learner {
   readonly name = 'ensemble';
   readonly params: EnsembleParams;
   members: Learner[] = [];
+  /** True when every member takes sparse rows (text features): the pipeline then keeps them sparse. */
+  sparseInput: true | undefined;
   nFeatures = 0;
   nClasses = 0;
 
@@ -39,6 +42,7 @@ export class Ensemble implements Learner {
       if (!def.tasks.includes(task)) throw new Error(`ensemble: ${m.algorithm} cannot learn ${task}`);
     }
     this.members = members.map((m) => this.create(m.algorithm, m.params ?? {}));
+    this.sparseInput = this.members.every(takesSparse) ? true : undefined;
   }
 
   get task(): 'classification' | 'regression' {
@@ -50,7 +54,8 @@ export class Ensemble implements Learner {
     return createLearner(algorithm, def.tasks.length > 1 ? { task: this.params.task, ...params } : params);
   }
 
-  fit(x: DenseMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
+  // Dense rows, or sparse ones when every member takes them (sparseInput).
+  fit(x: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): this {
     this.nFeatures = x.cols;
     if (this.task === 'classification') {
       let k = 0;
@@ -64,7 +69,7 @@ export class Ensemble implements Learner {
     }
     this.members.forEach((m, i) => {
       opts.signal?.throwIfAborted();
-      m.fit(x, y, {
+      m.fit(x as DenseMatrix, y, {
         ...opts,
         onProgress: (p) =>
           opts.onProgress?.({ ...p, fraction: (i + p.fraction) / n, stage: `member ${i + 1}: ${p.stage}` }),
@@ -73,23 +78,23 @@ export class Ensemble implements Learner {
     return this;
   }
 
-  predictProba(x: DenseMatrix): Float64Array {
+  predictProba(x: FeatureMatrix): Float64Array {
     if (this.task !== 'classification')
       throw new Error('the ensemble was fitted for regression: there are no probabilities');
     const out = new Float64Array(x.rows * this.nClasses);
     for (const m of this.members) {
       if (!m.predictProba) throw new Error(`ensemble: ${m.name} gives no probabilities`);
-      const p = m.predictProba(x);
+      const p = m.predictProba(x as DenseMatrix);
       for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (p[i] as number) / this.members.length;
     }
     return out;
   }
 
-  predict(x: DenseMatrix): Int32Array | Float64Array {
+  predict(x: FeatureMatrix): Int32Array | Float64Array {
     if (this.task === 'classification') return argmaxRows(this.predictProba(x), x.rows, this.nClasses);
     const out = new Float64Array(x.rows);
     for (const m of this.members) {
-      const v = m.predict(x);
+      const v = m.predict(x as DenseMatrix);
       for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (v[i] as number) / this.members.length;
     }
     return out;
@@ -110,6 +115,7 @@ export class Ensemble implements Learner {
     e.nFeatures = c.state.nFeatures as number;
     e.nClasses = c.state.nClasses as number;
     e.members = e.members.map((_, i) => loadLearner(c.arrays[`member${i}`] as Uint8Array));
+    e.sparseInput = e.members.every(takesSparse) ? true : undefined;
     return e;
   }
 

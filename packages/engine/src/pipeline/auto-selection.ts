@@ -238,11 +238,22 @@ export function autoSelect(
       metrics: { candidate: index + 1, ...(entry.cvMean !== null && { [metric]: entry.cvMean }) },
     });
   });
-  if (auto.ensemble && !text && best >= 0) {
+  if (auto.ensemble && best >= 0) {
     const ranked = leaderboard
       .map((e, i) => ({ e, i }))
-      .filter(({ e, i }) => e.status === 'scored' && e.cvMean !== null && outOfFold.get(i)?.length === splits.length)
+      .filter(({ e, i }) => {
+        // Only candidates with probabilities (values) on every fold can be averaged.
+        const folds = outOfFold.get(i) ?? [];
+        return (
+          e.status === 'scored' &&
+          e.cvMean !== null &&
+          folds.length === splits.length &&
+          folds.every((p) => (regression ? p.values : p.proba))
+        );
+      })
       .sort((a, b) => (better(a.e.cvMean as number, b.e.cvMean as number) ? -1 : 1))
+      // Members share one feature pipeline: on text, those reading it as the best one does.
+      .filter(({ e }, _, all) => JSON.stringify(e.text) === JSON.stringify(all[0]?.e.text))
       .slice(0, ENSEMBLE_SIZE);
     const scores =
       ranked.length >= 2
@@ -256,6 +267,7 @@ export function autoSelect(
       leaderboard.push({
         algorithm: 'ensemble',
         params: { members: ranked.map(({ e }) => ({ algorithm: e.algorithm, params: e.params })) },
+        ...(ranked[0]?.e.text && { text: ranked[0].e.text }),
         cvMean: mean,
         cvStd: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length),
         foldsScored: scores.length,
