@@ -54,6 +54,22 @@ describe('Ensemble: the average of a few learners', () => {
       assert.ok(Math.abs((onnxV[i] as number) - (v[i] as number)) < 1e-2, `value ${i}`);
   });
 
+  test('weights: a member weighing 2 counts twice in the average, in ONNX too', async () => {
+    const d = loadTabularSet('wine', { standardise: true });
+    const members = MEMBERS.slice(0, 2);
+    const e = new Ensemble({ members, weights: [2, 1] }).fit(d.xTrain, d.yTrain);
+    const p = e.predictProba(d.xTest);
+    const [a, b] = members.map((m) =>
+      createLearner(m.algorithm, m.params).fit(d.xTrain, d.yTrain).predictProba?.(d.xTest),
+    ) as Float64Array[];
+    for (let i = 0; i < p.length; i++)
+      assert.ok(Math.abs((p[i] as number) - (2 * (a?.[i] as number) + (b?.[i] as number)) / 3) < 1e-12);
+    const onnxP = (await runOnnx(learnerToOnnx(e), d.xTest)).probabilities?.data as Float32Array;
+    for (let i = 0; i < p.length; i++) assert.ok(Math.abs((onnxP[i] as number) - (p[i] as number)) < 1e-4);
+    assert.throws(() => new Ensemble({ members, weights: [1] }), /one positive number per member/);
+    assert.throws(() => new Ensemble({ members, weights: [1, 0] }), /one positive number per member/);
+  });
+
   test('refuses what it cannot average', () => {
     assert.throws(() => new Ensemble({ members: [MEMBERS[0] as (typeof MEMBERS)[0]] }), /2 to 10 learners/);
     assert.throws(

@@ -11,6 +11,8 @@ export type EnsembleParams = {
   task: 'classification' | 'regression';
   /** The members, each an algorithm with its params; their probabilities (or values) are averaged. */
   members: Array<{ algorithm: string; params: Record<string, unknown> }>;
+  /** Each member's weight in the average (positive; default all equal). */
+  weights: number[] | null;
 };
 
 /**
@@ -30,12 +32,25 @@ export class Ensemble implements Learner {
   nClasses = 0;
 
   constructor(params: Partial<EnsembleParams> = {}) {
-    this.params = withDefaults(this.name, { task: 'classification', members: [] } as EnsembleParams, params);
-    const { task, members } = this.params;
+    this.params = withDefaults(
+      this.name,
+      { task: 'classification', members: [], weights: null } as EnsembleParams,
+      params,
+    );
+    const { task, members, weights } = this.params;
     if (task !== 'classification' && task !== 'regression')
       throw new Error('ensemble: task must be classification or regression');
     if (!Array.isArray(members) || members.length < 2 || members.length > 10)
       throw new Error('ensemble: members must list 2 to 10 learners ({algorithm, params})');
+    if (
+      weights !== null &&
+      !(
+        Array.isArray(weights) &&
+        weights.length === members.length &&
+        weights.every((w) => Number.isFinite(w) && w > 0)
+      )
+    )
+      throw new Error('ensemble: weights must be one positive number per member');
     for (const m of members) {
       if (m?.algorithm === this.name) throw new Error('ensemble: a member cannot be an ensemble');
       const def = learnerDefinition(String(m?.algorithm));
@@ -47,6 +62,13 @@ export class Ensemble implements Learner {
 
   get task(): 'classification' | 'regression' {
     return this.params.task;
+  }
+
+  /** Each member's share of the average (the weights, normalised). */
+  private get shares(): number[] {
+    const w = this.params.weights ?? this.members.map(() => 1);
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((v) => v / total);
   }
 
   private create(algorithm: string, params: Record<string, unknown>): Learner {
@@ -82,21 +104,25 @@ export class Ensemble implements Learner {
     if (this.task !== 'classification')
       throw new Error('the ensemble was fitted for regression: there are no probabilities');
     const out = new Float64Array(x.rows * this.nClasses);
-    for (const m of this.members) {
+    const shares = this.shares;
+    this.members.forEach((m, j) => {
       if (!m.predictProba) throw new Error(`ensemble: ${m.name} gives no probabilities`);
       const p = m.predictProba(x as DenseMatrix);
-      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (p[i] as number) / this.members.length;
-    }
+      const share = shares[j] as number;
+      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + share * (p[i] as number);
+    });
     return out;
   }
 
   predict(x: FeatureMatrix): Int32Array | Float64Array {
     if (this.task === 'classification') return argmaxRows(this.predictProba(x), x.rows, this.nClasses);
     const out = new Float64Array(x.rows);
-    for (const m of this.members) {
+    const shares = this.shares;
+    this.members.forEach((m, j) => {
       const v = m.predict(x as DenseMatrix);
-      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (v[i] as number) / this.members.length;
-    }
+      const share = shares[j] as number;
+      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + share * (v[i] as number);
+    });
     return out;
   }
 
@@ -119,26 +145,26 @@ export class Ensemble implements Learner {
     return e;
   }
 
-  /** Each member's nodes under `ens{i}_`, then Sum and a scale by 1/n; ArgMax for the label. */
+  /** Each member's nodes under `ens{i}_`, each scaled by its share, then Sum; ArgMax for the label. */
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
-    const n = this.members.length;
+    const shares = this.shares;
     const parts = this.members.map((m, i) => {
       const scoped = new ScopedGraph(graph, `ens${i}_`, new Set([input]));
       const out = m.addOnnxNodes(scoped, input);
       const name = this.task === 'classification' ? out.probabilities : out.value;
       if (!name)
         throw new Error(`ensemble: ${m.name} exports no ${this.task === 'classification' ? 'probabilities' : 'value'}`);
-      return scoped.scoped(name);
+      graph
+        .initializer({ name: `ens${i}_share`, datatype: 'FP32', dims: [], values: [shares[i] as number] })
+        .node('Mul', [scoped.scoped(name), `ens${i}_share`], [`ens${i}_weighted`]);
+      return `ens${i}_weighted`;
     });
-    graph
-      .initializer({ name: 'ens_share', datatype: 'FP32', dims: [], values: [1 / n] })
-      .node('Sum', parts, ['ens_sum']);
     if (this.task === 'regression') {
-      graph.node('Mul', ['ens_sum', 'ens_share'], ['value']);
+      graph.node('Sum', parts, ['value']);
       return { value: 'value' };
     }
     graph
-      .node('Mul', ['ens_sum', 'ens_share'], ['probabilities'])
+      .node('Sum', parts, ['probabilities'])
       .node('ArgMax', ['probabilities'], ['label'], { axis: { int: 1 }, keepdims: { int: 0 } });
     return { label: 'label', probabilities: 'probabilities' };
   }

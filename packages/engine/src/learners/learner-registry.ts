@@ -132,7 +132,7 @@ const DEFINITIONS: LearnerDefinition[] = [
     name: 'ensemble',
     tasks: ['classification', 'regression'],
     sampleWeights: true,
-    defaults: { task: 'classification', members: [] },
+    defaults: { task: 'classification', members: [], weights: null },
     create: (p) => new Ensemble(p),
     restore: (c) => Ensemble.fromArtifact(c),
   },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Frame } from '../frame/frame.js';
 import { Rng } from '../random/rng.js';
+import { selectEnsemble } from './auto-ensemble.js';
 import { autoSelect } from './auto-selection.js';
 import { trainWithHoldout } from './holdout-training.js';
 
@@ -80,9 +81,10 @@ describe('auto: the portfolio scored by cross-validation, the best refitted and 
   });
 });
 
-describe('auto with ensemble: the average of the best few, scored from their out-of-fold predictions', () => {
+describe('auto with ensemble: a weighted average chosen by ensemble selection on out-of-fold predictions', () => {
   it('is on the leaderboard with the score its averaged predictions earn, and chosen only when it beats the best', () => {
-    const frame = ring(500, 8);
+    // A ring on which the forest and the boosting err on different rows (seed 3: weights 2 and 1).
+    const frame = ring(500, 3);
     const candidates = [
       { algorithm: 'logistic-regression', params: {} },
       { algorithm: 'random-forest', params: { nEstimators: 40 } },
@@ -95,20 +97,17 @@ describe('auto with ensemble: the average of the best few, scored from their out
     const ens = out.leaderboard.at(-1);
     assert.equal(ens?.algorithm, 'ensemble');
     const members = (ens?.params.members ?? []) as Array<{ algorithm: string }>;
-    // The three best fully scored candidates that give probabilities (never the linear SVM).
-    const ranked = out.leaderboard
-      .slice(0, -1)
-      .filter((e) => e.status === 'scored' && e.algorithm !== 'linear-svm')
-      .sort((a, b) => (b.cvMean as number) - (a.cvMean as number))
-      .slice(0, 3)
-      .map((e) => e.algorithm);
-    assert.deepEqual(
-      members.map((m) => m.algorithm),
-      ranked,
-    );
+    const weights = (ens?.params.weights ?? []) as number[];
+    assert.ok(members.length >= 2 && weights.length === members.length);
+    assert.ok(weights.every((w) => Number.isInteger(w) && w >= 1) && weights.reduce((a, b) => a + b, 0) <= 10);
+    assert.ok(!members.some((m) => m.algorithm === 'linear-svm'), 'no probabilities, no place in an average');
+    // It starts from the best candidate with probabilities and only ever improves on it.
+    const singles = out.leaderboard.slice(0, -1).filter((e) => e.status === 'scored' && e.algorithm !== 'linear-svm');
+    const bestWithProba = Math.max(...singles.map((e) => e.cvMean as number));
+    assert.ok((ens?.cvMean as number) > bestWithProba, `${ens?.cvMean} vs ${bestWithProba}`);
     const bestSingle = Math.max(...out.leaderboard.slice(0, -1).map((e) => e.cvMean ?? 0));
     assert.equal(out.algorithm === 'ensemble', (ens?.cvMean as number) > bestSingle);
-    // Scored again the slow way (each member refitted per fold): the same number.
+    // Scored again the slow way (each member refitted per fold): about the same number.
     const plain = autoSelect(
       frame,
       req,
@@ -119,7 +118,23 @@ describe('auto with ensemble: the average of the best few, scored from their out
       Math.abs((plain.leaderboard[0]?.cvMean as number) - (ens?.cvMean as number)) < 0.02,
       `${plain.leaderboard[0]?.cvMean} vs ${ens?.cvMean}`,
     );
-    // The chosen model, whichever it is, measured once on the held-out rows.
     assert.ok((out.metrics.accuracy as number) > 0.8, JSON.stringify(out.metrics));
+  });
+
+  it('ensemble selection picks complementary candidates, weighs them, and never a useless one', () => {
+    // Three rows per fold, two classes; A is right on rows 0–1, B on rows 1–2, C always wrong.
+    const y = Int32Array.from([1, 0, 1]);
+    const fold = (p1: number[]) => ({
+      metrics: {},
+      y,
+      proba: Float64Array.from(p1.flatMap((p) => [1 - p, p])),
+    });
+    const a = fold([0.9, 0.4, 0.45]);
+    const b = fold([0.45, 0.1, 0.9]);
+    const c = fold([0.2, 0.8, 0.1]);
+    const picked = selectEnsemble([[a], [b], [c]], 'accuracy', false);
+    assert.deepEqual(picked?.members, [0, 1]);
+    assert.deepEqual(picked?.scores, [1]);
+    assert.equal(selectEnsemble([[a], [c]], 'accuracy', false), undefined, 'C never helps: A alone, no ensemble');
   });
 });

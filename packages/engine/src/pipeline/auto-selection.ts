@@ -3,7 +3,7 @@ import type { Frame } from '../frame/frame.js';
 import type { FitProgress } from '../learners/learner.js';
 import { learnerDefinition } from '../learners/learner-registry.js';
 import type { TextVectorizerParams } from '../text/text-vectorizer.js';
-import { ENSEMBLE_SIZE, ensembleFoldScores } from './auto-ensemble.js';
+import { chooseEnsemble } from './auto-ensemble.js';
 import {
   type EvaluatedPredictions,
   evaluate,
@@ -23,9 +23,9 @@ export interface AutoRequest {
   /** k of the cross-validation scoring each candidate (default 3). */
   folds?: number;
   /**
-   * Also score the average of the best few candidates that give probabilities (values,
-   * for regression) from their out-of-fold predictions, and choose it when it scores
-   * better than the best single one. Tabular data only.
+   * Also build a weighted average of candidates that give probabilities (values, for
+   * regression) by ensemble selection on their out-of-fold predictions, and choose it
+   * when it scores better than the best single one.
    */
   ensemble?: boolean;
 }
@@ -76,6 +76,8 @@ export const TEXT_CHOICES = {
 
 /** Training rows above which `auto` leaves the kernel SVM out. */
 const KERNEL_SVM_MAX_ROWS = 20_000;
+/** Training rows up to which `auto`'s kernel SVM also learns probabilities. */
+const KERNEL_SVM_PLATT_ROWS = 2_000;
 
 /** Metrics where lower is better; every other one is better higher. */
 const LOWER_IS_BETTER = new Set(['rmse', 'mae', 'logLoss']);
@@ -110,7 +112,11 @@ export function autoPortfolio(task: 'classification' | 'regression', text: boole
     { algorithm: 'random-forest', params: { nEstimators: 100 } },
     // An RBF kernel with a looser margin than the default; its cost grows with the square
     // of the rows, so only where that stays within a budget's reach.
-    ...(rows <= KERNEL_SVM_MAX_ROWS ? [{ algorithm: 'kernel-svm', params: { C: 10 } }] : []),
+    // On small sets it also learns Platt probabilities, so that it can join an ensemble
+    // and be judged by ranking metrics (each pair fitted five more times).
+    ...(rows <= KERNEL_SVM_MAX_ROWS
+      ? [{ algorithm: 'kernel-svm', params: rows <= KERNEL_SVM_PLATT_ROWS ? { C: 10, probability: true } : { C: 10 } }]
+      : []),
     { algorithm: 'gradient-boosting', params: {} },
     { algorithm: 'gradient-boosting', params: { learningRate: 0.05, maxIter: 300, maxLeafNodes: 15 } },
     { algorithm: 'mlp', params: { hiddenLayers: [64], alpha: 1e-3 } },
@@ -239,7 +245,7 @@ export function autoSelect(
     });
   });
   if (auto.ensemble && best >= 0) {
-    const ranked = leaderboard
+    const pool = leaderboard
       .map((e, i) => ({ e, i }))
       .filter(({ e, i }) => {
         // Only candidates with probabilities (values) on every fold can be averaged.
@@ -253,25 +259,27 @@ export function autoSelect(
       })
       .sort((a, b) => (better(a.e.cvMean as number, b.e.cvMean as number) ? -1 : 1))
       // Members share one feature pipeline: on text, those reading it as the best one does.
-      .filter(({ e }, _, all) => JSON.stringify(e.text) === JSON.stringify(all[0]?.e.text))
-      .slice(0, ENSEMBLE_SIZE);
-    const scores =
-      ranked.length >= 2
-        ? ensembleFoldScores(
-            ranked.map(({ i }) => outOfFold.get(i) ?? []),
-            metric,
-          )
-        : undefined;
-    if (scores) {
+      .filter(({ e }, _, all) => JSON.stringify(e.text) === JSON.stringify(all[0]?.e.text));
+    const selection = chooseEnsemble(
+      pool.map(({ i }) => outOfFold.get(i) ?? []),
+      metric,
+      lower,
+    );
+    if (selection) {
+      const { scores } = selection;
+      const members = selection.members.map((c) => (pool[c] as { e: AutoLeaderboardEntry }).e);
       const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
       leaderboard.push({
         algorithm: 'ensemble',
-        params: { members: ranked.map(({ e }) => ({ algorithm: e.algorithm, params: e.params })) },
-        ...(ranked[0]?.e.text && { text: ranked[0].e.text }),
+        params: {
+          members: members.map((e) => ({ algorithm: e.algorithm, params: e.params })),
+          weights: selection.weights,
+        },
+        ...(members[0]?.text && { text: members[0].text }),
         cvMean: mean,
         cvStd: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length),
         foldsScored: scores.length,
-        seconds: ranked.reduce((a, { e }) => a + e.seconds, 0),
+        seconds: members.reduce((a, e) => a + e.seconds, 0),
         status: 'scored',
       });
       if (better(mean, (leaderboard[best] as AutoLeaderboardEntry).cvMean as number)) best = leaderboard.length - 1;
