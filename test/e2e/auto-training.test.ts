@@ -37,7 +37,6 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
           target: 'diagnosis',
           timeBudgetS: 60,
           metric: 'rocAuc',
-          ensemble: true,
         })
       ).id,
       (e) => {
@@ -49,7 +48,7 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     const d = v.details as unknown as AutoDetails;
     assert.notEqual(d.algorithm, 'auto');
     assert.equal(d.auto.metric, 'rocAuc');
-    assert.equal(d.auto.leaderboard.length, 8, 'seven candidates and the average of the best three');
+    assert.equal(d.auto.leaderboard.length, 8, 'seven candidates, then the ensemble (on by default)');
     assert.equal(d.auto.leaderboard[7]?.algorithm, 'ensemble');
     const scored = d.auto.leaderboard.filter((e) => e.status === 'scored');
     const best = d.auto.leaderboard[d.auto.best];
@@ -91,7 +90,9 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     assert.equal(done.state, 'succeeded', done.error ?? '');
     const d = (await t.admin.getVersion('admin/mood-auto', 1)).details as unknown as AutoDetails;
     assert.deepEqual(
-      d.auto.leaderboard.map((e) => `${e.algorithm} ${(e as { text?: { analyzer: string } }).text?.analyzer}`),
+      d.auto.leaderboard
+        .filter((e) => e.algorithm !== 'ensemble')
+        .map((e) => `${e.algorithm} ${(e as { text?: { analyzer: string } }).text?.analyzer}`),
       ['nb-svm word', 'nb-svm char_wb', 'logistic-regression word', 'linear-svm word', 'naive-bayes word'],
     );
     assert.ok((done.result?.metrics?.accuracy ?? 0) >= 0.75, JSON.stringify(done.result?.metrics));
@@ -193,6 +194,32 @@ describe('algorithm "auto": a portfolio scored within a budget, the best refitte
     );
     assert.equal(unknown.state, 'failed');
     assert.match(unknown.error ?? '', /"healthy", which is not a class of the target \(classes: benign, malignant\)/);
+  });
+
+  test('ensemble: false keeps a single model; class weights narrow the portfolio to the learners that take them', async () => {
+    const done = await t.admin.followJob(
+      (
+        await t.admin.train({
+          model: 'admin/cancer-auto-single',
+          dataset: 'admin/cancer@1',
+          task: 'classification',
+          algorithm: 'auto',
+          target: 'diagnosis',
+          timeBudgetS: 20,
+          ensemble: false,
+          classWeight: 'balanced',
+        })
+      ).id,
+    );
+    assert.equal(done.state, 'succeeded', done.error ?? '');
+    const v = await t.admin.getVersion('admin/cancer-auto-single', 1);
+    const d = v.details as unknown as AutoDetails & { classWeight?: unknown };
+    assert.ok(!d.auto.leaderboard.some((e) => e.algorithm === 'ensemble'));
+    assert.notEqual(d.algorithm, 'ensemble');
+    const algorithms = await t.admin.algorithms();
+    const weighted = new Set(algorithms.filter((a) => a.classWeights).map((a) => a.name));
+    for (const e of d.auto.leaderboard) assert.ok(weighted.has(e.algorithm), `${e.algorithm} takes class weights`);
+    assert.equal(d.classWeight, 'balanced');
   });
 
   test('cancel stops it', async () => {

@@ -218,7 +218,7 @@ export interface TrainingJobRequest {
   timeBudgetS?: number;
   /** `algorithm: "auto"`: the metric that picks the winner (accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, averagePrecision, hitsTop5/10, liftTop5/10; rmse, mae, r2). */
   metric?: string;
-  /** `algorithm: "auto"` on tabular data: also score the average of the best few, and keep it when it scores better. */
+  /** `algorithm: "auto"`: also build a weighted average of the candidates, kept when it scores better (default true). */
   ensemble?: boolean;
   /** Classification and sentiment: "balanced" (every class weighs the same in total) or a weight per class label. */
   classWeight?: 'balanced' | Record<string, number>;

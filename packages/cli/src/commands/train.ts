@@ -75,7 +75,10 @@ export const train: Command = {
       'string',
       'how to read columns, as JSON: numeric, categorical, text, ignore, or {"kind": "ordinal", "order": [lowest, …]}, e.g. {"id": "ignore"}',
     ),
-    ensemble: opt('boolean', '--algorithm auto: also try the average of the best few candidates'),
+    'no-ensemble': opt(
+      'boolean',
+      '--algorithm auto: always a single model (by default a weighted average of the candidates is kept when it scores better)',
+    ),
     'class-weight': opt(
       'string',
       'classification: balanced (every class weighs the same in total), or a weight per label as JSON, e.g. {"churned": 5}',
@@ -112,7 +115,7 @@ export const train: Command = {
       timeLimitS: num('time-limit'),
       timeBudgetS: num('time-budget'),
       metric: values.metric as string | undefined,
-      ...(values.ensemble === true && { ensemble: true }),
+      ...(values['no-ensemble'] === true && { ensemble: false }),
       classWeight: classWeightOf(values['class-weight'] as string | undefined),
       kinds: parseJson('kinds', values.kinds as string | undefined) as TrainingJobRequest['kinds'],
     });

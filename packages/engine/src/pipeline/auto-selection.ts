@@ -24,8 +24,8 @@ export interface AutoRequest {
   folds?: number;
   /**
    * Also build a weighted average of candidates that give probabilities (values, for
-   * regression) by ensemble selection on their out-of-fold predictions, and choose it
-   * when it scores better than the best single one.
+   * regression) from their out-of-fold predictions, and choose it when it scores better
+   * than the best single one. Default true; false: always a single model.
    */
   ensemble?: boolean;
 }
@@ -150,6 +150,7 @@ export function autoSelect(
   const started = now();
   const timeBudgetS = auto.timeBudgetS ?? 120;
   const folds = auto.folds ?? 3;
+  const ensemble = auto.ensemble ?? true;
   const regression = req.task === 'regression';
   const metric = auto.metric ?? (regression ? 'rmse' : 'accuracy');
   const lower = LOWER_IS_BETTER.has(metric);
@@ -206,7 +207,7 @@ export function autoSelect(
           signal: opts.signal,
         });
         const evaluated = evaluatePredictions(m, trainFrame.take(f.test));
-        if (auto.ensemble) outOfFold.set(index, [...(outOfFold.get(index) ?? []), evaluated]);
+        if (ensemble) outOfFold.set(index, [...(outOfFold.get(index) ?? []), evaluated]);
         const score = evaluated.metrics[metric];
         if (score === undefined)
           throw new Error(`${c.algorithm} reports no ${metric} (it gives no probabilities, or the task has none)`);
@@ -244,7 +245,7 @@ export function autoSelect(
       metrics: { candidate: index + 1, ...(entry.cvMean !== null && { [metric]: entry.cvMean }) },
     });
   });
-  if (auto.ensemble && best >= 0) {
+  if (ensemble && best >= 0) {
     const pool = leaderboard
       .map((e, i) => ({ e, i }))
       .filter(({ e, i }) => {

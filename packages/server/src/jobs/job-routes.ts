@@ -92,7 +92,8 @@ const NewTrainingJob = Type.Object(
     ),
     ensemble: Type.Optional(
       Type.Boolean({
-        description: 'algorithm "auto": also score the average of the best few, and keep it when it scores better',
+        description:
+          'algorithm "auto": also build a weighted average of the candidates, kept when it scores better (default true)',
       }),
     ),
     search: Type.Optional(

@@ -42,7 +42,7 @@ export interface TrainingJobRequest
   /** `algorithm: "auto"`: seconds to score candidates (default 120), and the metric that picks the winner. */
   timeBudgetS?: number;
   metric?: string;
-  /** `algorithm: "auto"`: also score the average of the best few. */
+  /** `algorithm: "auto"`: a weighted average of the candidates when it scores better (default true). */
   ensemble?: boolean;
   /** Recommendation: which columns are the user, the item, the rating or weight, the time. */
   columns?: Partial<InteractionColumns>;

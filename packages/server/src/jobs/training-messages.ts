@@ -59,7 +59,7 @@ export interface AutoSpec {
   /** The metric that picks the winner (accuracy, or RMSE for regression, unless named). */
   metric?: string;
   folds: number;
-  /** Also the average of the best few (tabular data). */
+  /** A weighted average of the candidates when it scores better (the engine's default: true). */
   ensemble?: boolean;
 }
 

@@ -48,7 +48,12 @@ export function checkAuto(req: TrainingJobRequest, task: 'classification' | 'reg
     throw new Invalid('timeBudgetS must be a whole number of seconds from 1 to 21600');
   if (req.metric !== undefined && !AUTO_METRICS[task].includes(req.metric))
     throw new Invalid(`metric must be one of ${AUTO_METRICS[task].join(', ')} for ${task}`);
-  return { timeBudgetS, ...(req.metric && { metric: req.metric }), folds: 3, ...(req.ensemble && { ensemble: true }) };
+  return {
+    timeBudgetS,
+    ...(req.metric && { metric: req.metric }),
+    folds: 3,
+    ...(req.ensemble !== undefined && { ensemble: req.ensemble }),
+  };
 }
 
 /**
