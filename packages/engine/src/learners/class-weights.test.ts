@@ -77,6 +77,7 @@ describe('class weights', () => {
     const weighted = learnerNames().filter((n) => learnerDefinition(n).sampleWeights);
     assert.deepEqual(weighted.sort(), [
       'decision-tree',
+      'ensemble', // passes them to its members, and refuses members that cannot take them
       'gradient-boosting',
       'kernel-svm',
       'linear-svm',

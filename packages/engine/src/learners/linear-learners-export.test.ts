@@ -19,6 +19,7 @@ describe('linear learners: registry, artifacts and ONNX export', () => {
   test('the registry knows its learners and refuses unknown names and params', () => {
     assert.deepEqual(learnerNames().sort(), [
       'decision-tree',
+      'ensemble',
       'gradient-boosting',
       'k-means',
       'kernel-svm',
