@@ -66,6 +66,7 @@ import { RuntimeCache } from './serving/runtime-cache.js';
 import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
+import { WarmStart } from './serving/warm-start.js';
 import type { BlobStore } from './store/blobs/blob-store.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { S3BlobStore } from './store/blobs/s3-blob-store.js';
@@ -137,18 +138,22 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
     blobs,
     auth,
     async (file, _signature, format) => {
-      // Loading it is the only full check that the runtime will run the model.
+      // Loading it is the only full check that the runtime will run the model; an API node
+      // keeps what it loaded for the new version's first request (warm-start.ts).
       const runtime = format === 'onnx' ? await OnnxRuntime.load(file) : await loadNativeRuntime(file);
-      await runtime.dispose();
+      if (warm) warm.keep(file, runtime);
+      else await runtime.dispose();
     },
     collaborators,
     checkStorage,
   );
-  const cache = new RuntimeCache(
+  const cache: RuntimeCache = new RuntimeCache(
     config.modelMemoryBytes,
     {
       load: async (v) => {
         const file = await blobs.localPath(v.sha256);
+        const kept = warm?.take(file);
+        if (kept) return kept;
         return v.format === 'onnx' ? OnnxRuntime.load(file) : loadNativeRuntime(file);
       },
       estimateMemory: (v) =>
@@ -157,6 +162,9 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
     { maxBatchSize: config.maxBatchSize, maxDelayMs: config.maxBatchDelayMs },
     metrics.cacheObserver(),
   );
+  // A worker serves nothing: it neither keeps upload checks' runtimes nor loads at start.
+  const warm: WarmStart | undefined =
+    role === 'api' ? new WarmStart(path.join(config.dataDir, 'warm-models.json'), cache) : undefined;
   const rolloutStats = new RolloutStats();
   const inference = new InferenceService(registry, cache, rolloutStats);
   const deployments = new DeploymentService(new DeploymentStore(db), registry, rolloutStats);
@@ -189,6 +197,13 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
   const webhooks = new WebhookService(webhookStore, auth, config.webhooksAllowPrivate, () => dispatcher.wake());
   const emit = (owner: string, event: WebhookEvent, data: Record<string, unknown>) =>
     void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
+  if (warm) {
+    // A new version is in the cache when its upload answers (its check's runtime, taken over).
+    registry.onVersionCreated(async (model, version, creator) => {
+      const entry = await registry.entryFor(creator, model.fullName);
+      await cache.preload(registry.pickVersion(entry, String(version.version))).catch(() => undefined);
+    });
+  }
   registry.onVersionCreated(async (model, version, creator) =>
     emit(model.owner, 'model.version.created', {
       model: model.fullName,
@@ -408,6 +423,9 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
           limits,
         });
 
+  // The versions loaded when the server last stopped, loaded again before it listens.
+  await warm?.restore();
+  warm?.start();
   await http.listen({ host: config.host, port: config.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const grpcPort = grpcServer
@@ -479,6 +497,7 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
       await Promise.all([grpcDone, httpDone]);
       clearInterval(trendingTimer);
       await usage.close();
+      await warm?.close();
       await cache.close();
       await sharedLimiter?.close();
       await bus.close();

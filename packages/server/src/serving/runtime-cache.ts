@@ -18,6 +18,7 @@ export interface Lease {
 
 interface Entry {
   key: number;
+  version: ResolvedVersion;
   label: { model: string; version: string };
   bytes: number;
   loading: Promise<{ runtime: ModelRuntime; batcher: DynamicBatcher }>;
@@ -101,6 +102,16 @@ export class RuntimeCache {
     };
   }
 
+  /** Loads a version ahead of its first request (it then counts as just used). */
+  async preload(version: ResolvedVersion): Promise<void> {
+    (await this.acquire(version)).release();
+  }
+
+  /** The versions loaded now, least recently used first. */
+  loadedVersions(): ResolvedVersion[] {
+    return [...this.entries.values()].filter((e) => e.ready).map((e) => e.version);
+  }
+
   /** Unloads one version (after a model is deleted, say). */
   evictVersion(versionId: number): void {
     const e = this.entries.get(versionId);
@@ -130,6 +141,7 @@ export class RuntimeCache {
     const batchable = isBatchMajor(version);
     const entry: Entry = {
       key: version.versionId,
+      version,
       label,
       bytes,
       refs: 0,
