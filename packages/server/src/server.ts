@@ -199,9 +199,12 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
     void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
   if (warm) {
     // A new version is in the cache when its upload answers (its check's runtime, taken over).
+    // Best effort: a version that cannot be loaded now loads on its first request.
     registry.onVersionCreated(async (model, version, creator) => {
-      const entry = await registry.entryFor(creator, model.fullName);
-      await cache.preload(registry.pickVersion(entry, String(version.version))).catch(() => undefined);
+      try {
+        const entry = await registry.entryFor(creator, model.fullName);
+        await cache.preload(registry.pickVersion(entry, String(version.version)));
+      } catch {}
     });
   }
   registry.onVersionCreated(async (model, version, creator) =>
