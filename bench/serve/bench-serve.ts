@@ -9,6 +9,8 @@
  *       (MARQUEE_USAGE_COUNTING=0): b/b0 is what counting costs the predict path
  *   (c) Marquee OIP REST infer, a trained 100-tree random forest (ONNX), batch 1, and
  *   (c0) the same with usage counting off; both Marquee processes serve the same work
+ *   (b-grpc), (c-grpc): the same two models over OIP gRPC ModelInfer, driven by h2load
+ *       (nghttp2-client, C) on the counting-on process
  *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_REPEATS (3; targets interleaved repeat by repeat, the median reported),
@@ -21,7 +23,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
+import { grpcCall, grpcClient } from '../../test/harness/test-server.ts';
 import { randomForestModel } from './forest-model.ts';
+import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
 import { oipBody } from './oip-body.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
@@ -107,7 +111,10 @@ interface Target {
 }
 
 /** Both Marquee servers (usage counting on and off), fresh, with the two models uploaded and warmed. */
-async function startMarquees(body: string, offFirst: boolean): Promise<{ targets: Target[]; stop: () => void }> {
+async function startMarquees(
+  body: string,
+  offFirst: boolean,
+): Promise<{ targets: Target[]; grpcPort: number; stop: () => void }> {
   const on = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
   const off = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
   const [onGrpc, offGrpc] = [await freePort(), await freePort()];
@@ -145,7 +152,44 @@ async function startMarquees(body: string, offFirst: boolean): Promise<{ targets
     ),
   ];
   for (const t of targets) await checkAndWarm(t, body);
-  return { targets, stop };
+  // gRPC on the counting-on server: answered right by a real client before h2load drives it.
+  const client = grpcClient(onGrpc);
+  for (const model of ['admin.bench-lr', 'admin.bench-rf']) {
+    const reply = await grpcCall(
+      client,
+      'ModelInfer',
+      {
+        model_name: model,
+        inputs: [
+          {
+            name: 'input-0',
+            datatype: 'FP32',
+            shape: [rows, 20],
+            contents: { fp32_contents: new Array(rows * 20).fill(0.5) },
+          },
+        ],
+      },
+      token,
+    );
+    if (!reply.raw_output_contents?.length) throw new Error(`gRPC ${model} answered ${JSON.stringify(reply)}`);
+  }
+  client.close();
+  return { targets, grpcPort: onGrpc, stop };
+}
+
+/** gRPC ModelInfer load on the counting-on server (h2load), as a cell: mean latency in p50's place. */
+async function grpcLoad(target: string, port: number, model: string, conns: number): Promise<Cell> {
+  const r = await h2loadGrpc(port, grpcInferFrame(model, rows), conns, duration, token);
+  return {
+    target,
+    connections: conns,
+    rps: r.rps,
+    p50: Number(r.mean.toFixed(2)),
+    p99: Number.NaN,
+    requests: r.requests,
+    non2xx: r.failed,
+    errors: 0,
+  };
 }
 
 /** Checks a target answers this body correctly, then warms it (sessions loaded, hot paths compiled). */
@@ -165,6 +209,7 @@ const stopping = new Set<() => void>();
 
 async function main() {
   await checkWrk();
+  await checkH2load();
   const basePort = await freePort();
   const baseline = tsxProcess(path.join(here, 'baseline-server.ts'), [String(basePort)]);
   stopping.add(() => baseline.kill('SIGTERM'));
@@ -189,12 +234,21 @@ async function main() {
     const runs = new Map<string, Cell[]>();
     for (let rep = 0; rep < repeats; rep++) {
       // Odd repeats start and measure the counting-off process first: order is not a factor.
-      const { targets, stop } = await startMarquees(body, rep % 2 === 1);
+      const { targets, grpcPort, stop } = await startMarquees(body, rep % 2 === 1);
       try {
         for (const conns of connections) {
           for (const t of [base, ...targets]) {
             const cell = await load(t.target, t.url, conns, body, t.auth);
             const key = `${conns} ${t.target}`;
+            runs.set(key, [...(runs.get(key) ?? []), cell]);
+            console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
+          }
+          for (const [target, model] of [
+            ['b-grpc-marquee-logreg', 'admin.bench-lr'],
+            ['c-grpc-marquee-forest100', 'admin.bench-rf'],
+          ] as const) {
+            const cell = await grpcLoad(target, grpcPort, model, conns);
+            const key = `${conns} ${target}`;
             runs.set(key, [...(runs.get(key) ?? []), cell]);
             console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
           }
@@ -212,13 +266,13 @@ async function main() {
     console.log(
       `\n${new Date().toISOString()}  ${os.cpus().length} × ${cpu}, node ${process.version}, median of ${repeats} × ${duration} s per cell, ${rows} row(s) per request\n`,
     );
-    console.log('| target | connections | req/s | p50 ms | p99 ms | non-2xx, errors | ÷ (a) |');
+    console.log('| target | connections | req/s | p50 ms (gRPC: mean) | p99 ms | non-2xx, errors | ÷ (a) |');
     console.log('|---|---|---|---|---|---|---|');
     for (const c of cells) {
       const base = cells.find((x) => x.connections === c.connections && x.target.startsWith('a-'));
       const ratio = c.target.startsWith('a-') || !base ? '' : (c.rps / base.rps).toFixed(2);
       console.log(
-        `| ${c.target} | ${c.connections} | ${Math.round(c.rps).toLocaleString('en')} | ${c.p50} | ${c.p99} | ${c.non2xx + c.errors} | ${ratio} |`,
+        `| ${c.target} | ${c.connections} | ${Math.round(c.rps).toLocaleString('en')} | ${c.p50} | ${Number.isNaN(c.p99) ? '–' : c.p99} | ${c.non2xx + c.errors} | ${ratio} |`,
       );
     }
     for (const conns of connections) {

@@ -256,7 +256,11 @@ export class JobRunner {
     };
     worker.on('message', (m: WorkerMessage<unknown>) => {
       if (run.stopReason === 'lease lost') return;
-      if (m.type === 'progress') void this.progress(job, m.progress);
+      // Progress is a hint: one that cannot be saved (the store closing) is only logged.
+      if (m.type === 'progress')
+        this.progress(job, m.progress).catch((err) =>
+          this.opts.log?.('job progress not saved', { job: job.id, error: String(err) }),
+        );
       else if (m.type === 'result') void settle(() => this.commit(job, handler, creator, m.result));
       else void settle(() => this.fail(job, m.message));
     });
