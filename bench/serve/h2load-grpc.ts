@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROTO_PATH } from '@marquee/server';
 import protobuf from 'protobufjs';
+import { ensureDebianTool } from './debian-tool.ts';
 
 const run = promisify(execFile);
 
@@ -23,12 +24,9 @@ export interface GrpcLoadResult {
   failed: number;
 }
 
+/** Installs h2load (nghttp2-client) from Debian when it is missing (or fails early, with the fix). */
 export async function checkH2load(): Promise<void> {
-  try {
-    await run('h2load', ['--version']);
-  } catch {
-    throw new Error('the gRPC serving benchmark needs h2load: apt-get install -y nghttp2-client');
-  }
+  await ensureDebianTool('h2load', 'nghttp2-client', () => run('h2load', ['--version']));
 }
 
 /** A ModelInfer request for `model` with `rows` × `features` FP32 values (the REST body's values), framed for the wire. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ensureDebianTool } from './debian-tool.ts';
 
 const run = promisify(execFile);
 
@@ -20,16 +21,14 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Fails early, with the fix, when wrk is not installed. */
+/** Installs wrk from Debian when it is missing (or fails early, with the fix). */
 export async function checkWrk(): Promise<void> {
-  try {
-    await run('wrk', ['--version']).catch((err) => {
+  await ensureDebianTool('wrk', 'wrk', () =>
+    run('wrk', ['--version']).catch((err) => {
       // wrk --version exits 1 after printing its version.
       if (!/^wrk /m.test(`${err.stdout ?? ''}${err.stderr ?? ''}`)) throw err;
-    });
-  } catch {
-    throw new Error('the serving benchmark needs wrk: apt-get install -y wrk');
-  }
+    }),
+  );
 }
 
 const lua = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
