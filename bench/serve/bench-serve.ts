@@ -11,6 +11,8 @@
  *   (c0) the same with usage counting off; both Marquee processes serve the same work
  *   (b-grpc), (c-grpc): the same two models over OIP gRPC ModelInfer, driven by h2load
  *       (nghttp2-client, C) on the counting-on process
+ *   (d), (d-grpc): (b) and (b-grpc) on `marquee serve --workers 2`: d ÷ b is what the
+ *       second process adds (all of them share the 2 cores with the load generator)
  *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_REPEATS (3; targets interleaved repeat by repeat, the median reported),
@@ -82,7 +84,13 @@ async function load(target: string, url: string, conns: number, body: string, au
   return { target, connections: conns, ...(await wrkLoad(url, conns, duration, body, auth)) };
 }
 
-function marqueeProcess(dataDir: string, httpPort: number, grpcPort: number, env: Record<string, string> = {}) {
+function marqueeProcess(
+  dataDir: string,
+  httpPort: number,
+  grpcPort: number,
+  workers: number,
+  env: Record<string, string> = {},
+) {
   const extra = (process.env.MARQUEE_BENCH_ARGS ?? '').split(' ').filter(Boolean);
   return tsxProcess(
     path.join(root, 'packages', 'cli', 'src', 'run.ts'),
@@ -98,6 +106,8 @@ function marqueeProcess(dataDir: string, httpPort: number, grpcPort: number, env
       dataDir,
       '--log-level',
       'warn',
+      '--workers',
+      String(workers),
       ...extra,
     ],
     { MARQUEE_ADMIN_TOKEN: token, ...env },
@@ -110,31 +120,42 @@ interface Target {
   auth?: string;
 }
 
-/** Both Marquee servers (usage counting on and off), fresh, with the two models uploaded and warmed. */
+/**
+ * The Marquee servers, fresh: one process with usage counting on and one with it off (the
+ * two models each), and `--workers 2` (the logistic regression), uploaded and warmed.
+ */
 async function startMarquees(
   body: string,
   offFirst: boolean,
-): Promise<{ targets: Target[]; grpcPort: number; stop: () => void }> {
+): Promise<{ targets: Target[]; grpcPort: number; workersGrpcPort: number; stop: () => Promise<void> }> {
   const on = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
   const off = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
-  const [onGrpc, offGrpc] = [await freePort(), await freePort()];
+  const two = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
+  const [onGrpc, offGrpc, twoGrpc] = [await freePort(), await freePort(), await freePort()];
   const start = {
-    on: () => marqueeProcess(on.dir, on.port, onGrpc),
-    off: () => marqueeProcess(off.dir, off.port, offGrpc, { MARQUEE_USAGE_COUNTING: '0' }),
+    on: () => marqueeProcess(on.dir, on.port, onGrpc, 1),
+    off: () => marqueeProcess(off.dir, off.port, offGrpc, 1, { MARQUEE_USAGE_COUNTING: '0' }),
   };
   const children = offFirst ? [start.off(), start.on()] : [start.on(), start.off()];
-  const stop = () => {
+  children.push(marqueeProcess(two.dir, two.port, twoGrpc, 2));
+  const stop = async () => {
+    // Each saves its warm-start list as it stops: the folders go once they have exited.
+    const exited = children.map(
+      (c) => new Promise((resolve) => (c.exitCode !== null ? resolve(0) : c.once('exit', resolve))),
+    );
     for (const c of children) c.kill('SIGTERM');
-    for (const dir of [on.dir, off.dir]) fs.rmSync(dir, { recursive: true, force: true });
+    await Promise.all(exited);
+    for (const dir of [on.dir, off.dir, two.dir]) fs.rmSync(dir, { recursive: true, force: true });
   };
   stopping.add(stop);
   await Promise.all(children.map((c) => waitFor(c, /Marquee http/)));
-  for (const port of [on.port, off.port]) {
+  for (const port of [on.port, off.port, two.port]) {
     const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${port}`, token });
     for (const [name, bytes] of [
       ['bench-lr', logisticRegressionModel().bytes],
       ['bench-rf', randomForestModel()],
     ] as const) {
+      if (port === two.port && name === 'bench-rf') continue;
       await mq.createModel({ owner: 'admin', name, task: 'classification' });
       await mq.uploadVersion(`admin/${name}`, bytes);
     }
@@ -150,11 +171,16 @@ async function startMarquees(
       { target: 'c-marquee-forest100', url: url(on.port, 'bench-rf'), auth: token },
       { target: 'c0-marquee-forest100-no-usage-counting', url: url(off.port, 'bench-rf'), auth: token },
     ),
+    { target: 'd-marquee-logreg-2-workers', url: url(two.port, 'bench-lr'), auth: token },
   ];
   for (const t of targets) await checkAndWarm(t, body);
-  // gRPC on the counting-on server: answered right by a real client before h2load drives it.
-  const client = grpcClient(onGrpc);
-  for (const model of ['admin.bench-lr', 'admin.bench-rf']) {
+  // gRPC: answered right by a real client before h2load drives it.
+  for (const [port, model] of [
+    [onGrpc, 'admin.bench-lr'],
+    [onGrpc, 'admin.bench-rf'],
+    [twoGrpc, 'admin.bench-lr'],
+  ] as const) {
+    const client = grpcClient(port);
     const reply = await grpcCall(
       client,
       'ModelInfer',
@@ -172,9 +198,9 @@ async function startMarquees(
       token,
     );
     if (!reply.raw_output_contents?.length) throw new Error(`gRPC ${model} answered ${JSON.stringify(reply)}`);
+    client.close();
   }
-  client.close();
-  return { targets, grpcPort: onGrpc, stop };
+  return { targets, grpcPort: onGrpc, workersGrpcPort: twoGrpc, stop };
 }
 
 /** gRPC ModelInfer load on the counting-on server (h2load), as a cell: mean latency in p50's place. */
@@ -205,7 +231,7 @@ async function checkAndWarm(t: Target, body: string): Promise<void> {
   await wrkLoad(t.url, 8, 3, body, t.auth).catch(() => undefined);
 }
 
-const stopping = new Set<() => void>();
+const stopping = new Set<() => unknown>();
 
 async function main() {
   await checkWrk();
@@ -234,7 +260,7 @@ async function main() {
     const runs = new Map<string, Cell[]>();
     for (let rep = 0; rep < repeats; rep++) {
       // Odd repeats start and measure the counting-off process first: order is not a factor.
-      const { targets, grpcPort, stop } = await startMarquees(body, rep % 2 === 1);
+      const { targets, grpcPort, workersGrpcPort, stop } = await startMarquees(body, rep % 2 === 1);
       try {
         for (const conns of connections) {
           for (const t of [base, ...targets]) {
@@ -243,18 +269,19 @@ async function main() {
             runs.set(key, [...(runs.get(key) ?? []), cell]);
             console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
           }
-          for (const [target, model] of [
-            ['b-grpc-marquee-logreg', 'admin.bench-lr'],
-            ['c-grpc-marquee-forest100', 'admin.bench-rf'],
+          for (const [target, port, model] of [
+            ['b-grpc-marquee-logreg', grpcPort, 'admin.bench-lr'],
+            ['c-grpc-marquee-forest100', grpcPort, 'admin.bench-rf'],
+            ['d-grpc-marquee-logreg-2-workers', workersGrpcPort, 'admin.bench-lr'],
           ] as const) {
-            const cell = await grpcLoad(target, grpcPort, model, conns);
+            const cell = await grpcLoad(target, port, model, conns);
             const key = `${conns} ${target}`;
             runs.set(key, [...(runs.get(key) ?? []), cell]);
             console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
           }
         }
       } finally {
-        stop();
+        await stop();
         stopping.delete(stop);
       }
     }
@@ -276,6 +303,17 @@ async function main() {
       );
     }
     for (const conns of connections) {
+      for (const [two, one] of [
+        ['d-marquee-logreg-2-workers', 'b-marquee-logreg'],
+        ['d-grpc-marquee-logreg-2-workers', 'b-grpc-marquee-logreg'],
+      ]) {
+        const perRepeat = Array.from({ length: repeats }, (_, rep) => {
+          const a = runs.get(`${conns} ${two}`)?.[rep];
+          const b = runs.get(`${conns} ${one}`)?.[rep];
+          return a && b ? (a.rps / b.rps).toFixed(2) : '?';
+        });
+        console.log(`${two} ÷ ${one}, ${conns} connections, per repeat: ${perRepeat.join(' ')}`);
+      }
       for (const model of ['b', 'c']) {
         const perRepeat = Array.from({ length: repeats }, (_, rep) => {
           const on = runs.get(`${conns} ${model === 'b' ? 'b-marquee-logreg' : 'c-marquee-forest100'}`)?.[rep];

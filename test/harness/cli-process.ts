@@ -38,9 +38,10 @@ export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; grpcPort: number; output: () => string }> {
+  // One process unless a test asks for more (`--workers`): the others need not pay for two.
   const { child, match, output } = await spawnUntil(
     ['serve', ...args],
-    env,
+    { MARQUEE_WORKERS: '1', ...env },
     /Marquee (https?:\/\/\S+) \(gRPC on port (\d+)\)/,
   );
   return { child, url: match[1] as string, grpcPort: Number(match[2]), output };

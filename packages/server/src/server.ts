@@ -66,7 +66,7 @@ import { RuntimeCache } from './serving/runtime-cache.js';
 import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
-import { WarmStart } from './serving/warm-start.js';
+import { WarmStart, type WarmVersion, warmVersionOf } from './serving/warm-start.js';
 import type { BlobStore } from './store/blobs/blob-store.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { S3BlobStore } from './store/blobs/s3-blob-store.js';
@@ -81,8 +81,17 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 
 export const SERVER_VERSION = ENGINE_VERSION;
 
+/** The bus topic on which a process that created a version tells the others to load it. */
+const VERSION_CREATED = 'version.created';
+
 /** What a process of the fleet does: answer the API (and maybe run jobs), or only run jobs. */
 export type ServerRole = 'api' | 'worker';
+
+/** Which of the `serve --workers N` processes this is (index 0 runs the jobs). */
+export interface ServeProcesses {
+  index: number;
+  count: number;
+}
 
 export interface RunningServer {
   httpUrl: string;
@@ -104,14 +113,22 @@ export interface RunningServer {
  * (`role: 'worker'`) wires the same domains, since jobs register versions, publish and
  * evaluate through them, but listens only for health probes and runs jobs.
  */
-export async function startServer(config: ServerConfig, role: ServerRole = 'api'): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  role: ServerRole = 'api',
+  processes: ServeProcesses = { index: 0, count: 1 },
+): Promise<RunningServer> {
   if (role === 'worker' && !config.databaseUrl)
     throw new Error(
       'a worker takes jobs from the PostgreSQL database the API nodes share: give --database-url (MARQUEE_DATABASE_URL)',
     );
   if (role === 'worker' && !config.runJobs) throw new Error('a worker runs jobs: MARQUEE_RUN_JOBS cannot be off');
   const { db, dialect } = await openDatabase(config);
-  const bus = await openClusterBus(config, db, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
+  const bus = await openClusterBus(config, db, processes.count, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
+  // Of several serving processes on one store, the first runs the jobs and the one-off work.
+  const first = processes.index === 0;
+  // PostgreSQL's queue may have runners on many hosts; SQLite's has exactly one.
+  const manyRunners = Boolean(config.databaseUrl);
   // Blobs in the data folder (a volume the nodes share, in a cluster), or in S3 with a
   // local cache in the data folder.
   const blobs: BlobStore = config.blobUrl
@@ -197,16 +214,17 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
   const webhooks = new WebhookService(webhookStore, auth, config.webhooksAllowPrivate, () => dispatcher.wake());
   const emit = (owner: string, event: WebhookEvent, data: Record<string, unknown>) =>
     void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
-  if (warm) {
-    // A new version is in the cache when its upload answers (its check's runtime, taken over).
-    // Best effort: a version that cannot be loaded now loads on its first request.
-    registry.onVersionCreated(async (model, version, creator) => {
-      try {
-        const entry = await registry.entryFor(creator, model.fullName);
-        await cache.preload(registry.pickVersion(entry, String(version.version)));
-      } catch {}
-    });
-  }
+  // A new version is in the cache when its upload answers (its check's runtime, taken
+  // over), and the other serving processes load it too. Best effort: a version that cannot
+  // be loaded now loads on its first request.
+  registry.onVersionCreated(async (model, version, creator) => {
+    try {
+      const resolved = registry.pickVersion(await registry.entryFor(creator, model.fullName), String(version.version));
+      if (warm) await cache.preload(resolved);
+      if (bus.shared) await bus.publish(VERSION_CREATED, warmVersionOf(resolved));
+    } catch {}
+  });
+  if (warm) bus.subscribe(VERSION_CREATED, (v) => void warm.preload(v as WarmVersion));
   registry.onVersionCreated(async (model, version, creator) =>
     emit(model.owner, 'model.version.created', {
       model: model.fullName,
@@ -256,19 +274,20 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
     'proposal-evaluation': new ProposalEvaluationJobKind(() => proposals as ProposalService),
     'fold-scores': new FoldScoresJobKind(datasets),
   };
-  const runner = config.runJobs
-    ? new JobRunner(jobStore, jobEvents, kinds, auth, {
-        concurrency: config.jobConcurrency,
-        timeLimitS: config.jobTimeLimitS,
-        nodeId: bus.nodeId,
-        leaseMs: config.jobLeaseS * 1000,
-        soleRunner: !bus.shared,
-        pollMs: bus.shared ? 5_000 : 2_000,
-        fanOut: bus.shared,
-        onQueued: () => signals.queued(),
-        log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
-      })
-    : undefined;
+  const runner =
+    config.runJobs && first
+      ? new JobRunner(jobStore, jobEvents, kinds, auth, {
+          concurrency: config.jobConcurrency,
+          timeLimitS: config.jobTimeLimitS,
+          nodeId: bus.nodeId,
+          leaseMs: config.jobLeaseS * 1000,
+          soleRunner: !manyRunners,
+          pollMs: manyRunners ? 5_000 : 2_000,
+          fanOut: manyRunners,
+          onQueued: () => signals.queued(),
+          log: (msg, fields) => httpLog?.info(fields ?? {}, msg),
+        })
+      : undefined;
   const signals = new JobSignals(bus, runner, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
   const jobs = new JobService(jobStore, jobEvents, signals, datasets, registry, auth, {
     maxAttempts: config.jobMaxAttempts,
@@ -411,6 +430,7 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
           usage,
           metrics,
           isReady,
+          processes,
           version: SERVER_VERSION,
         });
   httpLog = http.log;
@@ -440,11 +460,11 @@ export async function startServer(config: ServerConfig, role: ServerRole = 'api'
         ),
       )
     : 0;
-  await proposalService.resume();
+  if (first) await proposalService.resume();
   await runner?.start();
   dispatcher.start();
   const demo =
-    config.demo && role === 'api'
+    config.demo && role === 'api' && first
       ? loadDemo({
           dataDir: config.dataDir,
           auth,

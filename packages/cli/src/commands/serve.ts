@@ -1,5 +1,6 @@
 // Only the light config module up front: client verbs should not pay for loading the server.
-import { type ConfigOverrides, DEFAULTS, loadConfig } from '@marquee/server/config';
+import type { RunningServer } from '@marquee/server';
+import { type ConfigOverrides, DEFAULTS, loadConfig, type ServerConfig } from '@marquee/server/config';
 import { type Command, opt } from '../command.js';
 import { untilSignalled } from '../until-signalled.js';
 import { CLUSTER_OPTIONS, clusterFlags } from './cluster-options.js';
@@ -53,6 +54,10 @@ export const serve: Command = {
       'accept webhook URLs on loopback and private networks (closed networks, tests)',
     ),
     ...CLUSTER_OPTIONS,
+    workers: opt(
+      'string',
+      'processes serving HTTP and gRPC on the same ports and data folder; the first runs the jobs (default: one per core)',
+    ),
     'no-jobs': opt(
       'boolean',
       'queue jobs but do not run them here: an API node of a cluster whose `marquee worker` processes train (MARQUEE_RUN_JOBS=0)',
@@ -92,26 +97,58 @@ export const serve: Command = {
       ...clusterFlags(values),
       runJobs: values['no-jobs'] ? 'false' : undefined,
       webDir: values['web-dir'] as string | undefined,
+      workers: values.workers as string | undefined,
     };
     const config = loadConfig(flags);
-    const { startServer } = await import('@marquee/server');
-    const server = await startServer(config);
-    console.log(`Marquee ${server.httpUrl} (gRPC on port ${server.grpcPort}), data in ${config.dataDir}`);
-    if (server.generatedAdminToken) {
-      console.log(`Created user "admin". Its token, shown once, is also in ${config.dataDir}/admin-token:`);
-      console.log(`  ${server.generatedAdminToken}`);
+    const server = await import('@marquee/server');
+    const processes = server.serveProcessFromEnv();
+    if (processes) {
+      await server.runServeWorker(config, processes, announceDemo);
+      return 0;
     }
-    if (server.demo) {
-      console.log('Loading the demo content (datasets, models, benchmarks) in the background…');
-      void server.demo.then((d) =>
-        console.log(
-          d.loaded
-            ? `Demo ready in ${d.seconds} s: ${d.published.join(', ')} published; benchmarks ${d.benchmarks.join(', ')}. Try ${server.httpUrl}/api/v1/market/search`
-            : `Demo not loaded: ${d.reason}`,
-        ),
-      );
-    }
-    await untilSignalled(server, 'draining in-flight requests, then stopping');
+    if (config.workers > 1) return serveFromProcesses(config);
+    const running = await server.startServer(config);
+    announce(running, config.dataDir);
+    announceDemo(running);
+    await untilSignalled(running, 'draining in-flight requests, then stopping');
     return 0;
   },
 };
+
+function announce(
+  running: { httpUrl: string; grpcPort: number; generatedAdminToken?: string },
+  dataDir: string,
+  processes = '',
+): void {
+  console.log(`Marquee ${running.httpUrl} (gRPC on port ${running.grpcPort}), data in ${dataDir}${processes}`);
+  if (running.generatedAdminToken) {
+    console.log(`Created user "admin". Its token, shown once, is also in ${dataDir}/admin-token:`);
+    console.log(`  ${running.generatedAdminToken}`);
+  }
+}
+
+/** `--workers N`: this process supervises N serving processes and serves nothing itself. */
+async function serveFromProcesses(config: ServerConfig): Promise<number> {
+  const server = await import('@marquee/server');
+  const { generatedAdminToken } = await server.prepareStore(config);
+  const processes = await server.startServeProcesses(config, (msg) => console.error(msg));
+  announce({ ...processes, generatedAdminToken }, config.dataDir, `, ${config.workers} processes`);
+  const stopped = untilSignalled(processes, 'draining in-flight requests in every process, then stopping');
+  const failed = await Promise.race([stopped.then(() => undefined), processes.failed]);
+  if (failed === undefined) return 0;
+  await processes.close();
+  return failed;
+}
+
+function announceDemo(server: RunningServer): void {
+  if (server.demo) {
+    console.log('Loading the demo content (datasets, models, benchmarks) in the background…');
+    void server.demo.then((d) =>
+      console.log(
+        d.loaded
+          ? `Demo ready in ${d.seconds} s: ${d.published.join(', ')} published; benchmarks ${d.benchmarks.join(', ')}. Try ${server.httpUrl}/api/v1/market/search`
+          : `Demo not loaded: ${d.reason}`,
+      ),
+    );
+  }
+}

@@ -57,6 +57,8 @@ import { authorize, authorizeIfGiven } from './request-auth.js';
 
 export interface HttpDeps {
   config: ServerConfig;
+  /** Which `serve --workers` process this is, when there are several. */
+  processes?: { index: number; count: number };
   auth: AuthService;
   registry: RegistryService;
   inference: InferenceService;
@@ -208,7 +210,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { metrics: deps.metrics, isReady: deps.isReady });
+  await app.register(opsRoutes, { metrics: deps.metrics, isReady: deps.isReady, processes: deps.processes });
   await app.register(
     async (api) => {
       await api.register(authRoutes, {

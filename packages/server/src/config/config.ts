@@ -60,6 +60,11 @@ export interface ServerConfig {
   jobLeaseS: number;
   /** `s3://bucket/prefix`: blobs in an S3-compatible store; unset: a folder in the data folder. */
   blobUrl?: string;
+  /**
+   * Processes that serve HTTP and gRPC on the same ports and data (`serve --workers`):
+   * default, one per core. The first runs the jobs.
+   */
+  workers: number;
   /** In a cluster, batch predictions over more rows than twice this are split into sub-jobs of this many rows. */
   batchRangeRows: number;
 }
@@ -203,6 +208,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     runJobs: flag('MARQUEE_RUN_JOBS', pick('runJobs', 'MARQUEE_RUN_JOBS') ?? 'true'),
     jobLeaseS: Math.max(1, int('--job-lease', pick('jobLeaseS', 'MARQUEE_JOB_LEASE_S'), DEFAULTS.jobLeaseS)),
     blobUrl: blobUrl(pick('blobUrl', 'MARQUEE_BLOB_URL')),
+    workers: Math.max(1, int('--workers', pick('workers', 'MARQUEE_WORKERS'), os.availableParallelism())),
     batchRangeRows: Math.max(
       1,
       int('MARQUEE_BATCH_RANGE_ROWS', pick('batchRangeRows', 'MARQUEE_BATCH_RANGE_ROWS'), DEFAULTS.batchRangeRows),

@@ -5,10 +5,15 @@ import type { RuntimeCache } from './runtime-cache.js';
 import type { ModelRuntime } from './runtimes/model-runtime.js';
 
 /** What the cache needs of a version to load it (versions never change, so this never goes stale). */
-type WarmVersion = Pick<
+export type WarmVersion = Pick<
   ResolvedVersion,
   'modelId' | 'fullName' | 'versionId' | 'version' | 'sha256' | 'sizeBytes' | 'signature' | 'format'
 >;
+
+export function warmVersionOf(v: WarmVersion): WarmVersion {
+  const { modelId, fullName, versionId, version, sha256, sizeBytes, signature, format } = v;
+  return { modelId, fullName, versionId, version, sha256, sizeBytes, signature, format };
+}
 
 /** At most this many versions are loaded again after a restart. */
 const MAX_WARM = 50;
@@ -58,16 +63,23 @@ export class WarmStart {
       return 0; // none saved (a first start), or unreadable: start cold
     }
     let loaded = 0;
-    for (const v of versions.slice(-MAX_WARM)) {
-      try {
-        await this.cache.preload({ ...v, nativeSha256: null, details: null });
-        loaded++;
-      } catch {
-        // Gone since (a deleted model's blob) or over the budget: it loads on demand, or never.
-      }
-    }
+    for (const v of versions.slice(-MAX_WARM)) if (await this.preload(v)) loaded++;
     this.saved = JSON.stringify(versions);
     return loaded;
+  }
+
+  /**
+   * Loads a version another process created (`serve --workers`, a cluster's nodes), so
+   * that its first request here does not wait either. Best effort: false when it is gone
+   * since (a deleted model's blob) or over the budget; it then loads on demand, or never.
+   */
+  async preload(v: WarmVersion): Promise<boolean> {
+    try {
+      await this.cache.preload({ ...v, nativeSha256: null, details: null });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Saves what is loaded now every 30 s (when it changed), so that even a killed server restarts warm. */
@@ -83,19 +95,7 @@ export class WarmStart {
   }
 
   private async save(): Promise<void> {
-    const versions: WarmVersion[] = this.cache
-      .loadedVersions()
-      .slice(-MAX_WARM)
-      .map(({ modelId, fullName, versionId, version, sha256, sizeBytes, signature, format }) => ({
-        modelId,
-        fullName,
-        versionId,
-        version,
-        sha256,
-        sizeBytes,
-        signature,
-        format,
-      }));
+    const versions: WarmVersion[] = this.cache.loadedVersions().slice(-MAX_WARM).map(warmVersionOf);
     const text = JSON.stringify(versions);
     if (text === this.saved) return;
     const tmp = `${this.file}.${process.pid}.tmp`;
