@@ -1,28 +1,29 @@
 /**
  * npm run profile:serve — where one Marquee process spends its time on OIP REST infer:
- * starts `marquee serve` under `--cpu-prof`, uploads the bench's logistic regression,
- * drives it with wrk (16 connections, batch 1) and prints the heaviest functions by self
- * time, grouped by where they live. The .cpuprofile stays in PROFILE_DIR for DevTools.
+ * starts `marquee serve --workers 1` under `--cpu-prof`, uploads a model (PROFILE_MODEL:
+ * `logreg`, bench:serve's logistic regression; `mlp-small`, bench:batching's 784 → 256 → 10
+ * MLP with a JSON row), drives it with wrk (BENCH_CONNECTIONS, 16; batch 1) and prints the
+ * heaviest functions by self time, grouped by where they live. The .cpuprofile stays in
+ * PROFILE_DIR for DevTools.
  *
  * Environment: BENCH_DURATION seconds (10), PROFILE_DIR (a new temp folder),
  * PROFILE_TOP lines (40), MARQUEE_BENCH_ARGS extra `marquee serve` flags.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
+import { BENCH_TOKEN, ROOT as root, startBenchServer } from './marquee-process.ts';
+import { mlpModel } from './mlp-model.ts';
 import { oipBody } from './oip-body.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(here, '..', '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const top = Number(process.env.PROFILE_TOP ?? 40);
-const token = 'mq_bench-admin-token-0000000000000000000000000';
+const model = process.env.PROFILE_MODEL ?? 'logreg';
+if (model !== 'logreg' && model !== 'mlp-small') throw new Error('PROFILE_MODEL is logreg or mlp-small');
 
 interface ProfileNode {
   id: number;
@@ -33,15 +34,6 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Self time per function and per place (our packages, a dependency, node itself). */
@@ -79,53 +71,32 @@ export function summarise(profile: Profile): { functions: [string, number][]; pl
 async function main() {
   await checkWrk();
   const profDir = process.env.PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-prof-'));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-prof-data-'));
-  const [port, grpcPort] = [await freePort(), await freePort()];
-  const extra = (process.env.MARQUEE_BENCH_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [
-      '--cpu-prof',
-      `--cpu-prof-dir=${profDir}`,
-      '--import',
-      'tsx',
-      path.join(root, 'packages', 'cli', 'src', 'run.ts'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      String(grpcPort),
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      ...extra,
-    ],
-    { cwd: root, env: { ...process.env, MARQUEE_ADMIN_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const server = await startBenchServer(['--workers', '1'], {
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d) => {
-        out += d;
-        if (/Marquee http/.test(out)) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`marquee serve exited with ${code}:\n${out}`)));
-    });
-    const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${port}`, token });
-    await mq.createModel({ owner: 'admin', name: 'bench-lr', task: 'classification' });
-    await mq.uploadVersion('admin/bench-lr', logisticRegressionModel().bytes);
-    const url = `http://127.0.0.1:${port}/v2/models/admin.bench-lr/infer`;
-    await wrkLoad(url, 8, 3, oipBody(1), token);
-    const r = await wrkLoad(url, 16, duration, oipBody(1), token);
+    const mq = new MarqueeClient({ baseUrl: server.url, token: BENCH_TOKEN });
+    const small = model === 'mlp-small';
+    await mq.createModel({ owner: 'admin', name: model, task: 'classification' });
+    await mq.uploadVersion(`admin/${model}`, small ? mlpModel([784, 256, 10]) : logisticRegressionModel().bytes);
+    const url = `${server.url}/v2/models/admin.${model}/infer`;
+    const body = small
+      ? JSON.stringify({
+          inputs: [
+            {
+              name: 'input-0',
+              shape: [1, 784],
+              datatype: 'FP32',
+              data: Array.from({ length: 784 }, (_, i) => Number((((i * 7919) % 256) / 255).toFixed(4))),
+            },
+          ],
+        })
+      : oipBody(1);
+    await wrkLoad(url, 8, 3, body, BENCH_TOKEN);
+    const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN);
     console.log(`wrk: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${profDir}`);

@@ -33,13 +33,14 @@ export async function checkWrk(): Promise<void> {
 
 const lua = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
-/** POSTs `body` to `url` over `connections` connections for `seconds`, one wrk thread. */
+/** POSTs `body` (JSON unless `headers` say otherwise) to `url` over `connections` connections for `seconds`, one wrk thread. */
 export async function wrkLoad(
   url: string,
   connections: number,
   seconds: number,
-  body: string,
+  body: string | Uint8Array,
   token?: string,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
 ): Promise<LoadResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-wrk-'));
   const bodyFile = path.join(dir, 'body.json');
@@ -50,7 +51,7 @@ export async function wrkLoad(
     [
       'wrk.method = "POST"',
       `local f = io.open(${lua(bodyFile)}, "rb"); wrk.body = f:read("*a"); f:close()`,
-      'wrk.headers["Content-Type"] = "application/json"',
+      ...Object.entries(headers).map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`),
       token ? `wrk.headers["Authorization"] = ${lua(`Bearer ${token}`)}` : '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 import type { TensorDatatype } from '@marquee/engine';
 import { Invalid } from '../../errors.js';
 import { allocate, type TensorData } from '../../serving/tensor.js';
+import { NumericRun, withPlainArrays } from './numeric-json.js';
 
 const INT_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
   INT8: [-128, 127],
@@ -16,12 +17,20 @@ const INT_RANGE: Partial<Record<TensorDatatype, [number, number]>> = {
  * are exactly `count` elements and that each one fits the datatype.
  */
 export function decodeJsonData(name: string, datatype: TensorDatatype, count: number, data: unknown): TensorData {
-  if (!Array.isArray(data)) throw new Invalid(`input "${name}": "data" must be an array`);
   if (datatype === 'FP16' || datatype === 'BF16') {
+    if (!Array.isArray(data) && !(data instanceof NumericRun))
+      throw new Invalid(`input "${name}": "data" must be an array`);
     throw new Invalid(
       `input "${name}": ${datatype} data must be sent as binary (binary_data_size) or gRPC raw contents`,
     );
   }
+  // The common request: floats as one run of numbers (flat), or one run per row (nested once).
+  if (datatype === 'FP32' || datatype === 'FP64') {
+    const runs = data instanceof NumericRun ? [data] : Array.isArray(data) && data.length > 0 && rowRuns(data);
+    if (runs) return fromRuns(name, datatype, count, runs);
+  }
+  data = withPlainArrays(data);
+  if (!Array.isArray(data)) throw new Invalid(`input "${name}": "data" must be an array`);
   const flat = isFlat(data) ? data : data.flat(Number.POSITIVE_INFINITY);
   if (flat.length !== count) {
     throw new Invalid(`input "${name}": ${flat.length} data elements do not match its shape (${count} elements)`);
@@ -80,6 +89,28 @@ export function decodeJsonData(name: string, datatype: TensorDatatype, count: nu
         o[i] = v as number;
       }
     }
+  }
+  return out;
+}
+
+/** The rows of a once-nested array when each is a run of numbers (the same length), else false. */
+function rowRuns(data: unknown[]): NumericRun[] | false {
+  const first = data[0];
+  if (!(first instanceof NumericRun)) return false;
+  for (const row of data) if (!(row instanceof NumericRun) || row.length !== first.length) return false;
+  return data as NumericRun[];
+}
+
+function fromRuns(name: string, datatype: 'FP32' | 'FP64', count: number, runs: NumericRun[]): TensorData {
+  const total = runs.reduce((n, r) => n + r.length, 0);
+  if (total !== count) {
+    throw new Invalid(`input "${name}": ${total} data elements do not match its shape (${count} elements)`);
+  }
+  const out = allocate(datatype, count) as Float32Array | Float64Array;
+  let at = 0;
+  for (const r of runs) {
+    out.set(r.values.subarray(0, r.length), at);
+    at += r.length;
   }
   return out;
 }

@@ -19,6 +19,31 @@ describe('OIP REST codec', () => {
     assert.deepEqual(flat.inputs[0]?.data, nested.inputs[0]?.data);
   });
 
+  test('float data read as runs of numbers: flat, one run per row, ragged rows and mixed arrays alike', () => {
+    const decode = (data: string, datatype = 'FP32', shape = '[2,2]') =>
+      decodeRestInfer(
+        enc(`{"inputs":[{"name":"a","datatype":"${datatype}","shape":${shape},"data":${data}}]}`),
+        undefined,
+      ).inputs[0]?.data;
+    const expected = Float32Array.from([0.1, -2, 3e-3, 4]);
+    assert.deepEqual(decode('[0.1,-2,3e-3,4]'), expected);
+    assert.deepEqual(decode('[[0.1,-2],[3e-3,4]]'), expected);
+    assert.deepEqual(decode('[[0.1],[-2,3e-3,4]]'), expected);
+    assert.deepEqual(decode('[0.1,-2,[3e-3],4]'), expected);
+    assert.deepEqual(
+      decode('[0.1,-2,3e-3,0.30000000000000004]', 'FP64'),
+      Float64Array.from([0.1, -2, 3e-3, 0.1 + 0.2]),
+    );
+    assert.throws(() => decode('[1,2,3]'), /3 data elements do not match its shape \(4 elements\)/);
+    assert.throws(() => decode('[[1,2],[3,"x"]]'), /element 3 \("x"\) is not a number/);
+    assert.throws(() => decode('[1,2,3,4]', 'FP16'), /must be sent as binary/);
+    assert.throws(() => decode('4', 'FP32'), /"data" must be an array/);
+    assert.throws(() => decode('[1,2.5,3,4]', 'INT32'), /element 1 \(2.5\) is not an integer within INT32/);
+    assert.throws(() => decodeRestInfer(enc('[1,2]'), undefined), /must be a JSON object/);
+    assert.throws(() => decodeRestInfer(enc('{"inputs":[[1,2]]}'), undefined), /inputs\[0\] must be an object/);
+    assert.throws(() => decodeRestInfer(enc('{"inputs":[1,2]}'), undefined), /inputs\[0\] must be an object/);
+  });
+
   test('binary inputs are taken in order after the JSON header', () => {
     const header =
       '{"inputs":[{"name":"a","datatype":"UINT8","shape":[3],"parameters":{"binary_data_size":3}},{"name":"b","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":11}}]}';

@@ -3,13 +3,15 @@ import { Invalid } from '../../errors.js';
 import type { InferRequest, InferResponse, RequestedOutput, Tensor, TensorData } from '../../serving/tensor.js';
 import { elementCount } from '../../serving/tensor.js';
 import { decodeJsonData, encodeJsonData } from './json-tensor-codec.js';
+import { NumericRun, parseNumericJson, withPlainArrays } from './numeric-json.js';
 import { decodeRaw, encodeRaw } from './raw-tensor-codec.js';
 
 export const HEADER_LENGTH = 'inference-header-content-length';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumericRun);
 
 /**
  * Decodes an OIP REST inference request: a JSON object, optionally followed by binary
@@ -29,18 +31,25 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(body.toString('utf8', 0, jsonLength));
+    // Number-only arrays arrive as NumericRuns: only tensor data keeps them (decodeJsonData).
+    doc = parseNumericJson(body, 0, jsonLength);
   } catch (err) {
     throw new Invalid(`malformed JSON: ${(err as Error).message}`);
   }
   if (!isObject(doc)) throw new Invalid('the request body must be a JSON object');
+  for (const key of Object.keys(doc)) {
+    // Tensor data keeps its runs; "inputs" itself is a plain array (of objects, when valid).
+    if (key !== 'inputs' || doc.inputs instanceof NumericRun) doc[key] = withPlainArrays(doc[key]);
+  }
   if (!Array.isArray(doc.inputs)) throw new Invalid('the request must have an "inputs" array');
   if (doc.id !== undefined && typeof doc.id !== 'string') throw new Invalid('"id" must be a string');
 
   let offset = jsonLength;
   const inputs: Tensor[] = doc.inputs.map((raw: unknown, i: number) => {
     if (!isObject(raw)) throw new Invalid(`inputs[${i}] must be an object`);
-    const { name, datatype, shape } = raw;
+    const { name, datatype } = raw;
+    const shape = withPlainArrays(raw.shape);
+    raw.parameters = withPlainArrays(raw.parameters);
     if (typeof name !== 'string' || name === '') throw new Invalid(`inputs[${i}] needs a "name"`);
     if (!isTensorDatatype(datatype)) throw new Invalid(`input "${name}": unknown datatype ${JSON.stringify(datatype)}`);
     if (!Array.isArray(shape)) throw new Invalid(`input "${name}": "shape" must be an array`);
