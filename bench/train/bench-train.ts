@@ -187,16 +187,18 @@ function seedsFor(learner: string, rows: number): number {
 
 function meanOverSeeds(
   seeds: number,
-  run: (seed: number) => { value: number; seconds: number },
-): { value: number; fitSeconds: number } {
+  run: (seed: number) => { value: number; seconds: number; warm: number },
+): { value: number; fitSeconds: number; warmSeconds: number } {
   let value = 0;
   let fitSeconds = 0;
+  let warmSeconds = 0;
   for (let seed = 0; seed < seeds; seed++) {
     const r = run(seed);
     value += r.value / seeds;
     fitSeconds += r.seconds / seeds;
+    warmSeconds += r.warm / seeds;
   }
-  return { value, fitSeconds };
+  return { value, fitSeconds, warmSeconds };
 }
 
 interface Row {
@@ -204,6 +206,8 @@ interface Row {
   learner: string;
   nTrain: number;
   fitSeconds: number;
+  /** The same fit again in the same process (compiled code warm), when the first took under 2 s. */
+  warmSeconds?: number;
   metric: string;
   value: number;
   sklearnSeconds?: number;
@@ -214,6 +218,18 @@ function time<T>(f: () => T): [T, number] {
   const t = performance.now();
   const r = f();
   return [r, (performance.now() - t) / 1000];
+}
+
+/**
+ * A fit timed twice: as the first in the process (what one job pays, just-in-time
+ * compilation included) and again, warm, as in a long-running worker (only when the first
+ * took under 2 s: past that, compilation is a rounding error).
+ */
+function timeFit<T>(f: () => T): [T, number, number] {
+  const [r, first] = time(f);
+  if (first >= 2) return [r, first, first];
+  const [, again] = time(f);
+  return [r, first, Math.min(first, again)];
 }
 
 async function main() {
@@ -247,17 +263,18 @@ async function main() {
       const seeds = seedsFor(c.learner, d.xTrain.rows);
       const r = refOf(name, c.sklearn, seeds);
       if (!r) continue; // the reference did not run this pair (e.g. naive Bayes on negative features)
-      const { value, fitSeconds } = meanOverSeeds(seeds, (seed) => {
-        const [model, seconds] = time(
+      const { value, fitSeconds, warmSeconds } = meanOverSeeds(seeds, (seed) => {
+        const [model, seconds, warm] = timeFit(
           () => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed }) as Learner,
         );
-        return { value: accuracy(d.yTest, model.predict(d.xTest)), seconds };
+        return { value: accuracy(d.yTest, model.predict(d.xTest)), seconds, warm };
       });
       emit({
         dataset: name,
         learner: seeds > 1 ? `${c.learner} (mean of ${seeds} seeds)` : c.learner,
         nTrain: d.xTrain.rows,
         fitSeconds,
+        warmSeconds,
         metric: 'accuracy',
         value,
         sklearnSeconds: r.fitSeconds,
@@ -272,15 +289,18 @@ async function main() {
       const d = c.scaled ? std : raw;
       const seeds = seedsFor(c.learner, d.xTrain.rows);
       const r = refOf('diabetes', c.sklearn, seeds);
-      const { value, fitSeconds } = meanOverSeeds(seeds, (seed) => {
-        const [model, seconds] = time(() => createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed }));
-        return { value: rmse(d.yTest, model.predict(d.xTest)), seconds };
+      const { value, fitSeconds, warmSeconds } = meanOverSeeds(seeds, (seed) => {
+        const [model, seconds, warm] = timeFit(() =>
+          createLearner(c.learner, c.params ?? {}).fit(d.xTrain, d.yTrain, { seed }),
+        );
+        return { value: rmse(d.yTest, model.predict(d.xTest)), seconds, warm };
       });
       emit({
         dataset: 'diabetes',
         learner: seeds > 1 ? `${c.learner} (mean of ${seeds} seeds)` : c.learner,
         nTrain: d.xTrain.rows,
         fitSeconds,
+        warmSeconds,
         metric: 'rmse',
         value,
         sklearnSeconds: r?.fitSeconds,
@@ -294,7 +314,7 @@ async function main() {
     for (const p of TEXT_PIPELINES) {
       const r = refOf('amazon-fine-food', p.sklearn);
       // Timed as the reference times it: vectorising the raw text included.
-      const [model, fitSeconds] = time(() =>
+      const [model, fitSeconds, warmSeconds] = timeFit(() =>
         ModelPipeline.fit(train, 'score', p.learner, {}, { features: ['review'], text: p.text, seed: 0 }),
       );
       const predicted = model.predict(test) as string[];
@@ -306,6 +326,7 @@ async function main() {
         learner: `${p.learner} (${p.sklearn.split('_').slice(0, 2).join(' ')})`,
         nTrain: train.nRows,
         fitSeconds,
+        warmSeconds,
         metric: 'accuracy',
         value: right / predicted.length,
         sklearnSeconds: r?.fitSeconds,
@@ -325,13 +346,14 @@ async function main() {
         data: Float64Array.from([...d.xTrain.data, ...d.xTest.data]),
       };
       const x = name === 'spambase' ? new StandardScaler().fit(all).transform(all) : all;
-      const [model, fitSeconds] = time(() => createLearner('k-means', { k }).fit(x, [], { seed: 0 }));
+      const [model, fitSeconds, warmSeconds] = timeFit(() => createLearner('k-means', { k }).fit(x, [], { seed: 0 }));
       const r = refOf(name, sk);
       emit({
         dataset: name,
         learner: `k-means (k=${k})`,
         nTrain: x.rows,
         fitSeconds,
+        warmSeconds,
         metric: 'inertia',
         value: (model as unknown as { inertia: number }).inertia,
         sklearnSeconds: r?.fitSeconds,
@@ -349,9 +371,9 @@ async function main() {
       : `rows marked "mean of ${SEEDS} seeds": the engine's mean against scikit-learn's one run (seed 0)\n`,
   );
   console.log(
-    '| dataset | learner | metric | engine | scikit-learn | difference | fit s | sklearn fit s | time ratio |',
+    '| dataset | learner | metric | engine | scikit-learn | difference | fit s | warm fit s | sklearn fit s | time ratio | warm ratio |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const diff =
       r.sklearnValue === undefined
@@ -360,10 +382,12 @@ async function main() {
           ? `${((r.value - r.sklearnValue) * 100).toFixed(2)} pt`
           : `${(((r.value - r.sklearnValue) / r.sklearnValue) * 100).toFixed(2)}%`;
     const ratio = r.sklearnSeconds ? (r.fitSeconds / r.sklearnSeconds).toFixed(2) : '';
+    const warmRatio =
+      r.sklearnSeconds && r.warmSeconds !== undefined ? (r.warmSeconds / r.sklearnSeconds).toFixed(2) : '';
     const fmt = (v: number | undefined) =>
       v === undefined ? '' : r.metric === 'accuracy' ? v.toFixed(4) : v.toFixed(r.metric === 'rmse' ? 3 : 0);
     console.log(
-      `| ${r.dataset} | ${r.learner} | ${r.metric} | ${fmt(r.value)} | ${fmt(r.sklearnValue)} | ${diff} | ${r.fitSeconds.toFixed(3)} | ${r.sklearnSeconds?.toFixed(3) ?? ''} | ${ratio} |`,
+      `| ${r.dataset} | ${r.learner} | ${r.metric} | ${fmt(r.value)} | ${fmt(r.sklearnValue)} | ${diff} | ${r.fitSeconds.toFixed(3)} | ${r.warmSeconds?.toFixed(3) ?? ''} | ${r.sklearnSeconds?.toFixed(3) ?? ''} | ${ratio} | ${warmRatio} |`,
     );
   }
 }
