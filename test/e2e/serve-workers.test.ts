@@ -97,14 +97,11 @@ describe('marquee serve --workers 2: two processes on the same ports and data fo
     const client = new MarqueeClient({ baseUrl: url, token: admin });
     await client.createModel({ owner: 'admin', name: 'lr', task: 'classification' });
     await client.uploadVersion('admin/lr', logisticRegressionModel().bytes);
-    // Loaded by both before any request asks for it (the uploader told the other).
-    await until('the new version loaded in both processes', async () => {
-      for (let i = 0; i < 6; i++) {
-        const metrics = await fresh(`${url}/metrics`, 'GET', admin);
-        if (!metrics.text.includes('marquee_model_memory_bytes{model="admin/lr"')) return false;
-      }
-      return true;
-    });
+    // Loaded by both when the upload answers: the uploader told the other and waited for it.
+    for (let i = 0; i < 6; i++) {
+      const metrics = await fresh(`${url}/metrics`, 'GET', admin);
+      assert.match(metrics.text, /marquee_model_memory_bytes\{model="admin\/lr"/, `process asked ${i}`);
+    }
     for (let i = 0; i < 6; i++) assert.equal((await infer(admin)).status, 200);
     const grpc = grpcClient(server.grpcPort);
     try {

@@ -66,7 +66,8 @@ import { RuntimeCache } from './serving/runtime-cache.js';
 import { EngineRuntime } from './serving/runtimes/engine-runtime.js';
 import { loadNativeRuntime } from './serving/runtimes/native-runtime.js';
 import { OnnxRuntime } from './serving/runtimes/onnx-runtime.js';
-import { WarmStart, type WarmVersion, warmVersionOf } from './serving/warm-start.js';
+import { WarmPeers } from './serving/warm-peers.js';
+import { WarmStart } from './serving/warm-start.js';
 import type { BlobStore } from './store/blobs/blob-store.js';
 import { FsBlobStore } from './store/blobs/fs-blob-store.js';
 import { S3BlobStore } from './store/blobs/s3-blob-store.js';
@@ -80,9 +81,6 @@ import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
 
 export const SERVER_VERSION = ENGINE_VERSION;
-
-/** The bus topic on which a process that created a version tells the others to load it. */
-const VERSION_CREATED = 'version.created';
 
 /** What a process of the fleet does: answer the API (and maybe run jobs), or only run jobs. */
 export type ServerRole = 'api' | 'worker';
@@ -215,16 +213,16 @@ export async function startServer(
   const emit = (owner: string, event: WebhookEvent, data: Record<string, unknown>) =>
     void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
   // A new version is in the cache when its upload answers (its check's runtime, taken
-  // over), and the other serving processes load it too. Best effort: a version that cannot
-  // be loaded now loads on its first request.
+  // over), in this process and the other serving processes (warm-peers.ts). Best effort:
+  // a version that cannot be loaded now loads on its first request.
+  const peers = new WarmPeers(bus, config.databaseUrl ? 0 : processes.count - 1, warm);
   registry.onVersionCreated(async (model, version, creator) => {
     try {
       const resolved = registry.pickVersion(await registry.entryFor(creator, model.fullName), String(version.version));
       if (warm) await cache.preload(resolved);
-      if (bus.shared) await bus.publish(VERSION_CREATED, warmVersionOf(resolved));
+      await peers.created(resolved);
     } catch {}
   });
-  if (warm) bus.subscribe(VERSION_CREATED, (v) => void warm.preload(v as WarmVersion));
   registry.onVersionCreated(async (model, version, creator) =>
     emit(model.owner, 'model.version.created', {
       model: model.fullName,
