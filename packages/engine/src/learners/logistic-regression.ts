@@ -17,6 +17,9 @@ export type LogisticRegressionParams = {
   tol: number;
 };
 
+/** scipy.optimize.minimize(method='L-BFGS-B')'s default `ftol` (factr 1e7 × machine epsilon). */
+const SCIPY_LBFGS_FTOL = 1e7 * Number.EPSILON;
+
 export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, maxIter: 1000, tol: 1e-4 };
 
 /**
@@ -56,6 +59,8 @@ export class LogisticRegression implements SparseLearner {
     // Scores Z = X·Wᵀ + b and residuals R = ∂loss/∂Z, [n × kk]; dense X goes through matrix products.
     const zs = new Float64Array(n * kk);
     const gradW = new Float64Array(kk * d);
+    const bias = new Float64Array(kk);
+    const gradBias = new Float64Array(kk);
     const dense = isCsr(x) ? null : x.data;
     const sw = opts.sampleWeight;
     // w = [W (kk·d), b (kk)]
@@ -63,38 +68,48 @@ export class LogisticRegression implements SparseLearner {
       if (dense) matmulTransB(dense, w, n, d, kk, zs);
       else for (let i = 0; i < n; i++) for (let c = 0; c < kk; c++) zs[i * kk + c] = rowDot(x, i, w, c * d);
       let loss = 0;
-      for (let c = 0; c < kk; c++) grad[kk * d + c] = 0;
+      for (let c = 0; c < kk; c++) {
+        bias[c] = w[kk * d + c] as number;
+        gradBias[c] = 0;
+      }
       for (let i = 0; i < n; i++) {
         const yi = y[i] as number;
         const row = i * kk;
-        for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) + (w[kk * d + c] as number);
+        const wi = sw ? (sw[i] as number) : 1;
         if (kk === 1) {
           // Binary: p = σ(z), loss = log(1 + e^{−t z}) with t = ±1.
           const t = yi === 1 ? 1 : -1;
-          const tz = t * (zs[row] as number);
-          const wi = sw ? (sw[i] as number) : 1;
+          const tz = t * ((zs[row] as number) + (bias[0] as number));
           loss += wi * (tz > 0 ? Math.log1p(Math.exp(-tz)) : -tz + Math.log1p(Math.exp(tz)));
-          zs[row] = (-t * wi) / (1 + Math.exp(tz));
-        } else {
-          let max = Number.NEGATIVE_INFINITY;
-          for (let c = 0; c < kk; c++) max = Math.max(max, zs[row + c] as number);
-          const zy = zs[row + yi] as number;
-          // One exp per class: keep e^{z−max}, then p = e / Σe.
-          let sum = 0;
-          for (let c = 0; c < kk; c++) {
-            const e = Math.exp((zs[row + c] as number) - max);
-            zs[row + c] = e;
-            sum += e;
-          }
-          const wi = sw ? (sw[i] as number) : 1;
-          loss += wi * (max + Math.log(sum) - zy);
-          const inv = 1 / sum;
-          for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) * inv;
-          zs[row + yi] = (zs[row + yi] as number) - 1;
-          if (sw) for (let c = 0; c < kk; c++) zs[row + c] = (zs[row + c] as number) * wi;
+          const r = (-t * wi) / (1 + Math.exp(tz));
+          zs[row] = r;
+          gradBias[0] = (gradBias[0] as number) + r;
+          continue;
         }
-        for (let c = 0; c < kk; c++) grad[kk * d + c] = (grad[kk * d + c] as number) + (zs[row + c] as number);
+        // Softmax in three passes over the row: scores and their max; e^{z−max} and Σe;
+        // the residuals w·(p − 1[c = y]) with the intercepts' gradient.
+        let max = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < kk; c++) {
+          const z = (zs[row + c] as number) + (bias[c] as number);
+          zs[row + c] = z;
+          if (z > max) max = z;
+        }
+        const zy = zs[row + yi] as number;
+        let sum = 0;
+        for (let c = 0; c < kk; c++) {
+          const e = Math.exp((zs[row + c] as number) - max);
+          zs[row + c] = e;
+          sum += e;
+        }
+        loss += wi * (max + Math.log(sum) - zy);
+        const scale = wi / sum;
+        for (let c = 0; c < kk; c++) {
+          const r = (zs[row + c] as number) * scale - (c === yi ? wi : 0);
+          zs[row + c] = r;
+          gradBias[c] = (gradBias[c] as number) + r;
+        }
       }
+      for (let c = 0; c < kk; c++) grad[kk * d + c] = gradBias[c] as number;
       if (dense) {
         matmulTransA(zs, dense, n, kk, d, gradW);
         grad.set(gradW);
@@ -113,6 +128,10 @@ export class LogisticRegression implements SparseLearner {
     };
     const result = lbfgs(objective, new Float64Array(kk * d + kk), {
       gtol: this.params.tol,
+      // scikit-learn's lbfgs also stops on scipy's default relative decrease, which is what
+      // makes its iteration counts; a tighter `tol` than the default tightens it too, so
+      // that asking for a more exact optimum gets one.
+      ftol: SCIPY_LBFGS_FTOL * Math.min(1, this.params.tol / LOGISTIC_REGRESSION_DEFAULTS.tol),
       maxIter: this.params.maxIter,
       signal: opts.signal,
       onIteration: (i, loss) =>

@@ -8,6 +8,11 @@ export interface LbfgsOptions {
   maxIter: number;
   /** History pairs kept. Default 10 (scipy's default). */
   memory: number;
+  /**
+   * Stop when an iteration lowers f by no more than this, relative to max(|f|, 1)
+   * (scipy's `ftol`, whose L-BFGS-B default is 2.2e-9). Default 1e-12.
+   */
+  ftol: number;
   signal?: AbortSignal;
   onIteration?: (iteration: number, loss: number) => void;
 }
@@ -25,7 +30,7 @@ export interface LbfgsResult {
  * iterations (throws the signal's reason).
  */
 export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOptions> = {}): LbfgsResult {
-  const { gtol = 1e-4, maxIter = 1000, memory = 10, signal, onIteration } = options;
+  const { gtol = 1e-4, maxIter = 1000, memory = 10, ftol = 1e-12, signal, onIteration } = options;
   const n = w0.length;
   let w = Float64Array.from(w0);
   let g = new Float64Array(n);
@@ -101,8 +106,9 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
     const improvement = loss - newLoss;
     loss = newLoss;
     onIteration?.(iter + 1, loss);
-    if (improvement <= 1e-12 * Math.max(Math.abs(loss), 1)) {
-      return { w, loss, iterations: iter + 1, converged: maxAbs(g) < gtol * 10 };
+    if (improvement <= ftol * Math.max(Math.abs(loss), Math.abs(loss + improvement), 1)) {
+      // scipy reports this as convergence too (REL_REDUCTION_OF_F_<=_FACTR*EPSMCH).
+      return { w, loss, iterations: iter + 1, converged: true };
     }
   }
   return { w, loss, iterations: iter, converged: maxAbs(g) < gtol };

@@ -42,9 +42,9 @@ export class ProcessBus implements ClusterBus {
   }
 
   subscribe(topic: string, listener: (payload: unknown) => void): void {
-    let set = this.listeners.get(topic);
-    if (!set) this.listeners.set(topic, (set = new Set()));
+    const set = this.listeners.get(topic) ?? new Set();
     set.add(listener);
+    this.listeners.set(topic, set);
   }
 
   async close(): Promise<void> {
