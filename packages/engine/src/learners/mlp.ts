@@ -252,6 +252,9 @@ export class Mlp implements Learner {
     }
     loss /= b;
     let l2 = 0;
+    // Read once: a property chain and a string comparison per element cost more than the rest of the loop.
+    const relu = this.params.activation === 'relu';
+    const alpha = this.params.alpha;
     for (let l = layers - 1; l >= 0; l--) {
       const inSize = this.sizes[l] as number;
       const outSize = this.sizes[l + 1] as number;
@@ -262,7 +265,7 @@ export class Mlp implements Learner {
       matmulTransA(acts[l] as Float64Array, dl, b, inSize, outSize, gw);
       for (let i = 0; i < w.length; i++) {
         const wi = w[i] as number;
-        gw[i] = (gw[i] as number) + (this.params.alpha * wi) / b;
+        gw[i] = (gw[i] as number) + (alpha * wi) / b;
         l2 += wi * wi;
       }
       gb.fill(0);
@@ -274,7 +277,7 @@ export class Mlp implements Learner {
         const h = acts[l] as Float64Array;
         for (let i = 0; i < b * inSize; i++) {
           const hv = h[i] as number;
-          prev[i] = (prev[i] as number) * (this.params.activation === 'relu' ? (hv > 0 ? 1 : 0) : 1 - hv * hv);
+          prev[i] = (prev[i] as number) * (relu ? (hv > 0 ? 1 : 0) : 1 - hv * hv);
         }
       }
     }
@@ -285,20 +288,24 @@ export class Mlp implements Learner {
   private forward(x: Float64Array, rows: number, acts: Float64Array[]): void {
     (acts[0] as Float64Array).set(x.subarray(0, rows * (this.sizes[0] as number)));
     const layers = this.weights.length;
+    const relu = this.params.activation === 'relu';
     for (let l = 0; l < layers; l++) {
       const inSize = this.sizes[l] as number;
       const outSize = this.sizes[l + 1] as number;
       const z = acts[l + 1] as Float64Array;
       matmul(acts[l] as Float64Array, this.weights[l] as Float64Array, rows, inSize, outSize, z);
       const bias = this.biases[l] as Float64Array;
-      for (let i = 0; i < rows; i++)
-        for (let j = 0; j < outSize; j++) z[i * outSize + j] = (z[i * outSize + j] as number) + (bias[j] as number);
-      if (l < layers - 1) {
-        for (let i = 0; i < rows * outSize; i++) {
-          const v = z[i] as number;
-          z[i] = this.params.activation === 'relu' ? Math.max(v, 0) : Math.tanh(v);
+      const hidden = l < layers - 1;
+      // Bias and activation in one pass over the layer's output.
+      for (let i = 0; i < rows; i++) {
+        const o = i * outSize;
+        for (let j = 0; j < outSize; j++) {
+          const v = (z[o + j] as number) + (bias[j] as number);
+          z[o + j] = !hidden ? v : relu ? Math.max(v, 0) : Math.tanh(v);
         }
-      } else if (this.task === 'classification') {
+      }
+      if (hidden) continue;
+      if (this.task === 'classification') {
         if (outSize === 1) for (let i = 0; i < rows; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
         else softmaxRows(z, rows, outSize, z);
       }
