@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../fixtures/onnx-models.ts';
-import { spawnServer } from '../harness/cli-process.ts';
+import { runCli, spawnServer } from '../harness/cli-process.ts';
 import { labelledBreastCancer } from '../harness/datasets.ts';
 import { grpcCall, grpcClient } from '../harness/test-server.ts';
 import { until } from '../harness/until.ts';
@@ -206,6 +206,22 @@ describe('marquee serve --workers 2: two processes on the same ports and data fo
     }
     const versions = await client.listVersions('admin/cancer');
     assert.equal(versions.length, 2, 'two jobs, two versions: neither ran twice');
+  });
+
+  test('processes that cannot listen fail the start with the reason, and nothing is left running', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-workers-taken-'));
+    try {
+      const port = new URL(url).port;
+      const res = await runCli(
+        ['serve', '--workers', '2', '--port', port, '--grpc-port', '0', '--host', '127.0.0.1', '--data', other],
+        { env: { MARQUEE_LOG_LEVEL: 'warn' } },
+      );
+      assert.equal(res.code, 1, res.stdout + res.stderr);
+      assert.match(res.stderr, /EADDRINUSE/);
+      assert.match(res.stderr, /worker 1 exited with 1 before it listened/);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   test('a process killed outright is replaced; SIGTERM stops them all', async () => {

@@ -106,6 +106,8 @@ export async function startServeProcesses(
     return { ...first, failed, close: () => (closing ??= stopAll()) };
   } catch (err) {
     await stopAll();
+    // The listening handles node:cluster opened for the workers go too, so the process can end.
+    await new Promise<void>((resolve) => cluster.disconnect(() => resolve()));
     throw err;
   }
 }

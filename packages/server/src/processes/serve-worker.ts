@@ -24,7 +24,15 @@ export async function runServeWorker(
   onStarted?: (server: RunningServer) => void,
 ): Promise<void> {
   process.on('SIGINT', () => {});
-  const server = await startServer(config, 'api', processes);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, 'api', processes);
+  } catch (err) {
+    // A worker that cannot start (its port taken, say) ends at once: its IPC channel would
+    // keep it alive, and the supervisor waits for its exit to report the failure.
+    console.error(`marquee serve, process ${processes.index + 1}: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  }
   onStarted?.(server);
   const ready: ServeMessage = { [SERVE_MESSAGE]: 'ready', httpUrl: server.httpUrl, grpcPort: server.grpcPort };
   process.send?.(ready);
