@@ -8,6 +8,7 @@ import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { FeatureBinner } from '../trees/feature-binner.js';
+import { treeWorkersReady } from '../trees/parallel-tree-growth.js';
 import { DecisionTree } from './decision-tree.js';
 import { loadLearner } from './learner-registry.js';
 import { RandomForest } from './random-forest.js';
@@ -132,10 +133,12 @@ describe('decision tree and random forest', () => {
   test(
     'worker threads grow part of the forest, and the forest is the one a single thread grows',
     needsData('tabular-letters/letters.csv'),
-    () => {
+    async () => {
       const d = loadTabularSet('letters');
       const params = { nEstimators: 40 };
       const alone = new RandomForest({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 5 });
+      // The pool's worker running (a forest this size alone would not start one for itself).
+      await treeWorkersReady(1);
       const shared = new RandomForest({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 5 });
       assert.equal(alone.treesGrownByWorkers, 0);
       assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');
