@@ -122,6 +122,25 @@ describe('marquee serve --workers 2: two processes on the same ports and data fo
     }
   });
 
+  test('GET /metrics from either process counts the requests both served', async () => {
+    const admin = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    const served = async () => {
+      const res = await fresh(`${url}/metrics`, 'GET', admin);
+      assert.equal(res.status, 200);
+      const line = res.text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('marquee_requests_total{') && l.includes('model="admin/lr"') && l.includes('status="200"'),
+        );
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const before = await served();
+    for (let i = 0; i < 10; i++) assert.equal((await infer(admin)).status, 200);
+    // Every scrape, whichever process takes it, sees all ten.
+    for (let i = 0; i < 4; i++) assert.equal(await served(), before + 10, `scrape ${i}`);
+  });
+
   test('a revoked token and a deleted model are refused by both processes at once', async () => {
     const admin = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const client = new MarqueeClient({ baseUrl: url, token: admin });

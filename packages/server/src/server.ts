@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 
 import { ENGINE_VERSION } from '@marquee/engine';
@@ -46,6 +47,7 @@ import { Metrics } from './ops/metrics.js';
 import { buildProbeApp } from './ops/probe-app.js';
 import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
+import { shareMetrics, supervisorMetrics } from './processes/cluster-metrics.js';
 import { ProposalEvaluationJobKind } from './proposals/proposal-evaluation-job-kind.js';
 import { ProposalService } from './proposals/proposal-service.js';
 import { ProposalStore } from './proposals/proposal-store.js';
@@ -147,6 +149,9 @@ export async function startServer(
   const checkStorage = (ownerId: number, bytes: number) => quotas.checkStorage(ownerId, bytes);
 
   const metrics = new Metrics();
+  // Under `serve --workers` a scrape reaches one process: it answers for all of them.
+  const sharedMetrics = processes.count > 1 && cluster.isWorker;
+  if (sharedMetrics) shareMetrics(metrics.registry);
   const registryStore = new RegistryStore(db);
   const registry = new RegistryService(
     registryStore,
@@ -429,6 +434,7 @@ export async function startServer(
           metrics,
           isReady,
           processes,
+          ...(sharedMetrics && { metricsText: supervisorMetrics }),
           version: SERVER_VERSION,
         });
   httpLog = http.log;

@@ -59,6 +59,8 @@ export interface HttpDeps {
   config: ServerConfig;
   /** Which `serve --workers` process this is, when there are several. */
   processes?: { index: number; count: number };
+  /** GET /metrics's text when it is not this process's registry alone (serve --workers). */
+  metricsText?: () => Promise<string>;
   auth: AuthService;
   registry: RegistryService;
   inference: InferenceService;
@@ -210,7 +212,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { metrics: deps.metrics, isReady: deps.isReady, processes: deps.processes });
+  await app.register(opsRoutes, {
+    metrics: deps.metrics,
+    isReady: deps.isReady,
+    processes: deps.processes,
+    metricsText: deps.metricsText,
+  });
   await app.register(
     async (api) => {
       await api.register(authRoutes, {

@@ -4,8 +4,15 @@ import type { Metrics } from './metrics.js';
 /** Liveness, readiness and Prometheus metrics. */
 export async function opsRoutes(
   app: FastifyInstance,
-  opts: { metrics: Metrics; isReady: () => boolean; processes?: { index: number; count: number } },
+  opts: {
+    metrics: Metrics;
+    isReady: () => boolean;
+    processes?: { index: number; count: number };
+    /** Every serving process's metrics, summed (serve --workers); else this registry's. */
+    metricsText?: () => Promise<string>;
+  },
 ) {
+  const text = opts.metricsText ?? (() => opts.metrics.registry.metrics());
   // Under `serve --workers`, which process answered (1-based), to see the ports shared.
   const worker = opts.processes && opts.processes.count > 1 ? { worker: opts.processes.index + 1 } : {};
   app.get('/healthz', { config: { scope: 'public' }, schema: { hide: true } }, async () => ({
@@ -18,6 +25,6 @@ export async function opsRoutes(
   });
   // Model names are in the labels, private ones included: admins only.
   app.get('/metrics', { config: { scope: 'admin' }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()),
+    reply.type(opts.metrics.registry.contentType).send(await text()),
   );
 }

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from '../config/config.js';
 import { relayProcessBus } from '../store/cluster-bus/process-bus.js';
+import { answerMetricsRequests, metricsAggregator } from './cluster-metrics.js';
 
 /** Marks the supervisor's own messages on a worker's IPC channel. */
 export const SERVE_MESSAGE = 'marquee.serve';
@@ -9,7 +10,9 @@ export const SERVE_PROCESS_ENV = 'MARQUEE_SERVE_PROCESS';
 
 export type ServeMessage =
   | { [SERVE_MESSAGE]: 'ready'; httpUrl: string; grpcPort: number }
-  | { [SERVE_MESSAGE]: 'stop' };
+  | { [SERVE_MESSAGE]: 'stop' }
+  | { [SERVE_MESSAGE]: 'metrics'; id: number }
+  | { [SERVE_MESSAGE]: 'metrics-result'; id: number; text?: string; error?: string };
 
 export function serveMessage(msg: unknown): ServeMessage | undefined {
   return typeof msg === 'object' && msg !== null && SERVE_MESSAGE in msg ? (msg as ServeMessage) : undefined;
@@ -41,6 +44,7 @@ export async function startServeProcesses(
 ): Promise<ServeProcessesHandle> {
   const count = config.workers;
   const workers = new Map<number, Worker>();
+  const aggregator = metricsAggregator();
   const restarts: number[] = [];
   let stopping = false;
   let fail: (code: number) => void = () => {};
@@ -52,6 +56,7 @@ export async function startServeProcesses(
     const worker = cluster.fork({ [SERVE_PROCESS_ENV]: `${index}/${count}` });
     workers.set(index, worker);
     relayProcessBus(worker, () => workers.values());
+    answerMetricsRequests(worker, aggregator);
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (msg: unknown) => {
