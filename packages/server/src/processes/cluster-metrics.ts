@@ -42,7 +42,10 @@ export function supervisorMetrics(timeoutMs = 5_000): Promise<string> {
 }
 
 /** In the supervisor: answers a worker's requests for everyone's metrics. */
-export function answerMetricsRequests(worker: Worker, aggregator: client.AggregatorRegistry<client.PrometheusContentType>): void {
+export function answerMetricsRequests(
+  worker: Worker,
+  aggregator: client.AggregatorRegistry<client.PrometheusContentType>,
+): void {
   worker.on('message', (msg: unknown) => {
     const m = serveMessage(msg);
     if (m?.[SERVE_MESSAGE] !== 'metrics') return;
