@@ -8,65 +8,16 @@
  * at once by an OIP REST infer; then the server is stopped and started again and the
  * first infer on each model is timed from the moment the server says it listens.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MarqueeClient } from '@marquee/client';
 import { randomForestModel } from './forest-model.ts';
+import { startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
 import { oipBody } from './oip-body.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(here, '..', '..');
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
-const token = 'mq_bench-admin-token-0000000000000000000000000';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function serve(dir: string, port: number, grpcPort: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(root, 'packages', 'cli', 'src', 'run.ts'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--grpc-port',
-      String(grpcPort),
-      '--data',
-      dir,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, env: { ...process.env, MARQUEE_ADMIN_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-}
-
-function listening(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (/Marquee http/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
-  });
-}
-
-/** Milliseconds until the first infer answers 200 (it is sent at once). */
 async function firstInfer(port: number, model: string, body: string): Promise<number> {
   const started = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/v2/models/admin.${model}/infer`, {
@@ -82,13 +33,12 @@ async function firstInfer(port: number, model: string, body: string): Promise<nu
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-cold-'));
-  const [port, grpcPort] = [await freePort(), await freePort()];
-  let server = serve(dir, port, grpcPort);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-cold-'));
+  // The default number of serving processes: an upload's first request may reach any of them.
+  let server = await startBenchServer([], { dataDir });
   const body = oipBody(1);
   try {
-    await listening(server);
-    const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${port}`, token });
+    const mq = new MarqueeClient({ baseUrl: server.url, token });
     const afterUpload: number[] = [];
     const sizes: number[] = [];
     for (let r = 0; r < repeats; r++) {
@@ -98,17 +48,15 @@ async function main() {
       const name = `cold-${r}`;
       await mq.createModel({ owner: 'admin', name, task: 'classification' });
       await mq.uploadVersion(`admin/${name}`, bytes);
-      const ms = await firstInfer(port, name, body);
+      const ms = await firstInfer(server.port, name, body);
       afterUpload.push(ms);
       console.log(JSON.stringify({ case: 'after upload', model: name, bytes: bytes.length, firstInferMs: ms }));
     }
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    server = serve(dir, port, grpcPort);
-    await listening(server);
+    await server.stop();
+    server = await startBenchServer([], { dataDir });
     const afterRestart: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      const ms = await firstInfer(port, `cold-${r}`, body);
+      const ms = await firstInfer(server.port, `cold-${r}`, body);
       afterRestart.push(ms);
       console.log(JSON.stringify({ case: 'after restart', model: `cold-${r}`, firstInferMs: ms }));
     }
@@ -128,8 +76,8 @@ async function main() {
       );
     }
   } finally {
-    server.kill('SIGTERM');
-    fs.rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

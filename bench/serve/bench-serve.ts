@@ -28,6 +28,7 @@ import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
 import { grpcCall, grpcClient } from '../../test/harness/test-server.ts';
 import { randomForestModel } from './forest-model.ts';
 import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
+import { type BenchServer, freePort, startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
 import { oipBody } from './oip-body.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
@@ -37,7 +38,6 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
 const rows = Number(process.env.BENCH_ROWS ?? 1);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-const token = 'mq_bench-admin-token-0000000000000000000000000';
 
 function tsxProcess(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
@@ -59,16 +59,6 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray>
   });
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface Cell {
   target: string;
   connections: number;
@@ -82,36 +72,6 @@ interface Cell {
 
 async function load(target: string, url: string, conns: number, body: string, auth?: string): Promise<Cell> {
   return { target, connections: conns, ...(await wrkLoad(url, conns, duration, body, auth)) };
-}
-
-function marqueeProcess(
-  dataDir: string,
-  httpPort: number,
-  grpcPort: number,
-  workers: number,
-  env: Record<string, string> = {},
-) {
-  const extra = (process.env.MARQUEE_BENCH_ARGS ?? '').split(' ').filter(Boolean);
-  return tsxProcess(
-    path.join(root, 'packages', 'cli', 'src', 'run.ts'),
-    [
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(httpPort),
-      '--grpc-port',
-      String(grpcPort),
-      '--data',
-      dataDir,
-      '--log-level',
-      'warn',
-      '--workers',
-      String(workers),
-      ...extra,
-    ],
-    { MARQUEE_ADMIN_TOKEN: token, ...env },
-  );
 }
 
 interface Target {
@@ -128,28 +88,30 @@ async function startMarquees(
   body: string,
   offFirst: boolean,
 ): Promise<{ targets: Target[]; grpcPort: number; workersGrpcPort: number; stop: () => Promise<void> }> {
-  const on = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
-  const off = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
-  const two = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-bench-')), port: await freePort() };
-  const [onGrpc, offGrpc, twoGrpc] = [await freePort(), await freePort(), await freePort()];
-  const start = {
-    on: () => marqueeProcess(on.dir, on.port, onGrpc, 1),
-    off: () => marqueeProcess(off.dir, off.port, offGrpc, 1, { MARQUEE_USAGE_COUNTING: '0' }),
-  };
-  const children = offFirst ? [start.off(), start.on()] : [start.on(), start.off()];
-  children.push(marqueeProcess(two.dir, two.port, twoGrpc, 2));
+  const servers: BenchServer[] = [];
   const stop = async () => {
-    // Each saves its warm-start list as it stops: the folders go once they have exited.
-    const exited = children.map(
-      (c) => new Promise((resolve) => (c.exitCode !== null ? resolve(0) : c.once('exit', resolve))),
-    );
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(exited);
-    for (const dir of [on.dir, off.dir, two.dir]) fs.rmSync(dir, { recursive: true, force: true });
+    // Each saves its warm-start list as it stops; its folder goes once it has exited.
+    await Promise.all(servers.map((s) => s.stop()));
   };
   stopping.add(stop);
-  await Promise.all(children.map((c) => waitFor(c, /Marquee http/)));
-  for (const port of [on.port, off.port, two.port]) {
+  const start = async (args: string[], env: Record<string, string> = {}) => {
+    const server = await startBenchServer(args, { env });
+    servers.push(server);
+    return server;
+  };
+  const startOn = () => start(['--workers', '1']);
+  const startOff = () => start(['--workers', '1'], { MARQUEE_USAGE_COUNTING: '0' });
+  let on: BenchServer;
+  let off: BenchServer;
+  if (offFirst) {
+    off = await startOff();
+    on = await startOn();
+  } else {
+    on = await startOn();
+    off = await startOff();
+  }
+  const two = await start(['--workers', '2']);
+  for (const { port } of servers) {
     const mq = new MarqueeClient({ baseUrl: `http://127.0.0.1:${port}`, token });
     for (const [name, bytes] of [
       ['bench-lr', logisticRegressionModel().bytes],
@@ -176,9 +138,9 @@ async function startMarquees(
   for (const t of targets) await checkAndWarm(t, body);
   // gRPC: answered right by a real client before h2load drives it.
   for (const [port, model] of [
-    [onGrpc, 'admin.bench-lr'],
-    [onGrpc, 'admin.bench-rf'],
-    [twoGrpc, 'admin.bench-lr'],
+    [on.grpcPort, 'admin.bench-lr'],
+    [on.grpcPort, 'admin.bench-rf'],
+    [two.grpcPort, 'admin.bench-lr'],
   ] as const) {
     const client = grpcClient(port);
     const reply = await grpcCall(
@@ -200,7 +162,7 @@ async function startMarquees(
     if (!reply.raw_output_contents?.length) throw new Error(`gRPC ${model} answered ${JSON.stringify(reply)}`);
     client.close();
   }
-  return { targets, grpcPort: onGrpc, workersGrpcPort: twoGrpc, stop };
+  return { targets, grpcPort: on.grpcPort, workersGrpcPort: two.grpcPort, stop };
 }
 
 /** gRPC ModelInfer load on the counting-on server (h2load), as a cell: mean latency in p50's place. */

@@ -194,6 +194,8 @@ class Parser {
     let p = from;
     for (;;) {
       // One number, JSON's grammar strictly: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+      // The same reading as number()'s, written out here on purpose: calling a shared
+      // reader per element measured 17.5–18 µs for the 784-value row against 15 µs.
       const start = p;
       let c = b[p] as number;
       const negative = c === MINUS;
