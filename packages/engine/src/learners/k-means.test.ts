@@ -5,6 +5,7 @@ import { loadTabularSet } from '../../test-support/tabular-sets.js';
 import { silhouetteScore } from '../evaluation/silhouette.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { KMeans } from './k-means.js';
 import { loadLearner } from './learner-registry.js';
 
@@ -45,5 +46,17 @@ describe('KMeans', () => {
     await session.release();
     assert.deepEqual(Array.from(out.cluster?.data as BigInt64Array, Number), Array.from(m.predict(x)));
     assert.deepEqual(loadLearner(m.toArtifact()).predict(x), m.predict(x));
+  });
+
+  test('digits: the same centres on one thread or two, and a worker thread runs some starts', async () => {
+    const x = allRows('digits');
+    await taskWorkersReady(1, new URL('./k-means-starts.ts', import.meta.url));
+    const alone = new KMeans({ k: 10, nJobs: 1 }).fit(x, [], { seed: 6 });
+    const shared = new KMeans({ k: 10, nJobs: 2 }).fit(x, [], { seed: 6 });
+    assert.equal(alone.startsRunByWorkers, 0);
+    assert.ok(shared.startsRunByWorkers > 0, 'a worker thread ran starts');
+    assert.deepEqual(shared.centres, alone.centres);
+    assert.equal(shared.inertia, alone.inertia);
+    assert.throws(() => new KMeans({ nJobs: -1 }), /nJobs/);
   });
 });

@@ -6,6 +6,7 @@ import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { StandardScaler } from '../preprocessing/standard-scaler.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { KernelSvm } from './kernel-svm.js';
 import { loadLearner } from './learner-registry.js';
 
@@ -95,4 +96,18 @@ describe('KernelSvm (SMO, one-vs-one)', () => {
       }
     });
   }
+
+  test('digits: the same pairs on one thread or two, and a worker thread solves some (with probabilities too)', async () => {
+    const d = loadTabularSet('digits', { standardise: true });
+    await taskWorkersReady(1, new URL('../svm/one-vs-one-pairs.ts', import.meta.url));
+    for (const probability of [false, true]) {
+      const alone = new KernelSvm({ nJobs: 1, probability }).fit(d.xTrain, d.yTrain, { seed: 4 });
+      const shared = new KernelSvm({ nJobs: 2, probability }).fit(d.xTrain, d.yTrain, { seed: 4 });
+      assert.equal(alone.pairsSolvedByWorkers, 0);
+      assert.ok(shared.pairsSolvedByWorkers > 0, 'a worker thread solved pairs');
+      assert.deepEqual(shared.pairs, alone.pairs);
+      assert.deepEqual(shared.supportVectors, alone.supportVectors);
+    }
+    assert.throws(() => new KernelSvm({ nJobs: 1.5 }), /nJobs/);
+  });
 });

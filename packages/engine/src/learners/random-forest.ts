@@ -1,5 +1,5 @@
 import type { ArtifactContent } from '../artifact/artifact-format.js';
-import { threadCount } from '../trees/parallel-tree-growth.js';
+import { threadCount } from '../threads/task-pool.js';
 import { TreeEnsembleLearner, type TreeParams, validateTreeParams } from '../trees/tree-ensemble-learner.js';
 import { withDefaults } from './learner.js';
 

@@ -7,8 +7,8 @@ import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { FeatureBinner } from '../trees/feature-binner.js';
-import { treeWorkersReady } from '../trees/parallel-tree-growth.js';
 import { DecisionTree } from './decision-tree.js';
 import { loadLearner } from './learner-registry.js';
 import { RandomForest } from './random-forest.js';
@@ -138,7 +138,7 @@ describe('decision tree and random forest', () => {
       const params = { nEstimators: 40 };
       const alone = new RandomForest({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 5 });
       // The pool's worker running (a forest this size alone would not start one for itself).
-      await treeWorkersReady(1);
+      await taskWorkersReady(1);
       const shared = new RandomForest({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 5 });
       assert.equal(alone.treesGrownByWorkers, 0);
       assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');

@@ -1,4 +1,5 @@
-import { type KernelSpec, kernel } from './kernel.js';
+import type { KernelSpec } from './kernel.js';
+import { KernelRows } from './kernel-rows.js';
 
 export interface BinarySvm {
   /** Indices (into the rows given) of the support vectors. */
@@ -29,37 +30,47 @@ export function solveSmo(
   const n = rows.length;
   const alpha = new Float64Array(n);
   const grad = new Float64Array(n).fill(-1);
+  const kernelRows = new KernelRows(x, d, rows, spec);
   const diag = new Float64Array(n);
-  for (let i = 0; i < n; i++) diag[i] = kernel(spec, x, (rows[i] as number) * d, x, (rows[i] as number) * d, d);
+  for (let i = 0; i < n; i++) diag[i] = kernelRows.diagonal(i);
   const cache = new Map<number, Float64Array>();
   const maxCached = Math.max(2, Math.floor((64 * 1024 * 1024) / (8 * n)));
   const kRow = (i: number): Float64Array => {
     let r = cache.get(i);
-    if (r) return r;
-    r = new Float64Array(n);
-    const ri = (rows[i] as number) * d;
-    for (let t = 0; t < n; t++) r[t] = kernel(spec, x, ri, x, (rows[t] as number) * d, d);
-    if (cache.size >= maxCached) cache.delete(cache.keys().next().value as number);
+    if (r) {
+      // Least recently used goes first: row i, just used, is never the one evicted for
+      // row j, whose array is reused for the new row.
+      cache.delete(i);
+      cache.set(i, r);
+      return r;
+    }
+    if (cache.size >= maxCached) {
+      const oldest = cache.keys().next().value as number;
+      r = cache.get(oldest) as Float64Array;
+      cache.delete(oldest);
+    } else r = new Float64Array(n);
+    kernelRows.row(i, r);
     cache.set(i, r);
     return r;
   };
   const tau = 1e-12;
-  for (let iter = 0; iter < maxIter; iter++) {
-    if (iter % 1000 === 0) signal?.throwIfAborted();
-    // i: the most violating in I_up.
-    let gMax = Number.NEGATIVE_INFINITY;
-    let i = -1;
-    for (let t = 0; t < n; t++) {
-      const yt = y[t] as number;
-      const at = alpha[t] as number;
-      if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
-        const v = -yt * (grad[t] as number);
-        if (v >= gMax) {
-          gMax = v;
-          i = t;
-        }
+  // i: the most violating in I_up. Found here for the first iteration, then in the same
+  // pass that updates the gradient (one pass over the rows fewer per iteration).
+  let gMax = Number.NEGATIVE_INFINITY;
+  let i = -1;
+  for (let t = 0; t < n; t++) {
+    const yt = y[t] as number;
+    const at = alpha[t] as number;
+    if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
+      const v = -yt * (grad[t] as number);
+      if (v >= gMax) {
+        gMax = v;
+        i = t;
       }
     }
+  }
+  for (let iter = 0; iter < maxIter; iter++) {
+    if (iter % 1000 === 0) signal?.throwIfAborted();
     if (i < 0) break;
     const ki = kRow(i);
     let gMin = Number.POSITIVE_INFINITY;
@@ -145,9 +156,20 @@ export function solveSmo(
     }
     const dAi = (alpha[i] as number) - oldAi;
     const dAj = (alpha[j] as number) - oldAj;
+    gMax = Number.NEGATIVE_INFINITY;
+    i = -1;
     for (let t = 0; t < n; t++) {
       const yt = y[t] as number;
-      grad[t] = (grad[t] as number) + yt * (yi * dAi * (ki[t] as number) + yj * dAj * (kj[t] as number));
+      const g = (grad[t] as number) + yt * (yi * dAi * (ki[t] as number) + yj * dAj * (kj[t] as number));
+      grad[t] = g;
+      const at = alpha[t] as number;
+      if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
+        const v = -yt * g;
+        if (v >= gMax) {
+          gMax = v;
+          i = t;
+        }
+      }
     }
   }
   // ρ: the mean of y_i G_i over free vectors, else the middle of the feasible range.

@@ -49,6 +49,18 @@ export function growJobTree(job: TreeJob, t: number, binner?: FeatureBinner): Tr
   return growTree(job.binned, b, job.nRows, job.nFeatures, job.y, job.nClasses, weights, job.growth, rng);
 }
 
+const binners = new WeakMap<TreeJob, FeatureBinner>();
+
+/** Tree t of the job, as a pooled worker thread runs it (the job's binner built once per job). */
+export function growTreeTask(job: TreeJob, t: number): TreeArrays {
+  let binner = binners.get(job);
+  if (!binner) {
+    binner = binnerOf(job);
+    binners.set(job, binner);
+  }
+  return growJobTree(job, t, binner);
+}
+
 export function binnerOf(job: TreeJob): FeatureBinner {
   const b = new FeatureBinner(job.maxBins);
   b.thresholds = job.thresholds;

@@ -1,0 +1,185 @@
+import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { matmulTransB } from '../linalg/gemm.js';
+import { Rng } from '../random/rng.js';
+
+/** One k-means start: a k-means++ seeding refined by Lloyd's iterations. */
+export interface KMeansStart {
+  centres: Float64Array;
+  inertia: number;
+}
+
+/** What every start of one fit shares; plain data, so a worker thread can run starts too. */
+export interface KMeansStarts {
+  x: DenseMatrix;
+  k: number;
+  maxIter: number;
+  /** Absolute tolerance on the centres' squared shift. */
+  tol: number;
+  /** seeds[s] seeds start s's generator. */
+  seeds: Uint32Array;
+}
+
+/** Start s of a fit, on whichever thread runs it: it depends on its seed only. */
+export function kMeansStart(job: KMeansStarts, s: number, signal?: AbortSignal): KMeansStart {
+  const rng = new Rng(job.seeds[s] as number);
+  return lloyd(job.x, seedCentres(job.x, job.k, rng), job.maxIter, job.tol, signal);
+}
+
+/** k-means++: each next centre drawn with probability proportional to D(x)² (2 + log k local trials, as scikit-learn). */
+function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
+  const { rows: n, cols: d, data } = x;
+  const centres = new Float64Array(k * d);
+  const first = rng.int(n);
+  centres.set(data.subarray(first * d, (first + 1) * d), 0);
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = dist2(data, i * d, centres, 0, d);
+  const trials = 2 + Math.floor(Math.log(k));
+  const candidateDist = new Float64Array(n);
+  const cross = new Float64Array(n * trials);
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = dist2(data, i * d, ZERO_ROW(d), 0, d);
+  for (let c = 1; c < k; c++) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += closest[i] as number;
+    let bestCandidate = -1;
+    let bestPot = Number.POSITIVE_INFINITY;
+    const candidates: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      let target = rng.next() * total;
+      let cand = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= closest[i] as number;
+        if (target <= 0) {
+          cand = i;
+          break;
+        }
+      }
+      candidates.push(cand);
+    }
+    // Every row against every candidate in one product: ‖x‖² − 2 x·c + ‖c‖².
+    const cand = new Float64Array(trials * d);
+    candidates.forEach((r, t) => {
+      cand.set(data.subarray(r * d, (r + 1) * d), t * d);
+    });
+    matmulTransB(data, cand, n, d, trials, cross);
+    candidates.forEach((r, t) => {
+      let pot = 0;
+      const c2 = norms[r] as number;
+      for (let i = 0; i < n; i++) {
+        const dd = Math.max(0, (norms[i] as number) - 2 * (cross[i * trials + t] as number) + c2);
+        pot += Math.min(closest[i] as number, dd);
+      }
+      if (pot < bestPot) {
+        bestPot = pot;
+        bestCandidate = r;
+      }
+    });
+    centres.set(data.subarray(bestCandidate * d, (bestCandidate + 1) * d), c * d);
+    for (let i = 0; i < n; i++) {
+      candidateDist[i] = dist2(data, i * d, centres, c * d, d);
+      if ((candidateDist[i] as number) < (closest[i] as number)) closest[i] = candidateDist[i] as number;
+    }
+  }
+  return centres;
+}
+
+function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: number, signal?: AbortSignal): KMeansStart {
+  const { rows: n, cols: d, data } = x;
+  const k = centres.length / d;
+  // One set of buffers for every iteration: a start runs hundreds of them.
+  const cross = new Float64Array(n * k);
+  const cc = new Float64Array(k);
+  const sums = new Float64Array(k * d);
+  const counts = new Int32Array(k);
+  for (let iter = 0; iter < maxIter; iter++) {
+    signal?.throwIfAborted();
+    crossTerms(x, centres, k, cross, cc);
+    sums.fill(0);
+    counts.fill(0);
+    // Nearest centre and the centres' new sums in one pass over the rows.
+    for (let i = 0; i < n; i++) {
+      const best = nearest(cross, cc, i, k);
+      counts[best] = (counts[best] as number) + 1;
+      const to = best * d;
+      const from = i * d;
+      for (let j = 0; j < d; j++) sums[to + j] = (sums[to + j] as number) + (data[from + j] as number);
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) continue; // an empty cluster keeps its centre
+      for (let j = 0; j < d; j++) {
+        const v = (sums[c * d + j] as number) / (counts[c] as number);
+        shift += (v - (centres[c * d + j] as number)) ** 2;
+        centres[c * d + j] = v;
+      }
+    }
+    if (shift <= tol) break;
+  }
+  const final = assign(x, centres, k);
+  return { centres, inertia: final.inertia };
+}
+
+/**
+ * Nearest centres by ‖x‖² − 2 x·c + ‖c‖², the cross terms as one matrix product (as
+ * scikit-learn computes them): the distance loops become a kernel call.
+ */
+export function assign(x: DenseMatrix, centres: Float64Array, k: number): { labels: Int32Array; inertia: number } {
+  const { rows: n, cols: d, data } = x;
+  const cross = new Float64Array(n * k);
+  const cc = new Float64Array(k);
+  crossTerms(x, centres, k, cross, cc);
+  const labels = new Int32Array(n);
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const best = nearest(cross, cc, i, k);
+    labels[i] = best;
+    // The exact distance of the chosen centre, so the inertia carries no cancellation error.
+    inertia += dist2(data, i * d, centres, best * d, d);
+  }
+  return { labels, inertia };
+}
+
+/** cross = X · Cᵀ [n × k] and cc = ‖c‖² per centre. */
+function crossTerms(x: DenseMatrix, centres: Float64Array, k: number, cross: Float64Array, cc: Float64Array): void {
+  const { rows: n, cols: d, data } = x;
+  matmulTransB(data, centres, n, d, k, cross);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (centres[c * d + j] as number) ** 2;
+    cc[c] = s;
+  }
+}
+
+/** Row i's nearest centre from its cross terms (‖x‖² is the same for every centre). */
+function nearest(cross: Float64Array, cc: Float64Array, i: number, k: number): number {
+  let best = 0;
+  let bestD = Number.POSITIVE_INFINITY;
+  const at = i * k;
+  for (let c = 0; c < k; c++) {
+    const dd = (cc[c] as number) - 2 * (cross[at + c] as number);
+    if (dd < bestD) {
+      bestD = dd;
+      best = c;
+    }
+  }
+  return best;
+}
+
+const zeroRows = new Map<number, Float64Array>();
+function ZERO_ROW(d: number): Float64Array {
+  let z = zeroRows.get(d);
+  if (!z) {
+    z = new Float64Array(d);
+    zeroRows.set(d, z);
+  }
+  return z;
+}
+
+function dist2(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const diff = (a[ao + j] as number) - (b[bo + j] as number);
+    s += diff * diff;
+  }
+  return s;
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { compileWat, WASM_DIR } from '../../scripts/wat-compiler.js';
+import { Rng } from '../random/rng.js';
+import { kernel } from '../svm/kernel.js';
+import { KernelRows } from '../svm/kernel-rows.js';
+import { ResidentMatrix } from './resident-matrix.js';
+
+describe('ResidentMatrix (WebAssembly q · B)', () => {
+  // n = 8k and n = 8k + r: the vector part and the one-at-a-time tail.
+  for (const [d, n] of [
+    [5, 16],
+    [7, 29],
+    [1, 3],
+    [64, 360],
+  ] as const) {
+    test(`d = ${d}, n = ${n}: the same bits as a loop summing in feature order`, () => {
+      const rng = new Rng(d * 1000 + n);
+      const m = ResidentMatrix.create(d, n) as ResidentMatrix;
+      for (let i = 0; i < d * n; i++) m.b[i] = rng.normal();
+      for (let j = 0; j < d; j++) m.q[j] = rng.normal();
+      const want = new Float64Array(n);
+      for (let t = 0; t < n; t++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (m.q[j] as number) * (m.b[j * n + t] as number);
+        want[t] = s;
+      }
+      m.multiply();
+      assert.deepEqual(Float64Array.from(m.out), want);
+    });
+  }
+
+  test('refuses a matrix past its memory budget', () => {
+    assert.equal(ResidentMatrix.create(100_000, 100_000), undefined);
+  });
+
+  test('kernel rows match the kernel entry by entry (rbf, poly, linear), on a subset of rows', () => {
+    const rng = new Rng(9);
+    const d = 11;
+    const x = Float64Array.from({ length: 40 * d }, () => rng.normal());
+    const rows = Int32Array.from([3, 17, 0, 39, 8, 21, 5, 30, 12, 2, 33]);
+    for (const spec of [
+      { type: 'rbf', gamma: 0.2, coef0: 0, degree: 3 },
+      { type: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
+      { type: 'linear', gamma: 1, coef0: 0, degree: 1 },
+    ] as const) {
+      const kr = new KernelRows(x, d, rows, spec);
+      const out = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        kr.row(i, out);
+        for (let t = 0; t < rows.length; t++) {
+          const want = kernel(spec, x, (rows[i] as number) * d, x, (rows[t] as number) * d, d);
+          assert.ok(
+            Math.abs((out[t] as number) - want) < 1e-12 * Math.max(1, Math.abs(want)),
+            `${spec.type} ${i},${t}`,
+          );
+        }
+        assert.ok(Math.abs(kr.diagonal(i) - (out[i] as number)) < 1e-12);
+      }
+    }
+  });
+
+  test('the committed vecmat.wasm is what vecmat.wat compiles to', async () => {
+    const built = await compileWat(path.join(WASM_DIR, 'vecmat.wat'));
+    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'vecmat.wasm'))), built);
+  });
+});

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+
+/**
+ * A matrix B [d × n] kept in its own WebAssembly memory for many products q · B
+ * (wasm/vecmat.wat, f64x2: about twice the plain loop's speed). Each instance owns its
+ * memory, so a resident matrix is never overwritten by other kernels' operands.
+ */
+interface VecmatExports {
+  memory: WebAssembly.Memory;
+  vecmat(q: number, b: number, out: number, d: number, n: number): void;
+}
+
+const vecmatModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/vecmat.wasm', import.meta.url)));
+
+/** Above this, a resident copy costs more memory than its speed is worth (and nears wasm32's 4 GiB). */
+const MAX_RESIDENT_BYTES = 1024 * 1024 * 1024;
+
+export class ResidentMatrix {
+  private readonly kernel: VecmatExports;
+  /** Offsets in doubles: B, then q, then out. */
+  private readonly pb = 0;
+  private readonly pq: number;
+  private readonly pout: number;
+  /** B [d × n], row-major, inside the instance's memory. */
+  readonly b: Float64Array;
+  readonly q: Float64Array;
+  readonly out: Float64Array;
+
+  private constructor(
+    readonly d: number,
+    readonly n: number,
+  ) {
+    this.kernel = new WebAssembly.Instance(vecmatModule).exports as unknown as VecmatExports;
+    const align = (x: number) => (x + 1) & ~1;
+    this.pq = align(d * n);
+    this.pout = align(this.pq + d);
+    const bytes = (this.pout + n) * 8;
+    const have = this.kernel.memory.buffer.byteLength;
+    if (bytes > have) this.kernel.memory.grow(Math.ceil((bytes - have) / 65536));
+    const buffer = this.kernel.memory.buffer;
+    this.b = new Float64Array(buffer, this.pb * 8, d * n);
+    this.q = new Float64Array(buffer, this.pq * 8, d);
+    this.out = new Float64Array(buffer, this.pout * 8, n);
+  }
+
+  /** An empty [d × n] matrix to fill through `b`, or undefined when it would be too large. */
+  static create(d: number, n: number): ResidentMatrix | undefined {
+    if ((d * n + d + n + 2) * 8 > MAX_RESIDENT_BYTES) return undefined;
+    return new ResidentMatrix(d, n);
+  }
+
+  /** out = q · B, q written in `q` first; the result is in `out` until the next call. */
+  multiply(): void {
+    this.kernel.vecmat(this.pq * 8, this.pb * 8, this.pout * 8, this.d, this.n);
+  }
+}

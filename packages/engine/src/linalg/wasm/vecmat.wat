@@ -1,0 +1,61 @@
+;; Vector times matrix for the engine: out[t] = Σ_j q[j] · B[j][t] for t < n, B row-major
+;; [d × n] float64, addresses in bytes. Eight outputs at a time sit in four f64x2
+;; registers while j runs over d, each q[j] loaded once for all eight; outputs past the
+;; last full eight are done one at a time. Every output sums its d products in order
+;; j = 0, 1, … with a multiply then an add, as a JavaScript loop does, so both give the
+;; same bits.
+(module
+  (memory (export "memory") 1)
+
+  (func (export "vecmat") (param $q i32) (param $b i32) (param $out i32) (param $d i32) (param $n i32)
+    (local $n8 i32) (local $t i32) (local $j i32) (local $ldb i32)
+    (local $pq i32) (local $pb i32) (local $x v128) (local $s f64)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $t (i32.const 0))
+    (block $done_t (loop $cols
+      (br_if $done_t (i32.ge_u (local.get $t) (local.get $n8)))
+      (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
+      (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
+      (local.set $pq (local.get $q))
+      ;; pb = &B[0][t]
+      (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $t) (i32.const 3))))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $inner
+        (br_if $done_j (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $x (f64x2.splat (f64.load (local.get $pq))))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $x) (v128.load (local.get $pb)))))
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $pb)))))
+        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $pb)))))
+        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $pb)))))
+        (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $inner)))
+      (local.set $pb (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 3))))
+      (v128.store (local.get $pb) (local.get $c0))
+      (v128.store offset=16 (local.get $pb) (local.get $c1))
+      (v128.store offset=32 (local.get $pb) (local.get $c2))
+      (v128.store offset=48 (local.get $pb) (local.get $c3))
+      (local.set $t (i32.add (local.get $t) (i32.const 8)))
+      (br $cols)))
+    ;; The outputs after the last full eight.
+    (block $done_tail (loop $tail
+      (br_if $done_tail (i32.ge_u (local.get $t) (local.get $n)))
+      (local.set $s (f64.const 0))
+      (local.set $pq (local.get $q))
+      (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $t) (i32.const 3))))
+      (local.set $j (i32.const 0))
+      (block $done_k (loop $dot
+        (br_if $done_k (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $pq)) (f64.load (local.get $pb)))))
+        (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $dot)))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $t) (i32.const 3))) (local.get $s))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tail)))
+  )
+)

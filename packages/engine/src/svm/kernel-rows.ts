@@ -1,0 +1,110 @@
+import { ResidentMatrix } from '../linalg/resident-matrix.js';
+import type { KernelSpec } from './kernel.js';
+
+/**
+ * Whole kernel rows over a subset of x's rows, the SMO solver's main cost. The rows are
+ * gathered once into one contiguous block, and the RBF kernel is computed as libsvm does,
+ * exp(−γ(‖a‖² + ‖b‖² − 2a·b)): one dot product per entry instead of a difference and a
+ * square per feature. The dot products of a row are one vector-matrix product in
+ * WebAssembly over the block held feature-major (ResidentMatrix); the loops below are the
+ * fallback for blocks too large for it, and give the same bits. Measured per entry
+ * (RBF): 27 ns against the loops' 67–78 ns at 57 features, 17 against 26 at 16; the
+ * per-feature differences this replaced took about 1.5 times the loops' time.
+ */
+export class KernelRows {
+  private readonly block: Float64Array;
+  private readonly norms: Float64Array;
+  private readonly resident: ResidentMatrix | undefined;
+  readonly n: number;
+
+  constructor(
+    x: Float64Array,
+    private readonly d: number,
+    rows: Int32Array,
+    private readonly spec: KernelSpec,
+  ) {
+    const n = rows.length;
+    this.n = n;
+    this.block = new Float64Array(n * d);
+    this.norms = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      const from = (rows[t] as number) * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = x[from + j] as number;
+        this.block[t * d + j] = v;
+        s += v * v;
+      }
+      this.norms[t] = s;
+    }
+    this.resident = ResidentMatrix.create(d, n);
+    if (this.resident) {
+      const bt = this.resident.b;
+      for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) bt[j * n + t] = this.block[t * d + j] as number;
+    }
+  }
+
+  /** k(row i, row i). */
+  diagonal(i: number): number {
+    return this.fromDot(i, i, this.norms[i] as number);
+  }
+
+  /** out[t] = k(row i, row t) for every t. */
+  row(i: number, out: Float64Array): void {
+    const { block, d, n, resident } = this;
+    const at = i * d;
+    if (resident) {
+      resident.q.set(block.subarray(at, at + d));
+      resident.multiply();
+      const dots = resident.out;
+      if (this.spec.type === 'rbf') {
+        const { norms } = this;
+        const ni = norms[i] as number;
+        const g = -this.spec.gamma;
+        for (let t = 0; t < n; t++) {
+          const sq = ni + (norms[t] as number) - 2 * (dots[t] as number);
+          out[t] = Math.exp(g * (sq > 0 ? sq : 0));
+        }
+      } else for (let t = 0; t < n; t++) out[t] = this.fromDot(i, t, dots[t] as number);
+      return;
+    }
+    // Four dot products a step: independent sums that the CPU can overlap.
+    let t = 0;
+    for (; t + 4 <= n; t += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      const b0 = t * d;
+      const b1 = b0 + d;
+      const b2 = b1 + d;
+      const b3 = b2 + d;
+      for (let j = 0; j < d; j++) {
+        const v = block[at + j] as number;
+        s0 += v * (block[b0 + j] as number);
+        s1 += v * (block[b1 + j] as number);
+        s2 += v * (block[b2 + j] as number);
+        s3 += v * (block[b3 + j] as number);
+      }
+      out[t] = this.fromDot(i, t, s0);
+      out[t + 1] = this.fromDot(i, t + 1, s1);
+      out[t + 2] = this.fromDot(i, t + 2, s2);
+      out[t + 3] = this.fromDot(i, t + 3, s3);
+    }
+    for (; t < n; t++) {
+      let s = 0;
+      const b = t * d;
+      for (let j = 0; j < d; j++) s += (block[at + j] as number) * (block[b + j] as number);
+      out[t] = this.fromDot(i, t, s);
+    }
+  }
+
+  private fromDot(i: number, t: number, dot: number): number {
+    const spec = this.spec;
+    if (spec.type === 'rbf') {
+      const sq = (this.norms[i] as number) + (this.norms[t] as number) - 2 * dot;
+      return Math.exp(-spec.gamma * (sq > 0 ? sq : 0));
+    }
+    return spec.type === 'linear' ? dot : (spec.gamma * dot + spec.coef0) ** spec.degree;
+  }
+}
