@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { LogisticRegression } from './logistic-regression.js';
 
 describe('LogisticRegression', () => {
@@ -68,5 +69,17 @@ describe('LogisticRegression', () => {
         }),
       /stop/,
     );
+  });
+
+  test('digits: the same weights on one thread or two, and a worker thread computes loss ranges', async () => {
+    const d = loadTabularSet('digits', { standardise: true });
+    await taskWorkersReady(1, new URL('./logistic-loss.ts', import.meta.url));
+    const alone = new LogisticRegression({ nJobs: 1 }).fit(d.xTrain, d.yTrain);
+    const shared = new LogisticRegression({ nJobs: 2 }).fit(d.xTrain, d.yTrain);
+    assert.equal(alone.rangesByWorkers, 0);
+    assert.ok(shared.rangesByWorkers > 0, 'a worker thread computed loss ranges');
+    assert.deepEqual(shared.coef, alone.coef);
+    assert.deepEqual(shared.intercept, alone.intercept);
+    assert.equal(shared.iterations, alone.iterations);
   });
 });

@@ -32,6 +32,8 @@ export function threadCount(nJobs: number): number {
  */
 const COLD_MS = 1000;
 const WARM_MS = 20;
+/** Sets handed over again and again (an optimiser's evaluations) are worth a running worker from here. */
+const REPEATED_MS = 1;
 
 /**
  * Runs every task of `set` on up to `threads` threads: this one and pooled workers, all
@@ -39,12 +41,14 @@ const WARM_MS = 20;
  * too, then waits on the counters (Atomics.wait) and reads the workers' results off their
  * ports. A task a worker took but never delivered (a worker that could not start or
  * died) is run here after a while, so the call cannot hang. `estimateMs` is the whole
- * set's time on one thread, roughly: small sets are not worth the hand-over.
+ * set's time on one thread, roughly: small sets are not worth the hand-over. A `repeated`
+ * set is one of many alike (an optimiser evaluating its objective): handing one over costs
+ * tens of microseconds once the workers run, so even short ones go to them.
  */
 export function runTasks<I, O>(
   set: TaskSet<I, O>,
   threads: number,
-  opts: { estimateMs: number; signal?: AbortSignal; onResult?: (done: number, out: O) => void },
+  opts: { estimateMs: number; repeated?: boolean; signal?: AbortSignal; onResult?: (done: number, out: O) => void },
 ): { results: O[]; ranOnWorkers: number } {
   const n = set.count;
   const results: Array<O | undefined> = new Array(n);
@@ -54,10 +58,12 @@ export function runTasks<I, O>(
     if (have[t]) return;
     have[t] = 1;
     results[t] = out;
-    opts.onResult?.(++done, out);
+    done++;
+    opts.onResult?.(done, out);
   };
   const nWorkers = Math.min(threads - 1, n - 1);
-  const minMs = pool.length >= nWorkers ? WARM_MS : COLD_MS;
+  const warmMs = opts.repeated ? REPEATED_MS : WARM_MS;
+  const minMs = pool.length >= nWorkers ? warmMs : COLD_MS;
   if (nWorkers <= 0 || opts.estimateMs < minMs) {
     for (let t = 0; t < n; t++) {
       opts.signal?.throwIfAborted();
@@ -65,7 +71,7 @@ export function runTasks<I, O>(
     }
     // Worth threads once they run: start them now for the fits that follow
     // (cross-validation, a search) rather than make this one wait for them.
-    if (nWorkers > 0 && opts.estimateMs >= WARM_MS && pool.length < nWorkers) {
+    if (nWorkers > 0 && opts.estimateMs >= warmMs && pool.length < nWorkers) {
       pooledWorkers(nWorkers);
       releasePool();
     }
@@ -113,8 +119,11 @@ export function runTasks<I, O>(
       const before = done;
       drain();
       if (done < n && done === before) {
-        // Wait for a worker's result; if none comes for a good while, run the first missing task here.
-        const waited = Atomics.wait(counters, 1, posted, Math.max(2000, 20 * perTask));
+        // Wait for a worker's result; if none comes for a good while, run the first missing
+        // task here. A repeated set waits less: its tasks are alike, and a worker that is
+        // still compiling its code would hold up every call.
+        const patience = opts.repeated ? Math.max(2, 3 * perTask) : Math.max(2000, 20 * perTask);
+        const waited = Atomics.wait(counters, 1, posted, patience);
         drain();
         if (waited === 'timed-out' && done === before) {
           const missing = have.indexOf(0);
