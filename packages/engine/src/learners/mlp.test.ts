@@ -7,6 +7,7 @@ import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
 import { Rng } from '../random/rng.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { loadLearner } from './learner-registry.js';
 import { Mlp } from './mlp.js';
 
@@ -118,5 +119,22 @@ describe('Mlp', () => {
       for (let i = 0; i < p.length; i++) assert.ok(Math.abs((p[i] as number) - (want[i] as number)) < 1e-4);
       assert.deepEqual(loadLearner(m.toArtifact()).predict(d.xTest), m.predict(d.xTest));
     }
+  });
+
+  test('digits: the same network on one thread or two, and a worker thread computes gradient ranges', async () => {
+    const d = loadTabularSet('digits', { standardise: true });
+    await taskWorkersReady(1, new URL('./mlp-network.ts', import.meta.url));
+    const params = { hiddenLayers: [64], maxIter: 5 };
+    const alone = new Mlp({ ...params, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 2 });
+    const shared = new Mlp({ ...params, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 2 });
+    assert.equal(alone.stepsRunByWorkers, 0);
+    assert.ok(shared.stepsRunByWorkers > 0, 'a worker thread computed gradient ranges');
+    assert.deepEqual(shared.weights, alone.weights);
+    assert.deepEqual(shared.biases, alone.biases);
+    assert.ok(
+      shared.weights.every((w) => w.buffer instanceof ArrayBuffer),
+      'the fitted weights are plain arrays',
+    );
+    assert.throws(() => new Mlp({ nJobs: 0.5 }), /nJobs/);
   });
 });

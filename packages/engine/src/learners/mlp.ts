@@ -3,11 +3,22 @@ import { accuracy } from '../evaluation/classification-metrics.js';
 import { r2 } from '../evaluation/regression-metrics.js';
 import { stratifiedSplit } from '../evaluation/splits.js';
 import { type DenseMatrix, takeRows } from '../linalg/dense-matrix.js';
-import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
+import { siblingModule } from '../threads/module-worker.js';
+import { shared, threadCount } from '../threads/task-pool.js';
+import { TaskSession } from '../threads/task-session.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
-import { argmaxRows, softmaxRows } from './row-scores.js';
+import {
+  batchRangeGradient,
+  batchRanges,
+  forward,
+  type MlpBatchJob,
+  type MlpNetwork,
+  parameterCount,
+  type RangeGradient,
+} from './mlp-network.js';
+import { argmaxRows } from './row-scores.js';
 
 export type MlpParams = {
   task: 'classification' | 'regression';
@@ -29,6 +40,8 @@ export type MlpParams = {
    */
   earlyStopping: boolean;
   validationFraction: number;
+  /** Threads each mini-batch's gradient is computed on; 0 (default) means one per core. */
+  nJobs: number;
 };
 
 export const MLP_DEFAULTS: MlpParams = {
@@ -43,6 +56,7 @@ export const MLP_DEFAULTS: MlpParams = {
   nIterNoChange: 10,
   earlyStopping: false,
   validationFraction: 0.1,
+  nJobs: 0,
 };
 
 /**
@@ -60,6 +74,8 @@ export class Mlp implements Learner {
   biases: Float64Array[] = [];
   sizes: number[] = [];
   epochs = 0;
+  /** Gradient ranges the last fit had computed on worker threads (not saved; tests read it). */
+  stepsRunByWorkers = 0;
 
   constructor(params: Partial<MlpParams> = {}) {
     this.params = withDefaults(this.name, MLP_DEFAULTS, params);
@@ -72,6 +88,8 @@ export class Mlp implements Learner {
       throw new Error('mlp: invalid parameters');
     if (!(p.validationFraction > 0 && p.validationFraction < 1))
       throw new Error('mlp: validationFraction must be in (0, 1)');
+    if (!(Number.isInteger(p.nJobs) && p.nJobs >= 0))
+      throw new Error('mlp: nJobs must be an integer >= 0 (0: one thread per core)');
   }
 
   get task(): 'classification' | 'regression' {
@@ -106,11 +124,15 @@ export class Mlp implements Learner {
       this.weights.push(Float64Array.from({ length: fanIn * fanOut }, () => (rng.next() * 2 - 1) * bound));
       this.biases.push(Float64Array.from({ length: fanOut }, () => (rng.next() * 2 - 1) * bound));
     }
+    const threads = threadCount(p.nJobs);
+    if (threads > 1) {
+      // Workers read the weights as the loop updates them, from shared memory.
+      this.weights = this.weights.map((w) => shared(w));
+      this.biases = this.biases.map((b) => shared(b));
+    }
     const params = [...this.weights, ...this.biases];
     const m = params.map((a) => new Float64Array(a.length));
     const v = params.map((a) => new Float64Array(a.length));
-    const gradW = this.weights.map((w) => new Float64Array(w.length));
-    const gradB = this.biases.map((b) => new Float64Array(b.length));
     // With early stopping, a validation part is kept out of the updates.
     let trainRows: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
     let validation: { x: DenseMatrix; y: Float64Array } | undefined;
@@ -122,78 +144,134 @@ export class Mlp implements Learner {
     }
     const nTrain = trainRows.length;
     const batch = Math.min(p.batchSize, nTrain);
-    const order = Int32Array.from(trainRows);
-    const xb = new Float64Array(batch * d);
-    const yb = new Float64Array(batch);
-    // Row weights scale each row's loss and its error signal.
+    const labels = Float64Array.from({ length: n }, (_, i) => y[i] as number);
     const sw = opts.sampleWeight;
-    const wb = sw ? new Float64Array(batch) : undefined;
-    const acts = this.sizes.map((s) => new Float64Array(batch * s));
-    const deltas = this.sizes.map((s) => new Float64Array(batch * s));
+    const parallel = threads > 1;
+    const job: MlpBatchJob = {
+      ...this.network(),
+      x: parallel ? shared(x.data) : x.data,
+      y: parallel ? shared(labels) : labels,
+      // Row weights scale each row's loss and its error signal.
+      sampleWeight: sw && parallel ? shared(sw) : sw,
+      order: parallel ? shared(trainRows) : Int32Array.from(trainRows),
+      batch: new Int32Array(new SharedArrayBuffer(12)),
+    };
+    const order = job.order;
+    const grad = new Float64Array(parameterCount(this.sizes));
     let t = 0;
     let best = Number.POSITIVE_INFINITY;
     let bestScore = Number.NEGATIVE_INFINITY;
     let bestWeights: { weights: Float64Array[]; biases: Float64Array[] } | undefined;
     let stale = 0;
-    for (let epoch = 0; epoch < p.maxIter; epoch++) {
-      opts.signal?.throwIfAborted();
-      rng.shuffle(order);
-      let epochLoss = 0;
-      for (let start = 0; start < nTrain; start += batch) {
-        const b = Math.min(batch, nTrain - start);
-        for (let i = 0; i < b; i++) {
-          const r = order[start + i] as number;
-          xb.set(x.data.subarray(r * d, (r + 1) * d), i * d);
-          yb[i] = y[r] as number;
-          if (wb && sw) wb[i] = sw[r] as number;
-        }
-        epochLoss += this.backprop(xb, yb, b, acts, deltas, gradW, gradB, wb) * b;
-        // Adam
-        t++;
-        const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
-        const grads = [...gradW, ...gradB];
-        for (let q = 0; q < params.length; q++) {
-          const w = params[q] as Float64Array;
-          const g = grads[q] as Float64Array;
-          const mq = m[q] as Float64Array;
-          const vq = v[q] as Float64Array;
-          for (let i = 0; i < w.length; i++) {
-            const gi = g[i] as number;
-            mq[i] = 0.9 * (mq[i] as number) + 0.1 * gi;
-            vq[i] = 0.999 * (vq[i] as number) + 0.001 * gi * gi;
-            w[i] = (w[i] as number) - (lrT * (mq[i] as number)) / (Math.sqrt(vq[i] as number) + 1e-8);
+    const perBatchMs = (batch * parameterCount(this.sizes) * 3) / 1e6;
+    const session = new TaskSession<MlpBatchJob, RangeGradient>(
+      siblingModule(import.meta.url, 'mlp-network'),
+      'batchRangeGradient',
+      job,
+      threads,
+      perBatchMs * Math.ceil(nTrain / batch) * p.maxIter,
+    );
+    try {
+      for (let epoch = 0; epoch < p.maxIter; epoch++) {
+        opts.signal?.throwIfAborted();
+        rng.shuffle(order);
+        let epochLoss = 0;
+        for (let start = 0; start < nTrain; start += batch) {
+          const b = Math.min(batch, nTrain - start);
+          // Ranges fixed by the batch and the network: the same sums on any number of threads.
+          const ranges = batchRanges(b, this.sizes);
+          job.batch.set([start, b, ranges]);
+          const parts = session.run(ranges, (r) => batchRangeGradient(job, r), opts.signal);
+          epochLoss += this.gradient(parts, b, grad) * b;
+          // Adam
+          t++;
+          const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+          let at = 0;
+          for (let q = 0; q < params.length; q++) {
+            const w = params[q] as Float64Array;
+            const mq = m[q] as Float64Array;
+            const vq = v[q] as Float64Array;
+            for (let i = 0; i < w.length; i++) {
+              const gi = grad[at + i] as number;
+              mq[i] = 0.9 * (mq[i] as number) + 0.1 * gi;
+              vq[i] = 0.999 * (vq[i] as number) + 0.001 * gi * gi;
+              w[i] = (w[i] as number) - (lrT * (mq[i] as number)) / (Math.sqrt(vq[i] as number) + 1e-8);
+            }
+            at += w.length;
           }
         }
-      }
-      epochLoss /= nTrain;
-      this.epochs = epoch + 1;
-      if (validation) {
-        const score = this.validationScore(validation.x, validation.y);
-        opts.onProgress?.({
-          stage: 'epoch',
-          fraction: (epoch + 1) / p.maxIter,
-          metrics: { loss: epochLoss, validationScore: score },
-        });
-        if (score > bestScore)
-          bestWeights = { weights: this.weights.map((w) => w.slice()), biases: this.biases.map((b) => b.slice()) };
-        if (score < bestScore + p.tol) {
+        epochLoss /= nTrain;
+        this.epochs = epoch + 1;
+        if (validation) {
+          const score = this.validationScore(validation.x, validation.y);
+          opts.onProgress?.({
+            stage: 'epoch',
+            fraction: (epoch + 1) / p.maxIter,
+            metrics: { loss: epochLoss, validationScore: score },
+          });
+          if (score > bestScore)
+            bestWeights = { weights: this.weights.map((w) => w.slice()), biases: this.biases.map((b) => b.slice()) };
+          if (score < bestScore + p.tol) {
+            if (++stale >= p.nIterNoChange) break;
+          } else stale = 0;
+          if (score > bestScore) bestScore = score;
+          continue;
+        }
+        opts.onProgress?.({ stage: 'epoch', fraction: (epoch + 1) / p.maxIter, metrics: { loss: epochLoss } });
+        if (epochLoss > best - p.tol) {
           if (++stale >= p.nIterNoChange) break;
         } else stale = 0;
-        if (score > bestScore) bestScore = score;
-        continue;
+        if (epochLoss < best) best = epochLoss;
       }
-      opts.onProgress?.({ stage: 'epoch', fraction: (epoch + 1) / p.maxIter, metrics: { loss: epochLoss } });
-      if (epochLoss > best - p.tol) {
-        if (++stale >= p.nIterNoChange) break;
-      } else stale = 0;
-      if (epochLoss < best) best = epochLoss;
+    } finally {
+      session.close();
+      this.stepsRunByWorkers = session.ranOnWorkers;
     }
     if (bestWeights) {
       // Keep the best epoch's weights (the Adam state refers to the arrays in place).
       for (const [l, w] of bestWeights.weights.entries()) (this.weights[l] as Float64Array).set(w);
       for (const [l, b] of bestWeights.biases.entries()) (this.biases[l] as Float64Array).set(b);
     }
+    // The fitted model holds plain arrays, shared memory or not during the fit.
+    this.weights = this.weights.map((w) => Float64Array.from(w));
+    this.biases = this.biases.map((b) => Float64Array.from(b));
     return this;
+  }
+
+  /** The network as forward() and the gradient ranges read it. */
+  private network(): MlpNetwork {
+    return {
+      sizes: this.sizes,
+      weights: this.weights,
+      biases: this.biases,
+      relu: this.params.activation === 'relu',
+      classification: this.task === 'classification',
+    };
+  }
+
+  /**
+   * Sums the ranges' gradients in order into `grad` and adds the L2 penalty's; returns the
+   * batch's mean loss, penalty included.
+   */
+  private gradient(parts: RangeGradient[], rows: number, grad: Float64Array): number {
+    grad.fill(0);
+    let loss = 0;
+    for (const part of parts) {
+      loss += part.loss;
+      for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) + (part.grad[i] as number);
+    }
+    const alpha = this.params.alpha;
+    let l2 = 0;
+    let at = 0;
+    for (const w of this.weights) {
+      for (let i = 0; i < w.length; i++) {
+        const wi = w[i] as number;
+        grad[at + i] = (grad[at + i] as number) + (alpha * wi) / rows;
+        l2 += wi * wi;
+      }
+      at += w.length;
+    }
+    return loss / rows + (0.5 * alpha * l2) / rows;
   }
 
   /** Accuracy (classification) or R² (regression) on held-out rows. */
@@ -208,114 +286,30 @@ export class Mlp implements Learner {
     x: DenseMatrix,
     y: ArrayLike<number>,
   ): { loss: number; gradW: Float64Array[]; gradB: Float64Array[] } {
-    const acts = this.sizes.map((s) => new Float64Array(x.rows * s));
-    const deltas = this.sizes.map((s) => new Float64Array(x.rows * s));
-    const gradW = this.weights.map((w) => new Float64Array(w.length));
-    const gradB = this.biases.map((b) => new Float64Array(b.length));
-    const loss = this.backprop(x.data, Float64Array.from(y), x.rows, acts, deltas, gradW, gradB);
+    const job: MlpBatchJob = {
+      ...this.network(),
+      x: x.data,
+      y: Float64Array.from(y),
+      order: Int32Array.from({ length: x.rows }, (_, i) => i),
+      batch: Int32Array.from([0, x.rows, 1]),
+    };
+    const grad = new Float64Array(parameterCount(this.sizes));
+    const loss = this.gradient([batchRangeGradient(job, 0)], x.rows, grad);
+    let at = 0;
+    const take = (n: number) => {
+      const part = grad.slice(at, at + n);
+      at += n;
+      return part;
+    };
+    const gradW = this.weights.map((w) => take(w.length));
+    const gradB = this.biases.map((b) => take(b.length));
     return { loss, gradW, gradB };
-  }
-
-  /** One mini-batch: forward, loss, gradients (L2 included) into gradW/gradB; returns the mean loss. */
-  private backprop(
-    xb: Float64Array,
-    yb: Float64Array,
-    b: number,
-    acts: Float64Array[],
-    deltas: Float64Array[],
-    gradW: Float64Array[],
-    gradB: Float64Array[],
-    wb?: Float64Array,
-  ): number {
-    const layers = this.weights.length;
-    this.forward(xb, b, acts);
-    const out = this.sizes[layers] as number;
-    const a = acts[layers] as Float64Array;
-    const delta = deltas[layers] as Float64Array;
-    let loss = 0;
-    for (let i = 0; i < b; i++) {
-      const yi = yb[i] as number;
-      const wi = wb ? (wb[i] as number) : 1;
-      const scale = wi / b;
-      if (this.task === 'regression') {
-        const diff = (a[i] as number) - yi;
-        loss += wi * 0.5 * diff * diff;
-        delta[i] = diff * scale;
-      } else if (out === 1) {
-        const pr = Math.min(Math.max(a[i] as number, 1e-15), 1 - 1e-15);
-        loss -= wi * (yi === 1 ? Math.log(pr) : Math.log(1 - pr));
-        delta[i] = ((a[i] as number) - yi) * scale;
-      } else {
-        loss -= wi * Math.log(Math.max(a[i * out + yi] as number, 1e-15));
-        for (let c = 0; c < out; c++) delta[i * out + c] = ((a[i * out + c] as number) - (c === yi ? 1 : 0)) * scale;
-      }
-    }
-    loss /= b;
-    let l2 = 0;
-    // Read once: a property chain and a string comparison per element cost more than the rest of the loop.
-    const relu = this.params.activation === 'relu';
-    const alpha = this.params.alpha;
-    for (let l = layers - 1; l >= 0; l--) {
-      const inSize = this.sizes[l] as number;
-      const outSize = this.sizes[l + 1] as number;
-      const w = this.weights[l] as Float64Array;
-      const gw = gradW[l] as Float64Array;
-      const gb = gradB[l] as Float64Array;
-      const dl = deltas[l + 1] as Float64Array;
-      matmulTransA(acts[l] as Float64Array, dl, b, inSize, outSize, gw);
-      for (let i = 0; i < w.length; i++) {
-        const wi = w[i] as number;
-        gw[i] = (gw[i] as number) + (alpha * wi) / b;
-        l2 += wi * wi;
-      }
-      gb.fill(0);
-      for (let i = 0; i < b; i++)
-        for (let j = 0; j < outSize; j++) gb[j] = (gb[j] as number) + (dl[i * outSize + j] as number);
-      if (l > 0) {
-        const prev = deltas[l] as Float64Array;
-        matmulTransB(dl, w, b, outSize, inSize, prev);
-        const h = acts[l] as Float64Array;
-        for (let i = 0; i < b * inSize; i++) {
-          const hv = h[i] as number;
-          prev[i] = (prev[i] as number) * (relu ? (hv > 0 ? 1 : 0) : 1 - hv * hv);
-        }
-      }
-    }
-    return loss + (0.5 * this.params.alpha * l2) / b;
-  }
-
-  /** Fills acts[0..L] for `rows` rows of x (acts[0] is x itself). */
-  private forward(x: Float64Array, rows: number, acts: Float64Array[]): void {
-    (acts[0] as Float64Array).set(x.subarray(0, rows * (this.sizes[0] as number)));
-    const layers = this.weights.length;
-    const relu = this.params.activation === 'relu';
-    for (let l = 0; l < layers; l++) {
-      const inSize = this.sizes[l] as number;
-      const outSize = this.sizes[l + 1] as number;
-      const z = acts[l + 1] as Float64Array;
-      matmul(acts[l] as Float64Array, this.weights[l] as Float64Array, rows, inSize, outSize, z);
-      const bias = this.biases[l] as Float64Array;
-      const hidden = l < layers - 1;
-      // Bias and activation in one pass over the layer's output.
-      for (let i = 0; i < rows; i++) {
-        const o = i * outSize;
-        for (let j = 0; j < outSize; j++) {
-          const v = (z[o + j] as number) + (bias[j] as number);
-          z[o + j] = !hidden ? v : relu ? Math.max(v, 0) : Math.tanh(v);
-        }
-      }
-      if (hidden) continue;
-      if (this.task === 'classification') {
-        if (outSize === 1) for (let i = 0; i < rows; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
-        else softmaxRows(z, rows, outSize, z);
-      }
-    }
   }
 
   private outputOf(x: DenseMatrix): Float64Array {
     if (x.cols !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${x.cols}`);
     const acts = this.sizes.map((s) => new Float64Array(x.rows * s));
-    this.forward(x.data, x.rows, acts);
+    forward(this.network(), x.data, x.rows, acts);
     return acts[acts.length - 1] as Float64Array;
   }
 

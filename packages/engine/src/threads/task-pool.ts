@@ -30,10 +30,8 @@ export function threadCount(nJobs: number): number {
  * 3,680 rows × 100 trees grew in 0.35 s on one thread, 0.49 s when a worker had to start,
  * 0.21 s with a running one.
  */
-const COLD_MS = 1000;
-const WARM_MS = 20;
-/** Sets handed over again and again (an optimiser's evaluations) are worth a running worker from here. */
-const REPEATED_MS = 1;
+export const COLD_MS = 1000;
+export const WARM_MS = 20;
 
 /**
  * Runs every task of `set` on up to `threads` threads: this one and pooled workers, all
@@ -41,14 +39,13 @@ const REPEATED_MS = 1;
  * too, then waits on the counters (Atomics.wait) and reads the workers' results off their
  * ports. A task a worker took but never delivered (a worker that could not start or
  * died) is run here after a while, so the call cannot hang. `estimateMs` is the whole
- * set's time on one thread, roughly: small sets are not worth the hand-over. A `repeated`
- * set is one of many alike (an optimiser evaluating its objective): handing one over costs
- * tens of microseconds once the workers run, so even short ones go to them.
+ * set's time on one thread, roughly: small sets are not worth the hand-over. For sets run
+ * again and again (an optimiser's objective), see TaskSession.
  */
 export function runTasks<I, O>(
   set: TaskSet<I, O>,
   threads: number,
-  opts: { estimateMs: number; repeated?: boolean; signal?: AbortSignal; onResult?: (done: number, out: O) => void },
+  opts: { estimateMs: number; signal?: AbortSignal; onResult?: (done: number, out: O) => void },
 ): { results: O[]; ranOnWorkers: number } {
   const n = set.count;
   const results: Array<O | undefined> = new Array(n);
@@ -62,8 +59,7 @@ export function runTasks<I, O>(
     opts.onResult?.(done, out);
   };
   const nWorkers = Math.min(threads - 1, n - 1);
-  const warmMs = opts.repeated ? REPEATED_MS : WARM_MS;
-  const minMs = pool.length >= nWorkers ? warmMs : COLD_MS;
+  const minMs = pool.length >= nWorkers ? WARM_MS : COLD_MS;
   if (nWorkers <= 0 || opts.estimateMs < minMs) {
     for (let t = 0; t < n; t++) {
       opts.signal?.throwIfAborted();
@@ -71,7 +67,7 @@ export function runTasks<I, O>(
     }
     // Worth threads once they run: start them now for the fits that follow
     // (cross-validation, a search) rather than make this one wait for them.
-    if (nWorkers > 0 && opts.estimateMs >= warmMs && pool.length < nWorkers) {
+    if (nWorkers > 0 && opts.estimateMs >= WARM_MS && pool.length < nWorkers) {
       pooledWorkers(nWorkers);
       releasePool();
     }
@@ -119,11 +115,8 @@ export function runTasks<I, O>(
       const before = done;
       drain();
       if (done < n && done === before) {
-        // Wait for a worker's result; if none comes for a good while, run the first missing
-        // task here. A repeated set waits less: its tasks are alike, and a worker that is
-        // still compiling its code would hold up every call.
-        const patience = opts.repeated ? Math.max(2, 3 * perTask) : Math.max(2000, 20 * perTask);
-        const waited = Atomics.wait(counters, 1, posted, patience);
+        // Wait for a worker's result; if none comes for a good while, run the first missing task here.
+        const waited = Atomics.wait(counters, 1, posted, Math.max(2000, 20 * perTask));
         drain();
         if (waited === 'timed-out' && done === before) {
           const missing = have.indexOf(0);
@@ -155,11 +148,17 @@ export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint32
  * nothing between jobs, never keep the process alive, and end after IDLE_MS without work.
  */
 const pool: Worker[] = [];
+
+/** Workers in the pool now (started or starting). */
+export function poolSize(): number {
+  return pool.length;
+}
 const ready = new WeakMap<Worker, Promise<void>>();
 const IDLE_MS = 30_000;
 let idleTimer: NodeJS.Timeout | undefined;
 
-function pooledWorkers(count: number): Worker[] {
+/** The first `count` pooled workers, started if need be (task-session.ts borrows them too). */
+export function pooledWorkers(count: number): Worker[] {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
   while (pool.length < count) {
@@ -212,7 +211,8 @@ function preload(worker: Worker, module: URL): Promise<void> {
   return loaded;
 }
 
-function releasePool(): void {
+/** Starts the pool's idle timer again: call when done with the workers. */
+export function releasePool(): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     for (const worker of pool.splice(0)) void worker.terminate();
