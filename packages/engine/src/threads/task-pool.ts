@@ -162,7 +162,7 @@ export function pooledWorkers(count: number): Worker[] {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
   while (pool.length < count) {
-    const worker = startModuleWorker(siblingModule(import.meta.url, 'task-worker'), undefined);
+    const worker = startModuleWorker(siblingModule(import.meta.url, 'task-worker'), { taskPoolWorker: true });
     // A worker that fails leaves its tasks to the calling thread (runTasks waits, then runs them).
     worker.on('error', () => {});
     worker.on('exit', () => {

@@ -1,5 +1,4 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { COLD_MS, pooledWorkers, poolSize, releasePool, WARM_MS } from './task-pool.js';
 import {
   SESSION_CLOSED,
   SESSION_COUNT,
@@ -9,9 +8,11 @@ import {
   SESSION_SEQ,
   SESSION_WORDS,
   sessionTag,
-  type TaskWorkerSession,
   takeSessionIndex,
-} from './task-worker.js';
+} from './session-control.js';
+import { COLD_MS, pooledWorkers, poolSize, releasePool, WARM_MS } from './task-pool.js';
+// Types only: task-worker.ts is a worker's entry point, and importing it would run it here.
+import type { TaskWorkerSession } from './task-worker.js';
 
 /**
  * The same kind of task run again and again over one input, each run a few milliseconds

@@ -3,7 +3,11 @@
  * module once, then takes task indices from the job's shared counter until none are
  * left, posting each result back on the job's port.
  */
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { SESSION_CLOSED, SESSION_POSTED, SESSION_SEQ, takeSessionIndex } from './session-control.js';
+
+/** A worker leaves a session that has had no run for this long. */
+const SESSION_IDLE_MS = 1000;
 
 export interface TaskWorkerJob {
   /** URL of the module exporting the task function. */
@@ -27,7 +31,7 @@ export interface TaskWorkerSession {
   exportName: string;
   input: unknown;
   port: MessagePort;
-  /** See SESSION_* in task-session.ts. */
+  /** See session-control.ts. */
   control: Int32Array;
 }
 
@@ -66,35 +70,6 @@ async function run({ module, exportName, input, count, port, counters }: TaskWor
   port.close();
 }
 
-// The session's control words (shared with task-session.ts).
-export const SESSION_SEQ = 0;
-export const SESSION_NEXT = 1;
-export const SESSION_COUNT = 2;
-export const SESSION_POSTED = 3;
-export const SESSION_CLOSED = 4;
-export const SESSION_WORDS = 5;
-/** Index bits of SESSION_NEXT; the bits above hold the run's sequence number. */
-export const SESSION_INDEX_BITS = 16;
-const SESSION_IDLE_MS = 1000;
-
-/** The bits of a run's sequence number that SESSION_NEXT holds. */
-export function sessionTag(seq: number): number {
-  return seq & 0x7fff;
-}
-
-/**
- * Takes the next index of run `seq`, or −1 when that run has none left or is over: a
- * compare-and-swap, so that a worker still on an old run never takes a newer run's index.
- */
-export function takeSessionIndex(control: Int32Array, seq: number): number {
-  for (;;) {
-    const v = Atomics.load(control, SESSION_NEXT);
-    const index = v & ((1 << SESSION_INDEX_BITS) - 1);
-    if (v >>> SESSION_INDEX_BITS !== sessionTag(seq) || index >= Atomics.load(control, SESSION_COUNT)) return -1;
-    if (Atomics.compareExchange(control, SESSION_NEXT, v, v + 1) === v) return index;
-  }
-}
-
 async function serveSession({ module, exportName, input, port, control }: TaskWorkerSession): Promise<void> {
   try {
     const task = (await load(module))[exportName];
@@ -130,14 +105,20 @@ function transferables(out: unknown): ArrayBuffer[] {
   return [...buffers];
 }
 
-parentPort?.on('message', (msg: TaskWorkerJob | TaskWorkerPreload | TaskWorkerSession) => {
+// Listening only in a thread the pool started (workerData { taskPoolWorker: true }):
+// imported anywhere else, this module must not answer a parent that is not the pool.
+const port =
+  workerData && typeof workerData === 'object' && (workerData as Record<string, unknown>).taskPoolWorker === true
+    ? parentPort
+    : null;
+port?.on('message', (msg: TaskWorkerJob | TaskWorkerPreload | TaskWorkerSession) => {
   if ('session' in msg) void serveSession(msg);
   else if ('preload' in msg) {
     load(msg.preload).then(
-      () => parentPort?.postMessage({ loaded: msg.preload }),
-      (err: unknown) => parentPort?.postMessage({ loaded: msg.preload, error: String(err) }),
+      () => port?.postMessage({ loaded: msg.preload }),
+      (err: unknown) => port?.postMessage({ loaded: msg.preload, error: String(err) }),
     );
   } else void run(msg);
 });
 // Loaded and listening: taskWorkersReady resolves on this.
-parentPort?.postMessage('ready');
+port?.postMessage('ready');
