@@ -13,7 +13,8 @@
  *
  * BENCH_ONLY / BENCH_SKIP: comma-separated data set names (breast_cancer, digits, wine,
  * iris, spambase, letters, diabetes, kmeans, fashion-mnist-10k, fashion-mnist-full,
- * amazon-fine-food).
+ * amazon-fine-food). BENCH_LEARNERS: comma-separated engine learner names (mlp,
+ * k-means, …) to fit only those (scikit-learn still runs its whole list for the sets).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -76,6 +77,8 @@ const REGRESSORS: Array<{ learner: string; sklearn: string; params?: Record<stri
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const wanted = (name: string) => (only.size === 0 || only.has(name)) && !skip.has(name);
+const learners = new Set((process.env.BENCH_LEARNERS ?? '').split(',').filter(Boolean));
+const learnerWanted = (name: string) => learners.size === 0 || learners.has(name);
 
 /**
  * scikit-learn's mean over the same seeds for the randomised learners, when it is
@@ -258,7 +261,7 @@ async function main() {
     const isFashion = name.startsWith('fashion-mnist');
     const raw = isFashion ? (name === 'fashion-mnist-10k' ? fashion(10_000, 2_000) : fashion()) : loadTabularSet(name);
     const std = isFashion ? over255(raw) : scaled(raw);
-    for (const c of CLASSIFIERS) {
+    for (const c of CLASSIFIERS.filter((c) => learnerWanted(c.learner))) {
       const d = c.scaled ? std : raw;
       const seeds = seedsFor(c.learner, d.xTrain.rows);
       const r = refOf(name, c.sklearn, seeds);
@@ -285,7 +288,7 @@ async function main() {
   if (wanted('diabetes')) {
     const raw = loadTabularSet('diabetes', { classify: false });
     const std = scaled(raw);
-    for (const c of REGRESSORS) {
+    for (const c of REGRESSORS.filter((c) => learnerWanted(c.learner))) {
       const d = c.scaled ? std : raw;
       const seeds = seedsFor(c.learner, d.xTrain.rows);
       const r = refOf('diabetes', c.sklearn, seeds);
@@ -311,7 +314,7 @@ async function main() {
   if (wanted('amazon-fine-food')) {
     const { train, test } = loadAmazonFineFood();
     const truth = test.column('score');
-    for (const p of TEXT_PIPELINES) {
+    for (const p of TEXT_PIPELINES.filter((p) => learnerWanted(p.learner))) {
       const r = refOf('amazon-fine-food', p.sklearn);
       // Timed as the reference times it: vectorising the raw text included.
       const [model, fitSeconds, warmSeconds] = timeFit(() =>
@@ -334,7 +337,7 @@ async function main() {
       });
     }
   }
-  if (wanted('kmeans')) {
+  if (wanted('kmeans') && learnerWanted('k-means')) {
     for (const [name, k, sk] of [
       ['digits', 10, 'kmeans_k10'],
       ['spambase', 8, 'kmeans_k8'],
