@@ -5,6 +5,7 @@ import { loadTabularSet, tabularSet } from '../../test-support/tabular-sets.js';
 import { accuracy } from '../evaluation/classification-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { loadLearner } from './learner-registry.js';
 import { LinearSvm } from './linear-svm.js';
 
@@ -65,5 +66,19 @@ describe('LinearSvm (squared hinge; dual coordinate descent or primal Newton)', 
       assert.deepEqual(Array.from(out.label?.data as BigInt64Array, Number), Array.from(m.predict(d.xTest)), name);
       assert.deepEqual(loadLearner(m.toArtifact()).predict(d.xTest), m.predict(d.xTest));
     }
+  });
+
+  test('digits: the same weights on one thread or two, primal and dual, and a worker thread solves classes', async () => {
+    const d = loadTabularSet('digits', { standardise: true });
+    await taskWorkersReady(1, new URL('./linear-svm-classes.ts', import.meta.url));
+    for (const solver of ['primal', 'dual'] as const) {
+      const alone = new LinearSvm({ solver, nJobs: 1 }).fit(d.xTrain, d.yTrain, { seed: 3 });
+      const shared = new LinearSvm({ solver, nJobs: 2 }).fit(d.xTrain, d.yTrain, { seed: 3 });
+      assert.equal(alone.classesSolvedByWorkers, 0);
+      assert.ok(shared.classesSolvedByWorkers > 0, `a worker thread solved classes (${solver})`);
+      assert.deepEqual(shared.coef, alone.coef);
+      assert.deepEqual(shared.intercept, alone.intercept);
+    }
+    assert.throws(() => new LinearSvm({ nJobs: -2 }), /nJobs/);
   });
 });

@@ -1,11 +1,13 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import type { FeatureMatrix } from '../linalg/csr-matrix.js';
-import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
+import { rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
-import { solveSquaredHingePrimal } from '../optim/squared-hinge-newton.js';
 import { Rng } from '../random/rng.js';
+import { siblingModule } from '../threads/module-worker.js';
+import { runTasks, shared, sharedMatrix, threadCount } from '../threads/task-pool.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
+import { classSolveEstimateMs, type LinearSvmClasses, solveLinearSvmClass } from './linear-svm-classes.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LinearSvmParams = {
@@ -22,9 +24,11 @@ export type LinearSvmParams = {
    * same optimum.
    */
   solver: 'auto' | 'primal' | 'dual';
+  /** Threads the one-vs-rest classes are solved on; 0 (default) means one per core. */
+  nJobs: number;
 };
 
-export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 1000, solver: 'auto' };
+export const LINEAR_SVM_DEFAULTS: LinearSvmParams = { C: 1, tol: 1e-4, maxIter: 1000, solver: 'auto', nJobs: 0 };
 
 /**
  * Linear SVM with the squared hinge loss, one-vs-rest for several classes, solved by dual
@@ -42,12 +46,17 @@ export class LinearSvm implements SparseLearner {
   /** [K' × d], K' = 1 for two classes. */
   coef: Float64Array = new Float64Array(0);
   intercept: Float64Array = new Float64Array(0);
+  /** Classes the last fit solved on worker threads (not saved; tests read it). */
+  classesSolvedByWorkers = 0;
 
   constructor(params: Partial<LinearSvmParams> = {}) {
     this.params = withDefaults(this.name, LINEAR_SVM_DEFAULTS, params);
     if (!(this.params.C > 0)) throw new Error('linear-svm: C must be > 0');
     if (!['auto', 'primal', 'dual'].includes(this.params.solver)) {
       throw new Error('linear-svm: solver must be auto, primal or dual');
+    }
+    if (!(Number.isInteger(this.params.nJobs) && this.params.nJobs >= 0)) {
+      throw new Error('linear-svm: nJobs must be an integer >= 0 (0: one thread per core)');
     }
   }
 
@@ -65,66 +74,41 @@ export class LinearSvm implements SparseLearner {
     const rng = new Rng(opts.seed ?? 0);
     // liblinear's class weights: each row's C is C times its weight.
     const sw = opts.sampleWeight;
-    const cost = Float64Array.from({ length: n }, (_, i) => this.params.C * (sw ? (sw[i] as number) : 1));
-    for (let c = 0; c < kk; c++) {
-      opts.signal?.throwIfAborted();
-      const positive = k === 2 ? 1 : c;
-      const sign = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : -1));
-      const primal = this.params.solver === 'primal' || (this.params.solver === 'auto' && n > d);
-      const w = primal
-        ? solveSquaredHingePrimal(x, sign, cost, this.params.tol, this.params.maxIter, opts.signal)
-        : this.solveBinary(x, sign, cost, rng.fork(), opts.signal);
+    const primal = this.params.solver === 'primal' || (this.params.solver === 'auto' && n > d);
+    const job: LinearSvmClasses = {
+      x,
+      y: Float64Array.from({ length: n }, (_, i) => y[i] as number),
+      nClasses: k,
+      cost: Float64Array.from({ length: n }, (_, i) => this.params.C * (sw ? (sw[i] as number) : 1)),
+      tol: this.params.tol,
+      maxIter: this.params.maxIter,
+      primal,
+      // One seed per class, drawn in order: the same model on any number of threads.
+      seeds: Uint32Array.from({ length: kk }, () => rng.nextUint32()),
+    };
+    const threads = threadCount(this.params.nJobs);
+    const parallel = threads > 1 && kk > 1;
+    const { results, ranOnWorkers } = runTasks(
+      {
+        module: siblingModule(import.meta.url, 'linear-svm-classes'),
+        exportName: 'solveLinearSvmClass',
+        input: parallel ? { ...job, x: sharedMatrix(x), y: shared(job.y), cost: shared(job.cost) } : job,
+        count: kk,
+        runHere: (c) => solveLinearSvmClass(job, c, opts.signal),
+      },
+      threads,
+      {
+        estimateMs: kk * classSolveEstimateMs(x),
+        signal: opts.signal,
+        onResult: (done) => opts.onProgress?.({ stage: 'class', fraction: done / kk }),
+      },
+    );
+    this.classesSolvedByWorkers = ranOnWorkers;
+    results.forEach((w, c) => {
       this.coef.set(w.subarray(0, d), c * d);
       this.intercept[c] = w[d] as number;
-      opts.onProgress?.({ stage: 'class', fraction: (c + 1) / kk });
-    }
+    });
     return this;
-  }
-
-  /** Dual CD for one binary problem; returns [w, b] with b the bias feature's weight. */
-  private solveBinary(
-    x: FeatureMatrix,
-    s: Float64Array,
-    cost: Float64Array,
-    rng: Rng,
-    signal?: AbortSignal,
-  ): Float64Array {
-    const { rows: n, cols: d } = x;
-    // D_ii = 1 / (2 C_i) in the dual of the squared hinge.
-    const diag = Float64Array.from(cost, (c) => 1 / (2 * c));
-    const w = new Float64Array(d + 1);
-    const alpha = new Float64Array(n);
-    const qii = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      qii[i] = 1 + rowSquaredNorm(x, i) + (diag[i] as number); // 1: the bias feature
-    }
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    for (let iter = 0; iter < this.params.maxIter; iter++) {
-      if (iter % 10 === 0) signal?.throwIfAborted();
-      rng.shuffle(order);
-      let pgMax = Number.NEGATIVE_INFINITY;
-      let pgMin = Number.POSITIVE_INFINITY;
-      for (let t = 0; t < n; t++) {
-        const i = order[t] as number;
-        if (cost[i] === 0) continue; // a row of weight 0 takes no part
-        const yi = s[i] as number;
-        const wx = (w[d] as number) + rowDot(x, i, w, 0);
-        const a = alpha[i] as number;
-        const g = yi * wx - 1 + (diag[i] as number) * a;
-        const pg = a === 0 ? Math.min(g, 0) : g;
-        if (pg > pgMax) pgMax = pg;
-        if (pg < pgMin) pgMin = pg;
-        if (pg === 0) continue;
-        const next = Math.max(a - g / (qii[i] as number), 0);
-        const delta = (next - a) * yi;
-        alpha[i] = next;
-        if (delta === 0) continue;
-        rowAxpy(x, i, delta, w, 0);
-        w[d] = (w[d] as number) + delta;
-      }
-      if (pgMax - pgMin < this.params.tol) break;
-    }
-    return w;
   }
 
   /** Signed distances, [n × K'] (one column for two classes). */

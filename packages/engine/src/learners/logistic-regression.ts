@@ -1,10 +1,10 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
-import { type CsrMatrix, type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
+import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { rowDot } from '../linalg/row-ops.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { siblingModule } from '../threads/module-worker.js';
-import { shared, threadCount } from '../threads/task-pool.js';
+import { shared, sharedMatrix, threadCount } from '../threads/task-pool.js';
 import { TaskSession } from '../threads/task-session.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
@@ -72,7 +72,9 @@ export class LogisticRegression implements SparseLearner {
     // The weights the loss is evaluated at, in shared memory: L-BFGS's current point is copied in.
     const at = parallel ? new Float64Array(new SharedArrayBuffer((kk * d + kk) * 8)) : new Float64Array(kk * d + kk);
     const job: LogisticLossJob = {
-      ...(parallel ? sharedRows(x, labels, opts.sampleWeight) : { x, y: labels, sampleWeight: opts.sampleWeight }),
+      ...(parallel
+        ? { x: sharedMatrix(x), y: shared(labels), sampleWeight: opts.sampleWeight && shared(opts.sampleWeight) }
+        : { x, y: labels, sampleWeight: opts.sampleWeight }),
       kk,
       w: at,
       ranges,
@@ -184,16 +186,4 @@ export class LogisticRegression implements SparseLearner {
   addOnnxNodes(graph: OnnxGraphBuilder, input: string): OnnxOutputs {
     return addLinearClassifierNode(graph, input, this, 'probabilities');
   }
-}
-
-/** The job's rows, labels and weights copied into shared memory for worker threads. */
-function sharedRows(
-  x: FeatureMatrix,
-  y: Float64Array,
-  sampleWeight: Float64Array | undefined,
-): Pick<LogisticLossJob, 'x' | 'y' | 'sampleWeight'> {
-  const sx: FeatureMatrix = isCsr(x)
-    ? ({ ...x, indptr: shared(x.indptr), indices: shared(x.indices), data: shared(x.data) } satisfies CsrMatrix)
-    : { ...x, data: shared(x.data) };
-  return { x: sx, y: shared(y), sampleWeight: sampleWeight && shared(sampleWeight) };
 }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
 import type { TaskWorkerJob, TaskWorkerPreload } from './task-worker.js';
 
@@ -141,6 +142,12 @@ export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint32
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
   out.set(a as ArrayLike<number> & T);
   return out;
+}
+
+/** A dense or sparse matrix with its arrays copied into shared memory. */
+export function sharedMatrix<M extends FeatureMatrix>(x: M): M {
+  if (isCsr(x)) return { ...x, indptr: shared(x.indptr), indices: shared(x.indices), data: shared(x.data) };
+  return { ...x, data: shared(x.data) };
 }
 
 /**
