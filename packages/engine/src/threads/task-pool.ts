@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
+import { TaskResults } from './task-results.js';
 import type { TaskWorkerJob, TaskWorkerPreload } from './task-worker.js';
 
 /**
@@ -49,22 +50,13 @@ export function runTasks<I, O>(
   opts: { estimateMs: number; signal?: AbortSignal; onResult?: (done: number, out: O) => void },
 ): { results: O[]; ranOnWorkers: number } {
   const n = set.count;
-  const results: Array<O | undefined> = new Array(n);
-  const have = new Uint8Array(n);
-  let done = 0;
-  const accept = (t: number, out: O) => {
-    if (have[t]) return;
-    have[t] = 1;
-    results[t] = out;
-    done++;
-    opts.onResult?.(done, out);
-  };
+  const collected = new TaskResults<O>(n, opts.onResult);
   const nWorkers = Math.min(threads - 1, n - 1);
   const minMs = pool.length >= nWorkers ? WARM_MS : COLD_MS;
   if (nWorkers <= 0 || opts.estimateMs < minMs) {
     for (let t = 0; t < n; t++) {
       opts.signal?.throwIfAborted();
-      accept(t, set.runHere(t));
+      collected.accept(t, set.runHere(t));
     }
     // Worth threads once they run: start them now for the fits that follow
     // (cross-validation, a search) rather than make this one wait for them.
@@ -72,7 +64,7 @@ export function runTasks<I, O>(
       pooledWorkers(nWorkers);
       releasePool();
     }
-    return { results: results as O[], ranOnWorkers: 0 };
+    return { results: collected.results as O[], ranOnWorkers: 0 };
   }
 
   // [next task to take, results posted by workers, worker failures]
@@ -91,48 +83,27 @@ export function runTasks<I, O>(
     };
     worker.postMessage(job, [port2]);
   }
-  const drain = () => {
-    for (const port of ports) {
-      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        const msg = m.message as { t: number; out: O } | { error: string };
-        if ('error' in msg) throw new Error(`a worker thread failed: ${msg.error}`);
-        accept(msg.t, msg.out);
-      }
-    }
-  };
-  let here = 0;
   try {
-    const started = performance.now();
-    for (let t = Atomics.add(counters, 0, 1); t < n; t = Atomics.add(counters, 0, 1)) {
-      opts.signal?.throwIfAborted();
-      accept(t, set.runHere(t));
-      here++;
-      drain();
-    }
-    const perTask = (performance.now() - started) / Math.max(1, here);
-    while (done < n) {
-      opts.signal?.throwIfAborted();
-      const posted = Atomics.load(counters, 1);
-      const before = done;
-      drain();
-      if (done < n && done === before) {
-        // Wait for a worker's result; if none comes for a good while, run the first missing task here.
-        const waited = Atomics.wait(counters, 1, posted, Math.max(2000, 20 * perTask));
-        drain();
-        if (waited === 'timed-out' && done === before) {
-          const missing = have.indexOf(0);
-          accept(missing, set.runHere(missing));
-          here++;
-        }
-      }
-    }
+    const take = () => {
+      const t = Atomics.add(counters, 0, 1);
+      return t < n ? t : -1;
+    };
+    const results = collected.complete(
+      take,
+      set.runHere,
+      () => collected.drain(ports),
+      { words: counters, at: 1 },
+      // A task (a tree) may take far longer on a worker than the ones done here: wait long.
+      (perTask) => Math.max(2000, 20 * perTask),
+      opts.signal,
+    );
+    return { results, ranOnWorkers: collected.fromWorkers };
   } finally {
     // Workers still running see no task left; what they post to a closed port is dropped.
     Atomics.store(counters, 0, n);
     for (const port of ports) port.close();
     releasePool();
   }
-  return { results: results as O[], ranOnWorkers: n - here };
 }
 
 /** Copies a typed array into shared memory, so that workers read it without a copy each. */

@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import {
   SESSION_CLOSED,
   SESSION_COUNT,
@@ -11,6 +11,7 @@ import {
   takeSessionIndex,
 } from './session-control.js';
 import { COLD_MS, pooledWorkers, poolSize, releasePool, WARM_MS } from './task-pool.js';
+import { TaskResults } from './task-results.js';
 // Types only: task-worker.ts is a worker's entry point, and importing it would run it here.
 import type { TaskWorkerSession } from './task-worker.js';
 
@@ -66,62 +67,28 @@ export class TaskSession<I, O> {
   /** Runs tasks 0 … count − 1 (count < 65,536) and returns their results in order. */
   run(count: number, runHere: (index: number) => O, signal?: AbortSignal): O[] {
     if (this.closed) throw new Error('the task session is closed');
-    const results: Array<O | undefined> = new Array(count);
-    if (this.ports.length === 0) {
-      for (let t = 0; t < count; t++) results[t] = runHere(t);
-      return results as O[];
-    }
-    const { control } = this;
+    if (this.ports.length === 0) return Array.from({ length: count }, (_, t) => runHere(t));
+    const { control, ports } = this;
     const seq = ++this.seq;
     Atomics.store(control, SESSION_COUNT, count);
     Atomics.store(control, SESSION_NEXT, sessionTag(seq) << SESSION_INDEX_BITS);
     Atomics.store(control, SESSION_SEQ, seq);
     Atomics.notify(control, SESSION_SEQ);
-    const have = new Uint8Array(count);
-    let done = 0;
-    const accept = (t: number, out: O) => {
-      if (have[t]) return;
-      have[t] = 1;
-      results[t] = out;
-      done++;
-    };
-    const drain = () => {
-      for (const port of this.ports) {
-        for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-          const msg = m.message as { seq: number; t: number; out: O } | { error: string };
-          if ('error' in msg) throw new Error(`a worker thread failed: ${msg.error}`);
-          if (msg.seq !== seq || have[msg.t]) continue; // a late answer to an earlier run, or one computed here
-          this.ranOnWorkers++;
-          accept(msg.t, msg.out);
-        }
-      }
-    };
-    let here = 0;
-    const started = performance.now();
-    for (let t = takeSessionIndex(control, seq); t >= 0; t = takeSessionIndex(control, seq)) {
-      signal?.throwIfAborted();
-      accept(t, runHere(t));
-      here++;
-      drain();
-    }
-    const perTask = (performance.now() - started) / Math.max(1, here);
-    while (done < count) {
-      signal?.throwIfAborted();
-      const posted = Atomics.load(control, SESSION_POSTED);
-      const before = done;
-      drain();
-      if (done < count && done === before) {
+    const collected = new TaskResults<O>(count);
+    try {
+      return collected.complete(
+        () => takeSessionIndex(control, seq),
+        runHere,
+        () => collected.drain(ports, seq),
+        { words: control, at: SESSION_POSTED },
         // Tasks are alike: a worker much slower than this thread (still compiling its code,
         // or descheduled) is not waited for; its task is computed here.
-        const waited = Atomics.wait(control, SESSION_POSTED, posted, Math.max(0.05, 4 * perTask));
-        drain();
-        if (waited === 'timed-out' && done === before) {
-          const missing = have.indexOf(0);
-          accept(missing, runHere(missing));
-        }
-      }
+        (perTask) => Math.max(0.05, 4 * perTask),
+        signal,
+      );
+    } finally {
+      this.ranOnWorkers += collected.fromWorkers;
     }
-    return results as O[];
   }
 
   /** Lets the workers go back to the pool. */
