@@ -19,7 +19,6 @@
  * BENCH_ROWS rows per request (1), MARQUEE_BENCH_ARGS extra `marquee serve` flags.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/scopes.js';
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
 import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
 import type { OwnedListQuery } from '../store/owned-listing.js';
-import { checkUploadedExample, exampleFromSignature } from './example-request.js';
+import { checkUploadedExample } from './example-request.js';
 import { ModelAccess } from './model-access.js';
 import { ModelEntries, pickVersion, type RoutingKeys } from './model-entries.js';
 import type {
