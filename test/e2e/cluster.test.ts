@@ -254,8 +254,8 @@ describe('a cluster: two API nodes and two workers on PostgreSQL, behind nginx',
     const [ra, rb] = await Promise.all(apis.map((n) => calls(n.url)));
     const refused = (ra as number) + (rb as number);
     t.diagnostic(`${refused} of 1,400 calls refused (limit 1,200)`);
-    // 200 over the limit, less the few the nodes took while their counters were on the way.
-    assert.ok(refused >= 150 && refused <= 200, `${refused} of 1,400 refused`);
+    // Never fewer than 200; a few more when one node's callers stop holding a reservation.
+    assert.ok(refused >= 200 && refused <= 210, `${refused} of 1,400 refused`);
   });
 
   test('a search and a cross-validation spread over both workers give what one node gives', async (t) => {

@@ -150,7 +150,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // Operations endpoints (health, metrics, docs) are not the API and are never limited.
     const route = req.routeOptions.url;
     if (route && (route.startsWith('/api/v1/') || route.startsWith('/v2'))) {
-      const decision = deps.limits.check(isPrediction(route) ? 'predict' : 'api', req.principal, req.ip);
+      const decision = await deps.limits.check(isPrediction(route) ? 'predict' : 'api', req.principal, req.ip);
       if (decision) reply.headers(rateLimitHeaders(decision));
     }
   });

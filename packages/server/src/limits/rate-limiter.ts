@@ -21,7 +21,8 @@ export interface RateDecision {
  * every node's counts to shared counters in PostgreSQL (SharedRateLimiter).
  */
 export interface RateLimiter {
-  take(key: string, policy: RatePolicy, now?: number): RateDecision;
+  /** A promise only when the decision needs to hear from other nodes first (near the limit). */
+  take(key: string, policy: RatePolicy, now?: number): RateDecision | Promise<RateDecision>;
 }
 
 /** The `RateLimit-Policy` and `RateLimit` header values (IETF draft, as the Hugging Face Hub sends them). */

@@ -20,13 +20,21 @@ export class RateLimits {
     this.policies = { api: policy('api', perMinute.api), predict: policy('predict', perMinute.predict) };
   }
 
-  /** Counts the call; throws TooManyRequests over the limit. Null when the kind is not limited. */
-  check(kind: CallKind, caller: Principal | undefined, address: string): RateDecision | null {
+  /**
+   * Counts the call; throws (or rejects with) TooManyRequests over the limit. Null when
+   * the kind is not limited; a promise only when the limiter has to ask the other nodes.
+   */
+  check(kind: CallKind, caller: Principal | undefined, address: string): RateDecision | null | Promise<RateDecision> {
     const policy = this.policies[kind];
     if (!policy) return null;
     const key = caller ? `token:${caller.tokenId}` : `address:${address}`;
     const d = this.limiter.take(key, policy);
+    return d instanceof Promise ? d.then((later) => this.enforce(kind, caller, later)) : this.enforce(kind, caller, d);
+  }
+
+  private enforce(kind: CallKind, caller: Principal | undefined, d: RateDecision): RateDecision {
     if (!d.allowed) {
+      const { policy } = d;
       throw new TooManyRequests(
         `rate limit: ${policy.limit} ${kind === 'predict' ? 'predictions' : 'API calls'} a minute per ${caller ? 'token' : 'address'}; try again in ${d.resetSeconds} s`,
         d.resetSeconds,

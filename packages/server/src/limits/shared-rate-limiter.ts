@@ -2,31 +2,37 @@ import type { RateDecision, RateLimiter, RatePolicy } from './rate-limiter.js';
 import type { RateWindowStore } from './rate-window-store.js';
 
 interface Window {
-  policy: string;
+  policy: RatePolicy;
   key: string;
   start: number;
   windowMs: number;
-  /** Calls in the window by every node, as the store last said. */
-  shared: number;
-  /** Calls taken here and not yet added to the store. */
-  pending: number;
+  /** Calls reserved in the shared counter by every node, as the store last said. */
+  reserved: number;
+  /** Calls this node reserved and has not taken yet. */
+  granted: number;
+  /** The size of this node's last reservation (the next one is asked for at half of it). */
+  lastGrant: number;
+  asking: Promise<void> | undefined;
+  lastUse: number;
 }
 
+/** A reservation is an eighth of what is left: a busy node asks rarely, an idle one holds little. */
+const SHARE = 8;
+/** Unused reservations go back to the shared counter after this long without a call. */
+const IDLE_MS = 1000;
+
 /**
- * Fixed windows counted by every node of a cluster: each node decides at once from the
- * total it last read plus its own calls since, and adds its calls to the shared counters
- * every `syncMs` (sooner near the limit), reading the others' back. A call never waits
- * for the database, so nodes may together overshoot a limit by what they take while a
- * sync is on its way. Between two reads a node takes at most half of what the last read
- * left, which keeps that to about half of what one node takes in a round trip (measured
- * with a database answering in 40 ms: 19 over 1,200 against 72 without the rule); the
- * price is that a call near the limit may be refused while this node waits to hear what
- * the others took.
+ * Fixed windows counted by every node of a cluster, exactly: a node takes calls only
+ * from reservations it made in the shared counter (`rate_windows`), each an eighth of
+ * what was left, so the nodes together never pass a limit. A busy node asks for the next
+ * reservation when half of the last is used, so its calls do not wait; the first call of
+ * a key in a window waits for one round trip to the database. A node idle for a second
+ * gives back what it did not use. When the database does not answer, a node goes on
+ * counting alone rather than refusing every call.
  */
 export class SharedRateLimiter implements RateLimiter {
   private windows = new Map<string, Window>();
   private timer: NodeJS.Timeout | undefined;
-  private syncing: Promise<void> | undefined;
   private lastSweep = 0;
 
   constructor(
@@ -36,73 +42,105 @@ export class SharedRateLimiter implements RateLimiter {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sync(), this.syncMs);
+    this.timer = setInterval(() => void this.tidy(), this.syncMs);
     this.timer.unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.sync();
+    await this.tidy(0);
   }
 
-  take(key: string, policy: RatePolicy, now = Date.now()): RateDecision {
+  take(key: string, policy: RatePolicy, now = Date.now()): RateDecision | Promise<RateDecision> {
     const windowMs = policy.windowSeconds * 1000;
     const start = now - (now % windowMs);
     const id = `${policy.name}\u0000${key}`;
     let w = this.windows.get(id);
-    let fresh = false;
     if (!w || w.start !== start) {
-      w = { policy: policy.name, key, start, windowMs, shared: 0, pending: 0 };
+      w = { policy, key, start, windowMs, reserved: 0, granted: 0, lastGrant: 0, asking: undefined, lastUse: now };
       this.windows.set(id, w);
-      fresh = true;
     }
-    const used = w.shared + w.pending;
-    const left = policy.limit - w.shared;
-    const allowed = used < policy.limit && w.pending < Math.ceil(left / 2);
-    if (allowed) w.pending++;
-    // Sooner than the interval when this node knows nothing of the key yet, or has taken
-    // an eighth of what was left (the other nodes take theirs meanwhile): that keeps the
-    // overshoot to a few calls, not an interval's worth (measured: 1 of 200, two nodes).
-    if (fresh || w.pending * 8 >= policy.limit - w.shared) void this.sync();
+    w.lastUse = now;
+    if (w.granted > 0 || w.reserved >= policy.limit) return this.decide(w, now);
+    // Calls that arrived while a reservation was on its way may find it used up: one more.
+    const again = () => (w.granted > 0 || w.reserved >= policy.limit ? undefined : this.ask(w));
+    return this.ask(w)
+      .then(again)
+      .then(() => this.decide(w, now));
+  }
+
+  private decide(w: Window, now: number): RateDecision {
+    const allowed = w.granted > 0;
+    if (allowed) w.granted--;
+    if (w.granted * 2 < w.lastGrant && w.reserved < w.policy.limit) void this.ask(w);
     return {
-      policy,
+      policy: w.policy,
       allowed,
-      remaining: Math.max(0, policy.limit - used - (allowed ? 1 : 0)),
-      resetSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)),
+      remaining: Math.max(0, w.policy.limit - w.reserved + w.granted),
+      resetSeconds: Math.max(1, Math.ceil((w.start + w.windowMs - now) / 1000)),
     };
   }
 
-  /** Adds this node's calls to the shared counts and reads the totals back. */
-  sync(): Promise<void> {
-    this.syncing ??= this.exchange().finally(() => {
-      this.syncing = undefined;
+  /** Reserves the next share of what is left (one request at a time per window). */
+  private ask(w: Window): Promise<void> {
+    w.asking ??= this.reserve(w).finally(() => {
+      w.asking = undefined;
     });
-    return this.syncing;
+    return w.asking;
   }
 
-  private async exchange(): Promise<void> {
-    const now = Date.now();
-    const live: Window[] = [];
-    for (const [id, w] of this.windows) {
-      if (w.start + w.windowMs <= now && w.pending === 0) this.windows.delete(id);
-      else live.push(w);
-    }
-    if (live.length === 0) return;
-    const sent = live.map((w) => w.pending);
+  private async reserve(w: Window): Promise<void> {
+    const { limit } = w.policy;
+    const want = Math.max(1, Math.ceil((limit - w.reserved) / SHARE));
+    const row = { policy: w.policy.name, key: w.key, windowStart: w.start };
     try {
-      const totals = await this.store.addAndRead(
-        live.map((w, i) => ({ policy: w.policy, key: w.key, windowStart: w.start, add: sent[i] as number })),
-      );
-      live.forEach((w, i) => {
-        w.pending -= sent[i] as number;
-        w.shared = totals[i] as number;
-      });
+      // Adding first and giving back what did not fit keeps this one statement in the
+      // common case; another node that reads the count in between is only told less.
+      const [total] = await this.store.addAndRead([{ ...row, add: want }]);
+      const before = (total as number) - want;
+      const got = Math.max(0, Math.min(want, limit - before));
+      w.reserved = before + got;
+      if (got < want) await this.store.addAndRead([{ ...row, add: got - want }]);
+      w.granted += got;
+      w.lastGrant = got;
+    } catch (err) {
+      this.log('rate limit counters not shared; counting on this node alone', { err: String(err) });
+      w.reserved = Math.min(limit, w.reserved + want);
+      w.granted += want;
+      w.lastGrant = want;
+    }
+  }
+
+  /**
+   * Gives back what ended and idle windows hold and forgets them (a later call asks
+   * again), reads again the windows in use that this node found full (the others may have
+   * given some back), and now and then sweeps the table.
+   */
+  private async tidy(idleMs = IDLE_MS): Promise<void> {
+    const now = Date.now();
+    const rows: { w: Window; add: number }[] = [];
+    for (const [id, w] of this.windows) {
+      if (w.asking) continue;
+      if (w.start + w.windowMs <= now || now - w.lastUse >= idleMs) {
+        if (w.granted > 0) rows.push({ w, add: -w.granted });
+        w.granted = 0;
+        this.windows.delete(id);
+      } else if (w.granted === 0 && w.reserved >= w.policy.limit) rows.push({ w, add: 0 });
+    }
+    try {
+      if (rows.length > 0) {
+        const totals = await this.store.addAndRead(
+          rows.map(({ w, add }) => ({ policy: w.policy.name, key: w.key, windowStart: w.start, add })),
+        );
+        rows.forEach(({ w }, i) => {
+          w.reserved = totals[i] as number;
+        });
+      }
       if (now - this.lastSweep > 600_000) {
         this.lastSweep = now;
         await this.store.deleteBefore(now - 3_600_000);
       }
     } catch (err) {
-      // The calls stay pending and go with the next sync.
       this.log('rate limit counters not shared', { err: String(err) });
     }
   }

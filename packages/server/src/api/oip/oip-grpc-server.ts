@@ -120,7 +120,7 @@ export function createOipGrpcServer(deps: GrpcDeps): grpc.Server {
       reply: { ready: await deps.inference.ready(need(p), req.name, req.version || undefined) },
     })),
     ModelInfer: unary('ModelInfer', 'predict', async (req: GrpcInferRequest, p) => {
-      deps.limits.check('predict', p, 'grpc');
+      await deps.limits.check('predict', p, 'grpc');
       const res = await deps.inference.infer(
         need(p),
         req.model_name,

@@ -120,16 +120,19 @@ export class OipInferEndpoint {
     const principal = cached ? Promise.resolve(cached) : this.authenticate(raw);
     return Promise.all([principal, readBody(req, this.deps.maxInferBytes)]).then(([p, body]) => {
       if (!hasScope(p, 'predict')) throw new Forbidden('this call needs a token with the "predict" scope');
-      this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
-      const headerLength = req.headers[HEADER_LENGTH];
-      const request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
-      const version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
-      return this.deps.inference.infer(p, decodeSegment(modelSegment), version, request).then((res) => {
-        const encoded = encodeRestInfer(res) as Answer;
-        encoded.model = res.modelName.replace('.', '/');
-        encoded.version = res.modelVersion;
-        return encoded;
-      });
+      const run = (): Promise<Answer> => {
+        const headerLength = req.headers[HEADER_LENGTH];
+        const request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
+        const version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
+        return this.deps.inference.infer(p, decodeSegment(modelSegment), version, request).then((res) => {
+          const encoded = encodeRestInfer(res) as Answer;
+          encoded.model = res.modelName.replace('.', '/');
+          encoded.version = res.modelVersion;
+          return encoded;
+        });
+      };
+      const limited = this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
+      return limited instanceof Promise ? limited.then(run) : run();
     });
   }
 
