@@ -13,6 +13,7 @@ import {
   batchRangeGradient,
   batchRanges,
   forward,
+  MAX_RANGES,
   type MlpBatchJob,
   type MlpNetwork,
   parameterCount,
@@ -124,7 +125,8 @@ export class Mlp implements Learner {
       this.weights.push(Float64Array.from({ length: fanIn * fanOut }, () => (rng.next() * 2 - 1) * bound));
       this.biases.push(Float64Array.from({ length: fanOut }, () => (rng.next() * 2 - 1) * bound));
     }
-    const threads = threadCount(p.nJobs);
+    // A batch is cut into at most MAX_RANGES ranges: more threads would have nothing to do.
+    const threads = Math.min(threadCount(p.nJobs), MAX_RANGES);
     if (threads > 1) {
       // Workers read the weights as the loop updates them, from shared memory.
       this.weights = this.weights.map((w) => shared(w));
@@ -156,8 +158,10 @@ export class Mlp implements Learner {
       order: parallel ? shared(trainRows) : Int32Array.from(trainRows),
       batch: new Int32Array(new SharedArrayBuffer(12)),
     };
+    const count = parameterCount(this.sizes);
+    const ownGrads = Array.from({ length: MAX_RANGES }, () => new Float64Array(count));
+    if (parallel) job.workerGrads = shared(new Float64Array((threads - 1) * MAX_RANGES * count));
     const order = job.order;
-    const grad = new Float64Array(parameterCount(this.sizes));
     let t = 0;
     let best = Number.POSITIVE_INFINITY;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -166,7 +170,7 @@ export class Mlp implements Learner {
     const perBatchMs = (batch * parameterCount(this.sizes) * 3) / 1e6;
     const session = new TaskSession<MlpBatchJob, RangeGradient>(
       siblingModule(import.meta.url, 'mlp-network'),
-      'batchRangeGradient',
+      'workerRangeGradient',
       job,
       threads,
       perBatchMs * Math.ceil(nTrain / batch) * p.maxIter,
@@ -181,24 +185,11 @@ export class Mlp implements Learner {
           // Ranges fixed by the batch and the network: the same sums on any number of threads.
           const ranges = batchRanges(b, this.sizes);
           job.batch.set([start, b, ranges]);
-          const parts = session.run(ranges, (r) => batchRangeGradient(job, r), opts.signal);
-          epochLoss += this.gradient(parts, b, grad) * b;
-          // Adam
+          const parts = session.run(ranges, (r) => batchRangeGradient(job, r, ownGrads[r]), opts.signal);
+          let loss = 0;
+          for (const part of parts) loss += part.loss;
           t++;
-          const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
-          let at = 0;
-          for (let q = 0; q < params.length; q++) {
-            const w = params[q] as Float64Array;
-            const mq = m[q] as Float64Array;
-            const vq = v[q] as Float64Array;
-            for (let i = 0; i < w.length; i++) {
-              const gi = grad[at + i] as number;
-              mq[i] = 0.9 * (mq[i] as number) + 0.1 * gi;
-              vq[i] = 0.999 * (vq[i] as number) + 0.001 * gi * gi;
-              w[i] = (w[i] as number) - (lrT * (mq[i] as number)) / (Math.sqrt(vq[i] as number) + 1e-8);
-            }
-            at += w.length;
-          }
+          epochLoss += (loss / b + this.adamStep(parts, b, t, params, m, v)) * b;
         }
         epochLoss /= nTrain;
         this.epochs = epoch + 1;
@@ -247,6 +238,52 @@ export class Mlp implements Learner {
       relu: this.params.activation === 'relu',
       classification: this.task === 'classification',
     };
+  }
+
+  /**
+   * One Adam step from the ranges' gradients, in one pass over the parameters:
+   * sums the ranges in order, adds the L2 penalty's gradient, updates the moments and
+   * the weights (the same operations, in the same order, as gradient() and a separate
+   * update). Returns the batch's L2 penalty, from the weights before the step.
+   */
+  private adamStep(
+    parts: RangeGradient[],
+    rows: number,
+    t: number,
+    params: Float64Array[],
+    m: Float64Array[],
+    v: Float64Array[],
+  ): number {
+    const { alpha, learningRate } = this.params;
+    const first = (parts[0] as RangeGradient).grad;
+    const second = parts[1]?.grad;
+    if (parts.length > 2) throw new Error('mlp: more ranges than adamStep sums');
+    const lrT = (learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+    const weightLayers = this.weights.length;
+    let l2 = 0;
+    let at = 0;
+    for (let q = 0; q < params.length; q++) {
+      const w = params[q] as Float64Array;
+      const mq = m[q] as Float64Array;
+      const vq = v[q] as Float64Array;
+      const penalised = q < weightLayers;
+      for (let i = 0; i < w.length; i++) {
+        let gi = first[at + i] as number;
+        if (second) gi += second[at + i] as number;
+        const wi = w[i] as number;
+        if (penalised) {
+          gi += (alpha * wi) / rows;
+          l2 += wi * wi;
+        }
+        const mi = 0.9 * (mq[i] as number) + 0.1 * gi;
+        const vi = 0.999 * (vq[i] as number) + 0.001 * gi * gi;
+        mq[i] = mi;
+        vq[i] = vi;
+        w[i] = wi - (lrT * mi) / (Math.sqrt(vi) + 1e-8);
+      }
+      at += w.length;
+    }
+    return (0.5 * alpha * l2) / rows;
   }
 
   /**

@@ -25,7 +25,9 @@ import type { TaskWorkerSession } from './task-worker.js';
  *
  * As in runTasks, the results of run r depend only on the input and the index, whichever
  * thread computes them, and a task a worker took but did not deliver in time is computed
- * here, so a run cannot hang.
+ * here, so a run cannot hang. A worker's task gets the worker's slot (0, 1, …) as a
+ * third argument, to write large outputs into shared memory of its own instead of
+ * allocating them.
  */
 export class TaskSession<I, O> {
   private readonly control = new Int32Array(new SharedArrayBuffer(SESSION_WORDS * 4));
@@ -49,7 +51,7 @@ export class TaskSession<I, O> {
       releasePool();
       return;
     }
-    for (const worker of pooledWorkers(nWorkers)) {
+    for (const [slot, worker] of pooledWorkers(nWorkers).entries()) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
       const msg: TaskWorkerSession = {
@@ -59,6 +61,7 @@ export class TaskSession<I, O> {
         input,
         port: port2,
         control: this.control,
+        slot,
       };
       worker.postMessage(msg, [port2]);
     }

@@ -33,6 +33,12 @@ export interface TaskWorkerSession {
   port: MessagePort;
   /** See session-control.ts. */
   control: Int32Array;
+  /**
+   * This worker's number in the session (0, 1, …), passed to each task: a task may write
+   * its output into shared memory kept for that worker alone, so that no other thread,
+   * nor this one's next run, writes there before the result is read.
+   */
+  slot: number;
 }
 
 /** Asks the worker to load a module ahead of its first job; it answers `{ loaded }`. */
@@ -40,7 +46,7 @@ export interface TaskWorkerPreload {
   preload: string;
 }
 
-type TaskFunction = (input: unknown, index: number) => unknown;
+type TaskFunction = (input: unknown, index: number, slot?: number) => unknown;
 const loaded = new Map<string, Promise<Record<string, unknown>>>();
 
 function load(module: string): Promise<Record<string, unknown>> {
@@ -70,7 +76,7 @@ async function run({ module, exportName, input, count, port, counters }: TaskWor
   port.close();
 }
 
-async function serveSession({ module, exportName, input, port, control }: TaskWorkerSession): Promise<void> {
+async function serveSession({ module, exportName, input, port, control, slot }: TaskWorkerSession): Promise<void> {
   try {
     const task = (await load(module))[exportName];
     if (typeof task !== 'function') throw new Error(`${module} exports no function ${exportName}`);
@@ -80,7 +86,7 @@ async function serveSession({ module, exportName, input, port, control }: TaskWo
       if (Atomics.load(control, SESSION_CLOSED)) break;
       seen = Atomics.load(control, SESSION_SEQ);
       for (let t = takeSessionIndex(control, seen); t >= 0; t = takeSessionIndex(control, seen)) {
-        const out = (task as TaskFunction)(input, t);
+        const out = (task as TaskFunction)(input, t, slot);
         port.postMessage({ seq: seen, t, out }, transferables(out));
         Atomics.add(control, SESSION_POSTED, 1);
         Atomics.notify(control, SESSION_POSTED);
