@@ -1,4 +1,4 @@
-import { matmul, matmulTransA, matmulTransB } from '../linalg/gemm.js';
+import { matmul, matmulTransA, matmulTransB, type Precision } from '../linalg/gemm.js';
 import { softmaxRows } from './row-scores.js';
 
 /** A network's shape and weights: what a forward pass needs. */
@@ -11,6 +11,12 @@ export interface MlpNetwork {
   relu: boolean;
   /** Softmax (or one sigmoid unit) on the output for classification; identity for regression. */
   classification: boolean;
+  /**
+   * The matrix products' precision: training takes float32 products (twice the kernel's
+   * speed; sums of a few hundred products lose nothing SGD's noise does not swamp),
+   * predictions and gradient checks float64 (the default).
+   */
+  precision?: Precision;
 }
 
 /**
@@ -60,7 +66,7 @@ export function forward(net: MlpNetwork, x: Float64Array, rows: number, acts: Fl
     const inSize = sizes[l] as number;
     const outSize = sizes[l + 1] as number;
     const z = acts[l + 1] as Float64Array;
-    matmul(acts[l] as Float64Array, weights[l] as Float64Array, rows, inSize, outSize, z);
+    matmul(acts[l] as Float64Array, weights[l] as Float64Array, rows, inSize, outSize, z, net.precision);
     const bias = biases[l] as Float64Array;
     const hidden = l < layers - 1;
     // Bias and activation in one pass over the layer's output.
@@ -181,6 +187,7 @@ export function batchRangeGradient(job: MlpBatchJob, r: number, into?: Float64Ar
       inSize,
       outSize,
       grad.subarray(weightAt, weightAt + inSize * outSize),
+      job.precision,
     );
     let gbAt = biasAt;
     for (let q = 0; q < l; q++) gbAt += sizes[q + 1] as number;
@@ -188,7 +195,7 @@ export function batchRangeGradient(job: MlpBatchJob, r: number, into?: Float64Ar
       for (let j = 0; j < outSize; j++) grad[gbAt + j] = (grad[gbAt + j] as number) + (dl[i * outSize + j] as number);
     if (l > 0) {
       const prev = deltas[l] as Float64Array;
-      matmulTransB(dl, weights[l] as Float64Array, rows, outSize, inSize, prev);
+      matmulTransB(dl, weights[l] as Float64Array, rows, outSize, inSize, prev, job.precision);
       const h = acts[l] as Float64Array;
       for (let i = 0; i < rows * inSize; i++) {
         const hv = h[i] as number;

@@ -151,6 +151,7 @@ export class Mlp implements Learner {
     const parallel = threads > 1;
     const job: MlpBatchJob = {
       ...this.network(),
+      precision: 'f32',
       x: parallel ? shared(x.data) : x.data,
       y: parallel ? shared(labels) : labels,
       // Row weights scale each row's loss and its error signal.

@@ -24,6 +24,20 @@ function reference(a: Float64Array, b: Float64Array, m: number, k: number, n: nu
   return c;
 }
 
+/** C = A·B in float32: operands rounded, each product and each partial sum rounded, in order. */
+function referenceF32(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  const f = Math.fround;
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s = f(s + f(f(a[i * k + p] as number) * f(b[p * n + j] as number)));
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
   const t = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number;
@@ -53,6 +67,30 @@ describe('matrix products (WebAssembly SIMD kernel and plain loops)', () => {
     });
   }
 
+  // Above the kernel's threshold (below it the plain float64 loops run), with column
+  // fringes past the float32 kernel's blocks of 8.
+  for (const [m, k, n] of [
+    [37, 29, 23],
+    [64, 64, 128],
+    [13, 40, 45],
+  ] as const) {
+    test(`${m}×${k} · ${k}×${n} in float32: the bits of the ordered float32 loop, in all three forms`, () => {
+      const a = random(m * k, rng);
+      const b = random(k * n, rng);
+      const want = referenceF32(a, b, m, k, n);
+      const out = new Float64Array(m * n);
+      matmul(a, b, m, k, n, out, 'f32');
+      assert.deepEqual(out, want);
+      matmulTransA(transpose(a, m, k), b, k, m, n, out, 'f32');
+      assert.deepEqual(out, want);
+      matmulTransB(a, transpose(b, k, n), m, k, n, out, 'f32');
+      assert.deepEqual(out, want);
+      // Within float32's rounding of the float64 product.
+      const exact = reference(a, b, m, k, n);
+      for (let i = 0; i < exact.length; i++) assert.ok(Math.abs((out[i] as number) - (exact[i] as number)) < 1e-4 * k);
+    });
+  }
+
   test('operands larger than the working set go through in row blocks with the same result', () => {
     const [m, k, n] = [203, 17, 11];
     const a = random(m * k, rng);
@@ -67,13 +105,17 @@ describe('matrix products (WebAssembly SIMD kernel and plain loops)', () => {
       matmulTransA(a, reference(a, b, m, k, n).subarray(0, m * n), m, k, n, bt);
       // Aᵀ·C summed over all m rows across blocks.
       assert.deepEqual(bt, reference(transpose(a, m, k), want, k, m, n));
+      matmulTransA(a, want, m, k, n, bt, 'f32');
+      assert.deepEqual(bt, referenceF32(transpose(a, m, k), want, k, m, n));
     } finally {
       setGemmWorkingSet(8 * 1024 * 1024);
     }
   });
 
-  test('the committed gemm.wasm is what gemm.wat compiles to', async () => {
-    const built = await compileWat(path.join(WASM_DIR, 'gemm.wat'));
-    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'gemm.wasm'))), built);
-  });
+  for (const name of ['gemm', 'gemm-f32']) {
+    test(`the committed ${name}.wasm is what ${name}.wat compiles to`, async () => {
+      const built = await compileWat(path.join(WASM_DIR, `${name}.wat`));
+      assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, `${name}.wasm`))), built);
+    });
+  }
 });

@@ -1,40 +1,60 @@
 import fs from 'node:fs';
 
 /**
- * The WebAssembly SIMD matrix product (wasm/gemm.wat, compiled by `npm run build:wasm`),
- * about five times the plain loops' speed. Operands are copied into the module's memory
- * in row blocks, so its memory stays within WORKING_SET doubles whatever the data size.
+ * The WebAssembly SIMD matrix products (wasm/gemm.wat in float64, wasm/gemm-f32.wat in
+ * float32; compiled by `npm run build:wasm`), about five times the plain loops' speed in
+ * float64 and twice that again in float32. Operands are copied into the module's memory
+ * in row blocks (converted to float32 on the way in, back to float64 on the way out), so
+ * its memory stays within WORKING_SET elements whatever the data size.
  */
 interface GemmExports {
   memory: WebAssembly.Memory;
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
 }
 
-const kernel = new WebAssembly.Instance(
-  new WebAssembly.Module(fs.readFileSync(new URL('./wasm/gemm.wasm', import.meta.url))),
-).exports as unknown as GemmExports;
+/** float64 (the products' bits equal the plain loops'), or float32 for training that can take it. */
+export type Precision = 'f64' | 'f32';
 
-/** Doubles the operands of one kernel call may take (64 MiB by default). */
+const load = (file: string) =>
+  new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(new URL(`./wasm/${file}`, import.meta.url))))
+    .exports as unknown as GemmExports;
+const kernels = { f64: load('gemm.wasm'), f32: load('gemm-f32.wasm') };
+
+/** Elements the operands of one kernel call may take (64 MiB of float64 by default). */
 let WORKING_SET = 8 * 1024 * 1024;
 
-/** Sets the kernel's working set in doubles (tests use a small one to exercise blocking). */
-export function setGemmWorkingSet(doubles: number): void {
-  WORKING_SET = doubles;
+/** Sets the kernel's working set in elements (tests use a small one to exercise blocking). */
+export function setGemmWorkingSet(elements: number): void {
+  WORKING_SET = elements;
 }
 
-/** Three regions of a, b and c doubles, 16-byte aligned; returns their offsets in doubles. */
-function regions(a: number, b: number, c: number): { view: Float64Array; pa: number; pb: number; pc: number } {
-  const align = (x: number) => (x + 1) & ~1;
+interface Regions {
+  kernel: GemmExports;
+  view: Float64Array | Float32Array;
+  /** Bytes per element. */
+  size: number;
+  pa: number;
+  pb: number;
+  pc: number;
+}
+
+/** Three regions of a, b and c elements, 16-byte aligned; offsets in elements. */
+function regions(precision: Precision, a: number, b: number, c: number): Regions {
+  const kernel = kernels[precision];
+  const size = precision === 'f64' ? 8 : 4;
+  const lanes = 16 / size;
+  const align = (x: number) => Math.ceil(x / lanes) * lanes;
   const pa = 0;
   const pb = align(pa + a);
   const pc = align(pb + b);
-  const bytes = (pc + c) * 8;
+  const bytes = (pc + c) * size;
   const have = kernel.memory.buffer.byteLength;
   if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
-  return { view: new Float64Array(kernel.memory.buffer), pa, pb, pc };
+  const view = precision === 'f64' ? new Float64Array(kernel.memory.buffer) : new Float32Array(kernel.memory.buffer);
+  return { kernel, view, size, pa, pb, pc };
 }
 
-/** Rows per block so that `fixed` doubles plus `perRow` doubles a row fit the working set, or 0. */
+/** Rows per block so that `fixed` elements plus `perRow` elements a row fit the working set, or 0. */
 function blockRows(fixed: number, perRow: number, rows: number): number {
   const r = Math.floor((WORKING_SET - fixed) / Math.max(1, perRow));
   return r < 4 ? 0 : Math.min(rows, r - (r % 4));
@@ -48,15 +68,16 @@ export function wasmMatmul(
   k: number,
   n: number,
   out: Float64Array,
+  precision: Precision = 'f64',
 ): boolean {
   const rows = blockRows(k * n, k + n, m);
   if (rows === 0) return false;
-  const { view, pa, pb, pc } = regions(rows * k, k * n, rows * n);
+  const { kernel, view, size, pa, pb, pc } = regions(precision, rows * k, k * n, rows * n);
   view.set(b.subarray(0, k * n), pb);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     view.set(a.subarray(r0 * k, (r0 + r) * k), pa);
-    kernel.gemm(pa * 8, pb * 8, pc * 8, r, k, n, 0);
+    kernel.gemm(pa * size, pb * size, pc * size, r, k, n, 0);
     out.set(view.subarray(pc, pc + r * n), r0 * n);
   }
   return true;
@@ -70,10 +91,11 @@ export function wasmMatmulTransA(
   k: number,
   n: number,
   out: Float64Array,
+  precision: Precision = 'f64',
 ): boolean {
   const rows = blockRows(k * n, k + n, m);
   if (rows === 0) return false;
-  const { view, pa, pb, pc } = regions(k * rows, rows * n, k * n);
+  const { kernel, view, size, pa, pb, pc } = regions(precision, k * rows, rows * n, k * n);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     // Aᵀ block: [k × r]
@@ -82,7 +104,7 @@ export function wasmMatmulTransA(
       for (let p = 0; p < k; p++) view[pa + p * r + i] = a[src + p] as number;
     }
     view.set(b.subarray(r0 * n, (r0 + r) * n), pb);
-    kernel.gemm(pa * 8, pb * 8, pc * 8, k, r, n, r0 > 0 ? 1 : 0);
+    kernel.gemm(pa * size, pb * size, pc * size, k, r, n, r0 > 0 ? 1 : 0);
   }
   out.set(view.subarray(pc, pc + k * n));
   return true;
@@ -96,16 +118,17 @@ export function wasmMatmulTransB(
   n: number,
   k: number,
   out: Float64Array,
+  precision: Precision = 'f64',
 ): boolean {
   const rows = blockRows(n * k, n + k, m);
   if (rows === 0) return false;
-  const { view, pa, pb, pc } = regions(rows * n, n * k, rows * k);
+  const { kernel, view, size, pa, pb, pc } = regions(precision, rows * n, n * k, rows * k);
   // Bᵀ: [n × k]
   for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) view[pb + j * k + p] = b[p * n + j] as number;
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     view.set(a.subarray(r0 * n, (r0 + r) * n), pa);
-    kernel.gemm(pa * 8, pb * 8, pc * 8, r, n, k, 0);
+    kernel.gemm(pa * size, pb * size, pc * size, r, n, k, 0);
     out.set(view.subarray(pc, pc + r * k), r0 * k);
   }
   return true;
