@@ -12,6 +12,13 @@ export interface GradientTreeGrowth {
   learningRate: number;
 }
 
+/**
+ * One leaf's histograms over every feature's bins (feature f's bin b at offsets[f] + b):
+ * gradient sum, hessian sum and row count side by side, so that adding a row to a bin
+ * touches one cache line.
+ */
+type Histogram = Float64Array;
+
 interface Leaf {
   node: number;
   start: number;
@@ -19,13 +26,33 @@ interface Leaf {
   depth: number;
   g: number;
   h: number;
+  /** Kept while the leaf may still be split: its children's come from it. */
+  hist?: Histogram;
   split?: { feature: number; bin: number; gain: number };
+}
+
+// Histograms are reused between trees (a boosting fit grows thousands): taken per leaf,
+// given back when the leaf is split or final.
+const spare = new Map<number, Histogram[]>();
+
+function takeHistogram(size: number): Histogram {
+  return spare.get(size)?.pop() ?? new Float64Array(3 * size);
+}
+
+function giveBack(hist: Histogram | undefined): void {
+  if (!hist) return;
+  const size = hist.length / 3;
+  let list = spare.get(size);
+  if (!list) spare.set(size, (list = []));
+  if (list.length < 64) list.push(hist);
 }
 
 /**
  * Grows one regression tree on gradients and hessians, best-first (largest gain first)
  * up to `maxLeafNodes` leaves, as LightGBM and scikit-learn's HistGradientBoosting do:
  * a split's gain is G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ), a leaf's value −G/(H+λ).
+ * As they do, a split builds the histograms of its smaller child only, over the child's
+ * gradients gathered once, and takes the larger child's as the parent's minus those.
  */
 export function growGradientTree(
   binned: Uint8Array,
@@ -42,9 +69,12 @@ export function growGradientTree(
   const left: number[] = [];
   const right: number[] = [];
   const value: number[] = [];
-  const histG = new Float64Array(256);
-  const histH = new Float64Array(256);
-  const histN = new Int32Array(256);
+  const offsets = new Int32Array(nFeatures + 1);
+  for (let f = 0; f < nFeatures; f++) offsets[f + 1] = (offsets[f] as number) + binner.nBins(f);
+  const size = offsets[nFeatures] as number;
+  // A leaf's gradients and hessians in its row order, gathered once for all features.
+  const og = new Float64Array(nRows);
+  const oh = new Float64Array(nRows);
   const addNode = (): number => {
     feature.push(-1);
     threshold.push(0);
@@ -54,33 +84,49 @@ export function growGradientTree(
     return feature.length - 1;
   };
   const leafValue = (l: Leaf) => (-growth.learningRate * l.g) / (l.h + growth.l2);
+  const splittable = (l: Leaf) =>
+    l.depth < growth.maxDepth && l.end - l.start >= 2 * growth.minSamplesLeaf && l.h >= growth.minHessianToSplit;
 
-  const findSplit = (l: Leaf): void => {
+  const build = (l: Leaf): Histogram => {
+    const hist = takeHistogram(size);
+    hist.fill(0);
     const n = l.end - l.start;
-    if (l.depth >= growth.maxDepth || n < 2 * growth.minSamplesLeaf || l.h < growth.minHessianToSplit) return;
+    for (let i = 0; i < n; i++) {
+      const r = idx[l.start + i] as number;
+      og[i] = grad[r] as number;
+      oh[i] = hess[r] as number;
+    }
+    for (let f = 0; f < nFeatures; f++) {
+      const col = f * nRows;
+      const off = offsets[f] as number;
+      for (let i = 0; i < n; i++) {
+        const b = 3 * (off + (binned[col + (idx[l.start + i] as number)] as number));
+        hist[b] = (hist[b] as number) + (og[i] as number);
+        hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
+        hist[b + 2] = (hist[b + 2] as number) + 1;
+      }
+    }
+    return hist;
+  };
+
+  /** Picks the leaf's best split from its histograms (none when no split gains). */
+  const findSplit = (l: Leaf, hist: Histogram): void => {
+    const n = l.end - l.start;
     const parent = (l.g * l.g) / (l.h + growth.l2);
     let best: Leaf['split'];
     for (let f = 0; f < nFeatures; f++) {
-      const nb = binner.nBins(f);
-      histG.fill(0, 0, nb);
-      histH.fill(0, 0, nb);
-      histN.fill(0, 0, nb);
-      const col = f * nRows;
-      for (let i = l.start; i < l.end; i++) {
-        const r = idx[i] as number;
-        const b = binned[col + r] as number;
-        histG[b] = (histG[b] as number) + (grad[r] as number);
-        histH[b] = (histH[b] as number) + (hess[r] as number);
-        histN[b] = (histN[b] as number) + 1;
-      }
+      const off = offsets[f] as number;
+      const nb = (offsets[f + 1] as number) - off;
       let gl = 0;
       let hl = 0;
       let nl = 0;
       for (let b = 0; b < nb - 1; b++) {
-        gl += histG[b] as number;
-        hl += histH[b] as number;
-        nl += histN[b] as number;
-        if (histN[b] === 0) continue;
+        const at = 3 * (off + b);
+        gl += hist[at] as number;
+        hl += hist[at + 1] as number;
+        const count = hist[at + 2] as number;
+        nl += count;
+        if (count === 0) continue;
         const nr = n - nl;
         if (nl < growth.minSamplesLeaf || nr < growth.minSamplesLeaf) continue;
         if (nr === 0) break;
@@ -92,12 +138,14 @@ export function growGradientTree(
       }
     }
     l.split = best;
+    if (best) l.hist = hist;
+    else giveBack(hist);
   };
 
   const rootG = grad.reduce((a, b) => a + b, 0);
   const rootH = hess.reduce((a, b) => a + b, 0);
   const root: Leaf = { node: addNode(), start: 0, end: nRows, depth: 0, g: rootG, h: rootH };
-  findSplit(root);
+  if (splittable(root)) findSplit(root, build(root));
   const open: Leaf[] = [root];
   const done: Leaf[] = [];
   let leaves = 1;
@@ -136,12 +184,26 @@ export function growGradientTree(
     right[l.node] = rn;
     const lc: Leaf = { node: ln, start: l.start, end: i, depth: l.depth + 1, g: gl, h: hl };
     const rc: Leaf = { node: rn, start: i, end: l.end, depth: l.depth + 1, g: l.g - gl, h: l.h - hl };
-    findSplit(lc);
-    findSplit(rc);
+    const parentHist = l.hist as Histogram;
+    l.hist = undefined;
+    const [small, large] = lc.end - lc.start <= rc.end - rc.start ? [lc, rc] : [rc, lc];
+    const wantSmall = splittable(small);
+    const wantLarge = splittable(large);
+    const smallHist = wantSmall || wantLarge ? build(small) : undefined;
+    if (smallHist && wantLarge) {
+      // The larger child's histograms: the parent's minus the smaller one's, in place.
+      for (let k = 0; k < 3 * size; k++) parentHist[k] = (parentHist[k] as number) - (smallHist[k] as number);
+      findSplit(large, parentHist);
+    } else giveBack(parentHist);
+    if (smallHist && wantSmall) findSplit(small, smallHist);
+    else giveBack(smallHist);
     open.push(lc, rc);
     leaves++;
   }
-  for (const l of [...open, ...done]) value[l.node] = leafValue(l);
+  for (const l of [...open, ...done]) {
+    value[l.node] = leafValue(l);
+    giveBack(l.hist);
+  }
   return {
     feature: Int32Array.from(feature),
     threshold: Float64Array.from(threshold),
