@@ -6,6 +6,7 @@ import { accuracy } from '../evaluation/classification-metrics.js';
 import { rmse } from '../evaluation/regression-metrics.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { learnerToOnnx } from '../onnx/learner-export.js';
+import { taskWorkersReady } from '../threads/task-pool.js';
 import { GradientBoosting } from './gradient-boosting.js';
 import { loadLearner } from './learner-registry.js';
 
@@ -33,6 +34,22 @@ describe('GradientBoosting (histogram, leaf-wise)', () => {
       assert.ok(acc >= sklearn - 0.01, `${acc}`);
     });
   }
+
+  test(
+    'digits: the same trees on one thread or two, and a worker thread grows some classes',
+    tabularSet('digits'),
+    async () => {
+      const d = loadTabularSet('digits');
+      await taskWorkersReady(1, new URL('../trees/gradient-class-trees.ts', import.meta.url));
+      const alone = new GradientBoosting({ maxIter: 10, nJobs: 1 }).fit(d.xTrain, d.yTrain);
+      const shared = new GradientBoosting({ maxIter: 10, nJobs: 2 }).fit(d.xTrain, d.yTrain);
+      assert.equal(alone.treesGrownByWorkers, 0);
+      assert.ok(shared.treesGrownByWorkers > 0, 'a worker thread grew trees');
+      assert.deepEqual(shared.trees, alone.trees);
+      assert.deepEqual(shared.predict(d.xTest), alone.predict(d.xTest));
+      assert.throws(() => new GradientBoosting({ nJobs: 1.5 }), /nJobs/);
+    },
+  );
 
   test("diabetes: RMSE within 1% of scikit-learn's 57.245", () => {
     const d = loadTabularSet('diabetes', { classify: false });

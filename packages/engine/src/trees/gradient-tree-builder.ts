@@ -1,5 +1,4 @@
 import type { TreeArrays } from './decision-tree-model.js';
-import type { FeatureBinner } from './feature-binner.js';
 
 export interface GradientTreeGrowth {
   maxLeafNodes: number;
@@ -47,6 +46,12 @@ function giveBack(hist: Histogram | undefined): void {
   if (list.length < 64) list.push(hist);
 }
 
+export interface GrownTree {
+  tree: TreeArrays;
+  /** The leaf (node index) of each training row. */
+  rowLeaf: Uint16Array | Int32Array;
+}
+
 /**
  * Grows one regression tree on gradients and hessians, best-first (largest gain first)
  * up to `maxLeafNodes` leaves, as LightGBM and scikit-learn's HistGradientBoosting do:
@@ -56,13 +61,14 @@ function giveBack(hist: Histogram | undefined): void {
  */
 export function growGradientTree(
   binned: Uint8Array,
-  binner: FeatureBinner,
+  /** The binner's thresholds (a FeatureBinner, or its arrays handed to a worker). */
+  binner: { thresholds: Float64Array[] },
   nRows: number,
   nFeatures: number,
   grad: Float64Array,
   hess: Float64Array,
   growth: GradientTreeGrowth,
-): TreeArrays {
+): GrownTree {
   const idx = Int32Array.from({ length: nRows }, (_, i) => i);
   const feature: number[] = [];
   const threshold: number[] = [];
@@ -70,7 +76,9 @@ export function growGradientTree(
   const right: number[] = [];
   const value: number[] = [];
   const offsets = new Int32Array(nFeatures + 1);
-  for (let f = 0; f < nFeatures; f++) offsets[f + 1] = (offsets[f] as number) + binner.nBins(f);
+  for (let f = 0; f < nFeatures; f++) {
+    offsets[f + 1] = (offsets[f] as number) + (binner.thresholds[f] as Float64Array).length + 1;
+  }
   const size = offsets[nFeatures] as number;
   // A leaf's gradients and hessians in its row order, gathered once for all features.
   const og = new Float64Array(nRows);
@@ -200,16 +208,23 @@ export function growGradientTree(
     open.push(lc, rc);
     leaves++;
   }
+  // Each row's leaf, from the partition: the node leafOf() finds for the row (bins and
+  // thresholds agree exactly, see FeatureBinner), without walking the tree.
+  const rowLeaf = feature.length < 65_536 ? new Uint16Array(nRows) : new Int32Array(nRows);
   for (const l of [...open, ...done]) {
     value[l.node] = leafValue(l);
     giveBack(l.hist);
+    for (let i = l.start; i < l.end; i++) rowLeaf[idx[i] as number] = l.node;
   }
   return {
-    feature: Int32Array.from(feature),
-    threshold: Float64Array.from(threshold),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    value: Float64Array.from(value),
-    width: 1,
+    tree: {
+      feature: Int32Array.from(feature),
+      threshold: Float64Array.from(threshold),
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      value: Float64Array.from(value),
+      width: 1,
+    },
+    rowLeaf,
   };
 }

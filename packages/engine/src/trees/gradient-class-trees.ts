@@ -1,0 +1,32 @@
+import { type GradientTreeGrowth, type GrownTree, growGradientTree } from './gradient-tree-builder.js';
+
+/**
+ * One boosting iteration of a multiclass fit: a tree per class, each on its class's
+ * gradients and hessians, independent of the others. Plain data, so that worker threads
+ * grow some of them (threads/task-pool.ts); a class's tree depends only on its inputs,
+ * so the model is the same whichever thread grows which.
+ */
+export interface GradientClassTrees {
+  /** Column-major bins, [features × rows]. */
+  binned: Uint8Array;
+  thresholds: Float64Array[];
+  nRows: number;
+  nFeatures: number;
+  /** [classes × rows], rewritten before each iteration. */
+  grad: Float64Array;
+  hess: Float64Array;
+  growth: GradientTreeGrowth;
+}
+
+export function growClassTree(job: GradientClassTrees, c: number): GrownTree {
+  const n = job.nRows;
+  return growGradientTree(
+    job.binned,
+    job,
+    n,
+    job.nFeatures,
+    job.grad.subarray(c * n, (c + 1) * n),
+    job.hess.subarray(c * n, (c + 1) * n),
+    job.growth,
+  );
+}
