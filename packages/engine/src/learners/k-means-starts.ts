@@ -91,17 +91,25 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
   const cc = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
+  // Each row's centre, and the centres' sums kept from one iteration to the next: only
+  // the rows that changed centre move their values (few, after the first iterations).
+  const labels = new Int32Array(n).fill(-1);
   for (let iter = 0; iter < maxIter; iter++) {
     signal?.throwIfAborted();
     crossTerms(x, centres, k, cross, cc);
-    sums.fill(0);
-    counts.fill(0);
-    // Nearest centre and the centres' new sums in one pass over the rows.
     for (let i = 0; i < n; i++) {
       const best = nearest(cross, cc, i, k);
+      const was = labels[i] as number;
+      if (best === was) continue;
+      labels[i] = best;
+      const from = i * d;
+      if (was >= 0) {
+        counts[was] = (counts[was] as number) - 1;
+        const at = was * d;
+        for (let j = 0; j < d; j++) sums[at + j] = (sums[at + j] as number) - (data[from + j] as number);
+      }
       counts[best] = (counts[best] as number) + 1;
       const to = best * d;
-      const from = i * d;
       for (let j = 0; j < d; j++) sums[to + j] = (sums[to + j] as number) + (data[from + j] as number);
     }
     let shift = 0;
