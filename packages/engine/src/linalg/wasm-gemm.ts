@@ -56,15 +56,23 @@ function regions(precision: Precision, a: number, b: number, c: number): Regions
 
 /**
  * The kernel's SIMD blocks are 4 rows high and 4 columns wide in float64 (8 in float32);
- * rows and columns past the last full block would go through its scalar loop, a strided
- * walk per element about eight times slower (a quarter of logistic regression's time on
- * digits: 10 classes, ranges of 179 rows). So operands are laid out padded to whole
- * blocks with zeros, whose products are never read: no sum of a real element changes.
+ * rows and columns past the last full block go through its scalar loop, a strided walk
+ * per element about eight times slower (a quarter of logistic regression's time on
+ * digits: 10 classes, ranges of 179 rows). Where that pays, operands are laid out padded
+ * to whole blocks with zeros, whose products are never read: no real sum changes.
  */
-const roundUp4 = (x: number) => Math.ceil(x / 4) * 4;
+function paddedRows(rows: number): number {
+  // Fewer than a block (a binary model's one row of Aᵀ): padding would multiply the work.
+  return rows < 4 ? rows : Math.ceil(rows / 4) * 4;
+}
 
-function paddedWidth(width: number, precision: Precision): number {
+/** The second operand's padded width for `rows` rows of the first. */
+function paddedWidth(width: number, precision: Precision, rows: number): number {
   const block = precision === 'f64' ? 4 : 8;
+  // Narrower than a block (one column), or few rows to multiply: copying the operand row
+  // by row would cost more than the fringe (measured: logistic regression on spambase,
+  // 32 ms unpadded against 50 padded).
+  if (width < block || rows < 16 || width % block === 0) return width;
   return Math.ceil(width / block) * block;
 }
 
@@ -80,6 +88,16 @@ function putRows(
 ): void {
   if (stride === width) {
     view.set(src.subarray(from, from + rows * width), at);
+    return;
+  }
+  if (width < 32) {
+    // Narrow rows (one column for a binary model): element by element beats a view per row.
+    for (let i = 0; i < rows; i++) {
+      const to = at + i * stride;
+      const src0 = from + i * width;
+      for (let j = 0; j < width; j++) view[to + j] = src[src0 + j] as number;
+      for (let j = width; j < stride; j++) view[to + j] = 0;
+    }
     return;
   }
   for (let i = 0; i < rows; i++) {
@@ -102,6 +120,14 @@ function takeRows(
     out.set(view.subarray(at, at + rows * width), to);
     return;
   }
+  if (width < 32) {
+    for (let i = 0; i < rows; i++) {
+      const from = at + i * stride;
+      const dst = to + i * width;
+      for (let j = 0; j < width; j++) out[dst + j] = view[from + j] as number;
+    }
+    return;
+  }
   for (let i = 0; i < rows; i++) out.set(view.subarray(at + i * stride, at + i * stride + width), to + i * width);
 }
 
@@ -121,16 +147,16 @@ export function wasmMatmul(
   out: Float64Array,
   precision: Precision = 'f64',
 ): boolean {
-  const np = paddedWidth(n, precision);
+  const np = paddedWidth(n, precision, m);
   const rows = blockRows(k * np, k + np, m);
   if (rows === 0) return false;
-  const { kernel, view, size, pa, pb, pc } = regions(precision, roundUp4(rows) * k, k * np, roundUp4(rows) * np);
+  const { kernel, view, size, pa, pb, pc } = regions(precision, paddedRows(rows) * k, k * np, paddedRows(rows) * np);
   putRows(view, pb, b, 0, k, n, np);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     view.set(a.subarray(r0 * k, (r0 + r) * k), pa);
-    view.fill(0, pa + r * k, pa + roundUp4(r) * k);
-    kernel.gemm(pa * size, pb * size, pc * size, roundUp4(r), k, np, 0);
+    view.fill(0, pa + r * k, pa + paddedRows(r) * k);
+    kernel.gemm(pa * size, pb * size, pc * size, paddedRows(r), k, np, 0);
     takeRows(out, r0 * n, view, pc, r, n, np);
   }
   return true;
@@ -146,8 +172,8 @@ export function wasmMatmulTransA(
   out: Float64Array,
   precision: Precision = 'f64',
 ): boolean {
-  const np = paddedWidth(n, precision);
-  const kp = roundUp4(k);
+  const kp = paddedRows(k);
+  const np = paddedWidth(n, precision, kp);
   const rows = blockRows(kp * np, kp + np, m);
   if (rows === 0) return false;
   const { kernel, view, size, pa, pb, pc } = regions(precision, kp * rows, rows * np, kp * np);
@@ -176,18 +202,18 @@ export function wasmMatmulTransB(
   out: Float64Array,
   precision: Precision = 'f64',
 ): boolean {
-  const kp = paddedWidth(k, precision);
+  const kp = paddedWidth(k, precision, m);
   const rows = blockRows(n * kp, n + kp, m);
   if (rows === 0) return false;
-  const { kernel, view, size, pa, pb, pc } = regions(precision, roundUp4(rows) * n, n * kp, roundUp4(rows) * kp);
+  const { kernel, view, size, pa, pb, pc } = regions(precision, paddedRows(rows) * n, n * kp, paddedRows(rows) * kp);
   // Bᵀ: [n × k], rows padded to kp
   for (let j = 0; j < n; j++) view.fill(0, pb + j * kp + k, pb + (j + 1) * kp);
   for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) view[pb + j * kp + p] = b[p * n + j] as number;
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     view.set(a.subarray(r0 * n, (r0 + r) * n), pa);
-    view.fill(0, pa + r * n, pa + roundUp4(r) * n);
-    kernel.gemm(pa * size, pb * size, pc * size, roundUp4(r), n, kp, 0);
+    view.fill(0, pa + r * n, pa + paddedRows(r) * n);
+    kernel.gemm(pa * size, pb * size, pc * size, paddedRows(r), n, kp, 0);
     takeRows(out, r0 * k, view, pc, r, k, kp);
   }
   return true;

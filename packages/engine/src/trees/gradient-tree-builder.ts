@@ -41,8 +41,8 @@ function takeHistogram(size: number): Histogram {
 function giveBack(hist: Histogram | undefined): void {
   if (!hist) return;
   const size = hist.length / 3;
-  let list = spare.get(size);
-  if (!list) spare.set(size, (list = []));
+  const list = spare.get(size) ?? [];
+  spare.set(size, list);
   if (list.length < 64) list.push(hist);
 }
 
