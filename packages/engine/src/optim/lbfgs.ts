@@ -42,33 +42,69 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
   const alpha = new Float64Array(memory);
   let wNew = new Float64Array(n);
   let gNew = new Float64Array(n);
+  let spareS: Float64Array | undefined;
+  let spareY: Float64Array | undefined;
   let iter = 0;
   for (; iter < maxIter; iter++) {
     if (maxAbs(g) < gtol) return { w, loss, iterations: iter, converged: true };
     signal?.throwIfAborted();
-    // Two-loop recursion: dir = −H g.
-    for (let i = 0; i < n; i++) dir[i] = -(g[i] as number);
+    // Two-loop recursion: dir = −H g. Each pass that updates dir also takes the next
+    // pass's dot product with it (the same sums in the same order as separate loops, so
+    // the same bits): on text models of 10⁵–10⁶ weights the loops are memory-bound.
     const k = sHist.length;
-    for (let j = k - 1; j >= 0; j--) {
-      const a = (rhoHist[j] as number) * dot(sHist[j] as Float64Array, dir);
-      alpha[j] = a;
-      axpy(-a, yHist[j] as Float64Array, dir);
-    }
-    if (k > 0) {
-      const s = sHist[k - 1] as Float64Array;
-      const y = yHist[k - 1] as Float64Array;
-      const gamma = dot(s, y) / dot(y, y);
-      for (let i = 0; i < n; i++) dir[i] = (dir[i] as number) * gamma;
-    } else {
+    let slope: number;
+    if (k === 0) {
+      for (let i = 0; i < n; i++) dir[i] = -(g[i] as number);
       // First step: scale so that it moves about one unit.
       const norm = Math.sqrt(dot(dir, dir));
       if (norm > 0) for (let i = 0; i < n; i++) dir[i] = (dir[i] as number) / Math.max(norm, 1);
+      slope = dot(g, dir);
+    } else {
+      let d = 0;
+      const sLast = sHist[k - 1] as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const v = -(g[i] as number);
+        dir[i] = v;
+        d += (sLast[i] as number) * v;
+      }
+      for (let j = k - 1; j >= 0; j--) {
+        const a = (rhoHist[j] as number) * d;
+        alpha[j] = a;
+        const y = yHist[j] as Float64Array;
+        const next = j > 0 ? (sHist[j - 1] as Float64Array) : undefined;
+        d = 0;
+        if (next) {
+          for (let i = 0; i < n; i++) {
+            const v = (dir[i] as number) + -a * (y[i] as number);
+            dir[i] = v;
+            d += (next[i] as number) * v;
+          }
+        } else axpy(-a, y, dir);
+      }
+      const s0 = sLast;
+      const y0 = yHist[k - 1] as Float64Array;
+      const gamma = dot(s0, y0) / dot(y0, y0);
+      d = 0;
+      const yFirst = yHist[0] as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const v = (dir[i] as number) * gamma;
+        dir[i] = v;
+        d += (yFirst[i] as number) * v;
+      }
+      for (let j = 0; j < k; j++) {
+        const c = (alpha[j] as number) - (rhoHist[j] as number) * d;
+        const sj = sHist[j] as Float64Array;
+        // The last pass takes the slope along dir, ∇f·dir.
+        const next = j + 1 < k ? (yHist[j + 1] as Float64Array) : g;
+        d = 0;
+        for (let i = 0; i < n; i++) {
+          const v = (dir[i] as number) + c * (sj[i] as number);
+          dir[i] = v;
+          d += (next[i] as number) * v;
+        }
+      }
+      slope = d;
     }
-    for (let j = 0; j < k; j++) {
-      const b = (rhoHist[j] as number) * dot(yHist[j] as Float64Array, dir);
-      axpy((alpha[j] as number) - b, sHist[j] as Float64Array, dir);
-    }
-    let slope = dot(g, dir);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
       sHist.length = yHist.length = rhoHist.length = 0;
@@ -84,17 +120,24 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
       step *= 0.5;
     }
     if (!(newLoss <= loss)) return { w, loss, iterations: iter, converged: false };
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    // The new pair goes into spare arrays (the oldest pair's, once the history is full).
+    const s = spareS ?? new Float64Array(n);
+    const y = spareY ?? new Float64Array(n);
+    let sy = 0;
     for (let i = 0; i < n; i++) {
-      s[i] = (wNew[i] as number) - (w[i] as number);
-      y[i] = (gNew[i] as number) - (g[i] as number);
+      const si = (wNew[i] as number) - (w[i] as number);
+      const yi = (gNew[i] as number) - (g[i] as number);
+      s[i] = si;
+      y[i] = yi;
+      sy += si * yi;
     }
-    const sy = dot(s, y);
+    spareS = s;
+    spareY = y;
     if (sy > 1e-10) {
+      spareS = spareY = undefined;
       if (sHist.length === memory) {
-        sHist.shift();
-        yHist.shift();
+        spareS = sHist.shift();
+        spareY = yHist.shift();
         rhoHist.shift();
       }
       sHist.push(s);
