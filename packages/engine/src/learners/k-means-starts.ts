@@ -1,5 +1,6 @@
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { matmulTransB } from '../linalg/gemm.js';
+import { ResidentRows } from '../linalg/resident-rows.js';
 import { Rng } from '../random/rng.js';
 
 /** One k-means start: a k-means++ seeding refined by Lloyd's iterations. */
@@ -22,11 +23,13 @@ export interface KMeansStarts {
 /** Start s of a fit, on whichever thread runs it: it depends on its seed only. */
 export function kMeansStart(job: KMeansStarts, s: number, signal?: AbortSignal): KMeansStart {
   const rng = new Rng(job.seeds[s] as number);
-  return lloyd(job.x, seedCentres(job.x, job.k, rng), job.maxIter, job.tol, signal);
+  // X goes into a kernel's memory once per start, not once per product.
+  const resident = ResidentRows.of(job.x);
+  return lloyd(job.x, seedCentres(job.x, job.k, rng, resident), job.maxIter, job.tol, signal, resident);
 }
 
 /** k-means++: each next centre drawn with probability proportional to D(x)² (2 + log k local trials, as scikit-learn). */
-function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
+function seedCentres(x: DenseMatrix, k: number, rng: Rng, resident?: ResidentRows): Float64Array {
   const { rows: n, cols: d, data } = x;
   const centres = new Float64Array(k * d);
   const first = rng.int(n);
@@ -34,7 +37,6 @@ function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
   const closest = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = dist2(data, i * d, centres, 0, d);
   const trials = 2 + Math.floor(Math.log(k));
-  const candidateDist = new Float64Array(n);
   const cross = new Float64Array(n * trials);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) norms[i] = dist2(data, i * d, ZERO_ROW(d), 0, d);
@@ -61,7 +63,9 @@ function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
     candidates.forEach((r, t) => {
       cand.set(data.subarray(r * d, (r + 1) * d), t * d);
     });
-    matmulTransB(data, cand, n, d, trials, cross);
+    if (resident) resident.timesTransposed(cand, trials, cross);
+    else matmulTransB(data, cand, n, d, trials, cross);
+    let bestTrial = 0;
     candidates.forEach((r, t) => {
       let pot = 0;
       const c2 = norms[r] as number;
@@ -72,18 +76,28 @@ function seedCentres(x: DenseMatrix, k: number, rng: Rng): Float64Array {
       if (pot < bestPot) {
         bestPot = pot;
         bestCandidate = r;
+        bestTrial = t;
       }
     });
     centres.set(data.subarray(bestCandidate * d, (bestCandidate + 1) * d), c * d);
+    // The chosen candidate's distances from the product, as scikit-learn keeps them.
+    const c2 = norms[bestCandidate] as number;
     for (let i = 0; i < n; i++) {
-      candidateDist[i] = dist2(data, i * d, centres, c * d, d);
-      if ((candidateDist[i] as number) < (closest[i] as number)) closest[i] = candidateDist[i] as number;
+      const dd = Math.max(0, (norms[i] as number) - 2 * (cross[i * trials + bestTrial] as number) + c2);
+      if (dd < (closest[i] as number)) closest[i] = dd;
     }
   }
   return centres;
 }
 
-function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: number, signal?: AbortSignal): KMeansStart {
+function lloyd(
+  x: DenseMatrix,
+  centres: Float64Array,
+  maxIter: number,
+  tol: number,
+  signal?: AbortSignal,
+  resident?: ResidentRows,
+): KMeansStart {
   const { rows: n, cols: d, data } = x;
   const k = centres.length / d;
   // One set of buffers for every iteration: a start runs hundreds of them.
@@ -96,7 +110,7 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
   const labels = new Int32Array(n).fill(-1);
   for (let iter = 0; iter < maxIter; iter++) {
     signal?.throwIfAborted();
-    crossTerms(x, centres, k, cross, cc);
+    crossTerms(x, centres, k, cross, cc, resident);
     for (let i = 0; i < n; i++) {
       const best = nearest(cross, cc, i, k);
       const was = labels[i] as number;
@@ -123,7 +137,7 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
     }
     if (shift <= tol) break;
   }
-  const final = assign(x, centres, k);
+  const final = assign(x, centres, k, resident);
   return { centres, inertia: final.inertia };
 }
 
@@ -131,11 +145,16 @@ function lloyd(x: DenseMatrix, centres: Float64Array, maxIter: number, tol: numb
  * Nearest centres by ‖x‖² − 2 x·c + ‖c‖², the cross terms as one matrix product (as
  * scikit-learn computes them): the distance loops become a kernel call.
  */
-export function assign(x: DenseMatrix, centres: Float64Array, k: number): { labels: Int32Array; inertia: number } {
+export function assign(
+  x: DenseMatrix,
+  centres: Float64Array,
+  k: number,
+  resident?: ResidentRows,
+): { labels: Int32Array; inertia: number } {
   const { rows: n, cols: d, data } = x;
   const cross = new Float64Array(n * k);
   const cc = new Float64Array(k);
-  crossTerms(x, centres, k, cross, cc);
+  crossTerms(x, centres, k, cross, cc, resident);
   const labels = new Int32Array(n);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
@@ -148,9 +167,17 @@ export function assign(x: DenseMatrix, centres: Float64Array, k: number): { labe
 }
 
 /** cross = X · Cᵀ [n × k] and cc = ‖c‖² per centre. */
-function crossTerms(x: DenseMatrix, centres: Float64Array, k: number, cross: Float64Array, cc: Float64Array): void {
+function crossTerms(
+  x: DenseMatrix,
+  centres: Float64Array,
+  k: number,
+  cross: Float64Array,
+  cc: Float64Array,
+  resident?: ResidentRows,
+): void {
   const { rows: n, cols: d, data } = x;
-  matmulTransB(data, centres, n, d, k, cross);
+  if (resident) resident.timesTransposed(centres, k, cross);
+  else matmulTransB(data, centres, n, d, k, cross);
   for (let c = 0; c < k; c++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += (centres[c * d + j] as number) ** 2;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
  * in row blocks (converted to float32 on the way in, back to float64 on the way out), so
  * its memory stays within WORKING_SET elements whatever the data size.
  */
-interface GemmExports {
+export interface GemmExports {
   memory: WebAssembly.Memory;
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
 }
@@ -19,6 +19,11 @@ const load = (file: string) =>
   new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(new URL(`./wasm/${file}`, import.meta.url))))
     .exports as unknown as GemmExports;
 const kernels = { f64: load('gemm.wasm'), f32: load('gemm-f32.wasm') };
+
+/** A float64 kernel with a memory of its own, for operands kept between products (resident-rows.ts). */
+export function ownGemmKernel(): GemmExports {
+  return load('gemm.wasm');
+}
 
 /** Elements the operands of one kernel call may take (64 MiB of float64 by default). */
 let WORKING_SET = 8 * 1024 * 1024;
@@ -61,13 +66,13 @@ function regions(precision: Precision, a: number, b: number, c: number): Regions
  * digits: 10 classes, ranges of 179 rows). Where that pays, operands are laid out padded
  * to whole blocks with zeros, whose products are never read: no real sum changes.
  */
-function paddedRows(rows: number): number {
+export function paddedRows(rows: number): number {
   // Fewer than a block (a binary model's one row of Aᵀ): padding would multiply the work.
   return rows < 4 ? rows : Math.ceil(rows / 4) * 4;
 }
 
 /** The second operand's padded width for `rows` rows of the first. */
-function paddedWidth(width: number, precision: Precision, rows: number): number {
+export function paddedWidth(width: number, precision: Precision, rows: number): number {
   const block = precision === 'f64' ? 4 : 8;
   // Narrower than a block (one column), or few rows to multiply: copying the operand row
   // by row would cost more than the fringe (measured: logistic regression on spambase,
@@ -107,7 +112,7 @@ function putRows(
 }
 
 /** rows × width values out of the kernel's memory (rows `stride` apart) into out from `to`. */
-function takeRows(
+export function takeRows(
   out: Float64Array,
   to: number,
   view: Float64Array | Float32Array,

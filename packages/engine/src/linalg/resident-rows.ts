@@ -1,0 +1,56 @@
+import type { DenseMatrix } from './dense-matrix.js';
+import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth, takeRows } from './wasm-gemm.js';
+
+/** Larger rows are multiplied through the shared kernel in blocks instead (gemm.ts). */
+const MAX_RESIDENT_DOUBLES = 4 * 1024 * 1024;
+
+/**
+ * Rows X [n × d] copied once into a float64 matrix-product kernel with a memory of its
+ * own, for many products X · Bᵀ with a small B (k-means: the candidate centres, then the
+ * centres at every iteration). Through the shared kernel each product copied X in again,
+ * a tenth of a k-means fit. The same kernel and order of sums as matmulTransB: the same bits.
+ */
+export class ResidentRows {
+  private readonly kernel: GemmExports;
+  private readonly rows: number;
+  private readonly cols: number;
+  /** X's rows, padded to the kernel's blocks with zero rows. */
+  private readonly paddedN: number;
+
+  private constructor(x: DenseMatrix) {
+    this.rows = x.rows;
+    this.cols = x.cols;
+    this.paddedN = paddedRows(x.rows);
+    this.kernel = ownGemmKernel();
+    this.reserve(this.paddedN * this.cols);
+    new Float64Array(this.kernel.memory.buffer).set(x.data.subarray(0, x.rows * x.cols), 0);
+  }
+
+  /** X kept resident, or undefined when it is too large to keep (use matmulTransB). */
+  static of(x: DenseMatrix): ResidentRows | undefined {
+    if (x.rows < 16 || x.rows * x.cols > MAX_RESIDENT_DOUBLES) return undefined;
+    return new ResidentRows(x);
+  }
+
+  /** out[n × k] = X · bᵀ for b [k × d]. */
+  timesTransposed(b: Float64Array, k: number, out: Float64Array): void {
+    const { rows, cols, paddedN } = this;
+    const kp = paddedWidth(k, 'f64', paddedN);
+    const pb = (paddedN * cols + 1) & ~1;
+    const pc = (pb + cols * kp + 1) & ~1;
+    this.reserve(pc + paddedN * kp);
+    const view = new Float64Array(this.kernel.memory.buffer);
+    // Bᵀ [d × k], rows padded to kp with zeros.
+    for (let j = 0; j < cols; j++) {
+      for (let p = 0; p < k; p++) view[pb + j * kp + p] = b[p * cols + j] as number;
+      for (let p = k; p < kp; p++) view[pb + j * kp + p] = 0;
+    }
+    this.kernel.gemm(0, pb * 8, pc * 8, paddedN, cols, kp, 0);
+    takeRows(out, 0, view, pc, rows, k, kp);
+  }
+
+  private reserve(doubles: number): void {
+    const have = this.kernel.memory.buffer.byteLength;
+    if (doubles * 8 > have) this.kernel.memory.grow(Math.ceil((doubles * 8 - have) / 65536));
+  }
+}
