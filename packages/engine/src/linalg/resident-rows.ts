@@ -1,5 +1,5 @@
 import type { DenseMatrix } from './dense-matrix.js';
-import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth, takeRows } from './wasm-gemm.js';
+import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth, putTransposed, takeRows } from './wasm-gemm.js';
 
 /** Larger rows are multiplied through the shared kernel in blocks instead (gemm.ts). */
 const MAX_RESIDENT_DOUBLES = 4 * 1024 * 1024;
@@ -40,11 +40,7 @@ export class ResidentRows {
     const pc = (pb + cols * kp + 1) & ~1;
     this.reserve(pc + paddedN * kp);
     const view = new Float64Array(this.kernel.memory.buffer);
-    // Bᵀ [d × k], rows padded to kp with zeros.
-    for (let j = 0; j < cols; j++) {
-      for (let p = 0; p < k; p++) view[pb + j * kp + p] = b[p * cols + j] as number;
-      for (let p = k; p < kp; p++) view[pb + j * kp + p] = 0;
-    }
+    putTransposed(view, pb, b, k, cols, kp);
     this.kernel.gemm(0, pb * 8, pc * 8, paddedN, cols, kp, 0);
     takeRows(out, 0, view, pc, rows, k, kp);
   }

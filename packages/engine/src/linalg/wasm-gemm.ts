@@ -111,6 +111,19 @@ function putRows(
   }
 }
 
+/** bᵀ for b [k × n] into the kernel's memory at `at`: n rows `stride` (≥ k) apart, zero-padded. */
+export function putTransposed(
+  view: Float64Array | Float32Array,
+  at: number,
+  b: Float64Array,
+  k: number,
+  n: number,
+  stride: number,
+): void {
+  for (let j = 0; j < n; j++) view.fill(0, at + j * stride + k, at + (j + 1) * stride);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) view[at + j * stride + p] = b[p * n + j] as number;
+}
+
 /** rows × width values out of the kernel's memory (rows `stride` apart) into out from `to`. */
 export function takeRows(
   out: Float64Array,
@@ -211,9 +224,7 @@ export function wasmMatmulTransB(
   const rows = blockRows(n * kp, n + kp, m);
   if (rows === 0) return false;
   const { kernel, view, size, pa, pb, pc } = regions(precision, paddedRows(rows) * n, n * kp, paddedRows(rows) * kp);
-  // Bᵀ: [n × k], rows padded to kp
-  for (let j = 0; j < n; j++) view.fill(0, pb + j * kp + k, pb + (j + 1) * kp);
-  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) view[pb + j * kp + p] = b[p * n + j] as number;
+  putTransposed(view, pb, b, k, n, kp);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     view.set(a.subarray(r0 * n, (r0 + r) * n), pa);
