@@ -93,21 +93,28 @@ export class SharedRateLimiter implements RateLimiter {
     const { limit } = w.policy;
     const want = Math.max(1, Math.ceil((limit - w.reserved) / SHARE));
     const row = { policy: w.policy.name, key: w.key, windowStart: w.start };
+    let total: number;
     try {
       // Adding first and giving back what did not fit keeps this one statement in the
       // common case; another node that reads the count in between is only told less.
-      const [total] = await this.store.addAndRead([{ ...row, add: want }]);
-      const before = (total as number) - want;
-      const got = Math.max(0, Math.min(want, limit - before));
-      w.reserved = before + got;
-      if (got < want) await this.store.addAndRead([{ ...row, add: got - want }]);
-      w.granted += got;
-      w.lastGrant = got;
+      total = (await this.store.addAndRead([{ ...row, add: want }]))[0] as number;
     } catch (err) {
       this.log('rate limit counters not shared; counting on this node alone', { err: String(err) });
       w.reserved = Math.min(limit, w.reserved + want);
       w.granted += want;
       w.lastGrant = want;
+      return;
+    }
+    const before = total - want;
+    const got = Math.max(0, Math.min(want, limit - before));
+    w.reserved = before + got;
+    w.granted += got;
+    w.lastGrant = got;
+    if (got < want) {
+      // Not given back, the counter only says more than was taken: the limit still holds.
+      await this.store
+        .addAndRead([{ ...row, add: got - want }])
+        .catch((err: unknown) => this.log('rate limit reservation not given back', { err: String(err) }));
     }
   }
 
