@@ -472,7 +472,10 @@ Not a medical device.
     await page.getByLabel('Username').fill('newcomer');
     await page.getByLabel('Password').fill('newcomer password');
     await page.getByRole('button', { name: 'Make the account' }).click();
-    await page.getByText('Signed in as newcomer').waitFor();
+    // Either outcome ends the wait, so a refused sign-up fails with the page's own words.
+    const signedIn = page.getByText('Signed in as newcomer');
+    await signedIn.or(page.getByRole('alert')).first().waitFor({ timeout: 60_000 });
+    assert.ok(await signedIn.isVisible(), `sign-up: ${await page.getByRole('alert').allTextContents()}`);
     await context.close();
   });
 
