@@ -28,14 +28,28 @@ export function parseNumericJson(bytes: Buffer, start = 0, end = bytes.length): 
   }
 }
 
-/** Replaces every NumericRun in a parsed value with a plain array (for code that wants plain JSON). */
+/**
+ * Replaces every NumericRun in a parsed value with a plain array (for code that wants
+ * plain JSON), in place: the parsed document is the caller's own, and a value without
+ * runs (JSON.parse's) comes back as it is, not copied.
+ */
 export function withPlainArrays(value: unknown): unknown {
   if (value instanceof NumericRun) return value.toArray();
-  if (Array.isArray(value)) return value.map(withPlainArrays);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'object' && v !== null) value[i] = withPlainArrays(v);
+    }
+    return value;
+  }
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, withPlainArrays(v));
-    return out;
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v !== 'object' || v === null) continue;
+      const w = withPlainArrays(v);
+      if (w !== v) setOwn(o, k, w);
+    }
   }
   return value;
 }
@@ -43,6 +57,9 @@ export function withPlainArrays(value: unknown): unknown {
 /** Thrown inside the parser for anything it leaves to JSON.parse (malformed text above all). */
 const NOT_MINE = Symbol('not mine');
 const MAX_DEPTH = 256;
+// Numbers are gathered here before a run takes its own copy. One buffer for every parse
+// (parsing is synchronous): a fresh 8 KB buffer per request cost more than the parse.
+const SCRATCH = new Float64Array(1024);
 // 10^0 … 10^22: exactly representable, so one multiplication or division by them rounds once.
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -69,7 +86,6 @@ function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
 class Parser {
   private pos: number;
   private depth = 0;
-  private scratch = new Float64Array(1024);
   /** The same bytes as a plain Uint8Array: the number loop's reads stay monomorphic. */
   private readonly u8: Uint8Array;
 
@@ -189,7 +205,7 @@ class Parser {
     const b = this.u8;
     const end = this.end;
     const from = this.pos;
-    let nums = this.scratch;
+    let nums = SCRATCH;
     let n = 0;
     let p = from;
     for (;;) {
@@ -269,7 +285,7 @@ class Parser {
     if (p > end) throw NOT_MINE;
     this.pos = p;
     // The scratch buffer is reused by the next array: a run keeps a copy of its own.
-    if (nums === this.scratch) return new NumericRun(nums.slice(0, n), n);
+    if (nums === SCRATCH) return new NumericRun(nums.slice(0, n), n);
     return new NumericRun(nums, n);
   }
 
