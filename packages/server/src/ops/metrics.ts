@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { BatchObserver } from '../serving/dynamic-batcher.js';
 import type { CacheObserver } from '../serving/runtime-cache.js';
+import { type CounterChild, type HistogramChild, LabelledCounter, LabelledHistogram } from './predict-path-metrics.js';
 
 /**
  * Prometheus metrics of one server. Labels stay bounded: routes are route patterns, and
@@ -9,14 +10,14 @@ import type { CacheObserver } from '../serving/runtime-cache.js';
 export class Metrics {
   readonly registry = new client.Registry();
 
-  readonly requests = new client.Counter({
+  readonly requests = new LabelledCounter({
     name: 'marquee_requests_total',
     help: 'Requests by protocol, route, model, version and status',
     labelNames: ['protocol', 'route', 'model', 'version', 'status'] as const,
     registers: [this.registry],
   });
 
-  readonly latency = new client.Histogram({
+  readonly latency = new LabelledHistogram({
     name: 'marquee_request_duration_seconds',
     help: 'Request latency by protocol, route and model',
     labelNames: ['protocol', 'route', 'model'] as const,
@@ -24,7 +25,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly batchSize = new client.Histogram({
+  readonly batchSize = new LabelledHistogram({
     name: 'marquee_batch_size_rows',
     help: 'Rows per model run, as the dynamic batcher formed them',
     labelNames: ['model', 'version'] as const,
@@ -32,7 +33,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly batchRequests = new client.Histogram({
+  readonly batchRequests = new LabelledHistogram({
     name: 'marquee_batch_requests',
     help: 'Requests joined into one model run',
     labelNames: ['model', 'version'] as const,
@@ -40,7 +41,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly queueDelay = new client.Histogram({
+  readonly queueDelay = new LabelledHistogram({
     name: 'marquee_queue_delay_seconds',
     help: 'Time a request waited in the batcher before its run started',
     labelNames: ['model', 'version'] as const,
@@ -65,9 +66,9 @@ export class Metrics {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'marquee_process_' });
   }
 
-  // prom-client hashes label values on every labels() call; the predict path keeps the
-  // children it has used (bounded by routes × models × versions × statuses).
-  private children = new Map<string, { count: client.Counter.Internal; time: client.Histogram.Internal<string> }>();
+  // Looking a child up joins its label values; the predict path keeps the pairs it has
+  // used (bounded by routes × models × versions × statuses).
+  private children = new Map<string, { count: CounterChild; time: HistogramChild }>();
 
   /** Counts one request and its latency. */
   recordRequest(
@@ -103,9 +104,9 @@ export class Metrics {
         this.modelMemory.remove(label);
       },
       batchObserver: (label): BatchObserver => {
-        const size = this.batchSize.labels(label);
-        const reqs = this.batchRequests.labels(label);
-        const delay = this.queueDelay.labels(label);
+        const size = this.batchSize.labels(label.model, label.version);
+        const reqs = this.batchRequests.labels(label.model, label.version);
+        const delay = this.queueDelay.labels(label.model, label.version);
         return {
           onBatch: (rows, requests) => {
             size.observe(rows);
