@@ -14,6 +14,9 @@
  *   (d), (d-grpc): (b) and (b-grpc) on `marquee serve --workers 2`: d ÷ b is what the
  *       second process adds (all of them share the 2 cores with the load generator)
  *
+ * Each cell also gives the server's CPU per request (its processes' CPU time from /proc over
+ * the run, divided by the requests answered) and the baseline's CPU per request over it.
+ *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_REPEATS (3; targets interleaved repeat by repeat, the median reported),
  * BENCH_ROWS rows per request (1), MARQUEE_BENCH_ARGS extra `marquee serve` flags.
@@ -29,6 +32,7 @@ import { randomForestModel } from './forest-model.ts';
 import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
 import { type BenchServer, freePort, startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
 import { oipBody } from './oip-body.ts';
+import { treeCpuSeconds } from './process-cpu.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,16 +71,36 @@ interface Cell {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The server's CPU (its processes together) per answered request, µs; NaN where /proc is not there. */
+  cpuUs: number;
 }
 
-async function load(target: string, url: string, conns: number, body: string, auth?: string): Promise<Cell> {
-  return { target, connections: conns, ...(await wrkLoad(url, conns, duration, body, auth)) };
+/** Runs `measure` and the server's CPU per request over it. */
+async function withCpu<T extends { requests: number }>(
+  pid: number,
+  measure: () => Promise<T>,
+): Promise<T & { cpuUs: number }> {
+  const before = treeCpuSeconds(pid);
+  const r = await measure();
+  const after = treeCpuSeconds(pid);
+  const cpuUs =
+    before === undefined || after === undefined || r.requests === 0
+      ? Number.NaN
+      : ((after - before) * 1e6) / r.requests;
+  return { ...r, cpuUs };
+}
+
+async function load(t: Target, conns: number, body: string): Promise<Cell> {
+  const r = await withCpu(t.pid, () => wrkLoad(t.url, conns, duration, body, t.auth));
+  return { target: t.target, connections: conns, ...r };
 }
 
 interface Target {
   target: string;
   url: string;
   auth?: string;
+  /** The serving process (the supervisor under `--workers N`). */
+  pid: number;
 }
 
 /**
@@ -86,7 +110,12 @@ interface Target {
 async function startMarquees(
   body: string,
   offFirst: boolean,
-): Promise<{ targets: Target[]; grpcPort: number; workersGrpcPort: number; stop: () => Promise<void> }> {
+): Promise<{
+  targets: Target[];
+  grpc: { port: number; pid: number };
+  workersGrpc: { port: number; pid: number };
+  stop: () => Promise<void>;
+}> {
   const servers: BenchServer[] = [];
   const stop = async () => {
     // Each saves its warm-start list as it stops; its folder goes once it has exited.
@@ -121,18 +150,20 @@ async function startMarquees(
       await mq.uploadVersion(`admin/${name}`, bytes);
     }
   }
-  const url = (port: number, model: string) => `http://127.0.0.1:${port}/v2/models/admin.${model}/infer`;
+  const target = (name: string, s: BenchServer, model: string): Target => ({
+    target: name,
+    url: `http://127.0.0.1:${s.port}/v2/models/admin.${model}/infer`,
+    auth: token,
+    pid: s.child.pid as number,
+  });
   const pair = (a: Target, b: Target) => (offFirst ? [b, a] : [a, b]);
   const targets: Target[] = [
+    ...pair(target('b-marquee-logreg', on, 'bench-lr'), target('b0-marquee-logreg-no-usage-counting', off, 'bench-lr')),
     ...pair(
-      { target: 'b-marquee-logreg', url: url(on.port, 'bench-lr'), auth: token },
-      { target: 'b0-marquee-logreg-no-usage-counting', url: url(off.port, 'bench-lr'), auth: token },
+      target('c-marquee-forest100', on, 'bench-rf'),
+      target('c0-marquee-forest100-no-usage-counting', off, 'bench-rf'),
     ),
-    ...pair(
-      { target: 'c-marquee-forest100', url: url(on.port, 'bench-rf'), auth: token },
-      { target: 'c0-marquee-forest100-no-usage-counting', url: url(off.port, 'bench-rf'), auth: token },
-    ),
-    { target: 'd-marquee-logreg-2-workers', url: url(two.port, 'bench-lr'), auth: token },
+    target('d-marquee-logreg-2-workers', two, 'bench-lr'),
   ];
   for (const t of targets) await checkAndWarm(t, body);
   // gRPC: answered right by a real client before h2load drives it.
@@ -161,13 +192,26 @@ async function startMarquees(
     if (!reply.raw_output_contents?.length) throw new Error(`gRPC ${model} answered ${JSON.stringify(reply)}`);
     client.close();
   }
-  return { targets, grpcPort: on.grpcPort, workersGrpcPort: two.grpcPort, stop };
+  return {
+    targets,
+    grpc: { port: on.grpcPort, pid: on.child.pid as number },
+    workersGrpc: { port: two.grpcPort, pid: two.child.pid as number },
+    stop,
+  };
 }
 
 /** gRPC ModelInfer load on the counting-on server (h2load), as a cell: mean latency in p50's place. */
-async function grpcLoad(target: string, port: number, model: string, conns: number): Promise<Cell> {
-  const r = await h2loadGrpc(port, grpcInferFrame(model, rows), conns, duration, token);
+async function grpcLoad(
+  target: string,
+  server: { port: number; pid: number },
+  model: string,
+  conns: number,
+): Promise<Cell> {
+  const r = await withCpu(server.pid, () =>
+    h2loadGrpc(server.port, grpcInferFrame(model, rows), conns, duration, token),
+  );
   return {
+    cpuUs: r.cpuUs,
     target,
     connections: conns,
     rps: r.rps,
@@ -213,6 +257,7 @@ async function main() {
     const base: Target = {
       target: 'a-node-http-baseline',
       url: `http://127.0.0.1:${basePort}/v2/models/baseline/infer`,
+      pid: baseline.pid as number,
     };
     await checkAndWarm(base, body);
     // The machine is shared and one process runs faster than another for reasons of its
@@ -221,21 +266,21 @@ async function main() {
     const runs = new Map<string, Cell[]>();
     for (let rep = 0; rep < repeats; rep++) {
       // Odd repeats start and measure the counting-off process first: order is not a factor.
-      const { targets, grpcPort, workersGrpcPort, stop } = await startMarquees(body, rep % 2 === 1);
+      const { targets, grpc, workersGrpc, stop } = await startMarquees(body, rep % 2 === 1);
       try {
         for (const conns of connections) {
           for (const t of [base, ...targets]) {
-            const cell = await load(t.target, t.url, conns, body, t.auth);
+            const cell = await load(t, conns, body);
             const key = `${conns} ${t.target}`;
             runs.set(key, [...(runs.get(key) ?? []), cell]);
             console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
           }
-          for (const [target, port, model] of [
-            ['b-grpc-marquee-logreg', grpcPort, 'admin.bench-lr'],
-            ['c-grpc-marquee-forest100', grpcPort, 'admin.bench-rf'],
-            ['d-grpc-marquee-logreg-2-workers', workersGrpcPort, 'admin.bench-lr'],
+          for (const [target, server, model] of [
+            ['b-grpc-marquee-logreg', grpc, 'admin.bench-lr'],
+            ['c-grpc-marquee-forest100', grpc, 'admin.bench-rf'],
+            ['d-grpc-marquee-logreg-2-workers', workersGrpc, 'admin.bench-lr'],
           ] as const) {
-            const cell = await grpcLoad(target, port, model, conns);
+            const cell = await grpcLoad(target, server, model, conns);
             const key = `${conns} ${target}`;
             runs.set(key, [...(runs.get(key) ?? []), cell]);
             console.log(JSON.stringify({ ...cell, repeat: rep, rows, duration, loadavg1m: os.loadavg()[0] }));
@@ -254,13 +299,19 @@ async function main() {
     console.log(
       `\n${new Date().toISOString()}  ${os.cpus().length} × ${cpu}, node ${process.version}, median of ${repeats} × ${duration} s per cell, ${rows} row(s) per request\n`,
     );
-    console.log('| target | connections | req/s | p50 ms (gRPC: mean) | p99 ms | non-2xx, errors | ÷ (a) |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log(
+      '| target | connections | req/s | p50 ms (gRPC: mean) | p99 ms | non-2xx, errors | ÷ (a) | server CPU µs/request | (a) ÷ CPU |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const c of cells) {
       const base = cells.find((x) => x.connections === c.connections && x.target.startsWith('a-'));
-      const ratio = c.target.startsWith('a-') || !base ? '' : (c.rps / base.rps).toFixed(2);
+      const isBase = c.target.startsWith('a-') || !base;
+      const ratio = isBase ? '' : (c.rps / base.rps).toFixed(2);
+      // The baseline's CPU per request over this target's: the like-for-like ratio with the
+      // load generator's share of the cores taken out.
+      const cpuRatio = isBase || Number.isNaN(c.cpuUs) ? '' : (base.cpuUs / c.cpuUs).toFixed(2);
       console.log(
-        `| ${c.target} | ${c.connections} | ${Math.round(c.rps).toLocaleString('en')} | ${c.p50} | ${Number.isNaN(c.p99) ? '–' : c.p99} | ${c.non2xx + c.errors} | ${ratio} |`,
+        `| ${c.target} | ${c.connections} | ${Math.round(c.rps).toLocaleString('en')} | ${c.p50} | ${Number.isNaN(c.p99) ? '–' : c.p99} | ${c.non2xx + c.errors} | ${ratio} | ${Number.isNaN(c.cpuUs) ? '–' : c.cpuUs.toFixed(0)} | ${cpuRatio} |`,
       );
     }
     for (const conns of connections) {
