@@ -251,7 +251,10 @@ describe('marquee serve --workers 2: two processes on the same ports and data fo
       const pids = workerPids(supervisor);
       return pids.length === 2 && !pids.includes(victim as number);
     });
-    assert.match(server.output(), /exited \(SIGKILL\); starting another in its place/);
+    // The replacement can show in /proc before the supervisor's line has come through the pipe.
+    await until('the supervisor saying so', () =>
+      /exited \(SIGKILL\); starting another in its place/.test(server.output()),
+    );
     const admin = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     await until('both processes answering again', async () => {
       const seen = new Set<number>();
