@@ -48,6 +48,7 @@ import { buildProbeApp } from './ops/probe-app.js';
 import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
 import { shareMetrics, supervisorMetrics } from './processes/cluster-metrics.js';
+import { drainListeners } from './processes/drain-listeners.js';
 import { ProposalEvaluationJobKind } from './proposals/proposal-evaluation-job-kind.js';
 import { ProposalService } from './proposals/proposal-service.js';
 import { ProposalStore } from './proposals/proposal-store.js';
@@ -77,8 +78,8 @@ import { openClusterBus } from './store/cluster-bus/open-bus.js';
 import { openDatabase } from './store/database.js';
 import { PostgresTsvectorIndex } from './store/full-text/postgres-tsvector-index.js';
 import { SqliteFts5Index } from './store/full-text/sqlite-fts5-index.js';
+import { emitPlatformEvents } from './webhooks/platform-events.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
-import type { WebhookEvent } from './webhooks/webhook-events.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
 
@@ -215,8 +216,6 @@ export async function startServer(
     log: (msg, fields) => httpLog?.warn(fields ?? {}, msg),
   });
   const webhooks = new WebhookService(webhookStore, auth, config.webhooksAllowPrivate, () => dispatcher.wake());
-  const emit = (owner: string, event: WebhookEvent, data: Record<string, unknown>) =>
-    void webhooks.emit(owner, event, data).catch((err) => httpLog?.warn({ err: String(err) }, 'webhook event lost'));
   // A new version is in the cache when its upload answers (its check's runtime, taken
   // over), in this process and the other serving processes (warm-peers.ts). Best effort:
   // a version that cannot be loaded now loads on its first request.
@@ -228,23 +227,6 @@ export async function startServer(
       await peers.created(resolved);
     } catch {}
   });
-  registry.onVersionCreated(async (model, version, creator) =>
-    emit(model.owner, 'model.version.created', {
-      model: model.fullName,
-      version: version.version,
-      source: version.source,
-      by: creator.username,
-    }),
-  );
-  discussions.onComment((e) =>
-    emit(e.owner, 'discussion.comment', {
-      [e.kind]: `${e.owner}/${e.name}`,
-      discussion: e.number,
-      title: e.title,
-      comment: e.comment,
-      by: e.author,
-    }),
-  );
   // One node counts calls in memory; a cluster's nodes add theirs to shared counters.
   const sharedLimiter = bus.shared
     ? new SharedRateLimiter(new RateWindowStore(db), 250, (msg, fields) => httpLog?.warn(fields ?? {}, msg))
@@ -296,24 +278,6 @@ export async function startServer(
     maxAttempts: config.jobMaxAttempts,
     timeLimitS: config.jobTimeLimitS,
   });
-  jobEvents.onAny((jobId, e) => {
-    if (e.type !== 'state' || (e.state !== 'succeeded' && e.state !== 'failed')) return;
-    void jobStore.get(jobId).then((job) => {
-      if (!job) return;
-      const spec = JSON.parse(job.spec) as { model?: string; version?: number };
-      const owner = spec.model?.split('/')[0];
-      if (!owner) return;
-      if (job.kind === 'train' || job.kind === 'search') {
-        emit(owner, e.state === 'succeeded' ? 'training.succeeded' : 'training.failed', {
-          job: jobId,
-          model: spec.model,
-          ...(e.state === 'succeeded' ? { result: e.result } : { error: e.error }),
-        });
-      } else if (job.kind === 'publish' && e.state === 'succeeded' && (e.result as { passed?: boolean })?.passed) {
-        emit(owner, 'model.published', { job: jobId, model: spec.model, version: spec.version });
-      }
-    });
-  });
   proposals = new ProposalService(
     new ProposalStore(db),
     registry,
@@ -331,18 +295,17 @@ export async function startServer(
       deployments.startFromMerge(merger, model, alias, version, weight, proposal),
   );
   const proposalService = proposals;
-  proposals.onEvent((event, model, proposal) =>
-    emit(model.owner, event, {
-      model: model.fullName,
-      proposal: proposal.number,
-      title: proposal.title,
-      state: proposal.state,
-      candidate: proposal.candidate,
-      alias: proposal.alias,
-      by: event === 'proposal.merged' ? proposal.merged?.by : proposal.author,
-      ...(event === 'proposal.evaluated' && { rule: proposal.report?.rule ?? null }),
-    }),
-  );
+  // After the warm-start listener and before the cards' and proposals' own: the order
+  // in which version and job listeners run.
+  emitPlatformEvents({
+    webhooks,
+    registry,
+    discussions,
+    jobEvents,
+    jobStore,
+    proposals,
+    log: (msg, fields) => httpLog?.warn(fields ?? {}, msg),
+  });
   jobEvents.onAny((jobId, e) => {
     if (e.type !== 'state' || !['succeeded', 'failed', 'cancelled'].includes(e.state)) return;
     void proposalService
@@ -496,32 +459,7 @@ export async function startServer(
       // Running jobs stay `running` in the table and are requeued at the next start.
       await runner?.close();
       await dispatcher.close();
-      const grpcDone = new Promise<void>((resolve) => {
-        if (!grpcServer) return resolve();
-        const timer = setTimeout(() => {
-          grpcServer.forceShutdown();
-          resolve();
-        }, config.drainTimeoutMs);
-        grpcServer.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      const httpDone = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          http.server.closeAllConnections?.();
-          resolve();
-        }, config.drainTimeoutMs);
-        // A keep-alive connection whose request was in flight at close() turns idle only
-        // later; sweep idle connections until the server is closed.
-        const sweep = setInterval(() => http.server.closeIdleConnections?.(), 100);
-        http.close().then(() => {
-          clearTimeout(timer);
-          clearInterval(sweep);
-          resolve();
-        });
-      });
-      await Promise.all([grpcDone, httpDone]);
+      await drainListeners(http, grpcServer, config.drainTimeoutMs);
       clearInterval(trendingTimer);
       await usage.close();
       await warm?.close();
