@@ -38,20 +38,20 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
     jsonLength = n;
   }
   let doc: unknown;
-  const plain = jsonLength <= PLAIN_JSON_MAX_BYTES;
   try {
     // Large bodies: number-only arrays arrive as NumericRuns, which only tensor data keeps
     // (decodeJsonData). Small ones: JSON.parse's own arrays cost less than building runs.
-    doc = plain ? JSON.parse(body.toString('utf8', 0, jsonLength)) : parseNumericJson(body, 0, jsonLength);
+    doc =
+      jsonLength <= PLAIN_JSON_MAX_BYTES
+        ? JSON.parse(body.toString('utf8', 0, jsonLength))
+        : parseNumericJson(body, 0, jsonLength);
   } catch (err) {
     throw new Invalid(`malformed JSON: ${(err as Error).message}`);
   }
   if (!isObject(doc)) throw new Invalid('the request body must be a JSON object');
-  if (!plain) {
-    for (const key of Object.keys(doc)) {
-      // Tensor data keeps its runs; "inputs" itself is a plain array (of objects, when valid).
-      if (key !== 'inputs' || doc.inputs instanceof NumericRun) doc[key] = withPlainArrays(doc[key]);
-    }
+  for (const key of Object.keys(doc)) {
+    // Tensor data keeps its runs; "inputs" itself is a plain array (of objects, when valid).
+    if (key !== 'inputs' || doc.inputs instanceof NumericRun) doc[key] = withPlainArrays(doc[key]);
   }
   if (!Array.isArray(doc.inputs)) throw new Invalid('the request must have an "inputs" array');
   if (doc.id !== undefined && typeof doc.id !== 'string') throw new Invalid('"id" must be a string');
@@ -60,8 +60,8 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
   const inputs: Tensor[] = doc.inputs.map((raw: unknown, i: number) => {
     if (!isObject(raw)) throw new Invalid(`inputs[${i}] must be an object`);
     const { name, datatype } = raw;
-    const shape = plain ? raw.shape : withPlainArrays(raw.shape);
-    if (!plain) raw.parameters = withPlainArrays(raw.parameters);
+    const shape = withPlainArrays(raw.shape);
+    raw.parameters = withPlainArrays(raw.parameters);
     if (typeof name !== 'string' || name === '') throw new Invalid(`inputs[${i}] needs a "name"`);
     if (!isTensorDatatype(datatype)) throw new Invalid(`input "${name}": unknown datatype ${JSON.stringify(datatype)}`);
     if (!Array.isArray(shape)) throw new Invalid(`input "${name}": "shape" must be an array`);
