@@ -14,20 +14,26 @@ export interface BatchObserver {
   onQueueDelay(seconds: number): void;
 }
 
+/** Called once with a request's own outputs, or with the error that failed it. */
+export type RunDone = (err: unknown, out?: Map<string, Tensor>) => void;
+
 interface Pending {
   inputs: Tensor[];
   rows: number;
   /** Inputs' non-batch dimensions: only requests that agree can share a run. */
   key: string;
   enqueuedAt: number;
-  resolve(out: Map<string, Tensor>): void;
-  reject(err: unknown): void;
+  done: RunDone;
 }
 
 // onnxruntime-node runs a session on the main thread (deferred with setImmediate), so a
 // second run in flight buys no parallelism; one at a time lets the queue grow into bigger,
 // cheaper batches (measured: 6 requests per run instead of 4 at 16 connections).
 const MAX_IN_FLIGHT = 1;
+
+function settle(done: RunDone): [(out: Map<string, Tensor>) => void, (err: unknown) => void] {
+  return [(out) => done(undefined, out), (err) => done(err ?? new Error('the run failed'))];
+}
 
 /**
  * Dynamic batching for one model version, under every protocol adapter. Requests queue;
@@ -39,6 +45,11 @@ export class DynamicBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
+  private turnScheduled = false;
+  private readonly onTurn = () => {
+    this.turnScheduled = false;
+    this.schedule();
+  };
 
   constructor(
     private readonly runtime: ModelRuntime,
@@ -54,17 +65,29 @@ export class DynamicBatcher {
 
   /** A request with its own parameters runs alone: they may differ from its neighbours'. */
   submit(inputs: Tensor[], parameters?: Record<string, string | number | boolean>): Promise<Map<string, Tensor>> {
+    return new Promise((resolve, reject) =>
+      this.enqueue(inputs, parameters, (err, out) => (out ? resolve(out) : reject(err))),
+    );
+  }
+
+  /**
+   * submit() for the predict path's callback style (no promise per request). The first
+   * request of an event-loop turn starts the run only once the turn has read every request
+   * that had arrived (setImmediate), so they share it.
+   */
+  enqueue(inputs: Tensor[], parameters: Record<string, string | number | boolean> | undefined, done: RunDone): void {
     if (!this.enabled || parameters) {
       this.observer?.onBatch(inputs[0]?.shape[0] ?? 1, 1);
       this.observer?.onQueueDelay(0);
-      return this.runtime.run(inputs, this.outputNames, parameters);
+      this.runtime.run(inputs, this.outputNames, parameters).then(...settle(done));
+      return;
     }
     const rows = inputs[0]?.shape[0] ?? 0;
-    const key = batchKey(inputs);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ inputs, rows, key, enqueuedAt: performance.now(), resolve, reject });
-      this.schedule();
-    });
+    this.queue.push({ inputs, rows, key: batchKey(inputs), enqueuedAt: performance.now(), done });
+    if (this.inFlight < MAX_IN_FLIGHT && !this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.onTurn);
+    }
   }
 
   private schedule(): void {
@@ -114,19 +137,23 @@ export class DynamicBatcher {
       batch.length === 1
         ? (batch[0] as Pending).inputs
         : (batch[0] as Pending).inputs.map((_, i) => concatRows(batch.map((p) => p.inputs[i] as Tensor)));
-    this.runtime
-      .run(inputs, this.outputNames)
-      .then((outputs) => this.split(batch, totalRows, outputs))
-      .catch((err) => this.retrySeparately(batch, err))
-      .finally(() => {
+    this.runtime.run(inputs, this.outputNames).then(
+      (outputs) => {
         this.inFlight--;
+        this.split(batch, totalRows, outputs);
         this.schedule();
-      });
+      },
+      (err) => {
+        this.inFlight--;
+        this.retrySeparately(batch, err);
+        this.schedule();
+      },
+    );
   }
 
   private split(batch: Pending[], totalRows: number, outputs: Map<string, Tensor>): void {
     if (batch.length === 1) {
-      (batch[0] as Pending).resolve(outputs);
+      (batch[0] as Pending).done(undefined, outputs);
       return;
     }
     for (const t of outputs.values()) {
@@ -142,23 +169,23 @@ export class DynamicBatcher {
       const mine = new Map<string, Tensor>();
       for (const [name, t] of outputs) mine.set(name, sliceRows(t, start, p.rows));
       start += p.rows;
-      p.resolve(mine);
+      p.done(undefined, mine);
     }
   }
 
   /** A joined run failed: one bad request must not fail its neighbours, so run each alone. */
   private retrySeparately(batch: Pending[], err: unknown): void {
     if (batch.length === 1) {
-      (batch[0] as Pending).reject(err);
+      (batch[0] as Pending).done(err ?? new Error('the run failed'));
       return;
     }
-    for (const p of batch) this.runtime.run(p.inputs, this.outputNames).then(p.resolve, p.reject);
+    for (const p of batch) this.runtime.run(p.inputs, this.outputNames).then(...settle(p.done));
   }
 
   /** Fails whatever is still queued (used when the runtime is unloaded). */
   close(err: Error): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const p of this.queue.splice(0)) p.reject(err);
+    for (const p of this.queue.splice(0)) p.done(err);
   }
 }
 

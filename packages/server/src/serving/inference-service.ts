@@ -4,7 +4,7 @@ import type { RoutingKeys } from '../registry/model-entries.js';
 import type { ModelEntry, ResolvedVersion, Signature } from '../registry/model-views.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { RolloutStats } from './deployments/rollout-stats.js';
-import type { RuntimeCache } from './runtime-cache.js';
+import type { Lease, RuntimeCache } from './runtime-cache.js';
 import { checkAgainstSignature } from './signature-check.js';
 import type { InferRequest, InferResponse, Tensor } from './tensor.js';
 
@@ -86,54 +86,95 @@ export class InferenceService {
    * is counted per version, and is copied to the shadow version, whose answer is only
    * compared.
    */
-  async infer(
+  infer(
     caller: Principal,
     oipName: string,
     version: string | undefined,
     request: InferRequest,
   ): Promise<InferResponse> {
+    return new Promise((resolve, reject) =>
+      this.inferWith(caller, oipName, version, request, (err, res) => (res ? resolve(res) : reject(err))),
+    );
+  }
+
+  /**
+   * infer() in callback style, for the REST predict path: when the model's entry and its
+   * session are cached (the common case) nothing is awaited but the run itself.
+   */
+  inferWith(
+    caller: Principal,
+    oipName: string,
+    version: string | undefined,
+    request: InferRequest,
+    done: (err: unknown, res?: InferResponse) => void,
+  ): void {
     let parameters = request.parameters;
     let route: RoutingKeys = { caller: String(caller.userId) };
-    if (parameters && ROUTING_KEY in parameters) {
-      const { [ROUTING_KEY]: key, ...rest } = parameters;
-      route = { caller: route.caller, key: String(key) };
-      parameters = Object.keys(rest).length ? rest : undefined;
-    }
-    // The common case (model cached, session loaded) runs without awaiting anything but the run.
-    const { entry, version: v } =
-      this.resolveCached(caller, oipName, version, route) ?? (await this.resolve(caller, oipName, version, route));
-    const split = entry.splits.size ? entry.splits.get(aliasOf(version)) : undefined;
-    const started = split ? performance.now() : 0;
-    const inputs = checkAgainstSignature(v.signature, request);
-    const lease = this.cache.tryAcquire(v) ?? (await this.cache.acquire(v));
-    let results: Awaited<ReturnType<typeof lease.batcher.submit>>;
+    let cached: Resolved | undefined;
     try {
-      results = await lease.batcher.submit(inputs, parameters);
+      if (parameters && ROUTING_KEY in parameters) {
+        const { [ROUTING_KEY]: key, ...rest } = parameters;
+        route = { caller: route.caller, key: String(key) };
+        parameters = Object.keys(rest).length ? rest : undefined;
+      }
+      cached = this.resolveCached(caller, oipName, version, route);
     } catch (err) {
-      if (split) this.stats.served(v.versionId, performance.now() - started, false);
-      throw err;
-    } finally {
+      return done(err);
+    }
+    const call: Call = { oipName, version, request, parameters, done };
+    if (cached) this.runResolved(cached, call);
+    else this.resolve(caller, oipName, version, route).then((r) => this.runResolved(r, call), done);
+  }
+
+  private runResolved(resolved: Resolved, call: Call): void {
+    const v = resolved.version;
+    let inputs: Tensor[];
+    try {
+      inputs = checkAgainstSignature(v.signature, call.request);
+    } catch (err) {
+      return call.done(err);
+    }
+    const lease = this.cache.tryAcquire(v);
+    if (lease) this.runLeased(resolved, lease, inputs, call);
+    else this.cache.acquire(v).then((l) => this.runLeased(resolved, l, inputs, call), call.done);
+  }
+
+  private runLeased({ entry, version: v }: Resolved, lease: Lease, inputs: Tensor[], call: Call): void {
+    const split = entry.splits.size ? entry.splits.get(aliasOf(call.version)) : undefined;
+    const started = split ? performance.now() : 0;
+    lease.batcher.enqueue(inputs, call.parameters, (err, results) => {
       lease.release();
-    }
-    this.served?.(v.modelId);
-    if (split) {
-      this.stats.served(v.versionId, performance.now() - started, true);
-      const shadow = split.shadow === null ? undefined : entry.versions.get(split.shadow);
-      if (shadow && shadow.version !== v.version)
-        void this.shadowRun(split.alias, shadow, request, parameters, results);
-    }
-    const wanted = request.outputs?.length
-      ? request.outputs
-      : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));
-    return {
-      modelName: oipName,
-      modelVersion: String(v.version),
-      id: request.id,
-      outputs: wanted.map((o) => ({
-        ...(results.get(o.name) as NonNullable<ReturnType<typeof results.get>>),
-        binary: o.binary ?? request.binaryOutputs ?? false,
-      })),
-    };
+      if (!results) {
+        if (split) this.stats.served(v.versionId, performance.now() - started, false);
+        return call.done(err);
+      }
+      const { request } = call;
+      let response: InferResponse;
+      try {
+        this.served?.(v.modelId);
+        if (split) {
+          this.stats.served(v.versionId, performance.now() - started, true);
+          const shadow = split.shadow === null ? undefined : entry.versions.get(split.shadow);
+          if (shadow && shadow.version !== v.version)
+            void this.shadowRun(split.alias, shadow, request, call.parameters, results);
+        }
+        const wanted = request.outputs?.length
+          ? request.outputs
+          : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));
+        response = {
+          modelName: call.oipName,
+          modelVersion: String(v.version),
+          id: request.id,
+          outputs: wanted.map((o) => ({
+            ...(results.get(o.name) as Tensor),
+            binary: o.binary ?? request.binaryOutputs ?? false,
+          })),
+        };
+      } catch (e) {
+        return call.done(e);
+      }
+      call.done(undefined, response);
+    });
   }
 
   /** The shadow answers the same request; what it says is compared with what was returned, never sent. */
@@ -161,6 +202,17 @@ export class InferenceService {
       this.stats.shadowed(shadow.modelId, alias, shadow.version, 'failed');
     }
   }
+}
+
+type Resolved = { entry: ModelEntry; version: ResolvedVersion };
+
+/** One infer() call on its way through resolve → lease → run. */
+interface Call {
+  oipName: string;
+  version: string | undefined;
+  request: InferRequest;
+  parameters: InferRequest['parameters'];
+  done: (err: unknown, res?: InferResponse) => void;
 }
 
 /** The request parameter that keys a rollout's stickiness (a user id, a session). */

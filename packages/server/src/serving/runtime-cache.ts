@@ -16,6 +16,21 @@ export interface Lease {
   release(): void;
 }
 
+/** A class, not an object of closures: one is made per request on the predict path. */
+class EntryLease implements Lease {
+  private released = false;
+  constructor(
+    readonly batcher: DynamicBatcher,
+    private readonly unref: () => void,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.unref();
+  }
+}
+
 interface Entry {
   key: number;
   version: ResolvedVersion;
@@ -91,15 +106,7 @@ export class RuntimeCache {
   }
 
   private lease(e: Entry, batcher: DynamicBatcher): Lease {
-    let released = false;
-    return {
-      batcher,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.unref(e);
-      },
-    };
+    return new EntryLease(batcher, () => this.unref(e));
   }
 
   /** Loads a version ahead of its first request (it then counts as just used). */

@@ -7,6 +7,7 @@ import { Forbidden, Invalid, PayloadTooLarge, TooManyRequests, Unauthenticated, 
 import type { RateLimits } from '../../limits/rate-limits.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { InferenceService } from '../../serving/inference-service.js';
+import type { InferRequest } from '../../serving/tensor.js';
 import { toAppError } from '../error-mapping.js';
 import { rawTokenOf } from '../request-auth.js';
 import { decodeRestInfer, encodeRestInfer, HEADER_LENGTH } from './rest-infer-codec.js';
@@ -20,6 +21,7 @@ const ID_PREFIX = randomBytes(6).toString('base64url');
 let idCounter = 0;
 
 type Answer = ReturnType<typeof encodeRestInfer> & { model: string; version: string };
+type Done = (err: unknown, answer?: Answer) => void;
 
 export interface InferEndpointDeps {
   auth: AuthService;
@@ -53,86 +55,132 @@ export class OipInferEndpoint {
     const given = req.headers['x-request-id'];
     const reqId =
       typeof given === 'string' && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++idCounter).toString(36)}`;
-    const route = m[2] === undefined ? ROUTE : ROUTE_VERSIONED;
-    const label = { model: '-', version: '-' };
-    this.serve(req, m[1] as string, m[2])
-      .then(
-        (answer) => {
-          label.model = answer.model;
-          label.version = answer.version;
-          // A flat header list skips Node's per-key object walk.
-          const headers = [
-            'content-type',
-            answer.headerLength === undefined ? 'application/json' : 'application/octet-stream',
-            'content-length',
-            String(Buffer.byteLength(answer.body)),
-            'x-request-id',
-            reqId,
-          ];
-          if (answer.headerLength !== undefined) headers.push(HEADER_LENGTH, String(answer.headerLength));
-          res.writeHead(200, headers);
-          res.end(answer.body);
-          return 200;
-        },
-        (err: unknown) => {
-          const app = toAppError(err);
-          if (!app) this.log?.error({ err, reqId }, 'unhandled error');
-          const status = app?.status ?? 500;
-          const body = JSON.stringify({ error: app?.message ?? 'internal error' });
-          const headers: Record<string, string | number> = {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-request-id': reqId,
-          };
-          if (status === 401) headers['www-authenticate'] = 'Bearer';
-          if (app instanceof TooManyRequests) {
-            headers['retry-after'] = app.retryAfterSeconds;
-            Object.assign(headers, app.headers);
-          }
-          // The body of a refused upload may still be arriving: do not keep reading it.
-          if (status === 413 || status === 503) headers.connection = 'close';
-          res.writeHead(status, headers);
-          res.end(body);
-          return status;
-        },
-      )
-      .then((status) => {
-        const seconds = (performance.now() - started) / 1000;
-        this.deps.metrics.recordRequest('http', route, label.model, label.version, String(status), seconds);
-        if (this.deps.logRequests) {
-          this.log?.info({ reqId, method: 'POST', url: req.url, status, ms: seconds * 1000 }, 'request');
-        }
-      });
+    // Callbacks rather than a promise chain: on a cache hit nothing here waits but the run.
+    this.serve(req, m[1] as string, m[2], (err, answer) => {
+      let status = 500;
+      try {
+        status = answer ? sendAnswer(res, reqId, answer) : this.sendError(res, reqId, err);
+      } catch (e) {
+        // Called from a batch's run: a failure here must not reach the neighbours' answers.
+        this.log?.error({ err: e, reqId }, 'could not send the answer');
+        res.destroy();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.metrics.recordRequest(
+        'http',
+        m[2] === undefined ? ROUTE : ROUTE_VERSIONED,
+        answer?.model ?? '-',
+        answer?.version ?? '-',
+        status === 200 ? '200' : String(status),
+        seconds,
+      );
+      if (this.deps.logRequests) {
+        this.log?.info({ reqId, method: 'POST', url: req.url, status, ms: seconds * 1000 }, 'request');
+      }
+    });
     return true;
   }
 
-  /** Auth, body, decode, infer, encode; written as one promise chain with no awaits on cache hits. */
-  private serve(req: IncomingMessage, modelSegment: string, versionSegment: string | undefined): Promise<Answer> {
-    if (!this.deps.isReady()) return Promise.reject(new Unavailable('the server is shutting down'));
+  private sendError(res: ServerResponse, reqId: string, err: unknown): number {
+    const app = toAppError(err);
+    if (!app) this.log?.error({ err, reqId }, 'unhandled error');
+    const status = app?.status ?? 500;
+    const body = JSON.stringify({ error: app?.message ?? 'internal error' });
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': reqId,
+    };
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    if (app instanceof TooManyRequests) {
+      headers['retry-after'] = app.retryAfterSeconds;
+      Object.assign(headers, app.headers);
+    }
+    // The body of a refused upload may still be arriving: do not keep reading it.
+    if (status === 413 || status === 503) headers.connection = 'close';
+    res.writeHead(status, headers);
+    res.end(body);
+    return status;
+  }
+
+  /** Auth and the body, then the answer; a token seen before is not awaited. */
+  private serve(req: IncomingMessage, modelSegment: string, versionSegment: string | undefined, done: Done): void {
+    if (!this.deps.isReady()) return done(new Unavailable('the server is shutting down'));
     let raw: string | undefined;
     try {
       raw = rawTokenOf(req);
     } catch (err) {
-      return Promise.reject(err);
+      return done(err);
     }
-    if (!raw) return Promise.reject(new Unauthenticated());
+    if (!raw) return done(new Unauthenticated());
     const cached = this.deps.auth.cachedPrincipal(raw);
-    const principal = cached ? Promise.resolve(cached) : this.authenticate(raw);
-    return Promise.all([principal, readBody(req, this.deps.maxInferBytes)]).then(([p, body]) => {
+    if (cached) {
+      readBody(req, this.deps.maxInferBytes, (err, body) => {
+        if (body) this.answer(req, cached, body, modelSegment, versionSegment, done);
+        else done(err);
+      });
+      return;
+    }
+    // A token not seen lately: look it up while the body arrives; a refusal need not wait for it.
+    const body = new Promise<Buffer>((resolve, reject) =>
+      readBody(req, this.deps.maxInferBytes, (err, b) => (b ? resolve(b) : reject(err))),
+    );
+    Promise.all([this.authenticate(raw), body]).then(
+      ([p, b]) => this.answer(req, p, b, modelSegment, versionSegment, done),
+      done,
+    );
+  }
+
+  private answer(
+    req: IncomingMessage,
+    p: Principal,
+    body: Buffer,
+    modelSegment: string,
+    versionSegment: string | undefined,
+    done: Done,
+  ): void {
+    let limited: ReturnType<RateLimits['check']>;
+    try {
       if (!hasScope(p, 'predict')) throw new Forbidden('this call needs a token with the "predict" scope');
-      const run = (): Promise<Answer> => {
-        const headerLength = req.headers[HEADER_LENGTH];
-        const request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
-        const version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
-        return this.deps.inference.infer(p, decodeSegment(modelSegment), version, request).then((res) => {
-          const encoded = encodeRestInfer(res) as Answer;
-          encoded.model = res.modelName.replace('.', '/');
-          encoded.version = res.modelVersion;
-          return encoded;
-        });
-      };
-      const limited = this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
-      return limited instanceof Promise ? limited.then(run) : run();
+      limited = this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
+    } catch (err) {
+      return done(err);
+    }
+    if (limited instanceof Promise) {
+      limited.then(() => this.infer(req, p, body, modelSegment, versionSegment, done), done);
+    } else this.infer(req, p, body, modelSegment, versionSegment, done);
+  }
+
+  private infer(
+    req: IncomingMessage,
+    p: Principal,
+    body: Buffer,
+    modelSegment: string,
+    versionSegment: string | undefined,
+    done: Done,
+  ): void {
+    let request: InferRequest;
+    let model: string;
+    let version: string | undefined;
+    try {
+      const headerLength = req.headers[HEADER_LENGTH];
+      request = decodeRestInfer(body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
+      model = decodeSegment(modelSegment);
+      version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
+    } catch (err) {
+      return done(err);
+    }
+    this.deps.inference.inferWith(p, model, version, request, (err, res) => {
+      if (!res) return done(err);
+      let encoded: Answer;
+      try {
+        encoded = encodeRestInfer(res) as Answer;
+      } catch (e) {
+        return done(e);
+      }
+      encoded.model = res.modelName.replace('.', '/');
+      encoded.version = res.modelVersion;
+      done(undefined, encoded);
     });
   }
 
@@ -143,6 +191,22 @@ export class OipInferEndpoint {
   }
 }
 
+function sendAnswer(res: ServerResponse, reqId: string, answer: Answer): number {
+  // A flat header list skips Node's per-key object walk.
+  const headers = [
+    'content-type',
+    answer.headerLength === undefined ? 'application/json' : 'application/octet-stream',
+    'content-length',
+    String(Buffer.byteLength(answer.body)),
+    'x-request-id',
+    reqId,
+  ];
+  if (answer.headerLength !== undefined) headers.push(HEADER_LENGTH, String(answer.headerLength));
+  res.writeHead(200, headers);
+  res.end(answer.body);
+  return 200;
+}
+
 function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -151,27 +215,36 @@ function decodeSegment(s: string): string {
   }
 }
 
-/** The whole body, refused with 413 once it passes `max` bytes. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/** The whole body, refused with 413 once it passes `max` bytes; `done` is called once. */
+function readBody(req: IncomingMessage, max: number, done: (err: unknown, body?: Buffer) => void): void {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) {
     req.resume();
-    return Promise.reject(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
+    return done(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  req.on('data', (c: Buffer) => {
+    if (finished) return;
+    size += c.length;
+    if (size > max) {
+      finished = true;
+      req.removeAllListeners('data');
+      req.resume();
+      done(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (finished) return;
+    finished = true;
+    done(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  });
+  req.on('error', (err) => {
+    if (finished) return;
+    finished = true;
+    done(err);
   });
 }
