@@ -158,18 +158,24 @@ export class InferenceService {
           if (shadow && shadow.version !== v.version)
             void this.shadowRun(split.alias, shadow, request, call.parameters, results);
         }
-        const wanted = request.outputs?.length
+        // Every output of the signature unless some are asked for; a loop, no spread: this runs per request.
+        const wanted: readonly { name: string; binary?: boolean }[] = request.outputs?.length
           ? request.outputs
-          : v.signature.outputs.map((o) => ({ name: o.name, binary: undefined }));
-        response = {
-          modelName: call.oipName,
-          modelVersion: String(v.version),
-          id: request.id,
-          outputs: wanted.map((o) => ({
-            ...(results.get(o.name) as Tensor),
-            binary: o.binary ?? request.binaryOutputs ?? false,
-          })),
-        };
+          : v.signature.outputs;
+        const binaryByDefault = request.binaryOutputs ?? false;
+        const outputs: InferResponse['outputs'] = new Array(wanted.length);
+        for (let i = 0; i < wanted.length; i++) {
+          const o = wanted[i] as { name: string; binary?: boolean };
+          const t = results.get(o.name) as Tensor;
+          outputs[i] = {
+            name: t.name,
+            datatype: t.datatype,
+            shape: t.shape,
+            data: t.data,
+            binary: o.binary ?? binaryByDefault,
+          };
+        }
+        response = { modelName: call.oipName, modelVersion: String(v.version), id: request.id, outputs };
       } catch (e) {
         return call.done(e);
       }

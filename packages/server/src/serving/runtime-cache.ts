@@ -58,6 +58,8 @@ export interface CacheObserver {
  */
 export class RuntimeCache {
   private entries = new Map<number, Entry>();
+  /** The entry last marked most recently used (the map's last), while it is in the map. */
+  private newest: Entry | undefined;
   private usedBytes = 0;
 
   constructor(
@@ -79,8 +81,12 @@ export class RuntimeCache {
   tryAcquire(version: ResolvedVersion): Lease | undefined {
     const e = this.entries.get(version.versionId);
     if (!e?.ready) return undefined;
-    this.entries.delete(e.key);
-    this.entries.set(e.key, e);
+    // Re-inserted to mark it most recently used, unless it already is (one hot model: every call).
+    if (this.newest !== e) {
+      this.entries.delete(e.key);
+      this.entries.set(e.key, e);
+      this.newest = e;
+    }
     e.refs++;
     return this.lease(e, e.ready.batcher);
   }
@@ -91,6 +97,7 @@ export class RuntimeCache {
       // Re-insert to mark as most recently used.
       this.entries.delete(entry.key);
       this.entries.set(entry.key, entry);
+      this.newest = entry;
     } else {
       entry = this.startLoad(version);
     }
@@ -160,6 +167,7 @@ export class RuntimeCache {
     };
     this.usedBytes += bytes;
     this.entries.set(entry.key, entry);
+    this.newest = entry;
     entry.loading.then(
       (loaded) => {
         if (!entry.evicted) entry.ready = loaded;
@@ -182,6 +190,7 @@ export class RuntimeCache {
     e.evicted = true;
     e.ready = undefined;
     if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+    if (this.newest === e) this.newest = undefined;
     this.usedBytes -= e.bytes;
     if (e.refs === 0) this.dispose(e);
   }

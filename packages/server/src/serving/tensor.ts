@@ -47,7 +47,11 @@ export interface InferResponse {
   outputs: Array<Tensor & { binary?: boolean }>;
 }
 
-type TypedArrayCtor = new (n: number) => Exclude<TensorData, Uint8Array[]>;
+type TypedArrayCtor = {
+  new (n: number): Exclude<TensorData, Uint8Array[]>;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): Exclude<TensorData, Uint8Array[]>;
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 const CTORS: Record<Exclude<TensorDatatype, 'BYTES'>, TypedArrayCtor> = {
   BOOL: Uint8Array,
@@ -65,9 +69,27 @@ const CTORS: Record<Exclude<TensorDatatype, 'BYTES'>, TypedArrayCtor> = {
   FP64: Float64Array,
 };
 
+// Small tensors (a request's row, a batch of rows) are views into a shared slab: a typed
+// array of its own above 64 bytes gets an off-heap store, measured at 0.3–0.8 µs each
+// against 0.02 µs for a view, and one is made per request. A slab is never reused; it is
+// collected with the last view into it (each pins at most SLAB_BYTES, for as long as it lives).
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_TENSOR_BYTES = 4096;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
 export function allocate(datatype: TensorDatatype, length: number): TensorData {
   if (datatype === 'BYTES') return new Array<Uint8Array>(length);
-  return new CTORS[datatype](length);
+  const ctor = CTORS[datatype];
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
+  if (bytes > SLAB_MAX_TENSOR_BYTES) return new ctor(length);
+  let at = (slabUsed + 7) & ~7;
+  if (at + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    at = 0;
+  }
+  slabUsed = at + bytes;
+  return new ctor(slab, at, length);
 }
 
 /** The element count a shape implies; throws Invalid on a dimension that is not a whole number ≥ 0. */

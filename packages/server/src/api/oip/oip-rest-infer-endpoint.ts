@@ -208,6 +208,7 @@ function sendAnswer(res: ServerResponse, reqId: string, answer: Answer): number 
 }
 
 function decodeSegment(s: string): string {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {

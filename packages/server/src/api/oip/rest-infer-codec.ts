@@ -49,25 +49,32 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
     throw new Invalid(`malformed JSON: ${(err as Error).message}`);
   }
   if (!isObject(doc)) throw new Invalid('the request body must be a JSON object');
-  for (const key of Object.keys(doc)) {
+  for (const key in doc) {
     // Tensor data keeps its runs; "inputs" itself is a plain array (of objects, when valid).
-    if (key !== 'inputs' || doc.inputs instanceof NumericRun) doc[key] = withPlainArrays(doc[key]);
+    if (key === 'inputs' && !(doc.inputs instanceof NumericRun)) continue;
+    const v = doc[key];
+    if (typeof v !== 'object' || v === null) continue;
+    const w = withPlainArrays(v);
+    // "__proto__" is an own key in JSON.parse's objects; assigning it would set the prototype.
+    if (w !== v && key !== '__proto__') doc[key] = w;
   }
   if (!Array.isArray(doc.inputs)) throw new Invalid('the request must have an "inputs" array');
   if (doc.id !== undefined && typeof doc.id !== 'string') throw new Invalid('"id" must be a string');
 
   let offset = jsonLength;
-  const inputs: Tensor[] = doc.inputs.map((raw: unknown, i: number) => {
+  const inputs: Tensor[] = new Array(doc.inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const raw: unknown = doc.inputs[i];
     if (!isObject(raw)) throw new Invalid(`inputs[${i}] must be an object`);
     const { name, datatype } = raw;
     const shape = withPlainArrays(raw.shape);
-    raw.parameters = withPlainArrays(raw.parameters);
     if (typeof name !== 'string' || name === '') throw new Invalid(`inputs[${i}] needs a "name"`);
     if (!isTensorDatatype(datatype)) throw new Invalid(`input "${name}": unknown datatype ${JSON.stringify(datatype)}`);
     if (!Array.isArray(shape)) throw new Invalid(`input "${name}": "shape" must be an array`);
     const count = elementCount(shape as number[], `input "${name}": shape`);
-    const params = isObject(raw.parameters) ? raw.parameters : {};
-    const binarySize = params.binary_data_size;
+    // Read without writing back: a new property on the parsed object would change its shape per request.
+    const params = raw.parameters === undefined ? undefined : withPlainArrays(raw.parameters);
+    const binarySize = isObject(params) ? params.binary_data_size : undefined;
     if (binarySize !== undefined) {
       if (typeof binarySize !== 'number' || !Number.isInteger(binarySize) || binarySize < 0) {
         throw new Invalid(`input "${name}": binary_data_size must be a byte count`);
@@ -77,15 +84,16 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
       }
       const data = decodeRaw(name, datatype, count, body.subarray(offset, offset + binarySize));
       offset += binarySize;
-      return { name, datatype, shape: shape as number[], data };
+      inputs[i] = { name, datatype, shape: shape as number[], data };
+      continue;
     }
     if (raw.data === undefined) throw new Invalid(`input "${name}" has neither "data" nor binary_data_size`);
-    return { name, datatype, shape: shape as number[], data: decodeJsonData(name, datatype, count, raw.data) };
-  });
+    inputs[i] = { name, datatype, shape: shape as number[], data: decodeJsonData(name, datatype, count, raw.data) };
+  }
   if (offset !== body.length)
     throw new Invalid(`${body.length - offset} bytes of binary data are not claimed by any input`);
 
-  const params = isObject(doc.parameters) ? doc.parameters : {};
+  const params = isObject(doc.parameters) ? doc.parameters : undefined;
   let outputs: RequestedOutput[] | undefined;
   if (doc.outputs !== undefined) {
     if (!Array.isArray(doc.outputs)) throw new Invalid('"outputs" must be an array');
@@ -99,8 +107,8 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
     id: doc.id as string | undefined,
     inputs,
     outputs,
-    binaryOutputs: params.binary_data_output === true,
-    parameters: scalarParameters(params),
+    binaryOutputs: params?.binary_data_output === true,
+    parameters: params && scalarParameters(params),
   };
 }
 
