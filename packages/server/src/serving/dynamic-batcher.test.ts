@@ -17,7 +17,7 @@ class RecordingRuntime implements ModelRuntime {
     return this.inner.memoryBytes;
   }
   run(inputs: Tensor[], outputNames: readonly string[]): Promise<Map<string, Tensor>> {
-    const rows = [...(inputs[0]?.data as Float32Array)];
+    const rows = [...((inputs[0] as Tensor).data as Float32Array)];
     this.runs.push(rows);
     if (rows.includes(-1)) return Promise.reject(new Error('a poisoned row'));
     return this.inner.run(inputs, outputNames);
@@ -30,7 +30,7 @@ class RecordingRuntime implements ModelRuntime {
 const row = (...values: number[]): Tensor[] => [
   { name: 'x', datatype: 'FP32', shape: [values.length, 1], data: Float32Array.from(values) },
 ];
-const ys = (out: Map<string, Tensor>) => [...(out.get('y')?.data as Float32Array)];
+const ys = (out: Map<string, Tensor>) => [...((out.get('y') as Tensor).data as Float32Array)];
 
 describe('DynamicBatcher', () => {
   let dir: string;

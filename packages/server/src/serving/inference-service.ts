@@ -119,7 +119,8 @@ export class InferenceService {
       }
       cached = this.resolveCached(caller, oipName, version, route);
     } catch (err) {
-      return done(err);
+      done(err);
+      return;
     }
     const call: Call = { oipName, version, request, parameters, done };
     if (cached) this.runResolved(cached, call);
@@ -132,7 +133,8 @@ export class InferenceService {
     try {
       inputs = checkAgainstSignature(v.signature, call.request);
     } catch (err) {
-      return call.done(err);
+      call.done(err);
+      return;
     }
     const lease = this.cache.tryAcquire(v);
     if (lease) this.runLeased(resolved, lease, inputs, call);
@@ -146,7 +148,8 @@ export class InferenceService {
       lease.release();
       if (!results) {
         if (split) this.stats.served(v.versionId, performance.now() - started, false);
-        return call.done(err);
+        call.done(err);
+        return;
       }
       const { request } = call;
       let response: InferResponse;
@@ -177,7 +180,8 @@ export class InferenceService {
         }
         response = { modelName: call.oipName, modelVersion: String(v.version), id: request.id, outputs };
       } catch (e) {
-        return call.done(e);
+        call.done(e);
+        return;
       }
       call.done(undefined, response);
     });

@@ -12,7 +12,7 @@ test('allocate: small tensors are zeroed, aligned and never overlap, across slab
     a.fill(i);
     made.push(a);
   }
-  made.forEach((a, i) => assert.ok(a.every((v) => v === i % (a instanceof Uint8Array ? 256 : Infinity))));
+  for (const [i, a] of made.entries()) assert.ok(a.every((v) => v === i % (a instanceof Uint8Array ? 256 : Infinity)));
   assert.ok(new Set(made.map((a) => a.buffer)).size > 1);
 });
 

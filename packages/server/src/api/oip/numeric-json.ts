@@ -1,3 +1,5 @@
+import { allocate } from '../../serving/tensor.js';
+
 /**
  * JSON for inference requests, where nearly every byte is a number inside a `data` array:
  * arrays made only of numbers are read straight into a Float64Array (a NumericRun)
@@ -284,8 +286,13 @@ class Parser {
     }
     if (p > end) throw NOT_MINE;
     this.pos = p;
-    // The scratch buffer is reused by the next array: a run keeps a copy of its own.
-    if (nums === SCRATCH) return new NumericRun(nums.slice(0, n), n);
+    // The scratch buffer is reused by the next array: a run keeps a copy of its own
+    // (a small one in the tensors' slab, without an off-heap store of its own).
+    if (nums === SCRATCH) {
+      const own = allocate('FP64', n) as Float64Array;
+      own.set(nums.subarray(0, n));
+      return new NumericRun(own, n);
+    }
     return new NumericRun(nums, n);
   }
 

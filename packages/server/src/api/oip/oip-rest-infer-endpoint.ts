@@ -105,14 +105,21 @@ export class OipInferEndpoint {
 
   /** Auth and the body, then the answer; a token seen before is not awaited. */
   private serve(req: IncomingMessage, modelSegment: string, versionSegment: string | undefined, done: Done): void {
-    if (!this.deps.isReady()) return done(new Unavailable('the server is shutting down'));
+    if (!this.deps.isReady()) {
+      done(new Unavailable('the server is shutting down'));
+      return;
+    }
     let raw: string | undefined;
     try {
       raw = rawTokenOf(req);
     } catch (err) {
-      return done(err);
+      done(err);
+      return;
     }
-    if (!raw) return done(new Unauthenticated());
+    if (!raw) {
+      done(new Unauthenticated());
+      return;
+    }
     const cached = this.deps.auth.cachedPrincipal(raw);
     if (cached) {
       readBody(req, this.deps.maxInferBytes, (err, body) => {
@@ -144,7 +151,8 @@ export class OipInferEndpoint {
       if (!hasScope(p, 'predict')) throw new Forbidden('this call needs a token with the "predict" scope');
       limited = this.deps.limits.check('predict', p, req.socket.remoteAddress ?? '');
     } catch (err) {
-      return done(err);
+      done(err);
+      return;
     }
     if (limited instanceof Promise) {
       limited.then(() => this.infer(req, p, body, modelSegment, versionSegment, done), done);
@@ -168,15 +176,20 @@ export class OipInferEndpoint {
       model = decodeSegment(modelSegment);
       version = versionSegment === undefined ? undefined : decodeSegment(versionSegment);
     } catch (err) {
-      return done(err);
+      done(err);
+      return;
     }
     this.deps.inference.inferWith(p, model, version, request, (err, res) => {
-      if (!res) return done(err);
+      if (!res) {
+        done(err);
+        return;
+      }
       let encoded: Answer;
       try {
         encoded = encodeRestInfer(res) as Answer;
       } catch (e) {
-        return done(e);
+        done(e);
+        return;
       }
       encoded.model = res.modelName.replace('.', '/');
       encoded.version = res.modelVersion;
@@ -221,7 +234,8 @@ function readBody(req: IncomingMessage, max: number, done: (err: unknown, body?:
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) {
     req.resume();
-    return done(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
+    done(new PayloadTooLarge(`an inference request may have at most ${max} bytes`));
+    return;
   }
   const chunks: Buffer[] = [];
   let size = 0;
