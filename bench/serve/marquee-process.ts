@@ -43,9 +43,8 @@ export async function startBenchServer(
     process.execPath,
     [
       ...(opts.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      path.join(ROOT, 'packages', 'cli', 'src', 'run.ts'),
+      // The command as users run it: the compiled build when it is current (npm run build:server).
+      path.join(ROOT, 'packages', 'cli', 'bin', 'marquee.js'),
       'serve',
       '--host',
       '127.0.0.1',

@@ -15,10 +15,12 @@ export const MARQUEE_BIN = path.join(
 /** Runs `marquee ARGS` to completion. */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; input?: string } = {},
+  opts: { env?: Record<string, string>; input?: string; entry?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MARQUEE_BIN, ...args], { env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [opts.entry ?? MARQUEE_BIN, ...args], {
+      env: { ...process.env, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -33,16 +35,18 @@ export function runCli(
   });
 }
 
-/** Starts `marquee serve` as its own process and waits for its banner line. */
+/** Starts `marquee serve` (or another entry script of the CLI) as its own process and waits for its banner line. */
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
+  entry = MARQUEE_BIN,
 ): Promise<{ child: ChildProcess; url: string; grpcPort: number; output: () => string }> {
   // One process unless a test asks for more (`--workers`): the others need not pay for two.
   const { child, match, output } = await spawnUntil(
     ['serve', ...args],
     { MARQUEE_WORKERS: '1', ...env },
     /Marquee (https?:\/\/\S+) \(gRPC on port (\d+)\)/,
+    entry,
   );
   return { child, url: match[1] as string, grpcPort: Number(match[2]), output };
 }
@@ -60,9 +64,10 @@ function spawnUntil(
   argv: string[],
   env: Record<string, string>,
   banner: RegExp,
+  entry = MARQUEE_BIN,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MARQUEE_BIN, ...argv], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [entry, ...argv], { env: { ...process.env, ...env } });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`marquee ${argv[0]} did not start:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
