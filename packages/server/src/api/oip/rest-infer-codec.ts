@@ -2,6 +2,7 @@ import { isTensorDatatype, type TensorDatatype } from '@marquee/engine';
 import { Invalid } from '../../errors.js';
 import type { InferRequest, InferResponse, RequestedOutput, Tensor, TensorData } from '../../serving/tensor.js';
 import { elementCount } from '../../serving/tensor.js';
+import { decodeCommonInfer } from './common-infer-json.js';
 import { decodeJsonData, encodeJsonData } from './json-tensor-codec.js';
 import { NumericRun, parseNumericJson, withPlainArrays } from './numeric-json.js';
 import { decodeRaw, encodeRaw } from './raw-tensor-codec.js';
@@ -27,6 +28,10 @@ const isObject = (v: unknown): v is Json =>
  * `binary_data_size` take their bytes from the rest, in order).
  */
 export function decodeRestInfer(body: Buffer, headerLengthText: string | undefined): InferRequest {
+  if (headerLengthText === undefined) {
+    const common = decodeCommonInfer(body);
+    if (common) return common;
+  }
   let jsonLength = body.length;
   if (headerLengthText !== undefined) {
     const n = Number(headerLengthText);
