@@ -14,7 +14,7 @@
  *   (d), (d-grpc): (b) and (b-grpc) on `marquee serve --workers 2`: d ÷ b is what the
  *       second process adds (all of them share the 2 cores with the load generator)
  *
- * Each cell also gives the server's CPU per request (its processes' CPU time from /proc over
+ * Each repeat starts every server afresh (the bare one too). Each cell also gives the server's CPU per request (its processes' CPU time from /proc over
  * the run, divided by the requests answered) and the baseline's CPU per request over it.
  *
  * Environment: BENCH_DURATION seconds per cell (10), BENCH_CONNECTIONS ("16,64"),
@@ -241,9 +241,6 @@ const stopping = new Set<() => unknown>();
 async function main() {
   await checkWrk();
   await checkH2load();
-  const basePort = await freePort();
-  const baseline = tsxProcess(path.join(here, 'baseline-server.ts'), [String(basePort)]);
-  stopping.add(() => baseline.kill('SIGTERM'));
   const cleanup = () => {
     for (const stop of stopping) stop();
   };
@@ -251,25 +248,34 @@ async function main() {
     cleanup();
     process.exit(130);
   });
-  try {
-    await waitFor(baseline, /baseline listening/);
-    const body = oipBody(rows);
-    const base: Target = {
+  const body = oipBody(rows);
+  /** A fresh bare server: like Marquee's processes, one per repeat (a process keeps its placement for life). */
+  const startBaseline = async (): Promise<{ target: Target; stop: () => void }> => {
+    const port = await freePort();
+    const child = tsxProcess(path.join(here, 'baseline-server.ts'), [String(port)]);
+    const stop = () => child.kill('SIGTERM');
+    stopping.add(stop);
+    await waitFor(child, /baseline listening/);
+    const target = {
       target: 'a-node-http-baseline',
-      url: `http://127.0.0.1:${basePort}/v2/models/baseline/infer`,
-      pid: baseline.pid as number,
+      url: `http://127.0.0.1:${port}/v2/models/baseline/infer`,
+      pid: child.pid as number,
     };
-    await checkAndWarm(base, body);
+    await checkAndWarm(target, body);
+    return { target, stop };
+  };
+  try {
     // The machine is shared and one process runs faster than another for reasons of its
-    // own (placement, JIT): each repeat starts fresh Marquee processes, the targets are
-    // interleaved, and each cell reports its median run; b ÷ b0 is also given per repeat.
+    // own (placement, JIT): each repeat starts fresh processes, the targets are
+    // interleaved, and each cell reports its median run; ratios are also given per repeat.
     const runs = new Map<string, Cell[]>();
     for (let rep = 0; rep < repeats; rep++) {
       // Odd repeats start and measure the counting-off process first: order is not a factor.
+      const baseline = await startBaseline();
       const { targets, grpc, workersGrpc, stop } = await startMarquees(body, rep % 2 === 1);
       try {
         for (const conns of connections) {
-          for (const t of [base, ...targets]) {
+          for (const t of [baseline.target, ...targets]) {
             const cell = await load(t, conns, body);
             const key = `${conns} ${t.target}`;
             runs.set(key, [...(runs.get(key) ?? []), cell]);
@@ -289,6 +295,8 @@ async function main() {
       } finally {
         await stop();
         stopping.delete(stop);
+        baseline.stop();
+        stopping.delete(baseline.stop);
       }
     }
     const cells: Cell[] = [...runs.values()].map((list) => {
@@ -315,6 +323,14 @@ async function main() {
       );
     }
     for (const conns of connections) {
+      for (const one of ['b-marquee-logreg', 'b0-marquee-logreg-no-usage-counting']) {
+        const perRepeat = Array.from({ length: repeats }, (_, rep) => {
+          const x = runs.get(`${conns} ${one}`)?.[rep];
+          const a = runs.get(`${conns} a-node-http-baseline`)?.[rep];
+          return x && a ? (x.rps / a.rps).toFixed(2) : '?';
+        });
+        console.log(`${one} ÷ a-node-http-baseline, ${conns} connections, per repeat: ${perRepeat.join(' ')}`);
+      }
       for (const [two, one] of [
         ['d-marquee-logreg-2-workers', 'b-marquee-logreg'],
         ['d-grpc-marquee-logreg-2-workers', 'b-grpc-marquee-logreg'],
