@@ -62,7 +62,7 @@ export function build(out = ROOT) {
     fs.rmSync(temp, { recursive: true, force: true });
     for (const entry of fs.readdirSync(src, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('.test.ts')) continue;
-      const from = path.join(entry.parentPath, entry.name);
+      const from = path.join(entry.parentPath ?? entry.path, entry.name);
       const rel = path.relative(src, from);
       const out = path.join(temp, rel);
       fs.mkdirSync(path.dirname(out), { recursive: true });

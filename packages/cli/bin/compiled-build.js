@@ -15,7 +15,7 @@ export function sourceState(root) {
     for (const entry of fs.readdirSync(src, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
       files++;
-      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
     }
   }
   return { newest, files };
