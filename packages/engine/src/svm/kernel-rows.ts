@@ -1,4 +1,5 @@
 import { ResidentMatrix } from '../linalg/resident-matrix.js';
+import { expInPlace } from '../linalg/vector-exp.js';
 import type { KernelSpec } from './kernel.js';
 
 /**
@@ -63,8 +64,9 @@ export class KernelRows {
         const g = -this.spec.gamma;
         for (let t = 0; t < n; t++) {
           const sq = ni + (norms[t] as number) - 2 * (dots[t] as number);
-          out[t] = Math.exp(g * (sq > 0 ? sq : 0));
+          out[t] = g * (sq > 0 ? sq : 0);
         }
+        expInPlace(out, 0, n);
       } else for (let t = 0; t < n; t++) out[t] = this.fromDot(i, t, dots[t] as number);
       return;
     }

@@ -1,0 +1,82 @@
+import type { DenseMatrix } from './dense-matrix.js';
+import { SoftmaxRows } from './vector-exp.js';
+import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth } from './wasm-gemm.js';
+
+/**
+ * Rows [from, to) of X held in a float64 product kernel's memory twice, as they are and
+ * transposed, for the two products a linear model's loss gradient needs at every
+ * evaluation: the scores S = X·Wᵀ and the weights' gradient Rᵀ·X (as Xᵀ·R). Through the
+ * shared kernel (gemm.ts) each product copied X in again and transposed the residuals in
+ * JavaScript, 40% of logistic regression's fit on letters once the softmax was in
+ * WebAssembly. The scores land in `softmax`'s block in the same memory, so the softmax
+ * works on them in place and leaves the residuals where the second product reads them.
+ * The same kernel and order of sums as matmulTransB and matmulTransA: the same bits.
+ */
+export class ResidentDesign {
+  readonly softmax: SoftmaxRows;
+  /** Doubles between score rows: kk padded to the kernel's blocks. */
+  readonly stride: number;
+  private readonly kernel: GemmExports;
+  private readonly rows: number;
+  private readonly paddedN: number;
+  private readonly paddedD: number;
+  private readonly xtAt: number;
+  private readonly wtAt: number;
+  private readonly gtAt: number;
+
+  private constructor(
+    x: DenseMatrix,
+    from: number,
+    to: number,
+    private readonly kk: number,
+  ) {
+    const d = x.cols;
+    const rows = to - from;
+    this.rows = rows;
+    this.paddedN = paddedRows(rows);
+    this.paddedD = paddedRows(d);
+    this.stride = paddedWidth(kk, 'f64', this.paddedN);
+    const even = (v: number) => (v + 1) & ~1;
+    this.xtAt = even(this.paddedN * d);
+    this.wtAt = even(this.xtAt + this.paddedD * rows);
+    this.gtAt = even(this.wtAt + d * this.stride);
+    const end = even(this.gtAt + this.paddedD * this.stride);
+    this.kernel = ownGemmKernel();
+    // Fresh memory is zeros: the padding rows and columns stay 0 from here on.
+    this.softmax = new SoftmaxRows(this.kernel.memory, end);
+    this.softmax.scores(rows, kk, this.stride, this.paddedN);
+    const view = new Float64Array(this.kernel.memory.buffer);
+    view.set(x.data.subarray(from * d, to * d), 0);
+    for (let i = 0; i < rows; i++) {
+      const src = (from + i) * d;
+      for (let p = 0; p < d; p++) view[this.xtAt + p * rows + i] = x.data[src + p] as number;
+    }
+  }
+
+  /** Rows [from, to) of x kept resident, or undefined when too large (use the shared kernel). */
+  static of(x: DenseMatrix, from: number, to: number, kk: number): ResidentDesign | undefined {
+    if (to - from < 16 || (to - from) * x.cols > MAX_RESIDENT_DOUBLES) return undefined;
+    return new ResidentDesign(x, from, to, kk);
+  }
+
+  /** S = X·Wᵀ for w = [W (kk × d), …], into the score block (rows `stride` apart), returned. */
+  scores(w: Float64Array, d: number): Float64Array {
+    const { kk, stride, wtAt } = this;
+    const z = this.softmax.scores(this.rows, kk, stride, this.paddedN);
+    const view = new Float64Array(this.kernel.memory.buffer);
+    for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) view[wtAt + p * stride + c] = w[c * d + p] as number;
+    this.kernel.gemm(0, wtAt * 8, this.softmax.scoresAddress, this.paddedN, d, stride, 0);
+    return z;
+  }
+
+  /** grad[c·d + p] = Σ_i R[i][c]·X[i][p], R the residuals left in the score block. */
+  weightGradient(grad: Float64Array, d: number): void {
+    const { kk, stride, gtAt } = this;
+    this.kernel.gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride, 0);
+    const view = new Float64Array(this.kernel.memory.buffer);
+    for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) grad[c * d + p] = view[gtAt + p * stride + c] as number;
+  }
+}
+
+/** Past this many doubles per copy a range goes through the shared kernel (the copies cost memory). */
+const MAX_RESIDENT_DOUBLES = 4 * 1024 * 1024;
