@@ -18,12 +18,15 @@ export type LogisticRegressionParams = {
   maxIter: number;
   /** Gradient tolerance. Default 1e-4. */
   tol: number;
-  /** Threads the loss is computed on, over ranges of rows; 0 (default) means one per core. */
+  /** Threads the loss is computed on, over ranges of rows; 0 (default): one per core when an evaluation is large enough to share. */
   nJobs: number;
 };
 
 /** scipy.optimize.minimize(method='L-BFGS-B')'s default `ftol` (factr 1e7 × machine epsilon). */
 const SCIPY_LBFGS_FTOL = 1e7 * Number.EPSILON;
+
+/** Multiply-adds (rows × features × score columns) per evaluation worth worker threads. */
+const MIN_SHARED_WORK = 1_000_000;
 
 export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, maxIter: 1000, tol: 1e-4, nJobs: 0 };
 
@@ -68,7 +71,12 @@ export class LogisticRegression implements SparseLearner {
     const labels = Float64Array.from({ length: n }, (_, i) => y[i] as number);
     const ranges = lossRanges(x, kk);
     const threads = threadCount(this.params.nJobs);
-    const parallel = threads > 1 && ranges > 1;
+    const perRow = isCsr(x) ? (x.indptr[n] as number) / Math.max(1, n) : d;
+    // With nJobs 0 (one thread per core), threads only when an evaluation is worth
+    // sharing: below ~1M multiply-adds it takes about a millisecond here, and a worker's
+    // first evaluations (its code not yet compiled) cost more than the half it takes over
+    // (spambase, 3,680 × 57: 36–64 ms a fit alone against 93–155 ms in two threads).
+    const parallel = threads > 1 && ranges > 1 && (this.params.nJobs > 0 || n * perRow * kk >= MIN_SHARED_WORK);
     // The weights the loss is evaluated at, in shared memory: L-BFGS's current point is copied in.
     const at = parallel ? new Float64Array(new SharedArrayBuffer((kk * d + kk) * 8)) : new Float64Array(kk * d + kk);
     const job: LogisticLossJob = {
@@ -81,7 +89,6 @@ export class LogisticRegression implements SparseLearner {
     };
     // Measured: about 2 ns per row × feature (non-zero, when sparse) × score column, per
     // evaluation; L-BFGS evaluates about a hundred times.
-    const perRow = isCsr(x) ? (x.indptr[n] as number) / Math.max(1, n) : d;
     const estimateMs = n * perRow * kk * 2e-6 * 100;
     const session = new TaskSession<LogisticLossJob, LossPart>(
       siblingModule(import.meta.url, 'logistic-loss'),

@@ -1,4 +1,5 @@
 import type { DenseMatrix } from './dense-matrix.js';
+import { type VecmatExports, vecmatKernel } from './resident-matrix.js';
 import { SoftmaxRows } from './vector-exp.js';
 import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth } from './wasm-gemm.js';
 
@@ -10,13 +11,17 @@ import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth } from './wasm
  * JavaScript, 40% of logistic regression's fit on letters once the softmax was in
  * WebAssembly. The scores land in `softmax`'s block in the same memory, so the softmax
  * works on them in place and leaves the residuals where the second product reads them.
- * The same kernel and order of sums as matmulTransB and matmulTransA: the same bits.
+ * The same kernel and order of sums as matmulTransB and matmulTransA: the same bits. With
+ * one score column (two classes) both products are vector-matrix products (vecmat.wat,
+ * over the same memory): through the 4×4 blocks a single column was all fringe, done
+ * one element at a time.
  */
 export class ResidentDesign {
   readonly softmax: SoftmaxRows;
   /** Doubles between score rows: kk padded to the kernel's blocks. */
   readonly stride: number;
   private readonly kernel: GemmExports;
+  private readonly vecmat: VecmatExports | undefined;
   private readonly rows: number;
   private readonly paddedN: number;
   private readonly paddedD: number;
@@ -42,6 +47,7 @@ export class ResidentDesign {
     this.gtAt = even(this.wtAt + d * this.stride);
     const end = even(this.gtAt + this.paddedD * this.stride);
     this.kernel = ownGemmKernel();
+    this.vecmat = kk === 1 ? vecmatKernel(this.kernel.memory) : undefined;
     // Fresh memory is zeros: the padding rows and columns stay 0 from here on.
     this.softmax = new SoftmaxRows(this.kernel.memory, end);
     this.softmax.scores(rows, kk, this.stride, this.paddedN);
@@ -65,14 +71,16 @@ export class ResidentDesign {
     const z = this.softmax.scores(this.rows, kk, stride, this.paddedN);
     const view = new Float64Array(this.kernel.memory.buffer);
     for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) view[wtAt + p * stride + c] = w[c * d + p] as number;
-    this.kernel.gemm(0, wtAt * 8, this.softmax.scoresAddress, this.paddedN, d, stride, 0);
+    if (this.vecmat) this.vecmat.vecmat(wtAt * 8, this.xtAt * 8, this.softmax.scoresAddress, d, this.rows);
+    else this.kernel.gemm(0, wtAt * 8, this.softmax.scoresAddress, this.paddedN, d, stride, 0);
     return z;
   }
 
   /** grad[c·d + p] = Σ_i R[i][c]·X[i][p], R the residuals left in the score block. */
   weightGradient(grad: Float64Array, d: number): void {
     const { kk, stride, gtAt } = this;
-    this.kernel.gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride, 0);
+    if (this.vecmat) this.vecmat.vecmat(this.softmax.scoresAddress, 0, gtAt * 8, this.rows, d);
+    else this.kernel.gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride, 0);
     const view = new Float64Array(this.kernel.memory.buffer);
     for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) grad[c * d + p] = view[gtAt + p * stride + c] as number;
   }

@@ -5,18 +5,23 @@ import fs from 'node:fs';
  * (wasm/vecmat.wat, f64x2: about twice the plain loop's speed). Each instance owns its
  * memory, so a resident matrix is never overwritten by other kernels' operands.
  */
-interface VecmatExports {
-  memory: WebAssembly.Memory;
+export interface VecmatExports {
   vecmat(q: number, b: number, out: number, d: number, n: number): void;
 }
 
 const vecmatModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/vecmat.wasm', import.meta.url)));
+
+/** The q · B kernel over `memory` (addresses in bytes). */
+export function vecmatKernel(memory: WebAssembly.Memory): VecmatExports {
+  return new WebAssembly.Instance(vecmatModule, { env: { memory } }).exports as unknown as VecmatExports;
+}
 
 /** Above this, a resident copy costs more memory than its speed is worth (and nears wasm32's 4 GiB). */
 const MAX_RESIDENT_BYTES = 1024 * 1024 * 1024;
 
 export class ResidentMatrix {
   private readonly kernel: VecmatExports;
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
   /** Offsets in doubles: B, then q, then out. */
   private readonly pb = 0;
   private readonly pq: number;
@@ -30,14 +35,14 @@ export class ResidentMatrix {
     readonly d: number,
     readonly n: number,
   ) {
-    this.kernel = new WebAssembly.Instance(vecmatModule).exports as unknown as VecmatExports;
+    this.kernel = vecmatKernel(this.memory);
     const align = (x: number) => (x + 1) & ~1;
     this.pq = align(d * n);
     this.pout = align(this.pq + d);
     const bytes = (this.pout + n) * 8;
-    const have = this.kernel.memory.buffer.byteLength;
-    if (bytes > have) this.kernel.memory.grow(Math.ceil((bytes - have) / 65536));
-    const buffer = this.kernel.memory.buffer;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    const buffer = this.memory.buffer;
     this.b = new Float64Array(buffer, this.pb * 8, d * n);
     this.q = new Float64Array(buffer, this.pq * 8, d);
     this.out = new Float64Array(buffer, this.pout * 8, n);

@@ -3,9 +3,10 @@
 ;; registers while j runs over d, each q[j] loaded once for all eight; outputs past the
 ;; last full eight are done one at a time. Every output sums its d products in order
 ;; j = 0, 1, … with a multiply then an add, as a JavaScript loop does, so both give the
-;; same bits.
+;; same bits. The memory is imported: a matrix can be multiplied where another kernel
+;; keeps it (resident-design.ts).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   (func (export "vecmat") (param $q i32) (param $b i32) (param $out i32) (param $d i32) (param $n i32)
     (local $n8 i32) (local $t i32) (local $j i32) (local $ldb i32)
