@@ -4,7 +4,8 @@ import type { KernelSpec } from './kernel.js';
 
 /**
  * Whole kernel rows over a subset of x's rows, the SMO solver's main cost. The rows are
- * gathered once into one contiguous block, and the RBF kernel is computed as libsvm does,
+ * gathered once into one contiguous block (feature-major in the resident matrix, else
+ * row-major for the loops), and the RBF kernel is computed as libsvm does,
  * exp(−γ(‖a‖² + ‖b‖² − 2a·b)): one dot product per entry instead of a difference and a
  * square per feature. The dot products of a row are one vector-matrix product in
  * WebAssembly over the block held feature-major (ResidentMatrix); the loops below are the
@@ -14,6 +15,8 @@ import type { KernelSpec } from './kernel.js';
  */
 export class KernelRows {
   private readonly block: Float64Array;
+  private readonly x: Float64Array;
+  private readonly rows: Int32Array;
   private readonly norms: Float64Array;
   private readonly resident: ResidentMatrix | undefined;
   readonly n: number;
@@ -26,23 +29,28 @@ export class KernelRows {
   ) {
     const n = rows.length;
     this.n = n;
-    this.block = new Float64Array(n * d);
     this.norms = new Float64Array(n);
+    this.resident = ResidentMatrix.create(d, n);
+    const norms = this.norms;
+    // With a resident copy (feature-major, the products' operand) the row-major block is
+    // not needed: row i's features are read from x. Locals, not fields, in these loops:
+    // they run once per one-vs-one pair, hundreds of times in a fit.
+    const bt = this.resident?.b;
+    const block = bt ? new Float64Array(0) : new Float64Array(n * d);
     for (let t = 0; t < n; t++) {
       const from = (rows[t] as number) * d;
       let s = 0;
       for (let j = 0; j < d; j++) {
         const v = x[from + j] as number;
-        this.block[t * d + j] = v;
+        if (bt) bt[j * n + t] = v;
+        else block[t * d + j] = v;
         s += v * v;
       }
-      this.norms[t] = s;
+      norms[t] = s;
     }
-    this.resident = ResidentMatrix.create(d, n);
-    if (this.resident) {
-      const bt = this.resident.b;
-      for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) bt[j * n + t] = this.block[t * d + j] as number;
-    }
+    this.block = block;
+    this.x = x;
+    this.rows = rows;
   }
 
   /** k(row i, row i). */
@@ -55,7 +63,8 @@ export class KernelRows {
     const { block, d, n, resident } = this;
     const at = i * d;
     if (resident) {
-      resident.q.set(block.subarray(at, at + d));
+      const from = (this.rows[i] as number) * d;
+      resident.q.set(this.x.subarray(from, from + d));
       resident.multiply();
       const dots = resident.out;
       if (this.spec.type === 'rbf') {

@@ -35,26 +35,8 @@ export function solveSmo(
   const kernelRows = new KernelRows(x, d, rows, spec);
   const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) diag[i] = kernelRows.diagonal(i);
-  const cache = new Map<number, Float64Array>();
   const maxCached = Math.max(2, Math.floor((64 * 1024 * 1024) / (8 * n)));
-  const kRow = (i: number): Float64Array => {
-    let r = cache.get(i);
-    if (r) {
-      // Least recently used goes first: row i, just used, is never the one evicted for
-      // row j, whose array is reused for the new row.
-      cache.delete(i);
-      cache.set(i, r);
-      return r;
-    }
-    if (cache.size >= maxCached) {
-      const oldest = cache.keys().next().value as number;
-      r = cache.get(oldest) as Float64Array;
-      cache.delete(oldest);
-    } else r = new Float64Array(n);
-    kernelRows.row(i, r);
-    cache.set(i, r);
-    return r;
-  };
+  const kRow = maxCached >= n ? slabRows(kernelRows, n) : lruRows(kernelRows, n, maxCached);
   // gMax / gMin of the last selection (two results of one pass).
   const found = new Float64Array(1);
   let i = mostViolating(n, y, alpha, cost, grad, found);
@@ -138,6 +120,57 @@ export function solveSmo(
 // the loop was compiled on stack replacement and thrown out again each time the code
 // after it ran for the first time (no type feedback there yet): the first fits of a
 // process ran mostly in the interpreter (breast cancer: 40-60 ms against 5 once warm).
+
+/**
+ * Kernel rows by index when all n fit the cache's budget, each computed the first time
+ * it is asked for, into chunks of 64 rows allocated as they fill (a Map and an array per
+ * row cost more than the rows of a small pair; a whole n × n slab up front, zeroed, costs
+ * more than the rows a pair ever asks for).
+ */
+function slabRows(kernelRows: KernelRows, n: number): (i: number) => Float64Array {
+  const rows: Array<Float64Array | undefined> = new Array(n).fill(undefined);
+  let chunk = new Float64Array(0);
+  let used = ROWS_PER_CHUNK;
+  return (i) => {
+    let r = rows[i];
+    if (!r) {
+      if (used === ROWS_PER_CHUNK) {
+        chunk = new Float64Array(ROWS_PER_CHUNK * n);
+        used = 0;
+      }
+      r = chunk.subarray(used * n, (used + 1) * n);
+      used++;
+      kernelRows.row(i, r);
+      rows[i] = r;
+    }
+    return r;
+  };
+}
+
+const ROWS_PER_CHUNK = 64;
+
+/** Kernel rows in a cache of `maxCached` rows, the least recently used evicted first. */
+function lruRows(kernelRows: KernelRows, n: number, maxCached: number): (i: number) => Float64Array {
+  const cache = new Map<number, Float64Array>();
+  return (i) => {
+    let r = cache.get(i);
+    if (r) {
+      // Least recently used goes first: row i, just used, is never the one evicted for
+      // row j, whose array is reused for the new row.
+      cache.delete(i);
+      cache.set(i, r);
+      return r;
+    }
+    if (cache.size >= maxCached) {
+      const oldest = cache.keys().next().value as number;
+      r = cache.get(oldest) as Float64Array;
+      cache.delete(oldest);
+    } else r = new Float64Array(n);
+    kernelRows.row(i, r);
+    cache.set(i, r);
+    return r;
+  };
+}
 
 /** The most violating index in I_up (−1 when none); found[0] = its −y·G. */
 function mostViolating(
