@@ -39,7 +39,8 @@ export function solveSmo(
   const kRow = maxCached >= n ? slabRows(kernelRows, n) : lruRows(kernelRows, n, maxCached);
   // gMax / gMin of the last selection (two results of one pass).
   const found = new Float64Array(1);
-  let i = mostViolating(n, y, alpha, cost, grad, found);
+  // The first selection is an update by zero (any finite rows will do: grad itself).
+  let i = updateGradient(n, y, alpha, cost, grad, grad, grad, 0, 0, found);
   let gMax = found[0] as number;
   for (let iter = 0; iter < maxIter; iter++) {
     if (iter % 1000 === 0) signal?.throwIfAborted();
@@ -112,7 +113,7 @@ export function solveSmo(
     i = updateGradient(n, y, alpha, cost, grad, ki, kj, yi * dAi, yj * dAj, found);
     gMax = found[0] as number;
   }
-  return { support: supportOf(rows, alpha, y), dualCoef: dualCoefOf(alpha, y), rho: offsetOf(n, y, alpha, cost, grad) };
+  return { support: supportOf(rows, alpha), dualCoef: dualCoefOf(alpha, y), rho: offsetOf(n, y, alpha, cost, grad) };
 }
 
 // The passes over the rows each iteration makes, and the cold code after the loop, are
@@ -170,32 +171,6 @@ function lruRows(kernelRows: KernelRows, n: number, maxCached: number): (i: numb
     cache.set(i, r);
     return r;
   };
-}
-
-/** The most violating index in I_up (−1 when none); found[0] = its −y·G. */
-function mostViolating(
-  n: number,
-  y: Float64Array,
-  alpha: Float64Array,
-  cost: Float64Array,
-  grad: Float64Array,
-  found: Float64Array,
-): number {
-  let gMax = Number.NEGATIVE_INFINITY;
-  let i = -1;
-  for (let t = 0; t < n; t++) {
-    const yt = y[t] as number;
-    const at = alpha[t] as number;
-    if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
-      const v = -yt * (grad[t] as number);
-      if (v >= gMax) {
-        gMax = v;
-        i = t;
-      }
-    }
-  }
-  found[0] = gMax;
-  return i;
 }
 
 /** j for i by second-order selection (−1 when none); found[0] = min −y·G over I_low. */
@@ -290,7 +265,7 @@ function offsetOf(n: number, y: Float64Array, alpha: Float64Array, cost: Float64
 }
 
 /** The rows (of x) of the support vectors: α > 0. */
-function supportOf(rows: Int32Array, alpha: Float64Array, y: Float64Array): Int32Array {
+function supportOf(rows: Int32Array, alpha: Float64Array): Int32Array {
   const support: number[] = [];
   for (let t = 0; t < alpha.length; t++) if ((alpha[t] as number) > 0) support.push(rows[t] as number);
   return Int32Array.from(support);
