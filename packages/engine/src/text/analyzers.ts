@@ -44,8 +44,12 @@ export function forEachTerm(
   if (analyzer === 'word') {
     const tokens = wordTokens(text);
     for (let n = minN; n <= maxN; n++) {
-      for (let i = 0; i + n <= tokens.length; i++)
-        emit(n === 1 ? (tokens[i] as string) : tokens.slice(i, i + n).join(' '));
+      for (let i = 0; i + n <= tokens.length; i++) {
+        // Joined by hand: slice + join made an array per n-gram.
+        let term = tokens[i] as string;
+        for (let q = 1; q < n; q++) term += ` ${tokens[i + q] as string}`;
+        emit(term);
+      }
     }
     return;
   }

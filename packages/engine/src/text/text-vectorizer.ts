@@ -2,6 +2,7 @@ import { withDefaults } from '../learners/learner.js';
 import type { CsrMatrix } from '../linalg/csr-matrix.js';
 import { type Analyzer, forEachTerm } from './analyzers.js';
 import { murmurhash3 } from './murmurhash3.js';
+import { type DocumentTerms, TermCounts } from './term-counts.js';
 
 export type TextVectorizerParams = {
   /** `word` (default), `char_wb` (character n-grams inside words) or `char`. */
@@ -96,22 +97,24 @@ export class TextVectorizer {
     const ids = new Map<string, number>();
     const df: number[] = [];
     const total: number[] = [];
-    const docs: Array<Map<number, number>> = [];
+    const docs: DocumentTerms[] = [];
+    const counter = new TermCounts();
     for (let i = 0; i < n; i++) {
-      const counts = new Map<number, number>();
       this.terms(texts[i] ?? null, (t) => {
         let id = p.hashFeatures > 0 ? this.column(t) : ids.get(t);
         if (id === undefined) {
           id = ids.size;
           ids.set(t, id);
         }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
+        counter.add(id);
       });
-      for (const [id, c] of counts) {
+      const doc = counter.take();
+      for (let k = 0; k < doc.ids.length; k++) {
+        const id = doc.ids[k] as number;
         df[id] = (df[id] ?? 0) + 1;
-        total[id] = (total[id] ?? 0) + c;
+        total[id] = (total[id] ?? 0) + (doc.counts[k] as number);
       }
-      docs.push(counts);
+      docs.push(doc);
     }
     if (p.hashFeatures > 0) {
       this.vocabulary = [];
@@ -145,37 +148,51 @@ export class TextVectorizer {
   }
 
   transform(texts: ArrayLike<string | null>): CsrMatrix {
-    const docs: Array<Map<number, number>> = [];
-    for (let i = 0; i < texts.length; i++) docs.push(this.countRow(texts[i] ?? null));
+    const docs: DocumentTerms[] = [];
+    const counter = new TermCounts();
+    for (let i = 0; i < texts.length; i++) {
+      // Terms outside the vocabulary are dropped.
+      this.terms(texts[i] ?? null, (t) => {
+        const col = this.column(t);
+        if (col >= 0) counter.add(col);
+      });
+      docs.push(counter.take());
+    }
     return this.rows(docs, null);
   }
 
   /** Weighted, normalised CSR rows from per-document counts (ids mapped to columns when given). */
-  private rows(docs: Array<Map<number, number>>, columnOf: Int32Array | null): CsrMatrix {
+  private rows(docs: DocumentTerms[], columnOf: Int32Array | null): CsrMatrix {
     const n = docs.length;
     const p = this.params;
     const indptr = new Int32Array(n + 1);
     let nnz = 0;
-    for (const d of docs) nnz += d.size;
+    let longest = 0;
+    for (const d of docs) {
+      nnz += d.ids.length;
+      longest = Math.max(longest, d.ids.length);
+    }
     const indices = new Int32Array(nnz);
     const data = new Float64Array(nnz);
     let at = 0;
-    const cols: number[] = [];
-    // Counts by column for the current row; columns in a row are distinct.
+    // A row's columns, sorted as numbers (a typed array's own sort); counts by column.
+    const colsOfRow = new Int32Array(longest);
     const scratch = new Float64Array(this.width);
     for (let i = 0; i < n; i++) {
-      const counts = docs[i] as Map<number, number>;
-      cols.length = 0;
-      for (const [id, c] of counts) {
+      const { ids, counts } = docs[i] as DocumentTerms;
+      let m = 0;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as number;
         const col = columnOf ? (columnOf[id] as number) : id;
         if (col < 0) continue;
-        cols.push(col);
-        scratch[col] = c;
+        colsOfRow[m++] = col;
+        scratch[col] = counts[k] as number;
       }
-      cols.sort((a, b) => a - b);
+      const cols = colsOfRow.subarray(0, m).sort();
       const start = at;
       let sumSq = 0;
-      for (const col of cols) {
+      for (let k = 0; k < m; k++) {
+        const col = cols[k] as number;
         const c = scratch[col] as number;
         let v = p.binary ? 1 : p.sublinearTf ? 1 + Math.log(c) : c;
         if (p.useIdf) v *= this.idf[col] as number;
@@ -219,16 +236,6 @@ export class TextVectorizer {
     if (text === null || text === '') return;
     const [minN, maxN] = this.params.ngramRange;
     forEachTerm(this.params.lowercase ? text.toLowerCase() : text, this.params.analyzer, minN, maxN, emit);
-  }
-
-  /** Column → count for one document; terms outside the vocabulary are dropped. */
-  private countRow(text: string | null): Map<number, number> {
-    const counts = new Map<number, number>();
-    this.terms(text, (t) => {
-      const col = this.column(t);
-      if (col >= 0) counts.set(col, (counts.get(col) ?? 0) + 1);
-    });
-    return counts;
   }
 
   private idfFrom(df: Float64Array, n: number): Float64Array {
