@@ -20,6 +20,12 @@ export interface LogisticLossJob {
   w: Float64Array;
   /** The rows are cut into this many ranges, fixed by the data alone: the sums are then the same on any number of threads. */
   ranges: number;
+  /**
+   * Shared memory for the gradients workers compute, [slot × ranges × (kk·d + kk)]: a
+   * worker's result is then a view the training thread reads in place, not a copy of an
+   * array the size of the model (5 MB a range for a text model) allocated every evaluation.
+   */
+  workerGrads?: Float64Array;
 }
 
 export interface LossPart {
@@ -70,8 +76,42 @@ function residentRange(job: LogisticLossJob, r: number, from: number, to: number
   return ranges[r];
 }
 
-/** The loss over range `r` of the job's rows (unregularised, unscaled by C). */
-export function logisticLossRange(job: LogisticLossJob, r: number): LossPart {
+// This thread's gradient buffers of a fit, one per range, by the fit's weight array.
+const ownGrads = new WeakMap<Float64Array, Float64Array[]>();
+
+function ownGrad(job: LogisticLossJob, r: number): Float64Array {
+  let grads = ownGrads.get(job.w);
+  if (!grads) {
+    grads = [];
+    ownGrads.set(job.w, grads);
+  }
+  let g = grads[r];
+  if (!g) {
+    g = new Float64Array(job.w.length);
+    grads[r] = g;
+  } else g.fill(0);
+  return g;
+}
+
+/**
+ * Range `r` on worker `slot` of a task session, into the shared memory kept for that
+ * worker and range. No other thread writes there: a range taken back from a late worker
+ * is computed into the training thread's own buffer.
+ */
+export function workerLossRange(job: LogisticLossJob, r: number, slot: number): LossPart {
+  const len = job.w.length;
+  const at = (slot * job.ranges + r) * len;
+  const into = job.workerGrads?.subarray(at, at + len);
+  into?.fill(0);
+  return logisticLossRange(job, r, into);
+}
+
+/**
+ * The loss over range `r` of the job's rows (unregularised, unscaled by C). The gradient
+ * goes into `into` (zeroed) when given, else into this thread's buffer for the range,
+ * which the next call for the same fit and range overwrites.
+ */
+export function logisticLossRange(job: LogisticLossJob, r: number, into?: Float64Array): LossPart {
   const { x, y, kk, w } = job;
   const sw = job.sampleWeight;
   const n = x.rows;
@@ -79,7 +119,7 @@ export function logisticLossRange(job: LogisticLossJob, r: number): LossPart {
   const from = Math.floor((r * n) / job.ranges);
   const to = Math.floor(((r + 1) * n) / job.ranges);
   const rows = to - from;
-  const grad = new Float64Array(kk * d + kk);
+  const grad = into ?? ownGrad(job, r);
   const bias = w.subarray(kk * d, kk * d + kk);
   const design = residentRange(job, r, from, to);
   let rowsAt: SoftmaxRows;
