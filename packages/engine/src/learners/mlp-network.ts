@@ -1,3 +1,4 @@
+import { ActivationArena } from '../linalg/activation-kernel.js';
 import { matmul, matmulTransA, matmulTransB, type Precision } from '../linalg/gemm.js';
 import { softmaxRows } from './row-scores.js';
 
@@ -57,10 +58,29 @@ export function batchRanges(rows: number, sizes: number[]): number {
   return Math.max(1, Math.min(MAX_RANGES, Math.floor(rows / 16), Math.floor((rows * perRow) / WORK_PER_RANGE)));
 }
 
-/** Fills acts[0..L] for `rows` rows of x (acts[0] is x itself). */
-export function forward(net: MlpNetwork, x: Float64Array, rows: number, acts: Float64Array[]): void {
+/** A forward pass's arrays for `rows` rows: acts[l] [rows × sizes[l]] in one arena. */
+export function layerArrays(sizes: number[], rows: number): { arena: ActivationArena; acts: Float64Array[] } {
+  let total = 0;
+  for (const s of sizes) total += rows * s + 1;
+  const arena = new ActivationArena(total, Math.max(...sizes));
+  return { arena, acts: sizes.map((s) => arena.array(rows * s)) };
+}
+
+/**
+ * Fills acts[1..L] for `rows` rows of x, copied into acts[0] unless it is acts[0]. The
+ * arrays are the arena's (layerArrays): a ReLU layer's bias and activation run in its
+ * branch-free kernel.
+ */
+export function forward(
+  net: MlpNetwork,
+  x: Float64Array,
+  rows: number,
+  acts: Float64Array[],
+  arena: ActivationArena,
+): void {
   const { sizes, weights, biases, relu } = net;
-  (acts[0] as Float64Array).set(x.subarray(0, rows * (sizes[0] as number)));
+  const input = acts[0] as Float64Array;
+  if (x !== input) input.set(x.subarray(0, rows * (sizes[0] as number)));
   const layers = weights.length;
   for (let l = 0; l < layers; l++) {
     const inSize = sizes[l] as number;
@@ -69,12 +89,14 @@ export function forward(net: MlpNetwork, x: Float64Array, rows: number, acts: Fl
     matmul(acts[l] as Float64Array, weights[l] as Float64Array, rows, inSize, outSize, z, net.precision);
     const bias = biases[l] as Float64Array;
     const hidden = l < layers - 1;
-    // Bias and activation in one pass over the layer's output.
-    for (let i = 0; i < rows; i++) {
-      const o = i * outSize;
-      for (let j = 0; j < outSize; j++) {
-        const v = (z[o + j] as number) + (bias[j] as number);
-        z[o + j] = !hidden ? v : relu ? Math.max(v, 0) : Math.tanh(v);
+    if (hidden && relu) arena.biasRelu(z, bias, rows, outSize);
+    else {
+      for (let i = 0; i < rows; i++) {
+        const o = i * outSize;
+        for (let j = 0; j < outSize; j++) {
+          const v = (z[o + j] as number) + (bias[j] as number);
+          z[o + j] = hidden ? Math.tanh(v) : v;
+        }
       }
     }
     if (hidden || !net.classification) continue;
@@ -99,7 +121,7 @@ export interface RangeGradient {
 
 // Activations and error signals of one range, reused between calls on the same thread.
 let scratch:
-  | { key: string; capacity: number; acts: Float64Array[]; deltas: Float64Array[]; xb: Float64Array }
+  | { key: string; capacity: number; arena: ActivationArena; acts: Float64Array[]; deltas: Float64Array[] }
   | undefined;
 
 /**
@@ -129,20 +151,17 @@ export function batchRangeGradient(job: MlpBatchJob, r: number, into?: Float64Ar
   const rows = Math.floor(((r + 1) * b) / ranges) - from;
   const key = sizes.join(',');
   if (scratch?.key !== key || scratch.capacity < rows) {
-    scratch = {
-      key,
-      capacity: rows,
-      acts: sizes.map((s) => new Float64Array(rows * s)),
-      deltas: sizes.map((s) => new Float64Array(rows * s)),
-      xb: new Float64Array(rows * d),
-    };
+    const { arena, acts } = layerArrays([...sizes, ...sizes], rows);
+    scratch = { key, capacity: rows, arena, acts: acts.slice(0, sizes.length), deltas: acts.slice(sizes.length) };
   }
-  const { acts, deltas, xb } = scratch;
+  const { arena, acts, deltas } = scratch;
+  // The batch's rows straight into the input layer.
+  const xb = acts[0] as Float64Array;
   for (let i = 0; i < rows; i++) {
     const row = job.order[start + from + i] as number;
     xb.set(job.x.subarray(row * d, (row + 1) * d), i * d);
   }
-  forward(job, xb, rows, acts);
+  forward(job, xb, rows, acts, arena);
   const layers = weights.length;
   const out = sizes[layers] as number;
   const a = acts[layers] as Float64Array;
@@ -191,15 +210,17 @@ export function batchRangeGradient(job: MlpBatchJob, r: number, into?: Float64Ar
     );
     let gbAt = biasAt;
     for (let q = 0; q < l; q++) gbAt += sizes[q + 1] as number;
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < outSize; j++) grad[gbAt + j] = (grad[gbAt + j] as number) + (dl[i * outSize + j] as number);
+    arena.addColumnSums(grad, gbAt, dl, rows, outSize);
     if (l > 0) {
       const prev = deltas[l] as Float64Array;
       matmulTransB(dl, weights[l] as Float64Array, rows, outSize, inSize, prev, job.precision);
       const h = acts[l] as Float64Array;
-      for (let i = 0; i < rows * inSize; i++) {
-        const hv = h[i] as number;
-        prev[i] = (prev[i] as number) * (job.relu ? (hv > 0 ? 1 : 0) : 1 - hv * hv);
+      if (job.relu) arena.reluMask(prev, h, rows * inSize);
+      else {
+        for (let i = 0; i < rows * inSize; i++) {
+          const hv = h[i] as number;
+          prev[i] = (prev[i] as number) * (1 - hv * hv);
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ import {
   batchRangeGradient,
   batchRanges,
   forward,
+  layerArrays,
   MAX_RANGES,
   type MlpBatchJob,
   type MlpNetwork,
@@ -347,9 +348,9 @@ export class Mlp implements Learner {
 
   private outputOf(x: DenseMatrix): Float64Array {
     if (x.cols !== this.nFeatures) throw new Error(`the model has ${this.nFeatures} features, X has ${x.cols}`);
-    const acts = this.sizes.map((s) => new Float64Array(x.rows * s));
-    forward(this.network(), x.data, x.rows, acts);
-    return acts[acts.length - 1] as Float64Array;
+    const { arena, acts } = layerArrays(this.sizes, x.rows);
+    forward(this.network(), x.data, x.rows, acts, arena);
+    return (acts[acts.length - 1] as Float64Array).slice();
   }
 
   predictProba(x: DenseMatrix): Float64Array {
