@@ -4,7 +4,7 @@ import { r2 } from '../evaluation/regression-metrics.js';
 import { stratifiedSplit } from '../evaluation/splits.js';
 import { type DenseMatrix, takeRows } from '../linalg/dense-matrix.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
-import { adamUpdate } from '../optim/adam-update.js';
+import { AdamKernel } from '../optim/adam-kernel.js';
 import { Rng } from '../random/rng.js';
 import { siblingModule } from '../threads/module-worker.js';
 import { shared, threadCount } from '../threads/task-pool.js';
@@ -137,8 +137,10 @@ export class Mlp implements Learner {
       this.biases = this.biases.map((b) => shared(b));
     }
     const params = [...this.weights, ...this.biases];
-    const m = params.map((a) => new Float64Array(a.length));
-    const v = params.map((a) => new Float64Array(a.length));
+    const adam = new AdamKernel(
+      params.map((a) => a.length),
+      this.weights.length,
+    );
     // With early stopping, a validation part is kept out of the updates.
     let trainRows: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
     let validation: { x: DenseMatrix; y: Float64Array } | undefined;
@@ -194,7 +196,7 @@ export class Mlp implements Learner {
           let loss = 0;
           for (const part of parts) loss += part.loss;
           t++;
-          epochLoss += (loss / b + this.adamStep(parts, b, t, params, m, v)) * b;
+          epochLoss += (loss / b + this.adamStep(parts, b, t, params, adam)) * b;
         }
         epochLoss /= nTrain;
         this.epochs = epoch + 1;
@@ -251,14 +253,7 @@ export class Mlp implements Learner {
    * the weights (the same operations, in the same order, as gradient() and a separate
    * update). Returns the batch's L2 penalty, from the weights before the step.
    */
-  private adamStep(
-    parts: RangeGradient[],
-    rows: number,
-    t: number,
-    params: Float64Array[],
-    m: Float64Array[],
-    v: Float64Array[],
-  ): number {
+  private adamStep(parts: RangeGradient[], rows: number, t: number, params: Float64Array[], adam: AdamKernel): number {
     const { alpha, learningRate } = this.params;
     const first = (parts[0] as RangeGradient).grad;
     // Zeros stand in for a missing second range, so that every step runs the same code.
@@ -266,26 +261,7 @@ export class Mlp implements Learner {
     const second = parts[1]?.grad ?? this.noGradient;
     if (parts.length > 2) throw new Error('mlp: more ranges than adamStep sums');
     const lrT = (learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
-    const weightLayers = this.weights.length;
-    let l2 = 0;
-    let at = 0;
-    for (let q = 0; q < params.length; q++) {
-      const w = params[q] as Float64Array;
-      l2 = adamUpdate(
-        w,
-        m[q] as Float64Array,
-        v[q] as Float64Array,
-        first,
-        second,
-        at,
-        q < weightLayers,
-        alpha,
-        rows,
-        lrT,
-        l2,
-      );
-      at += w.length;
-    }
+    const l2 = adam.step(params, first, second, alpha, rows, lrT);
     return (0.5 * alpha * l2) / rows;
   }
 
