@@ -9,12 +9,14 @@ import { KernelRows } from '../svm/kernel-rows.js';
 import { ResidentMatrix } from './resident-matrix.js';
 
 describe('ResidentMatrix (WebAssembly q · B)', () => {
-  // n = 8k and n = 8k + r: the vector part and the one-at-a-time tail.
+  // n = 8k and n = 8k + r: the vector part and the one-at-a-time tail. Each matrix is
+  // released before the next, which then reuses (and grows) the same memory.
   for (const [d, n] of [
     [5, 16],
     [7, 29],
     [1, 3],
     [64, 360],
+    [3, 11],
   ] as const) {
     test(`d = ${d}, n = ${n}: the same bits as a loop summing in feature order`, () => {
       const rng = new Rng(d * 1000 + n);
@@ -29,8 +31,25 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
       }
       m.multiply();
       assert.deepEqual(Float64Array.from(m.out), want);
+      m.release();
     });
   }
+
+  test('a released memory goes to the next matrix (products right over the old values); one not released does not', () => {
+    const a = ResidentMatrix.create(4, 10) as ResidentMatrix;
+    a.b.fill(7);
+    const buffer = a.b.buffer;
+    a.release();
+    const b = ResidentMatrix.create(2, 6) as ResidentMatrix;
+    assert.equal(b.b.buffer, buffer, 'the same memory');
+    b.b.fill(1);
+    b.q.set([2, 3]);
+    b.multiply();
+    assert.deepEqual(Array.from(b.out), [5, 5, 5, 5, 5, 5]);
+    // Not released: the next matrix gets a memory of its own.
+    const c = ResidentMatrix.create(2, 6) as ResidentMatrix;
+    assert.notEqual(c.b.buffer, b.b.buffer);
+  });
 
   test('refuses a matrix past its memory budget', () => {
     assert.equal(ResidentMatrix.create(100_000, 100_000), undefined);

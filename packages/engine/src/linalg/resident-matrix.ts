@@ -19,9 +19,16 @@ export function vecmatKernel(memory: WebAssembly.Memory): VecmatExports {
 /** Above this, a resident copy costs more memory than its speed is worth (and nears wasm32's 4 GiB). */
 const MAX_RESIDENT_BYTES = 1024 * 1024 * 1024;
 
+/** A released memory up to this size is kept for the thread's next matrix. */
+const MAX_SPARE_BYTES = 16 * 1024 * 1024;
+
+// This thread's released memory and its kernel: a one-vs-one SVM makes a matrix per pair,
+// and a new memory each time (its pages zeroed on first touch) cost as much as filling it.
+let spare: { memory: WebAssembly.Memory; kernel: VecmatExports } | undefined;
+
 export class ResidentMatrix {
   private readonly kernel: VecmatExports;
-  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly memory: WebAssembly.Memory;
   /** Offsets in doubles: B, then q, then out. */
   private readonly pb = 0;
   private readonly pq: number;
@@ -35,7 +42,10 @@ export class ResidentMatrix {
     readonly d: number,
     readonly n: number,
   ) {
-    this.kernel = vecmatKernel(this.memory);
+    const reused = spare;
+    spare = undefined;
+    this.memory = reused?.memory ?? new WebAssembly.Memory({ initial: 1 });
+    this.kernel = reused?.kernel ?? vecmatKernel(this.memory);
     const align = (x: number) => (x + 1) & ~1;
     this.pq = align(d * n);
     this.pout = align(this.pq + d);
@@ -52,6 +62,14 @@ export class ResidentMatrix {
   static create(d: number, n: number): ResidentMatrix | undefined {
     if ((d * n + d + n + 2) * 8 > MAX_RESIDENT_BYTES) return undefined;
     return new ResidentMatrix(d, n);
+  }
+
+  /**
+   * Hands the memory to the thread's next matrix: this one must not be used after. (A
+   * matrix never released is simply collected.)
+   */
+  release(): void {
+    if (this.memory.buffer.byteLength <= MAX_SPARE_BYTES) spare = { memory: this.memory, kernel: this.kernel };
   }
 
   /** out = q · B, q written in `q` first; the result is in `out` until the next call. */

@@ -53,6 +53,11 @@ export class KernelRows {
     this.rows = rows;
   }
 
+  /** Gives the resident matrix's memory back for the thread's next rows; no row after this. */
+  release(): void {
+    this.resident?.release();
+  }
+
   /** k(row i, row i). */
   diagonal(i: number): number {
     return this.fromDot(i, i, this.norms[i] as number);

@@ -113,6 +113,7 @@ export function solveSmo(
     i = updateGradient(n, y, alpha, cost, grad, ki, kj, yi * dAi, yj * dAj, found);
     gMax = found[0] as number;
   }
+  kernelRows.release();
   return { support: supportOf(rows, alpha), dualCoef: dualCoefOf(alpha, y), rho: offsetOf(n, y, alpha, cost, grad) };
 }
 
