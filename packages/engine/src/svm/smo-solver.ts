@@ -39,8 +39,12 @@ export function solveSmo(
   const kRow = maxCached >= n ? slabRows(kernelRows, n) : lruRows(kernelRows, n, maxCached);
   // gMax / gMin of the last selection (two results of one pass).
   const found = new Float64Array(1);
+  // Membership of I_up as 0 (in) or −∞ (out), added to −y·G: the gradient pass then tests
+  // no sign or bound, a branch that went either way with y (4–6% of a pair's solve).
+  const up = new Float64Array(n);
+  for (let t = 0; t < n; t++) setUp(t, y, alpha, cost, up);
   // The first selection is an update by zero (any finite rows will do: grad itself).
-  let i = updateGradient(n, y, alpha, cost, grad, grad, grad, 0, 0, found);
+  let i = updateGradient(n, y, up, grad, grad, grad, 0, 0, found);
   let gMax = found[0] as number;
   for (let iter = 0; iter < maxIter; iter++) {
     if (iter % 1000 === 0) signal?.throwIfAborted();
@@ -110,7 +114,9 @@ export function solveSmo(
     }
     const dAi = (alpha[i] as number) - oldAi;
     const dAj = (alpha[j] as number) - oldAj;
-    i = updateGradient(n, y, alpha, cost, grad, ki, kj, yi * dAi, yj * dAj, found);
+    setUp(i, y, alpha, cost, up);
+    setUp(j, y, alpha, cost, up);
+    i = updateGradient(n, y, up, grad, ki, kj, yi * dAi, yj * dAj, found);
     gMax = found[0] as number;
   }
   kernelRows.release();
@@ -214,12 +220,18 @@ function secondOrderPartner(
   return j;
 }
 
-/** G += y·(ci·K_i + cj·K_j); returns the most violating index in I_up, found[0] its −y·G. */
+/** Row t's membership of I_up (α below its bound on y's side), as 0 or −∞. */
+function setUp(t: number, y: Float64Array, alpha: Float64Array, cost: Float64Array, up: Float64Array): void {
+  const yt = y[t] as number;
+  const at = alpha[t] as number;
+  up[t] = (yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0) ? 0 : Number.NEGATIVE_INFINITY;
+}
+
+/** G += y·(ci·K_i + cj·K_j); returns the most violating index in I_up (−1 when empty), found[0] its −y·G. */
 function updateGradient(
   n: number,
   y: Float64Array,
-  alpha: Float64Array,
-  cost: Float64Array,
+  up: Float64Array,
   grad: Float64Array,
   ki: Float64Array,
   kj: Float64Array,
@@ -233,17 +245,15 @@ function updateGradient(
     const yt = y[t] as number;
     const g = (grad[t] as number) + yt * (ci * (ki[t] as number) + cj * (kj[t] as number));
     grad[t] = g;
-    const at = alpha[t] as number;
-    if ((yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0)) {
-      const v = -yt * g;
-      if (v >= gMax) {
-        gMax = v;
-        i = t;
-      }
+    // Outside I_up, v = −∞: kept only while nothing in I_up has been seen.
+    const v = -yt * g + (up[t] as number);
+    if (v >= gMax) {
+      gMax = v;
+      i = t;
     }
   }
   found[0] = gMax;
-  return i;
+  return gMax === Number.NEGATIVE_INFINITY ? -1 : i;
 }
 
 /** ρ: the mean of y_i G_i over free vectors, else the middle of the feasible range. */
