@@ -2,12 +2,12 @@ import type { SplitSearch } from './split-search.js';
 
 /**
  * Gini impurity for K classes. A node's score is Σ_c w_c² / W (larger is purer; a split's
- * gain is its children's scores minus the node's). The scan over thresholds keeps Σ_c w_c²
- * of both sides up to date as rows move left, so a threshold costs O(1) instead of O(K).
- * With integer weights (bootstrap counts) every sum is exact, so the order in which rows
- * move does not change a gain by a bit.
- * The histogram ([bin × class] weights) is filled in one pass over the node's rows and
- * emptied as it is scanned, bins the node does not reach never touched.
+ * gain is its children's scores minus the node's). The scan over thresholds updates Σ_c w_c²
+ * of both sides in the loop that moves a bin's class weights left (one pass over K a bin,
+ * empty cells skipped, where recomputing both sides took three). With integer weights
+ * (bootstrap counts) every sum is exact, so the incremental sums equal recomputed ones to
+ * the bit. The histogram ([bin × class] weights) is filled in one pass over the node's
+ * rows and emptied as it is scanned: bins the node does not reach are never touched.
  */
 export class GiniSplit implements SplitSearch {
   gain = Number.NEGATIVE_INFINITY;
