@@ -128,18 +128,19 @@ function lloyd(
   const { rows: n, cols: d, data } = x;
   const k = centres.length / d;
   // One set of buffers for every iteration: a start runs hundreds of them.
-  const cross = new Float64Array(n * k);
+  const cross = new Float64Array(resident ? 0 : n * k);
   const cc = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
   // Each row's centre, and the centres' sums kept from one iteration to the next: only
   // the rows that changed centre move their values (few, after the first iterations).
   const labels = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n);
   for (let iter = 0; iter < maxIter; iter++) {
     signal?.throwIfAborted();
-    crossTerms(x, centres, k, cross, cc, resident);
+    nearestCentres(x, centres, k, cross, cc, next, resident);
     for (let i = 0; i < n; i++) {
-      const best = nearest(cross, cc, i, k);
+      const best = next[i] as number;
       const was = labels[i] as number;
       if (best === was) continue;
       labels[i] = best;
@@ -179,37 +180,41 @@ export function assign(
   resident?: ResidentRows,
 ): { labels: Int32Array; inertia: number } {
   const { rows: n, cols: d, data } = x;
-  const cross = new Float64Array(n * k);
-  const cc = new Float64Array(k);
-  crossTerms(x, centres, k, cross, cc, resident);
   const labels = new Int32Array(n);
+  nearestCentres(x, centres, k, new Float64Array(resident ? 0 : n * k), new Float64Array(k), labels, resident);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    const best = nearest(cross, cc, i, k);
-    labels[i] = best;
     // The exact distance of the chosen centre, so the inertia carries no cancellation error.
-    inertia += dist2(data, i * d, centres, best * d, d);
+    inertia += dist2(data, i * d, centres, (labels[i] as number) * d, d);
   }
   return { labels, inertia };
 }
 
-/** cross = X · Cᵀ [n × k] and cc = ‖c‖² per centre. */
-function crossTerms(
+/**
+ * labels[i] = row i's nearest centre, from cc = ‖c‖² and the cross terms X · Cᵀ: chosen in
+ * the resident kernel's memory when X is resident, else from `cross` [n × k] here.
+ */
+function nearestCentres(
   x: DenseMatrix,
   centres: Float64Array,
   k: number,
   cross: Float64Array,
   cc: Float64Array,
+  labels: Int32Array,
   resident?: ResidentRows,
 ): void {
   const { rows: n, cols: d, data } = x;
-  if (resident) resident.timesTransposed(centres, k, cross);
-  else matmulTransB(data, centres, n, d, k, cross);
   for (let c = 0; c < k; c++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += (centres[c * d + j] as number) ** 2;
     cc[c] = s;
   }
+  if (resident) {
+    resident.nearest(centres, k, cc, labels);
+    return;
+  }
+  matmulTransB(data, centres, n, d, k, cross);
+  for (let i = 0; i < n; i++) labels[i] = nearest(cross, cc, i, k);
 }
 
 /** Row i's nearest centre from its cross terms (‖x‖² is the same for every centre). */
