@@ -2,7 +2,7 @@ import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import { ResidentDesign } from '../linalg/resident-design.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
-import { expInPlace, SoftmaxRows } from '../linalg/vector-exp.js';
+import { SoftmaxRows } from '../linalg/vector-exp.js';
 
 /**
  * The logistic (binary) or multinomial log-loss of weights w over a range of rows, and
@@ -54,8 +54,6 @@ export function lossRanges(x: FeatureMatrix, kk: number): number {
 
 // Scores of one range in WebAssembly memory, reused between calls on the same thread.
 let softmax: SoftmaxRows | undefined;
-// −|t·z| per row of a binary range, then its exponential.
-let negAbs = new Float64Array(0);
 
 /** Dense data up to this many values is kept resident per range (twice: as is and transposed). */
 const RESIDENT_LIMIT = 4 * 1024 * 1024;
@@ -145,25 +143,10 @@ export function logisticLossRange(job: LogisticLossJob, r: number, into?: Float6
     grad.set(rowsAt.biasGradient, kk * d);
   } else {
     // Binary, t = ±1: loss = log(1 + e^{−tz}) = max(−tz, 0) + log1p(e^{−|tz|}) and residual
-    // −t·w·σ(−tz), from one e^{−|tz|} per row, all of a range's in one SIMD call.
-    if (negAbs.length < rows) negAbs = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) {
-      const t = (y[from + i] as number) === 1 ? 1 : -1;
-      const tz = t * ((zs[i * stride] as number) + (bias[0] as number));
-      zs[i * stride] = tz;
-      negAbs[i] = tz > 0 ? -tz : tz;
-    }
-    expInPlace(negAbs, 0, rows);
-    for (let i = 0; i < rows; i++) {
-      const wi = sw ? (sw[from + i] as number) : 1;
-      const t = (y[from + i] as number) === 1 ? 1 : -1;
-      const tz = zs[i * stride] as number;
-      const e = negAbs[i] as number;
-      loss += wi * ((tz < 0 ? -tz : 0) + Math.log1p(e));
-      const res = -t * wi * (tz > 0 ? e / (1 + e) : 1 / (1 + e));
-      zs[i * stride] = res;
-      grad[d] = (grad[d] as number) + res;
-    }
+    // −t·w·σ(−tz), from one e^{−|tz|} per row, in WebAssembly (in JavaScript the loops ran
+    // in V8's interpreter for the first fits of a process, and Math.log1p was a call a row).
+    loss = rowsAt.logisticResiduals(bias[0] as number, y, sw, from);
+    grad[d] = rowsAt.biasGradient[0] as number;
   }
   // ∂/∂W = Rᵀ · X over the range.
   if (design) design.weightGradient(grad, d);

@@ -154,3 +154,100 @@ describe('SoftmaxRows', () => {
     assert.deepEqual(Array.from(block), [1, -1, 0]);
   });
 });
+
+describe('SoftmaxRows.logisticResiduals (the binary log-loss in WebAssembly)', () => {
+  test("its log1p gives Math.log1p's bits on [0, 1]: random values, e^−u, every power of two, the branch edges", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const exp = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(WASM_DIR, 'exp.wasm'))), {
+      env: { memory },
+    }).exports.exp;
+    const { log1p } = new WebAssembly.Instance(
+      new WebAssembly.Module(fs.readFileSync(path.join(WASM_DIR, 'logistic.wasm'))),
+      { env: { memory, exp } },
+    ).exports as unknown as { log1p: (x: number) => number };
+    const rng = new Rng(21);
+    const values: number[] = [
+      0,
+      1,
+      5e-324,
+      2 ** -1022,
+      2 ** -54,
+      2 ** -29,
+      2 ** -20,
+      Math.SQRT2 - 1,
+      0.41422,
+      1 - 2 ** -53,
+    ];
+    values.push(Number.POSITIVE_INFINITY, Number.NaN);
+    for (let i = 0; i < 200_000; i++) values.push(rng.next(), Math.exp(-rng.next() * 750));
+    for (let e = -1074; e <= 0; e++) for (let m = 0; m < 8; m++) values.push(2 ** e * (1 + m / 8));
+    for (const hi of [0x3fda827a, 0x3e200000, 0x3c900000]) {
+      const f = new Float64Array(1);
+      const u = new Uint32Array(f.buffer);
+      for (const d of [-1, 0, 1]) {
+        u[1] = hi + d;
+        u[0] = 0x12345;
+        values.push(f[0] as number);
+      }
+    }
+    let bad = 0;
+    for (const x of values) if (!Object.is(log1p(x), Math.log1p(x))) bad++;
+    assert.equal(bad, 0, `${bad} of ${values.length} values differ from Math.log1p`);
+  });
+
+  for (const [stride, weighted] of [
+    [1, false],
+    [4, true],
+  ] as const) {
+    test(`rows ${stride} apart${weighted ? ', weighted' : ''}: the bits of the JavaScript loops it replaced`, () => {
+      const rng = new Rng(40 + stride);
+      const rows = 301;
+      const from = 5;
+      const z = Float64Array.from({ length: rows }, (_, i) =>
+        i % 50 === 0 ? (i % 100 === 0 ? 800 : -800) : rng.normal() * 6,
+      );
+      const labels = Float64Array.from({ length: from + rows }, () => (rng.next() < 0.5 ? 1 : 0));
+      const weights = weighted ? Float64Array.from({ length: from + rows }, () => 0.25 + rng.next()) : undefined;
+      const bias = 0.37;
+      // The loops as logistic-loss.ts had them (e^x by expInPlace, the same kernel).
+      const tzs = new Float64Array(rows);
+      const e = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const t = labels[from + i] === 1 ? 1 : -1;
+        const tz = t * ((z[i] as number) + bias);
+        tzs[i] = tz;
+        e[i] = tz > 0 ? -tz : tz;
+      }
+      expInPlace(e);
+      const res = new Float64Array(rows);
+      let wantLoss = 0;
+      let wantSum = 0;
+      for (let i = 0; i < rows; i++) {
+        const t = labels[from + i] === 1 ? 1 : -1;
+        const tz = tzs[i] as number;
+        const ei = e[i] as number;
+        const wi = weights ? (weights[from + i] as number) : 1;
+        wantLoss += wi * ((tz < 0 ? -tz : 0) + Math.log1p(ei));
+        res[i] = -t * wi * (tz > 0 ? ei / (1 + ei) : 1 / (1 + ei));
+        wantSum += res[i] as number;
+      }
+      const softmax = new SoftmaxRows();
+      const block = softmax.scores(rows, 1, stride);
+      block.fill(9);
+      for (let i = 0; i < rows; i++) block[i * stride] = z[i] as number;
+      const loss = softmax.logisticResiduals(bias, labels, weights, from);
+      assert.ok(Object.is(loss, wantLoss), `loss ${loss} vs ${wantLoss}`);
+      assert.ok(Object.is(softmax.biasGradient[0], wantSum), 'the intercept gradient');
+      for (let i = 0; i < rows; i++) {
+        assert.ok(Object.is(block[i * stride], res[i]), `row ${i}: ${block[i * stride]} vs ${res[i]}`);
+        for (let c = 1; c < stride && i + 1 < rows; c++)
+          assert.equal(block[i * stride + c], 9, 'between rows untouched');
+      }
+    });
+  }
+
+  test('the committed logistic.wasm is what logistic.wat compiles to', async () => {
+    const built = await compileWat(path.join(WASM_DIR, 'logistic.wat'));
+    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'logistic.wasm'))), built);
+  });
+});

@@ -22,6 +22,21 @@ interface ExpExports {
 }
 
 const expModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/exp.wasm', import.meta.url)));
+const logisticModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/logistic.wasm', import.meta.url)));
+
+/** wasm/logistic.wat: the binary log-loss's rows, over the same memory and e^x. */
+interface LogisticExports {
+  logistic_rows(
+    z: number,
+    stride: number,
+    bias: number,
+    labels: number,
+    weights: number,
+    rows: number,
+    scratch: number,
+    bgrad: number,
+  ): number;
+}
 
 /** The kernel over `memory` (its own, or a product kernel's: see SoftmaxRows). */
 function expKernel(memory: WebAssembly.Memory): ExpExports {
@@ -61,6 +76,7 @@ export function expInPlace(values: Float64Array, from = 0, to = values.length): 
  */
 export class SoftmaxRows {
   private readonly kernel: ExpExports;
+  private logistic: LogisticExports | undefined;
   private rows = 0;
   private kk = 0;
   private stride = 0;
@@ -129,6 +145,31 @@ export class SoftmaxRows {
       loss += w * ((stats[2 * i] as number) + Math.log(stats[2 * i + 1] as number));
     }
     return loss;
+  }
+
+  /**
+   * The binary case (kk = 1, labels 1 for the positive class): residuals −t·w·σ(−t·z) in
+   * place of the scores z + bias, their sum in biasGradient[0], and the weighted loss
+   * Σ w_i log(1 + e^{−t_i z_i}) returned, all in WebAssembly (wasm/logistic.wat, the bits
+   * of the JavaScript loops it replaced: Math.log1p's algorithm, the same e^x).
+   */
+  logisticResiduals(bias: number, labels: Float64Array, weights: Float64Array | undefined, from: number): number {
+    const { rows } = this;
+    this.labels.set(labels.subarray(from, from + rows));
+    if (weights) this.weights.set(weights.subarray(from, from + rows));
+    this.logistic ??= new WebAssembly.Instance(logisticModule, {
+      env: { memory: this.memory, exp: this.kernel.exp },
+    }).exports as unknown as LogisticExports;
+    return this.logistic.logistic_rows(
+      this.z.byteOffset,
+      this.stride,
+      bias,
+      this.labels.byteOffset,
+      weights ? this.weights.byteOffset : 0,
+      rows,
+      this.stats.byteOffset,
+      this.biasGradient.byteOffset,
+    );
   }
 
   // z, stats (2 a row), labels, weights, bias, bgrad, 16-byte aligned; weights never at
