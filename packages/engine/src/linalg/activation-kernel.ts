@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { instantiateKernel } from './wasm-module.js';
 
 /** wasm/activations.wat: a layer's element-wise passes over arrays in the kernel's memory. */
 interface ActivationExports {
@@ -6,8 +6,6 @@ interface ActivationExports {
   relu_mask(d: number, h: number, n: number): void;
   column_sums(s: number, m: number, rows: number, cols: number): void;
 }
-
-const activationModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/activations.wasm', import.meta.url)));
 
 /**
  * Float64 arrays carved out of one WebAssembly memory, and the branch-free passes of a
@@ -25,8 +23,7 @@ export class ActivationArena {
   constructor(doubles: number, widest: number) {
     const bytes = (doubles + widest + 2) * 8;
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    this.kernel = new WebAssembly.Instance(activationModule, { env: { memory: this.memory } })
-      .exports as unknown as ActivationExports;
+    this.kernel = instantiateKernel<ActivationExports>('activations.wasm', { memory: this.memory });
     this.scratch = this.array(widest);
   }
 

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { instantiateKernel } from './wasm-module.js';
 
 /**
  * A matrix B [d × n] kept in its own WebAssembly memory for many products q · B
@@ -9,11 +9,9 @@ export interface VecmatExports {
   vecmat(q: number, b: number, out: number, d: number, n: number): void;
 }
 
-const vecmatModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/vecmat.wasm', import.meta.url)));
-
 /** The q · B kernel over `memory` (addresses in bytes). */
 export function vecmatKernel(memory: WebAssembly.Memory): VecmatExports {
-  return new WebAssembly.Instance(vecmatModule, { env: { memory } }).exports as unknown as VecmatExports;
+  return instantiateKernel<VecmatExports>('vecmat.wasm', { memory });
 }
 
 /** Above this, a resident copy costs more memory than its speed is worth (and nears wasm32's 4 GiB). */

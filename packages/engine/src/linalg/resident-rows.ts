@@ -1,12 +1,10 @@
-import fs from 'node:fs';
 import type { DenseMatrix } from './dense-matrix.js';
 import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth, putTransposed, takeRows } from './wasm-gemm.js';
+import { instantiateKernel } from './wasm-module.js';
 
 interface ArgminExports {
   argmin_rows(cross: number, ld: number, cc: number, n: number, k: number, labels: number): void;
 }
-
-const argminModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/argmin.wasm', import.meta.url)));
 
 /** Larger rows are multiplied through the shared kernel in blocks instead (gemm.ts). */
 const MAX_RESIDENT_DOUBLES = 4 * 1024 * 1024;
@@ -57,8 +55,7 @@ export class ResidentRows {
     const pl = (pcc + k + 1) & ~1;
     const view = new Float64Array(this.kernel.memory.buffer);
     view.set(cc.subarray(0, k), pcc);
-    this.argmin ??= new WebAssembly.Instance(argminModule, { env: { memory: this.kernel.memory } })
-      .exports as unknown as ArgminExports;
+    this.argmin ??= instantiateKernel<ArgminExports>('argmin.wasm', { memory: this.kernel.memory });
     this.argmin.argmin_rows(pc * 8, kp, pcc * 8, rows, k, pl * 8);
     labels.set(new Int32Array(this.kernel.memory.buffer, pl * 8, rows));
   }

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { instantiateKernel } from './wasm-module.js';
 
 /**
  * e^x over arrays in WebAssembly SIMD (wasm/exp.wat): about 5 ns a value where Math.exp
@@ -21,9 +21,6 @@ interface ExpExports {
   ): void;
 }
 
-const expModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/exp.wasm', import.meta.url)));
-const logisticModule = new WebAssembly.Module(fs.readFileSync(new URL('./wasm/logistic.wasm', import.meta.url)));
-
 /** wasm/logistic.wat: the binary log-loss's rows, over the same memory and e^x. */
 interface LogisticExports {
   logistic_rows(
@@ -40,7 +37,7 @@ interface LogisticExports {
 
 /** The kernel over `memory` (its own, or a product kernel's: see SoftmaxRows). */
 function expKernel(memory: WebAssembly.Memory): ExpExports {
-  return new WebAssembly.Instance(expModule, { env: { memory } }).exports as unknown as ExpExports;
+  return instantiateKernel<ExpExports>('exp.wasm', { memory });
 }
 
 /** Grows `memory` to hold `bytes`. */
@@ -157,9 +154,10 @@ export class SoftmaxRows {
     const { rows } = this;
     this.labels.set(labels.subarray(from, from + rows));
     if (weights) this.weights.set(weights.subarray(from, from + rows));
-    this.logistic ??= new WebAssembly.Instance(logisticModule, {
-      env: { memory: this.memory, exp: this.kernel.exp },
-    }).exports as unknown as LogisticExports;
+    this.logistic ??= instantiateKernel<LogisticExports>('logistic.wasm', {
+      memory: this.memory,
+      exp: this.kernel.exp,
+    });
     return this.logistic.logistic_rows(
       this.z.byteOffset,
       this.stride,

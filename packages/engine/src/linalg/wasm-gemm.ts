@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { instantiateKernel } from './wasm-module.js';
 
 /**
  * The WebAssembly SIMD matrix products (wasm/gemm.wat in float64, wasm/gemm-f32.wat in
@@ -15,9 +15,7 @@ export interface GemmExports {
 /** float64 (the products' bits equal the plain loops'), or float32 for training that can take it. */
 export type Precision = 'f64' | 'f32';
 
-const load = (file: string) =>
-  new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(new URL(`./wasm/${file}`, import.meta.url))))
-    .exports as unknown as GemmExports;
+const load = (file: string) => instantiateKernel<GemmExports>(file);
 const kernels = { f64: load('gemm.wasm'), f32: load('gemm-f32.wasm') };
 
 /** A float64 kernel with a memory of its own, for operands kept between products (resident-rows.ts). */

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { instantiateKernel } from '../linalg/wasm-module.js';
 
 interface AdamExports {
   adam(
@@ -15,8 +15,6 @@ interface AdamExports {
     sumSq: number,
   ): number;
 }
-
-const adamModule = new WebAssembly.Module(fs.readFileSync(new URL('../linalg/wasm/adam.wasm', import.meta.url)));
 
 /**
  * Adam's moments for a network's parameters, kept in WebAssembly memory, and its step in
@@ -38,7 +36,7 @@ export class AdamKernel {
     this.n = lengths.reduce((a, b) => a + b, 0);
     const stride = this.n + (this.n & 1);
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((5 * stride * 8) / 65536)) });
-    this.kernel = new WebAssembly.Instance(adamModule, { env: { memory } }).exports as unknown as AdamExports;
+    this.kernel = instantiateKernel<AdamExports>('adam.wasm', { memory });
     this.view = new Float64Array(memory.buffer);
     this.at = { w: 0, m: stride, v: 2 * stride, g1: 3 * stride, g2: 4 * stride };
   }
