@@ -6,7 +6,7 @@ import { compileWat, WASM_DIR } from '../../scripts/wat-compiler.js';
 import { Rng } from '../random/rng.js';
 import { kernel } from '../svm/kernel.js';
 import { KernelRows } from '../svm/kernel-rows.js';
-import { ResidentMatrix } from './resident-matrix.js';
+import { ResidentMatrix, vecmatKernel } from './resident-matrix.js';
 
 describe('ResidentMatrix (WebAssembly q · B)', () => {
   // n = 8k and n = 8k + r: the vector part and the one-at-a-time tail. Each matrix is
@@ -80,6 +80,35 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
       }
     }
   });
+
+  // d = 8k and 8k + r: the eight-row blocks and the one-at-a-time tail rows.
+  for (const [d, n] of [
+    [8, 5],
+    [57, 37],
+    [1, 9],
+    [3, 1],
+    [17, 64],
+  ] as const) {
+    test(`matvec, d = ${d}, n = ${n}: A·v with the same bits as a loop summing in column order`, () => {
+      const rng = new Rng(d * 7919 + n);
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const kernel = vecmatKernel(memory);
+      const f = new Float64Array(memory.buffer);
+      // A at 8 (not 0: addresses are offsets), v after it, out after v.
+      const aAt = 1;
+      const vAt = aAt + d * n;
+      const outAt = vAt + n;
+      for (let i = 0; i < d * n + n; i++) f[aAt + i] = rng.normal();
+      f[outAt + d] = 42;
+      kernel.matvec(aAt * 8, vAt * 8, outAt * 8, d, n);
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (f[aAt + j * n + i] as number) * (f[vAt + i] as number);
+        assert.equal(f[outAt + j], s, `out[${j}]`);
+      }
+      assert.equal(f[outAt + d], 42, 'nothing written past out[d − 1]');
+    });
+  }
 
   test('the committed vecmat.wasm is what vecmat.wat compiles to', async () => {
     const built = await compileWat(path.join(WASM_DIR, 'vecmat.wat'));

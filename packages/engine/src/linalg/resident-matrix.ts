@@ -6,7 +6,10 @@ import { instantiateKernel } from './wasm-module.js';
  * memory, so a resident matrix is never overwritten by other kernels' operands.
  */
 export interface VecmatExports {
+  /** out[t] = Σ_j q[j]·B[j][t], B [d × n] row-major. */
   vecmat(q: number, b: number, out: number, d: number, n: number): void;
+  /** out[j] = Σ_i A[j][i]·v[i], A [d × n] row-major: the same sums over Aᵀ. */
+  matvec(a: number, v: number, out: number, d: number, n: number): void;
 }
 
 /** The q · B kernel over `memory` (addresses in bytes). */
