@@ -25,8 +25,13 @@ export type LogisticRegressionParams = {
 /** scipy.optimize.minimize(method='L-BFGS-B')'s default `ftol` (factr 1e7 × machine epsilon). */
 const SCIPY_LBFGS_FTOL = 1e7 * Number.EPSILON;
 
-/** Multiply-adds (rows × features × score columns) per evaluation worth worker threads. */
-const MIN_SHARED_WORK = 1_000_000;
+/**
+ * Multiply-adds (rows × features × score columns) per evaluation worth worker threads.
+ * Digits (1,438 × 64 × 10 = 920k) is past it: in bench:train's process, with the pool's
+ * workers running, 41–42 ms a warm fit on two threads against 54 ms on one (a first fit,
+ * the workers' code still cold, 72 against 63 ms).
+ */
+const MIN_SHARED_WORK = 800_000;
 
 export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionParams = { C: 1, maxIter: 1000, tol: 1e-4, nJobs: 0 };
 
@@ -73,7 +78,7 @@ export class LogisticRegression implements SparseLearner {
     const threads = threadCount(this.params.nJobs);
     const perRow = isCsr(x) ? (x.indptr[n] as number) / Math.max(1, n) : d;
     // With nJobs 0 (one thread per core), threads only when an evaluation is worth
-    // sharing: below ~1M multiply-adds it takes about a millisecond here, and a worker's
+    // sharing: below ~1M multiply-adds it takes under a millisecond, and a worker's
     // first evaluations (its code not yet compiled) cost more than the half it takes over
     // (spambase, 3,680 × 57: 36–64 ms a fit alone against 93–155 ms in two threads).
     const parallel = threads > 1 && ranges > 1 && (this.params.nJobs > 0 || n * perRow * kk >= MIN_SHARED_WORK);
