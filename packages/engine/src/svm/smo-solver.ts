@@ -1,5 +1,6 @@
 import type { KernelSpec } from './kernel.js';
 import { KernelRows } from './kernel-rows.js';
+import { SmoWorkspace } from './smo-workspace.js';
 
 export interface BinarySvm {
   /** Indices (into the rows given) of the support vectors. */
@@ -22,36 +23,43 @@ export function solveSmo(
   x: Float64Array,
   d: number,
   rows: Int32Array,
-  y: Float64Array,
-  cost: Float64Array,
+  yIn: Float64Array,
+  costIn: Float64Array,
   spec: KernelSpec,
   tol: number,
   maxIter: number,
   signal?: AbortSignal,
 ): BinarySvm {
   const n = rows.length;
-  const alpha = new Float64Array(n);
-  const grad = new Float64Array(n).fill(-1);
+  // The per-row arrays live in the workspace's WebAssembly memory, where its two passes
+  // over the rows read them; y and the bounds are copied in.
+  const ws = SmoWorkspace.forRows(n);
+  const { alpha, grad, diag, up } = ws;
+  const y = ws.y;
+  const cost = ws.cost;
+  y.set(yIn);
+  cost.set(costIn);
+  alpha.fill(0);
+  grad.fill(-1);
   const kernelRows = new KernelRows(x, d, rows, spec);
-  const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) diag[i] = kernelRows.diagonal(i);
   const maxCached = Math.max(2, Math.floor((64 * 1024 * 1024) / (8 * n)));
   const kRow = maxCached >= n ? slabRows(kernelRows, n) : lruRows(kernelRows, n, maxCached);
-  // gMax / gMin of the last selection (two results of one pass).
-  const found = new Float64Array(1);
   // Membership of I_up as 0 (in) or −∞ (out), added to −y·G: the gradient pass then tests
-  // no sign or bound, a branch that went either way with y (4–6% of a pair's solve).
-  const up = new Float64Array(n);
+  // no sign or bound.
   for (let t = 0; t < n; t++) setUp(t, y, alpha, cost, up);
-  // The first selection is an update by zero (any finite rows will do: grad itself).
-  let i = updateGradient(n, y, up, grad, grad, grad, 0, 0, found);
-  let gMax = found[0] as number;
+  // The first selection is an update by zero (zero rows: G stays −1 exactly).
+  ws.ki.fill(0);
+  ws.kj.fill(0);
+  let i = ws.updateGradient(0, 0);
+  let gMax = ws.found[0] as number;
   for (let iter = 0; iter < maxIter; iter++) {
     if (iter % 1000 === 0) signal?.throwIfAborted();
     if (i < 0) break;
     const ki = kRow(i);
-    const j = secondOrderPartner(n, i, gMax, y, alpha, cost, grad, diag, ki, found);
-    const gMin = found[0] as number;
+    ws.ki.set(ki);
+    const j = ws.partner(i, gMax);
+    const gMin = ws.found[0] as number;
     if (gMax - gMin < tol || j < 0) break;
     const kj = kRow(j);
     const yi = y[i] as number;
@@ -116,16 +124,17 @@ export function solveSmo(
     const dAj = (alpha[j] as number) - oldAj;
     setUp(i, y, alpha, cost, up);
     setUp(j, y, alpha, cost, up);
-    i = updateGradient(n, y, up, grad, ki, kj, yi * dAi, yj * dAj, found);
-    gMax = found[0] as number;
+    ws.kj.set(kj);
+    i = ws.updateGradient(yi * dAi, yj * dAj);
+    gMax = ws.found[0] as number;
   }
   kernelRows.release();
   return { support: supportOf(rows, alpha), dualCoef: dualCoefOf(alpha, y), rho: offsetOf(n, y, alpha, cost, grad) };
 }
 
-// The passes over the rows each iteration makes, and the cold code after the loop, are
-// functions of their own: V8 then optimises each as soon as it is hot. As one function,
-// the loop was compiled on stack replacement and thrown out again each time the code
+// The passes over the rows each iteration makes are in WebAssembly (smo-workspace.ts),
+// and the cold code after the loop is in functions of its own: as one function with the
+// loop, it was compiled on stack replacement and thrown out again each time the code
 // after it ran for the first time (no type feedback there yet): the first fits of a
 // process ran mostly in the interpreter (breast cancer: 40-60 ms against 5 once warm).
 
@@ -180,80 +189,11 @@ function lruRows(kernelRows: KernelRows, n: number, maxCached: number): (i: numb
   };
 }
 
-/** j for i by second-order selection (−1 when none); found[0] = min −y·G over I_low. */
-function secondOrderPartner(
-  n: number,
-  i: number,
-  gMax: number,
-  y: Float64Array,
-  alpha: Float64Array,
-  cost: Float64Array,
-  grad: Float64Array,
-  diag: Float64Array,
-  ki: Float64Array,
-  found: Float64Array,
-): number {
-  let gMin = Number.POSITIVE_INFINITY;
-  let j = -1;
-  let objMin = Number.POSITIVE_INFINITY;
-  const di = diag[i] as number;
-  const yi = y[i] as number;
-  for (let t = 0; t < n; t++) {
-    const yt = y[t] as number;
-    const at = alpha[t] as number;
-    if ((yt > 0 && at > 0) || (yt < 0 && at < (cost[t] as number))) {
-      const v = -yt * (grad[t] as number);
-      if (v <= gMin) gMin = v;
-      const b = gMax - v;
-      if (b > 0) {
-        let a = di + (diag[t] as number) - 2 * yi * yt * (ki[t] as number);
-        if (a <= 0) a = TAU;
-        const obj = -(b * b) / a;
-        if (obj <= objMin) {
-          objMin = obj;
-          j = t;
-        }
-      }
-    }
-  }
-  found[0] = gMin;
-  return j;
-}
-
 /** Row t's membership of I_up (α below its bound on y's side), as 0 or −∞. */
 function setUp(t: number, y: Float64Array, alpha: Float64Array, cost: Float64Array, up: Float64Array): void {
   const yt = y[t] as number;
   const at = alpha[t] as number;
   up[t] = (yt > 0 && at < (cost[t] as number)) || (yt < 0 && at > 0) ? 0 : Number.NEGATIVE_INFINITY;
-}
-
-/** G += y·(ci·K_i + cj·K_j); returns the most violating index in I_up (−1 when empty), found[0] its −y·G. */
-function updateGradient(
-  n: number,
-  y: Float64Array,
-  up: Float64Array,
-  grad: Float64Array,
-  ki: Float64Array,
-  kj: Float64Array,
-  ci: number,
-  cj: number,
-  found: Float64Array,
-): number {
-  let gMax = Number.NEGATIVE_INFINITY;
-  let i = -1;
-  for (let t = 0; t < n; t++) {
-    const yt = y[t] as number;
-    const g = (grad[t] as number) + yt * (ci * (ki[t] as number) + cj * (kj[t] as number));
-    grad[t] = g;
-    // Outside I_up, v = −∞: kept only while nothing in I_up has been seen.
-    const v = -yt * g + (up[t] as number);
-    if (v >= gMax) {
-      gMax = v;
-      i = t;
-    }
-  }
-  found[0] = gMax;
-  return gMax === Number.NEGATIVE_INFINITY ? -1 : i;
 }
 
 /** ρ: the mean of y_i G_i over free vectors, else the middle of the feasible range. */
