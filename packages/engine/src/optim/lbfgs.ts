@@ -49,8 +49,8 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
     if (maxAbs(g) < gtol) return { w, loss, iterations: iter, converged: true };
     signal?.throwIfAborted();
     // Two-loop recursion: dir = −H g. Each pass that updates dir also takes the next
-    // pass's dot product with it (the same sums in the same order as separate loops, so
-    // the same bits): on text models of 10⁵–10⁶ weights the loops are memory-bound.
+    // pass's dot product with it: on text models of 10⁵–10⁶ weights the loops are
+    // memory-bound, and one pass over dir does both.
     const k = sHist.length;
     let slope: number;
     if (k === 0) {
@@ -140,35 +140,99 @@ function negate(g: Float64Array, dir: Float64Array): void {
 
 /** dir = −g; returns next·dir. */
 function negateDot(g: Float64Array, dir: Float64Array, next: Float64Array): number {
-  let d = 0;
-  for (let i = 0; i < g.length; i++) {
+  const n = g.length;
+  const n4 = n & ~3;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const v0 = -(g[i] as number);
+    const v1 = -(g[i + 1] as number);
+    const v2 = -(g[i + 2] as number);
+    const v3 = -(g[i + 3] as number);
+    dir[i] = v0;
+    dir[i + 1] = v1;
+    dir[i + 2] = v2;
+    dir[i + 3] = v3;
+    d0 += (next[i] as number) * v0;
+    d1 += (next[i + 1] as number) * v1;
+    d2 += (next[i + 2] as number) * v2;
+    d3 += (next[i + 3] as number) * v3;
+  }
+  for (; i < n; i++) {
     const v = -(g[i] as number);
     dir[i] = v;
-    d += (next[i] as number) * v;
+    d0 += (next[i] as number) * v;
   }
-  return d;
+  return d0 + d1 + (d2 + d3);
 }
 
-/** dir += a·y; returns next·dir. */
+/**
+ * dir += a·y; returns next·dir. The dot product in four interleaved partial sums: one
+ * running sum waits on each addition (4 cycles), and this pass, 2m times an iteration
+ * over every weight, was 28% of a text model's fit (1.7 → 1.1 ns a weight).
+ */
 function axpyDot(a: number, y: Float64Array, dir: Float64Array, next: Float64Array): number {
-  let d = 0;
-  for (let i = 0; i < dir.length; i++) {
+  const n = dir.length;
+  const n4 = n & ~3;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const v0 = (dir[i] as number) + a * (y[i] as number);
+    const v1 = (dir[i + 1] as number) + a * (y[i + 1] as number);
+    const v2 = (dir[i + 2] as number) + a * (y[i + 2] as number);
+    const v3 = (dir[i + 3] as number) + a * (y[i + 3] as number);
+    dir[i] = v0;
+    dir[i + 1] = v1;
+    dir[i + 2] = v2;
+    dir[i + 3] = v3;
+    d0 += (next[i] as number) * v0;
+    d1 += (next[i + 1] as number) * v1;
+    d2 += (next[i + 2] as number) * v2;
+    d3 += (next[i + 3] as number) * v3;
+  }
+  for (; i < n; i++) {
     const v = (dir[i] as number) + a * (y[i] as number);
     dir[i] = v;
-    d += (next[i] as number) * v;
+    d0 += (next[i] as number) * v;
   }
-  return d;
+  return d0 + d1 + (d2 + d3);
 }
 
 /** dir *= gamma; returns next·dir. */
 function scaleDot(dir: Float64Array, gamma: number, next: Float64Array): number {
-  let d = 0;
-  for (let i = 0; i < dir.length; i++) {
+  const n = dir.length;
+  const n4 = n & ~3;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const v0 = (dir[i] as number) * gamma;
+    const v1 = (dir[i + 1] as number) * gamma;
+    const v2 = (dir[i + 2] as number) * gamma;
+    const v3 = (dir[i + 3] as number) * gamma;
+    dir[i] = v0;
+    dir[i + 1] = v1;
+    dir[i + 2] = v2;
+    dir[i + 3] = v3;
+    d0 += (next[i] as number) * v0;
+    d1 += (next[i + 1] as number) * v1;
+    d2 += (next[i + 2] as number) * v2;
+    d3 += (next[i + 3] as number) * v3;
+  }
+  for (; i < n; i++) {
     const v = (dir[i] as number) * gamma;
     dir[i] = v;
-    d += (next[i] as number) * v;
+    d0 += (next[i] as number) * v;
   }
-  return d;
+  return d0 + d1 + (d2 + d3);
 }
 
 /** v /= m. */
