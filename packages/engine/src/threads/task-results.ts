@@ -1,4 +1,5 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { spinThenWait } from './spin-wait.js';
 
 /** What a worker posts for a task: its result (tagged with the session's run), or why it failed. */
 export type TaskMessage<O> = { t: number; out: O; seq?: number } | { error: string };
@@ -73,7 +74,7 @@ export class TaskResults<O> {
       const before = this.done;
       drain();
       if (this.done < this.count && this.done === before) {
-        const waited = Atomics.wait(posted.words, posted.at, seen, wait);
+        const waited = spinThenWait(posted.words, posted.at, seen, wait);
         drain();
         if (waited === 'timed-out' && this.done === before) {
           const missing = this.have.indexOf(0);

@@ -5,6 +5,7 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { SESSION_CLOSED, SESSION_POSTED, SESSION_SEQ, takeSessionIndex } from './session-control.js';
+import { spinThenWait } from './spin-wait.js';
 
 /** A worker leaves a session that has had no run for this long. */
 const SESSION_IDLE_MS = 1000;
@@ -82,7 +83,7 @@ async function serveSession({ module, exportName, input, port, control, slot }: 
     if (typeof task !== 'function') throw new Error(`${module} exports no function ${exportName}`);
     let seen = 0;
     for (;;) {
-      if (Atomics.wait(control, SESSION_SEQ, seen, SESSION_IDLE_MS) === 'timed-out') break;
+      if (spinThenWait(control, SESSION_SEQ, seen, SESSION_IDLE_MS) === 'timed-out') break;
       if (Atomics.load(control, SESSION_CLOSED)) break;
       seen = Atomics.load(control, SESSION_SEQ);
       for (let t = takeSessionIndex(control, seen); t >= 0; t = takeSessionIndex(control, seen)) {
