@@ -74,6 +74,14 @@ function residentRange(job: LogisticLossJob, r: number, from: number, to: number
   return ranges[r];
 }
 
+/** Gives this thread's resident ranges of a fit back for the next fit's (call when the fit is done). */
+export function releaseResidentRanges(job: LogisticLossJob): void {
+  const ranges = residentRanges.get(job.w);
+  if (!ranges) return;
+  residentRanges.delete(job.w);
+  for (const design of ranges) design?.release();
+}
+
 // This thread's gradient buffers of a fit, one per range, by the fit's weight array.
 const ownGrads = new WeakMap<Float64Array, Float64Array[]>();
 

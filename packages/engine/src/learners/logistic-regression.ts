@@ -8,7 +8,13 @@ import { shared, sharedMatrix, threadCount } from '../threads/task-pool.js';
 import { TaskSession } from '../threads/task-session.js';
 import { type FitOptions, type LinearWeights, type OnnxOutputs, type SparseLearner, withDefaults } from './learner.js';
 import { addLinearClassifierNode, encodeLinearClassifier, restoreLinearClassifier } from './linear-classifier-model.js';
-import { type LogisticLossJob, type LossPart, logisticLossRange, lossRanges } from './logistic-loss.js';
+import {
+  type LogisticLossJob,
+  type LossPart,
+  logisticLossRange,
+  lossRanges,
+  releaseResidentRanges,
+} from './logistic-loss.js';
 import { argmaxRows } from './row-scores.js';
 
 export type LogisticRegressionParams = {
@@ -127,6 +133,7 @@ export class LogisticRegression implements SparseLearner {
       });
     } finally {
       session.close();
+      releaseResidentRanges(job);
     }
     this.rangesByWorkers = session.ranOnWorkers;
     this.coef = result.w.slice(0, kk * d);

@@ -5,6 +5,9 @@ import { matmulTransA, matmulTransB } from './gemm.js';
 import { ResidentDesign } from './resident-design.js';
 
 describe('ResidentDesign', () => {
+  // Each case releases its design, so the cases after the first run in reused memory
+  // (larger or smaller, with the last case's values left in it).
+  let previous: WebAssembly.Memory | undefined;
   for (const [rows, d, kk] of [
     [203, 16, 26],
     [61, 13, 3],
@@ -18,6 +21,7 @@ describe('ResidentDesign', () => {
       const x = { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.normal()) };
       const w = Float64Array.from({ length: kk * d + kk }, () => rng.normal());
       const design = ResidentDesign.of(x, from, from + rows, kk) as ResidentDesign;
+      if (previous) assert.equal(design.memory, previous, 'the released memory is reused');
       const block = design.scores(w, d);
       const want = new Float64Array(rows * kk);
       const xs = x.data.subarray(from * d, (from + rows) * d);
@@ -37,6 +41,10 @@ describe('ResidentDesign', () => {
       const wantGrad = new Float64Array(kk * d);
       matmulTransA(residuals, xs, rows, kk, d, wantGrad);
       assert.deepEqual(grad, wantGrad);
+      // Leave values everywhere for the next case to clear.
+      new Float64Array(design.memory.buffer).fill(7.5);
+      design.release();
+      previous = design.memory;
     });
   }
 

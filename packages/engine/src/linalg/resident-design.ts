@@ -49,17 +49,37 @@ export class ResidentDesign {
     this.wtAt = even(this.xtAt + this.paddedD * rows);
     this.gtAt = even(this.wtAt + d * this.stride);
     const end = even(this.gtAt + this.paddedD * this.stride);
-    this.kernel = ownGemmKernel();
+    const reused = spares.pop();
+    this.kernel = reused ?? ownGemmKernel();
     this.vecmat = kk === 1 ? vecmatKernel(this.kernel.memory) : undefined;
-    // Fresh memory is zeros: the padding rows and columns stay 0 from here on.
     this.softmax = new SoftmaxRows(this.kernel.memory, end);
     this.softmax.scores(rows, kk, this.stride, this.paddedN);
     const view = new Float64Array(this.kernel.memory.buffer);
+    // A reused memory (against fresh pages' first-touch faults: 0.5–0.6 ms of a 0.65 ms
+    // construction on a spambase range) is cleared up to the softmax's last array, so
+    // that the padding rows and columns hold zeros as in fresh memory. The products'
+    // real rows and columns never read them, but a stale NaN or subnormal there would
+    // still be computed with, and subnormals are slow.
+    if (reused) view.fill(0, 0, this.softmax.extentBytes / 8);
     if (kk > 1) view.set(x.data.subarray(from * d, to * d), 0);
     for (let i = 0; i < rows; i++) {
       const src = (from + i) * d;
       for (let p = 0; p < d; p++) view[this.xtAt + p * rows + i] = x.data[src + p] as number;
     }
+  }
+
+  /**
+   * Gives the design's memory back for this thread's next one (a fit's ranges, then the
+   * next fit's: cross-validation and searches fit again and again); no call after this.
+   */
+  release(): void {
+    const bytes = this.kernel.memory.buffer.byteLength;
+    if (spares.length < MAX_SPARES && bytes <= MAX_SPARE_BYTES) spares.push(this.kernel);
+  }
+
+  /** The memory it computes in (tests check that released memory is reused). */
+  get memory(): WebAssembly.Memory {
+    return this.kernel.memory;
   }
 
   /** Rows [from, to) of x kept resident, or undefined when too large (use the shared kernel). */
@@ -89,6 +109,11 @@ export class ResidentDesign {
     for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) grad[c * d + p] = view[gtAt + p * stride + c] as number;
   }
 }
+
+// This thread's released designs' kernels (one per loss range at most).
+const spares: GemmExports[] = [];
+const MAX_SPARES = 8;
+const MAX_SPARE_BYTES = 64 * 1024 * 1024;
 
 /** Past this many doubles per copy a range goes through the shared kernel (the copies cost memory). */
 const MAX_RESIDENT_DOUBLES = 4 * 1024 * 1024;

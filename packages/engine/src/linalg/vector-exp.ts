@@ -110,6 +110,11 @@ export class SoftmaxRows {
     return this.z;
   }
 
+  /** Bytes of the memory its arrays reach up to (from address 0). */
+  get extentBytes(): number {
+    return this.biasGradient.byteOffset + this.biasGradient.byteLength;
+  }
+
   /** The score block's byte address in the memory. */
   get scoresAddress(): number {
     return this.z.byteOffset;
