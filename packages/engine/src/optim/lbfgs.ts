@@ -61,7 +61,7 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
       slope = dot(g, dir);
     } else {
       const sLast = sHist[k - 1] as Float64Array;
-      let d = negateDot(g, dir, sLast);
+      let d = scaledDot(g, -1, dir, sLast);
       for (let j = k - 1; j >= 0; j--) {
         const a = (rhoHist[j] as number) * d;
         alpha[j] = a;
@@ -74,7 +74,7 @@ export function lbfgs(f: Objective, w0: Float64Array, options: Partial<LbfgsOpti
       const s0 = sLast;
       const y0 = yHist[k - 1] as Float64Array;
       const gamma = dot(s0, y0) / dot(y0, y0);
-      d = scaleDot(dir, gamma, yHist[0] as Float64Array);
+      d = scaledDot(dir, gamma, dir, yHist[0] as Float64Array);
       for (let j = 0; j < k; j++) {
         const c = (alpha[j] as number) - (rhoHist[j] as number) * d;
         // The last pass takes the slope along dir, ∇f·dir.
@@ -138,37 +138,6 @@ function negate(g: Float64Array, dir: Float64Array): void {
   for (let i = 0; i < g.length; i++) dir[i] = -(g[i] as number);
 }
 
-/** dir = −g; returns next·dir. */
-function negateDot(g: Float64Array, dir: Float64Array, next: Float64Array): number {
-  const n = g.length;
-  const n4 = n & ~3;
-  let d0 = 0;
-  let d1 = 0;
-  let d2 = 0;
-  let d3 = 0;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const v0 = -(g[i] as number);
-    const v1 = -(g[i + 1] as number);
-    const v2 = -(g[i + 2] as number);
-    const v3 = -(g[i + 3] as number);
-    dir[i] = v0;
-    dir[i + 1] = v1;
-    dir[i + 2] = v2;
-    dir[i + 3] = v3;
-    d0 += (next[i] as number) * v0;
-    d1 += (next[i + 1] as number) * v1;
-    d2 += (next[i + 2] as number) * v2;
-    d3 += (next[i + 3] as number) * v3;
-  }
-  for (; i < n; i++) {
-    const v = -(g[i] as number);
-    dir[i] = v;
-    d0 += (next[i] as number) * v;
-  }
-  return d0 + d1 + (d2 + d3);
-}
-
 /**
  * dir += a·y; returns next·dir. The dot product in four interleaved partial sums: one
  * running sum waits on each addition (4 cycles), and this pass, 2m times an iteration
@@ -204,8 +173,11 @@ function axpyDot(a: number, y: Float64Array, dir: Float64Array, next: Float64Arr
   return d0 + d1 + (d2 + d3);
 }
 
-/** dir *= gamma; returns next·dir. */
-function scaleDot(dir: Float64Array, gamma: number, next: Float64Array): number {
+/**
+ * dir = factor·src (src may be dir itself); returns next·dir, in four partial sums as
+ * axpyDot. −1·g is −g exactly, so the first pass of the recursion uses it too.
+ */
+function scaledDot(src: Float64Array, factor: number, dir: Float64Array, next: Float64Array): number {
   const n = dir.length;
   const n4 = n & ~3;
   let d0 = 0;
@@ -214,10 +186,10 @@ function scaleDot(dir: Float64Array, gamma: number, next: Float64Array): number 
   let d3 = 0;
   let i = 0;
   for (; i < n4; i += 4) {
-    const v0 = (dir[i] as number) * gamma;
-    const v1 = (dir[i + 1] as number) * gamma;
-    const v2 = (dir[i + 2] as number) * gamma;
-    const v3 = (dir[i + 3] as number) * gamma;
+    const v0 = (src[i] as number) * factor;
+    const v1 = (src[i + 1] as number) * factor;
+    const v2 = (src[i + 2] as number) * factor;
+    const v3 = (src[i + 3] as number) * factor;
     dir[i] = v0;
     dir[i + 1] = v1;
     dir[i + 2] = v2;
@@ -228,7 +200,7 @@ function scaleDot(dir: Float64Array, gamma: number, next: Float64Array): number 
     d3 += (next[i + 3] as number) * v3;
   }
   for (; i < n; i++) {
-    const v = (dir[i] as number) * gamma;
+    const v = (src[i] as number) * factor;
     dir[i] = v;
     d0 += (next[i] as number) * v;
   }
