@@ -5,6 +5,12 @@
  *   node --import tsx bench/serve/baseline-server.ts PORT
  */
 import http from 'node:http';
+import v8 from 'node:v8';
+
+// The same V8 setting Marquee's serving processes make (packages/server/src/processes/
+// serving-heap.ts): without it a fresh process now and then pretenures its requests'
+// objects and serves a third slower for its whole life, which would lower the ceiling.
+v8.setFlagsFromString('--no-allocation-site-pretenuring');
 
 const port = Number(process.argv[2] ?? 9000);
 const replies = new Map<number, Buffer>();

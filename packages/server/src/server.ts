@@ -49,6 +49,7 @@ import { OrgService } from './orgs/org-service.js';
 import { OrgStore } from './orgs/org-store.js';
 import { shareMetrics, supervisorMetrics } from './processes/cluster-metrics.js';
 import { drainListeners } from './processes/drain-listeners.js';
+import { tuneHeapForServing } from './processes/serving-heap.js';
 import { ProposalEvaluationJobKind } from './proposals/proposal-evaluation-job-kind.js';
 import { ProposalService } from './proposals/proposal-service.js';
 import { ProposalStore } from './proposals/proposal-store.js';
@@ -124,6 +125,7 @@ export async function startServer(
       'a worker takes jobs from the PostgreSQL database the API nodes share: give --database-url (MARQUEE_DATABASE_URL)',
     );
   if (role === 'worker' && !config.runJobs) throw new Error('a worker runs jobs: MARQUEE_RUN_JOBS cannot be off');
+  tuneHeapForServing();
   const { db, dialect } = await openDatabase(config);
   const bus = await openClusterBus(config, db, processes.count, (msg, fields) => httpLog?.warn(fields ?? {}, msg));
   // Of several serving processes on one store, the first runs the jobs and the one-off work.
