@@ -67,8 +67,11 @@ export class Metrics {
   }
 
   // Looking a child up joins its label values; the predict path keeps the pairs it has
-  // used (bounded by routes × models × versions × statuses).
-  private children = new Map<string, { count: CounterChild; time: HistogramChild }>();
+  // used (bounded by routes × models × versions × statuses), one map per label: joining
+  // five labels into a key cost a new string and its hash on every request, while the
+  // label strings themselves (literals, a version's cached name) carry their hash.
+  private children = new Map<string, Map<string, Map<string, Map<string, Map<string, RequestSeries>>>>>();
+  private childCount = 0;
 
   /** Counts one request and its latency. */
   recordRequest(
@@ -79,15 +82,21 @@ export class Metrics {
     status: string,
     seconds: number,
   ): void {
-    const key = `${protocol} ${route} ${model} ${version} ${status}`;
-    let c = this.children.get(key);
+    const byStatus = within(within(within(within(this.children, protocol), route), model), version);
+    let c = byStatus.get(status);
     if (!c) {
-      if (this.children.size > 10_000) this.children.clear();
+      if (this.childCount >= 10_000) {
+        this.children.clear();
+        this.childCount = 0;
+        this.recordRequest(protocol, route, model, version, status, seconds);
+        return;
+      }
       c = {
         count: this.requests.labels(protocol, route, model, version, status),
         time: this.latency.labels(protocol, route, model),
       };
-      this.children.set(key, c);
+      byStatus.set(status, c);
+      this.childCount++;
     }
     c.count.inc();
     c.time.observe(seconds);
@@ -117,4 +126,19 @@ export class Metrics {
       },
     };
   }
+}
+
+interface RequestSeries {
+  count: CounterChild;
+  time: HistogramChild;
+}
+
+/** The map under `key`, made when missing. */
+function within<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = outer.get(key);
+  if (!inner) {
+    inner = new Map();
+    outer.set(key, inner);
+  }
+  return inner;
 }

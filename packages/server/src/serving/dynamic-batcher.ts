@@ -26,9 +26,10 @@ interface Pending {
   done: RunDone;
 }
 
-// onnxruntime-node runs a session on the main thread (deferred with setImmediate), so a
-// second run in flight buys no parallelism; one at a time lets the queue grow into bigger,
-// cheaper batches (measured: 6 requests per run instead of 4 at 16 connections).
+// ONNX Runtime runs a session on the main thread (OnnxRuntime calls the native session
+// directly), so a second run in flight buys no parallelism; one at a time lets the queue
+// grow into bigger, cheaper batches (measured: 6 requests per run instead of 4 at 16
+// connections, with the run deferred by onnxruntime-node's setImmediate; 15 since it is not).
 const MAX_IN_FLIGHT = 1;
 
 function settle(done: RunDone): [(out: Map<string, Tensor>) => void, (err: unknown) => void] {

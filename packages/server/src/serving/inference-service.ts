@@ -23,6 +23,9 @@ export interface ModelMetadata {
  */
 export class InferenceService {
   private served: ((modelId: number) => void) | undefined;
+  // OIP names seen lately and their registry names: building `owner/name` anew made a
+  // string (and its hash, for the entry cache) on every request.
+  private readonly fullNames = new Map<string, string>();
 
   constructor(
     private readonly registry: RegistryService,
@@ -53,7 +56,13 @@ export class InferenceService {
     version: string | undefined,
     route: RoutingKeys,
   ): { entry: ModelEntry; version: ResolvedVersion } | undefined {
-    const entry = this.registry.cachedEntry(caller, fullNameOf(oipName));
+    let fullName = this.fullNames.get(oipName);
+    if (fullName === undefined) {
+      fullName = fullNameOf(oipName);
+      if (this.fullNames.size >= NAMES_KEPT) this.fullNames.clear();
+      this.fullNames.set(oipName, fullName);
+    }
+    const entry = this.registry.cachedEntry(caller, fullName);
     return entry && { entry, version: this.registry.pickVersion(entry, version, route) };
   }
 
@@ -178,7 +187,13 @@ export class InferenceService {
             binary: o.binary ?? binaryByDefault,
           };
         }
-        response = { modelName: call.oipName, modelVersion: String(v.version), id: request.id, outputs };
+        response = {
+          modelName: call.oipName,
+          modelVersion: String(v.version),
+          registryName: v.fullName,
+          id: request.id,
+          outputs,
+        };
       } catch (e) {
         call.done(e);
         return;
@@ -224,6 +239,8 @@ interface Call {
   parameters: InferRequest['parameters'];
   done: (err: unknown, res?: InferResponse) => void;
 }
+
+const NAMES_KEPT = 1024;
 
 /** The request parameter that keys a rollout's stickiness (a user id, a session). */
 export const ROUTING_KEY = 'routing_key';

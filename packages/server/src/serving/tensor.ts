@@ -43,6 +43,8 @@ export interface InferRequest {
 export interface InferResponse {
   modelName: string;
   modelVersion: string;
+  /** `owner/name` in the registry: the model's label in metrics (one string per model, not per request). */
+  registryName?: string;
   id?: string;
   outputs: Array<Tensor & { binary?: boolean }>;
 }

@@ -127,7 +127,7 @@ export function createOipGrpcServer(deps: GrpcDeps): grpc.Server {
         req.model_version || undefined,
         decodeGrpcInfer(req),
       );
-      return { reply: encodeGrpcInfer(res), model: res.modelName.replace('.', '/'), version: res.modelVersion };
+      return { reply: encodeGrpcInfer(res), model: res.registryName, version: res.modelVersion };
     }),
   });
   return server;

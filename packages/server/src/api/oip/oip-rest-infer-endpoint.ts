@@ -16,11 +16,16 @@ const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer\/?
 const ROUTE = '/v2/models/:model/infer';
 const ROUTE_VERSIONED = '/v2/models/:model/versions/:version/infer';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+// Paths seen lately and what they name: a hit skips the regex and keeps the model's name
+// one string (its hash computed once, for every map it keys on the way).
+const PATHS_KEPT = 256;
+const PATH_KEPT_MAX_LENGTH = 512;
 // Request ids: a random per-process prefix and a counter, unique without a UUID per call.
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let idCounter = 0;
 
 type Answer = ReturnType<typeof encodeRestInfer> & { model: string; version: string };
+type InferPath = { model: string; version: string | undefined; route: string };
 type Done = (err: unknown, answer?: Answer) => void;
 
 export interface InferEndpointDeps {
@@ -43,20 +48,24 @@ export interface InferEndpointDeps {
 export class OipInferEndpoint {
   /** Set once the HTTP app exists (it owns the logger). */
   log: FastifyBaseLogger | undefined;
+  private readonly paths = new Map<string, InferPath>();
+  // The last Authorization header and its token: clients send the same one on every call.
+  private lastAuthorization: string | undefined;
+  private lastToken: string | undefined;
 
   constructor(private readonly deps: InferEndpointDeps) {}
 
   /** Serves the request when it is an infer call and answers true; false leaves it to Fastify. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || !req.url?.startsWith('/v2/models/')) return false;
-    const m = INFER_PATH.exec(req.url);
-    if (!m) return false;
+    const path = this.inferPath(req.url);
+    if (!path) return false;
     const started = performance.now();
     const given = req.headers['x-request-id'];
     const reqId =
       typeof given === 'string' && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++idCounter).toString(36)}`;
     // Callbacks rather than a promise chain: on a cache hit nothing here waits but the run.
-    this.serve(req, m[1] as string, m[2], (err, answer) => {
+    this.serve(req, path.model, path.version, (err, answer) => {
       let status = 500;
       try {
         status = answer ? sendAnswer(res, reqId, answer) : this.sendError(res, reqId, err);
@@ -68,7 +77,7 @@ export class OipInferEndpoint {
       const seconds = (performance.now() - started) / 1000;
       this.deps.metrics.recordRequest(
         'http',
-        m[2] === undefined ? ROUTE : ROUTE_VERSIONED,
+        path.route,
         answer?.model ?? '-',
         answer?.version ?? '-',
         status === 200 ? '200' : String(status),
@@ -79,6 +88,32 @@ export class OipInferEndpoint {
       }
     });
     return true;
+  }
+
+  /** The model and version segments of an infer path; undefined for any other path. */
+  private inferPath(url: string): InferPath | undefined {
+    const kept = this.paths.get(url);
+    if (kept) return kept;
+    const m = INFER_PATH.exec(url);
+    if (!m) return undefined;
+    const path = { model: m[1] as string, version: m[2], route: m[2] === undefined ? ROUTE : ROUTE_VERSIONED };
+    if (url.length <= PATH_KEPT_MAX_LENGTH) {
+      if (this.paths.size >= PATHS_KEPT) this.paths.clear();
+      this.paths.set(url, path);
+    }
+    return path;
+  }
+
+  /** The request's bearer token (or session cookie); the last header's token is not parsed again. */
+  private tokenOf(req: IncomingMessage): string | undefined {
+    const header = req.headers.authorization;
+    if (header !== undefined && header === this.lastAuthorization) return this.lastToken;
+    const raw = rawTokenOf(req);
+    if (header !== undefined) {
+      this.lastAuthorization = header;
+      this.lastToken = raw;
+    }
+    return raw;
   }
 
   private sendError(res: ServerResponse, reqId: string, err: unknown): number {
@@ -111,7 +146,7 @@ export class OipInferEndpoint {
     }
     let raw: string | undefined;
     try {
-      raw = rawTokenOf(req);
+      raw = this.tokenOf(req);
     } catch (err) {
       done(err);
       return;
@@ -191,7 +226,7 @@ export class OipInferEndpoint {
         done(e);
         return;
       }
-      encoded.model = res.modelName.replace('.', '/');
+      encoded.model = res.registryName ?? '-';
       encoded.version = res.modelVersion;
       done(undefined, encoded);
     });

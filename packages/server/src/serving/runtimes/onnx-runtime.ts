@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import { guardedNativeCall, onGuardedThread, type TensorDatatype } from '@marquee/engine';
 import * as ort from 'onnxruntime-node';
+// The native session itself (onnxruntime-node's own, synchronous; the package is pinned):
+// the public InferenceSession wraps every run in argument checks, a setImmediate and two
+// promises, and every output in a second Tensor, which cost more than a small model's run.
+import { type Binding, binding, initOrt } from 'onnxruntime-node/dist/binding.js';
 import { Invalid } from '../../errors.js';
 import type { Tensor, TensorData } from '../tensor.js';
 import type { ModelRuntime } from './model-runtime.js';
@@ -40,17 +44,21 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 
 export class OnnxRuntime implements ModelRuntime {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: Binding.InferenceSession,
     readonly memoryBytes: number,
   ) {}
 
   static async load(path: string): Promise<OnnxRuntime> {
     const size = (await fs.promises.stat(path)).size;
+    const open = async () => {
+      initOrt();
+      const session = new binding.InferenceSession();
+      session.loadModel(path, SESSION_OPTIONS);
+      return session;
+    };
     // On a job's thread (publish, evaluation), a cancel waits for ONNX Runtime to return:
     // cutting a native call aborts the process. The serving path checks one boolean.
-    const session = onGuardedThread
-      ? await guardedNativeCall(() => ort.InferenceSession.create(path, SESSION_OPTIONS))
-      : await ort.InferenceSession.create(path, SESSION_OPTIONS);
+    const session = onGuardedThread ? await guardedNativeCall(open) : await open();
     return new OnnxRuntime(session, Math.ceil(size * MEMORY_FACTOR) + MEMORY_OVERHEAD);
   }
 
@@ -61,12 +69,14 @@ export class OnnxRuntime implements ModelRuntime {
   async run(inputs: Tensor[], outputNames: readonly string[]): Promise<Map<string, Tensor>> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const t of inputs) feeds[t.name] = toOrt(t);
+    const fetches: Record<string, null> = {};
+    for (const name of outputNames) fetches[name] = null;
     const results = onGuardedThread
-      ? await guardedNativeCall(() => this.session.run(feeds, outputNames as string[]))
-      : await this.session.run(feeds, outputNames as string[]);
+      ? await guardedNativeCall(async () => this.session.run(feeds, fetches, {}))
+      : this.session.run(feeds, fetches, {});
     const out = new Map<string, Tensor>();
     for (const name of outputNames) {
-      const r = results[name];
+      const r = results[name] as ort.Tensor | undefined;
       if (!r) throw new Error(`the model did not produce output "${name}"`);
       out.set(name, fromOrt(name, r));
     }
@@ -74,7 +84,7 @@ export class OnnxRuntime implements ModelRuntime {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    this.session.dispose();
   }
 }
 
