@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/scopes.js';
+import { BoundedMemo } from '../bounded-memo.js';
 import { NotFound } from '../errors.js';
 import type { RoutingKeys } from '../registry/model-entries.js';
 import type { ModelEntry, ResolvedVersion, Signature } from '../registry/model-views.js';
@@ -25,7 +26,7 @@ export class InferenceService {
   private served: ((modelId: number) => void) | undefined;
   // OIP names seen lately and their registry names: building `owner/name` anew made a
   // string (and its hash, for the entry cache) on every request.
-  private readonly fullNames = new Map<string, string>();
+  private readonly fullNames = new BoundedMemo(fullNameOf, 1024);
 
   constructor(
     private readonly registry: RegistryService,
@@ -56,13 +57,7 @@ export class InferenceService {
     version: string | undefined,
     route: RoutingKeys,
   ): { entry: ModelEntry; version: ResolvedVersion } | undefined {
-    let fullName = this.fullNames.get(oipName);
-    if (fullName === undefined) {
-      fullName = fullNameOf(oipName);
-      if (this.fullNames.size >= NAMES_KEPT) this.fullNames.clear();
-      this.fullNames.set(oipName, fullName);
-    }
-    const entry = this.registry.cachedEntry(caller, fullName);
+    const entry = this.registry.cachedEntry(caller, this.fullNames.get(oipName));
     return entry && { entry, version: this.registry.pickVersion(entry, version, route) };
   }
 
@@ -239,8 +234,6 @@ interface Call {
   parameters: InferRequest['parameters'];
   done: (err: unknown, res?: InferResponse) => void;
 }
-
-const NAMES_KEPT = 1024;
 
 /** The request parameter that keys a rollout's stickiness (a user id, a session). */
 export const ROUTING_KEY = 'routing_key';

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthService } from '../../auth/auth-service.js';
 import { hasScope, type Principal } from '../../auth/scopes.js';
+import { BoundedMemo } from '../../bounded-memo.js';
 import { Forbidden, Invalid, PayloadTooLarge, TooManyRequests, Unauthenticated, Unavailable } from '../../errors.js';
 import type { RateLimits } from '../../limits/rate-limits.js';
 import type { Metrics } from '../../ops/metrics.js';
@@ -16,10 +17,6 @@ const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer\/?
 const ROUTE = '/v2/models/:model/infer';
 const ROUTE_VERSIONED = '/v2/models/:model/versions/:version/infer';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-// Paths seen lately and what they name: a hit skips the regex and keeps the model's name
-// one string (its hash computed once, for every map it keys on the way).
-const PATHS_KEPT = 256;
-const PATH_KEPT_MAX_LENGTH = 512;
 // Request ids: a random per-process prefix and a counter, unique without a UUID per call.
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let idCounter = 0;
@@ -48,7 +45,9 @@ export interface InferEndpointDeps {
 export class OipInferEndpoint {
   /** Set once the HTTP app exists (it owns the logger). */
   log: FastifyBaseLogger | undefined;
-  private readonly paths = new Map<string, InferPath>();
+  // Paths seen lately and what they name: a hit skips the regex and keeps the model's name
+  // one string (its hash computed once, for every map it keys on the way).
+  private readonly paths = new BoundedMemo(inferPath, 256, 512);
   // The last Authorization header and its token: clients send the same one on every call.
   private lastAuthorization: string | undefined;
   private lastToken: string | undefined;
@@ -58,7 +57,7 @@ export class OipInferEndpoint {
   /** Serves the request when it is an infer call and answers true; false leaves it to Fastify. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || !req.url?.startsWith('/v2/models/')) return false;
-    const path = this.inferPath(req.url);
+    const path = this.paths.get(req.url);
     if (!path) return false;
     const started = performance.now();
     const given = req.headers['x-request-id'];
@@ -88,20 +87,6 @@ export class OipInferEndpoint {
       }
     });
     return true;
-  }
-
-  /** The model and version segments of an infer path; undefined for any other path. */
-  private inferPath(url: string): InferPath | undefined {
-    const kept = this.paths.get(url);
-    if (kept) return kept;
-    const m = INFER_PATH.exec(url);
-    if (!m) return undefined;
-    const path = { model: m[1] as string, version: m[2], route: m[2] === undefined ? ROUTE : ROUTE_VERSIONED };
-    if (url.length <= PATH_KEPT_MAX_LENGTH) {
-      if (this.paths.size >= PATHS_KEPT) this.paths.clear();
-      this.paths.set(url, path);
-    }
-    return path;
   }
 
   /** The request's bearer token (or session cookie); the last header's token is not parsed again. */
@@ -253,6 +238,13 @@ function sendAnswer(res: ServerResponse, reqId: string, answer: Answer): number 
   res.writeHead(200, headers);
   res.end(answer.body);
   return 200;
+}
+
+/** The model and version segments of an infer path; undefined for any other path. */
+function inferPath(url: string): InferPath | undefined {
+  const m = INFER_PATH.exec(url);
+  if (!m) return undefined;
+  return { model: m[1] as string, version: m[2], route: m[2] === undefined ? ROUTE : ROUTE_VERSIONED };
 }
 
 function decodeSegment(s: string): string {

@@ -1,4 +1,5 @@
 import { isTensorDatatype, type TensorDatatype } from '@marquee/engine';
+import { BoundedMemo } from '../../bounded-memo.js';
 import { Invalid } from '../../errors.js';
 import type { InferRequest, InferResponse, RequestedOutput, Tensor, TensorData } from '../../serving/tensor.js';
 import { elementCount } from '../../serving/tensor.js';
@@ -137,7 +138,7 @@ export function encodeRestInfer(res: InferResponse): { body: string | Buffer; he
   let outputs = '';
   for (const t of res.outputs) {
     if (outputs) outputs += ',';
-    outputs += `{"name":${quoted(t.name)},"datatype":"${t.datatype}","shape":[${t.shape.join(',')}]`;
+    outputs += `{"name":${quotedNames.get(t.name)},"datatype":"${t.datatype}","shape":[${t.shape.join(',')}]`;
     if (t.binary) {
       const raw = encodeRaw(t.datatype, t.data);
       blobs.push(raw);
@@ -147,7 +148,7 @@ export function encodeRestInfer(res: InferResponse): { body: string | Buffer; he
     }
   }
   const id = res.id === undefined ? '' : `,"id":${JSON.stringify(res.id)}`;
-  const json = `{"model_name":${quoted(res.modelName)},"model_version":${quoted(res.modelVersion)}${id},"outputs":[${outputs}]}`;
+  const json = `{"model_name":${quotedNames.get(res.modelName)},"model_version":${quotedNames.get(res.modelVersion)}${id},"outputs":[${outputs}]}`;
   if (blobs.length === 0) return { body: json };
   const head = Buffer.from(json, 'utf8');
   return { body: Buffer.concat([head, ...blobs]), headerLength: head.length };
@@ -155,21 +156,7 @@ export function encodeRestInfer(res: InferResponse): { body: string | Buffer; he
 
 // Names answered lately (models, versions, outputs: a few strings, each on every answer)
 // as JSON text; a lookup costs less than JSON.stringify's walk of the characters.
-const QUOTED_KEPT = 1024;
-const QUOTED_KEPT_MAX_LENGTH = 256;
-const quotedNames = new Map<string, string>();
-
-function quoted(name: string): string {
-  let text = quotedNames.get(name);
-  if (text === undefined) {
-    text = JSON.stringify(name);
-    if (name.length <= QUOTED_KEPT_MAX_LENGTH) {
-      if (quotedNames.size >= QUOTED_KEPT) quotedNames.clear();
-      quotedNames.set(name, text);
-    }
-  }
-  return text;
-}
+const quotedNames = new BoundedMemo((name) => JSON.stringify(name), 1024);
 
 function jsonArrayText(datatype: TensorDatatype, data: TensorData): string {
   switch (datatype) {
