@@ -93,7 +93,9 @@ export class KernelSvm implements Learner {
     else if (this.params.gamma === 'scale') {
       let s = 0;
       let s2 = 0;
-      for (const v of data) {
+      // An index loop: for…of over a typed array was 2 ms of digits' fit (92,000 values).
+      for (let q = 0; q < data.length; q++) {
+        const v = data[q] as number;
         s += v;
         s2 += v * v;
       }
@@ -101,19 +103,24 @@ export class KernelSvm implements Learner {
       gamma = variance > 0 ? 1 / (d * variance) : 1;
     } else gamma = this.params.gamma;
     this.spec = { type: this.params.kernel, gamma, coef0: this.params.coef0, degree: this.params.degree };
-    const classes = Int32Array.from({ length: n }, (_, i) => y[i] as number);
+    const classes = new Int32Array(n);
+    const cost = new Float64Array(n);
     const counts = new Float64Array(k);
-    for (let i = 0; i < n; i++) counts[classes[i] as number] = (counts[classes[i] as number] as number) + 1;
-    const rng = new Rng(opts.seed ?? 0);
-    const total = (k * (k - 1)) / 2;
     const C = this.params.C;
     const w = opts.sampleWeight;
+    for (let i = 0; i < n; i++) {
+      classes[i] = y[i] as number;
+      cost[i] = C * (w ? (w[i] as number) : 1);
+      counts[classes[i] as number] = (counts[classes[i] as number] as number) + 1;
+    }
+    const rng = new Rng(opts.seed ?? 0);
+    const total = (k * (k - 1)) / 2;
     const job: PairJob = {
       x: data,
       d,
       y: classes,
       nClasses: k,
-      cost: Float64Array.from({ length: n }, (_, r) => C * (w ? (w[r] as number) : 1)),
+      cost,
       spec: this.spec,
       tol: this.params.tol,
       maxIter: this.params.maxIter,

@@ -1,6 +1,8 @@
 import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { rowAxpy, rowDot, rowSquaredNorm } from '../linalg/row-ops.js';
+import { ResidentSquaredHinge } from '../optim/resident-squared-hinge.js';
 import { solveSquaredHingePrimal } from '../optim/squared-hinge-newton.js';
+import { MatrixSquaredHinge, type SquaredHingeRows } from '../optim/squared-hinge-rows.js';
 import { Rng } from '../random/rng.js';
 
 /**
@@ -28,9 +30,26 @@ export function solveLinearSvmClass(job: LinearSvmClasses, c: number, signal?: A
   const n = x.rows;
   const positive = job.nClasses === 2 ? 1 : c;
   const sign = Float64Array.from({ length: n }, (_, i) => ((y[i] as number) === positive ? 1 : -1));
-  return job.primal
-    ? solveSquaredHingePrimal(x, sign, job.cost, job.tol, job.maxIter, signal)
-    : solveDual(x, sign, job.cost, job.tol, job.maxIter, new Rng(job.seeds[c] as number), signal);
+  if (!job.primal) return solveDual(x, sign, job.cost, job.tol, job.maxIter, new Rng(job.seeds[c] as number), signal);
+  let positives = 0;
+  for (let i = 0; i < n; i++) if ((sign[i] as number) > 0) positives++;
+  return solveSquaredHingePrimal(primalRows(job, sign), positives, job.tol, job.maxIter, signal);
+}
+
+// Each job's resident copy of X̃ on this thread, made by its first class and kept for the
+// others (the job object is the same for every class a thread solves in one fit).
+const residents = new WeakMap<LinearSvmClasses, ResidentSquaredHinge | null>();
+
+/** The primal solver's passes for one class: over a resident copy of a dense X, else in JavaScript. */
+function primalRows(job: LinearSvmClasses, sign: Float64Array): SquaredHingeRows {
+  const { x } = job;
+  if (isCsr(x)) return new MatrixSquaredHinge(x, sign, job.cost);
+  let resident = residents.get(job);
+  if (resident === undefined) {
+    resident = ResidentSquaredHinge.of(x, job.cost) ?? null;
+    residents.set(job, resident);
+  }
+  return resident ? resident.forSigns(sign) : new MatrixSquaredHinge(x, sign, job.cost);
 }
 
 /** Dual CD for one binary problem (Hsieh et al., 2008); returns [w, b] with b the bias feature's weight. */

@@ -30,7 +30,7 @@ let spare: { memory: WebAssembly.Memory; kernel: VecmatExports } | undefined;
 export class ResidentMatrix {
   private readonly kernel: VecmatExports;
   private readonly memory: WebAssembly.Memory;
-  /** Offsets in doubles: B, then q, then out. */
+  /** Offsets in doubles: B, then q, then out, then side. */
   private readonly pb = 0;
   private readonly pq: number;
   private readonly pout: number;
@@ -38,10 +38,13 @@ export class ResidentMatrix {
   readonly b: Float64Array;
   readonly q: Float64Array;
   readonly out: Float64Array;
+  /** `sideLength` doubles of the caller's beside the product, for kernels over the same memory to read. */
+  readonly side: Float64Array;
 
   private constructor(
     readonly d: number,
     readonly n: number,
+    sideLength: number,
   ) {
     const reused = spare;
     spare = undefined;
@@ -50,19 +53,26 @@ export class ResidentMatrix {
     const align = (x: number) => (x + 1) & ~1;
     this.pq = align(d * n);
     this.pout = align(this.pq + d);
-    const bytes = (this.pout + n) * 8;
+    const pside = align(this.pout + n);
+    const bytes = (pside + sideLength) * 8;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
     const buffer = this.memory.buffer;
     this.b = new Float64Array(buffer, this.pb * 8, d * n);
     this.q = new Float64Array(buffer, this.pq * 8, d);
     this.out = new Float64Array(buffer, this.pout * 8, n);
+    this.side = new Float64Array(buffer, pside * 8, sideLength);
   }
 
   /** An empty [d × n] matrix to fill through `b`, or undefined when it would be too large. */
-  static create(d: number, n: number): ResidentMatrix | undefined {
-    if ((d * n + d + n + 2) * 8 > MAX_RESIDENT_BYTES) return undefined;
-    return new ResidentMatrix(d, n);
+  static create(d: number, n: number, sideLength = 0): ResidentMatrix | undefined {
+    if ((d * n + d + n + sideLength + 3) * 8 > MAX_RESIDENT_BYTES) return undefined;
+    return new ResidentMatrix(d, n, sideLength);
+  }
+
+  /** The memory the matrix and its product live in (another kernel may work there: kernel-rows.ts). */
+  get wasmMemory(): WebAssembly.Memory {
+    return this.memory;
   }
 
   /**

@@ -35,6 +35,16 @@ interface LogisticExports {
   ): number;
 }
 
+/** exp.wat's RBF kernel row, over the memory that holds the row's dot products (resident-matrix.ts). */
+export interface RbfRowExports {
+  /** dots[t] ← e^(g·max(ni + norms[t] − 2·dots[t], 0)) for t < n; addresses in bytes. */
+  rbf_row(dots: number, norms: number, ni: number, g: number, n: number): void;
+}
+
+export function rbfRowKernel(memory: WebAssembly.Memory): RbfRowExports {
+  return instantiateKernel<RbfRowExports>('exp.wasm', { memory });
+}
+
 /** The kernel over `memory` (its own, or a product kernel's: see SoftmaxRows). */
 function expKernel(memory: WebAssembly.Memory): ExpExports {
   return instantiateKernel<ExpExports>('exp.wasm', { memory });

@@ -1,5 +1,5 @@
 import { ResidentMatrix } from '../linalg/resident-matrix.js';
-import { expInPlace } from '../linalg/vector-exp.js';
+import { type RbfRowExports, rbfRowKernel } from '../linalg/vector-exp.js';
 import type { KernelSpec } from './kernel.js';
 
 /**
@@ -11,7 +11,10 @@ import type { KernelSpec } from './kernel.js';
  * WebAssembly over the block held feature-major (ResidentMatrix); the loops below are the
  * fallback for blocks too large for it, and give the same bits. Measured per entry
  * (RBF): 27 ns against the loops' 67–78 ns at 57 features, 17 against 26 at 16; the
- * per-feature differences this replaced took about 1.5 times the loops' time.
+ * per-feature differences this replaced took about 1.5 times the loops' time. The RBF
+ * row is finished in WebAssembly too (exp.wat's rbf_row over the same memory, the norms
+ * kept there): as a JavaScript loop it ran interpreted through a process's first fits,
+ * 4–6 ms of breast cancer's first two against 0.65 ms for all its rows once compiled.
  */
 export class KernelRows {
   private readonly block: Float64Array;
@@ -19,6 +22,7 @@ export class KernelRows {
   private readonly rows: Int32Array;
   private readonly norms: Float64Array;
   private readonly resident: ResidentMatrix | undefined;
+  private readonly rbf: RbfRowExports | undefined;
   readonly n: number;
 
   constructor(
@@ -29,8 +33,10 @@ export class KernelRows {
   ) {
     const n = rows.length;
     this.n = n;
-    this.norms = new Float64Array(n);
-    this.resident = ResidentMatrix.create(d, n);
+    this.resident = ResidentMatrix.create(d, n, spec.type === 'rbf' ? n : 0);
+    // The norms where rbf_row reads them, beside the products, when resident.
+    this.norms = this.resident && spec.type === 'rbf' ? this.resident.side : new Float64Array(n);
+    this.rbf = this.resident && spec.type === 'rbf' ? rbfKernelOver(this.resident.wasmMemory) : undefined;
     const norms = this.norms;
     // With a resident copy (feature-major, the products' operand) the row-major block is
     // not needed: row i's features are read from x. Locals, not fields, in these loops:
@@ -72,15 +78,10 @@ export class KernelRows {
       resident.q.set(this.x.subarray(from, from + d));
       resident.multiply();
       const dots = resident.out;
-      if (this.spec.type === 'rbf') {
+      if (this.rbf) {
         const { norms } = this;
-        const ni = norms[i] as number;
-        const g = -this.spec.gamma;
-        for (let t = 0; t < n; t++) {
-          const sq = ni + (norms[t] as number) - 2 * (dots[t] as number);
-          out[t] = g * (sq > 0 ? sq : 0);
-        }
-        expInPlace(out, 0, n);
+        this.rbf.rbf_row(dots.byteOffset, norms.byteOffset, norms[i] as number, -this.spec.gamma, n);
+        out.set(dots);
       } else for (let t = 0; t < n; t++) out[t] = this.fromDot(i, t, dots[t] as number);
       return;
     }
@@ -123,4 +124,17 @@ export class KernelRows {
     }
     return spec.type === 'linear' ? dot : (spec.gamma * dot + spec.coef0) ** spec.degree;
   }
+}
+
+// rbf_row's instance per memory: resident matrices hand their memory on to the thread's
+// next one (a one-vs-one fit makes one per pair), and an instance is made once for it.
+const rbfKernels = new WeakMap<WebAssembly.Memory, RbfRowExports>();
+
+function rbfKernelOver(memory: WebAssembly.Memory): RbfRowExports {
+  let kernel = rbfKernels.get(memory);
+  if (!kernel) {
+    kernel = rbfRowKernel(memory);
+    rbfKernels.set(memory, kernel);
+  }
+  return kernel;
 }

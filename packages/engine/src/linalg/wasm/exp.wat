@@ -165,6 +165,34 @@
   (func (export "exp") (param $v i32) (param $n i32)
     (call $exp_block (local.get $v) (local.get $n)))
 
+  ;; An RBF kernel row from its dot products, in place: dots[t] ← e^(g·max(ni + norms[t] −
+  ;; 2·dots[t], 0)) for t < n (g = −γ, ni = ‖x_i‖², norms[t] = ‖x_t‖²), as libsvm computes
+  ;; exp(−γ‖x_i − x_t‖²). The same operations in the same order as the JavaScript loop this
+  ;; replaces (a negative or NaN distance is taken as 0, as `sq > 0 ? sq : 0`): the same bits.
+  (func (export "rbf_row") (param $dots i32) (param $norms i32) (param $ni f64) (param $g f64) (param $n i32)
+    (local $p i32) (local $q i32) (local $end i32) (local $end2 i32) (local $vni v128) (local $vg v128) (local $sq f64)
+    (local.set $vni (f64x2.splat (local.get $ni)))
+    (local.set $vg (f64x2.splat (local.get $g)))
+    (local.set $p (local.get $dots))
+    (local.set $q (local.get $norms))
+    (local.set $end (i32.add (local.get $dots) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $dots) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done2 (loop $pairs
+      (br_if $done2 (i32.ge_u (local.get $p) (local.get $end2)))
+      (v128.store (local.get $p) (f64x2.mul (local.get $vg) (f64x2.pmax (v128.const f64x2 0 0)
+        (f64x2.sub (f64x2.add (local.get $vni) (v128.load (local.get $q)))
+          (f64x2.mul (v128.const f64x2 2 2) (v128.load (local.get $p)))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $q (i32.add (local.get $q) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $sq (f64.sub (f64.add (local.get $ni) (f64.load (local.get $q)))
+          (f64.mul (f64.const 2) (f64.load (local.get $p)))))
+        (f64.store (local.get $p) (f64.mul (local.get $g)
+          (select (local.get $sq) (f64.const 0) (f64.gt (local.get $sq) (f64.const 0)))))))
+    (call $exp_block (local.get $dots) (local.get $n)))
+
   ;; The multinomial log-loss's per-row work, in place over scores z [rows × kk], rows
   ;; $stride doubles apart (≥ kk; the columns between are set to 0), without intercepts.
   ;; Per row i: z ← z + bias, its max m, stats[2i] = m − z_y; z ← z − m; then e^z over the
