@@ -1,5 +1,6 @@
 import { type ArtifactContent, decodeArtifact, encodeArtifact } from '../artifact/artifact-format.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
+import { columnSumsAndSquares } from '../linalg/value-sums.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
 import { siblingModule } from '../threads/module-worker.js';
@@ -51,17 +52,9 @@ export class KMeans implements Learner {
     const k = this.params.k;
     if (n < k) throw new Error(`k-means: ${n} rows for k = ${k}`);
     // Tolerance relative to the data's spread, as scikit-learn scales it.
+    const { sums, squares } = columnSumsAndSquares(data, n, d);
     let meanVar = 0;
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      let s2 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = data[i * d + j] as number;
-        s += v;
-        s2 += v * v;
-      }
-      meanVar += s2 / n - (s / n) ** 2;
-    }
+    for (let j = 0; j < d; j++) meanVar += (squares[j] as number) / n - ((sums[j] as number) / n) ** 2;
     const tol = (this.params.tol * meanVar) / d;
     const rng = new Rng(opts.seed ?? 0);
     const nInit = this.params.nInit;
