@@ -117,13 +117,17 @@ export class KernelRows {
   }
 
   private fromDot(i: number, t: number, dot: number): number {
-    const spec = this.spec;
-    if (spec.type === 'rbf') {
-      const sq = (this.norms[i] as number) + (this.norms[t] as number) - 2 * dot;
-      return Math.exp(-spec.gamma * (sq > 0 ? sq : 0));
-    }
-    return spec.type === 'linear' ? dot : (spec.gamma * dot + spec.coef0) ** spec.degree;
+    return kernelFromDot(this.spec, this.norms[i] as number, this.norms[t] as number, dot);
   }
+}
+
+/** k(a, b) from a·b and the rows' squared norms (the RBF kernel as libsvm computes it). */
+export function kernelFromDot(spec: KernelSpec, normA: number, normB: number, dot: number): number {
+  if (spec.type === 'rbf') {
+    const sq = normA + normB - 2 * dot;
+    return Math.exp(-spec.gamma * (sq > 0 ? sq : 0));
+  }
+  return spec.type === 'linear' ? dot : (spec.gamma * dot + spec.coef0) ** spec.degree;
 }
 
 // rbf_row's instance per memory: resident matrices hand their memory on to the thread's
