@@ -116,7 +116,44 @@ export function growGradientTree(
       og[i] = grad[r] as number;
       oh[i] = hess[r] as number;
     }
-    for (let f = 0; f < nFeatures; f++) {
+    // Four features a pass: rows often fall in the same bin one after another (a pixel's
+    // 0), and each bin's sums then wait on the one before; different features' bins are
+    // apart, so their waits overlap (Fashion-MNIST, five iterations on one thread: 11.1 s
+    // one feature a pass, 9.3 two, 8.4 four). Every bin still sums its rows in order: the
+    // same values.
+    let f = 0;
+    for (; f + 3 < nFeatures; f += 4) {
+      const col0 = f * nRows;
+      const col1 = col0 + nRows;
+      const col2 = col1 + nRows;
+      const col3 = col2 + nRows;
+      const base0 = 3 * (offsets[f] as number);
+      const base1 = 3 * (offsets[f + 1] as number);
+      const base2 = 3 * (offsets[f + 2] as number);
+      const base3 = 3 * (offsets[f + 3] as number);
+      for (let i = 0; i < n; i++) {
+        const r = or[i] as number;
+        const g = og[i] as number;
+        const h = oh[i] as number;
+        const b0 = base0 + 3 * (binned[col0 + r] as number);
+        const b1 = base1 + 3 * (binned[col1 + r] as number);
+        const b2 = base2 + 3 * (binned[col2 + r] as number);
+        const b3 = base3 + 3 * (binned[col3 + r] as number);
+        hist[b0] = (hist[b0] as number) + g;
+        hist[b0 + 1] = (hist[b0 + 1] as number) + h;
+        hist[b0 + 2] = (hist[b0 + 2] as number) + 1;
+        hist[b1] = (hist[b1] as number) + g;
+        hist[b1 + 1] = (hist[b1 + 1] as number) + h;
+        hist[b1 + 2] = (hist[b1 + 2] as number) + 1;
+        hist[b2] = (hist[b2] as number) + g;
+        hist[b2 + 1] = (hist[b2 + 1] as number) + h;
+        hist[b2 + 2] = (hist[b2 + 2] as number) + 1;
+        hist[b3] = (hist[b3] as number) + g;
+        hist[b3 + 1] = (hist[b3 + 1] as number) + h;
+        hist[b3 + 2] = (hist[b3 + 2] as number) + 1;
+      }
+    }
+    for (; f < nFeatures; f++) {
       const col = f * nRows;
       const base = 3 * (offsets[f] as number);
       for (let i = 0; i < n; i++) {
