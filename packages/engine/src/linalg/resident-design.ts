@@ -74,7 +74,9 @@ export class ResidentDesign {
    */
   release(): void {
     const bytes = this.kernel.memory.buffer.byteLength;
-    if (spares.length < MAX_SPARES && bytes <= MAX_SPARE_BYTES) spares.push(this.kernel);
+    let kept = bytes;
+    for (const k of spares) kept += k.memory.buffer.byteLength;
+    if (spares.length < MAX_SPARES && kept <= MAX_SPARE_BYTES) spares.push(this.kernel);
   }
 
   /** The memory it computes in (tests check that released memory is reused). */
@@ -113,6 +115,7 @@ export class ResidentDesign {
 // This thread's released designs' kernels (one per loss range at most).
 const spares: GemmExports[] = [];
 const MAX_SPARES = 8;
+/** The released memories a thread keeps, all together (a large fit's ranges are let go). */
 const MAX_SPARE_BYTES = 64 * 1024 * 1024;
 
 /** Past this many doubles per copy a range goes through the shared kernel (the copies cost memory). */
