@@ -12,6 +12,7 @@ describe('ResidentDesign', () => {
     [203, 16, 26],
     [61, 13, 3],
     [40, 64, 10],
+    [77, 9, 7],
     [37, 5, 1],
   ] as const) {
     test(`${rows} rows × ${d}, ${kk} score columns: the same bits as the shared kernel's two products`, () => {
