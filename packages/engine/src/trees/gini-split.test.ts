@@ -82,3 +82,42 @@ test("a node's leaf holds its class shares and is pure only with one class", () 
   search.setNode(Int32Array.from([1, 2]), 0, 2);
   assert.equal(search.isPure(), true);
 });
+
+test('two features searched in one pass give the two single searches’ results, bit for bit, and leave the histograms empty', () => {
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 200; trial++) {
+    const nRows = 5 + rng.int(150);
+    const K = 2 + rng.int(6);
+    const labels = Int32Array.from({ length: nRows }, () => rng.int(K));
+    const weight = Float64Array.from({ length: nRows }, () => (trial % 2 ? 0.1 + rng.next() * 3 : 1 + rng.int(4)));
+    // Three features; the first or the second is constant now and then, and often in bin 0.
+    const binned = Uint8Array.from({ length: 3 * nRows }, (_, i) => {
+      const f = Math.floor(i / nRows);
+      if ((f === 0 && trial % 7 === 0) || (f === 1 && trial % 5 === 0)) return 4;
+      return rng.next() < 0.4 ? 0 : rng.int(2 + rng.int(30));
+    });
+    const rows = Int32Array.from(
+      rng.shuffle(Array.from({ length: nRows }, (_, i) => i)).slice(0, 3 + rng.int(nRows - 3)),
+    );
+    const minLeaf = 1 + rng.int(3);
+    const one = new GiniSplit(labels, weight, K, minLeaf);
+    one.setNode(rows, 0, rows.length);
+    const a = one.searchFeature(binned, 0, 256, rows, 0, rows.length);
+    const [gainA, binA] = [one.gain, one.bin];
+    const b = one.searchFeature(binned, nRows, 256, rows, 0, rows.length);
+    const [gainB, binB] = [one.gain, one.bin];
+    const two = new GiniSplit(labels, weight, K, minLeaf);
+    two.setNode(rows, 0, rows.length);
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(two.searchTwo(binned, 0, nRows, rows, 0, rows.length), [a, b], `trial ${trial}: constant`);
+      assert.ok(Object.is(two.gain, gainA) && two.bin === binA, `trial ${trial}: first feature`);
+      assert.ok(Object.is(two.gain2, gainB) && two.bin2 === binB, `trial ${trial}: second feature`);
+    }
+    // And the histograms were left empty: a single search after it agrees too.
+    assert.equal(
+      two.searchFeature(binned, 2 * nRows, 256, rows, 0, rows.length),
+      one.searchFeature(binned, 2 * nRows, 256, rows, 0, rows.length),
+    );
+    assert.ok(Object.is(two.gain, one.gain) && two.bin === one.bin, `trial ${trial}: third feature`);
+  }
+});

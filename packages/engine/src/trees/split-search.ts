@@ -19,4 +19,18 @@ export interface SplitSearch {
   searchFeature(binned: Uint8Array, col: number, nBins: number, idx: Int32Array, start: number, end: number): boolean;
   gain: number;
   bin: number;
+  /**
+   * Optional: two features' searches with one pass over the rows, the same results as two
+   * searchFeature calls: the first's in `gain` and `bin`, the second's in `gain2` and `bin2`.
+   */
+  searchTwo?(
+    binned: Uint8Array,
+    colA: number,
+    colB: number,
+    idx: Int32Array,
+    start: number,
+    end: number,
+  ): [boolean, boolean];
+  gain2?: number;
+  bin2?: number;
 }

@@ -74,6 +74,33 @@ export function growTree(
       const f = features[pick] as number;
       features[pick] = features[j] as number;
       features[j] = f;
+      // Two at a time while at least two more are wanted: the one-at-a-time loop would
+      // draw and search both too, in this order (whether the first is constant or not).
+      if (search.searchTwo && evaluated + 2 <= growth.maxFeatures && j + 1 < nFeatures) {
+        j++;
+        const pick2 = j + rng.int(nFeatures - j);
+        const f2 = features[pick2] as number;
+        features[pick2] = features[j] as number;
+        features[j] = f2;
+        const [first, second] = search.searchTwo(binned, f * nRows, f2 * nRows, idx, w.start, w.end);
+        if (first) {
+          evaluated++;
+          if (search.gain > bestGain) {
+            bestGain = search.gain;
+            bestFeature = f;
+            bestBin = search.bin;
+          }
+        }
+        if (second) {
+          evaluated++;
+          if ((search.gain2 as number) > bestGain) {
+            bestGain = search.gain2 as number;
+            bestFeature = f2;
+            bestBin = search.bin2 as number;
+          }
+        }
+        continue;
+      }
       if (!search.searchFeature(binned, f * nRows, binner.nBins(f), idx, w.start, w.end)) continue;
       evaluated++;
       if (search.gain > bestGain) {
