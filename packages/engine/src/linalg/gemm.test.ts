@@ -112,7 +112,33 @@ describe('matrix products (WebAssembly SIMD kernel and plain loops)', () => {
     }
   });
 
-  for (const name of ['gemm', 'gemm-f32']) {
+  test('Aᵀ·B for an A a few columns wide (rank-4 updates): the bits of the ordered loop, with and without blocks', () => {
+    for (const blocked of [false, true]) {
+      if (blocked) setGemmWorkingSet(3000);
+      try {
+        for (const [m, k, n] of [
+          [257, 10, 64],
+          [203, 3, 11],
+          [130, 12, 45],
+          [41, 1, 128],
+        ] as const) {
+          const a = random(m * k, rng);
+          const b = random(m * n, rng);
+          const out = new Float64Array(k * n).fill(Number.NaN);
+          matmulTransA(a, b, m, k, n, out);
+          assert.deepEqual(
+            out,
+            reference(transpose(a, m, k), b, k, m, n),
+            `${m}×${k}ᵀ · ${m}×${n}, blocked ${blocked}`,
+          );
+        }
+      } finally {
+        setGemmWorkingSet(8 * 1024 * 1024);
+      }
+    }
+  });
+
+  for (const name of ['gemm', 'gemm-f32', 'rank-update']) {
     test(`the committed ${name}.wasm is what ${name}.wat compiles to`, async () => {
       const built = await compileWat(path.join(WASM_DIR, `${name}.wat`));
       assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, `${name}.wasm`))), built);

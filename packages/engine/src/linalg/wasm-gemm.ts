@@ -18,6 +18,14 @@ export type Precision = 'f64' | 'f32';
 const load = (file: string) => instantiateKernel<GemmExports>(file);
 const kernels = { f64: load('gemm.wasm'), f32: load('gemm-f32.wasm') };
 
+/** wasm/rank-update.wat over the float64 kernel's memory: Aᵀ·B for an A of a few columns. */
+const rankUpdate = instantiateKernel<{
+  rank_update(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
+}>('rank-update.wasm', { memory: kernels.f64.memory });
+
+/** Aᵀ·B with A this narrow or narrower goes through rank-update.wat (a linear model's classes). */
+const RANK_UPDATE_MAX_K = 12;
+
 /** A float64 kernel with a memory of its own, for operands kept between products (resident-rows.ts). */
 export function ownGemmKernel(): GemmExports {
   return load('gemm.wasm');
@@ -188,6 +196,7 @@ export function wasmMatmulTransA(
   out: Float64Array,
   precision: Precision = 'f64',
 ): boolean {
+  if (precision === 'f64' && k <= RANK_UPDATE_MAX_K) return rankUpdateTransA(a, b, m, k, n, out);
   const kp = paddedRows(k);
   const np = paddedWidth(n, precision, kp);
   const rows = blockRows(kp * np, kp + np, m);
@@ -203,6 +212,34 @@ export function wasmMatmulTransA(
     view.fill(0, pa + k * r, pa + kp * r);
     putRows(view, pb, b, r0 * n, r, n, np);
     kernel.gemm(pa * size, pb * size, pc * size, kp, r, np, r0 > 0 ? 1 : 0);
+  }
+  takeRows(out, 0, view, pc, k, n, np);
+  return true;
+}
+
+/**
+ * out[k×n] = a[m×k]ᵀ · b[m×n] as rank-4 updates of out over b's rows in order (the same
+ * sums), b's rows copied in as they are (padded to an even width) and a's unchanged: the
+ * 4×4 blocks walked a tall b down its columns for every block of out, streaming it from
+ * memory again per four columns (Fashion-MNIST's 784-feature gradient at ~1.5 GMAC/s).
+ */
+function rankUpdateTransA(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+): boolean {
+  const np = n + (n & 1);
+  const rows = blockRows(k * np, k + np, m);
+  if (rows === 0) return false;
+  const { view, pa, pb, pc } = regions('f64', k * rows, rows * np, k * np);
+  for (let r0 = 0; r0 < m; r0 += rows) {
+    const r = Math.min(rows, m - r0);
+    view.set(a.subarray(r0 * k, (r0 + r) * k), pa);
+    putRows(view, pb, b, r0 * n, r, n, np);
+    rankUpdate.rank_update(pa * 8, pb * 8, pc * 8, r, k, np, r0 > 0 ? 1 : 0);
   }
   takeRows(out, 0, view, pc, k, n, np);
   return true;
