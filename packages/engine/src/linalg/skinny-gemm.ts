@@ -1,4 +1,4 @@
-import { instantiateKernel } from './wasm-module.js';
+import { kernelOver } from './wasm-module.js';
 
 /** wasm/skinny-gemm.wat: C[m × n] = A[m × k] · B[k × n] for n ≤ 12, addresses in bytes. */
 export interface SkinnyGemmExports {
@@ -14,15 +14,7 @@ export function isSkinny(n: number): boolean {
   return n >= 5 && n <= 12;
 }
 
-// An instance per memory: a product kernel's memory is handed from fit to fit.
-const instances = new WeakMap<WebAssembly.Memory, SkinnyGemmExports>();
-
 /** The narrow kernel over `memory` (a product kernel's, where its operands already are). */
 export function skinnyGemmOver(memory: WebAssembly.Memory): SkinnyGemmExports {
-  let kernel = instances.get(memory);
-  if (!kernel) {
-    kernel = instantiateKernel<SkinnyGemmExports>('skinny-gemm.wasm', { memory });
-    instances.set(memory, kernel);
-  }
-  return kernel;
+  return kernelOver<SkinnyGemmExports>('skinny-gemm.wasm', memory);
 }

@@ -1,4 +1,4 @@
-import { instantiateKernel } from './wasm-module.js';
+import { instantiateKernel, kernelOver } from './wasm-module.js';
 
 /**
  * e^x over arrays in WebAssembly SIMD (wasm/exp.wat): about 5 ns a value where Math.exp
@@ -41,8 +41,9 @@ export interface RbfRowExports {
   rbf_row(dots: number, norms: number, ni: number, g: number, n: number): void;
 }
 
+/** rbf_row over `memory`, one instance per memory (resident matrices hand theirs on from pair to pair). */
 export function rbfRowKernel(memory: WebAssembly.Memory): RbfRowExports {
-  return instantiateKernel<RbfRowExports>('exp.wasm', { memory });
+  return kernelOver<RbfRowExports>('exp.wasm', memory);
 }
 
 /** The kernel over `memory` (its own, or a product kernel's: see SoftmaxRows). */

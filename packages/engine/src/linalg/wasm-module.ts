@@ -17,3 +17,22 @@ export function instantiateKernel<T>(file: string, env?: Record<string, unknown>
   }
   return new WebAssembly.Instance(module, env ? { env } : {}).exports as unknown as T;
 }
+
+// Instances by memory, then by file: a kernel working where another keeps its operands
+// is instantiated once per memory, and memories are handed on from fit to fit.
+const instancesOver = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
+
+/** The kernel `file`'s instance over `memory` (its only import), made the first time it is asked for. */
+export function kernelOver<T>(file: string, memory: WebAssembly.Memory): T {
+  let byFile = instancesOver.get(memory);
+  if (!byFile) {
+    byFile = new Map();
+    instancesOver.set(memory, byFile);
+  }
+  let kernel = byFile.get(file) as T | undefined;
+  if (!kernel) {
+    kernel = instantiateKernel<T>(file, { memory });
+    byFile.set(file, kernel);
+  }
+  return kernel;
+}

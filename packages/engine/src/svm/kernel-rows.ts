@@ -36,7 +36,7 @@ export class KernelRows {
     this.resident = ResidentMatrix.create(d, n, spec.type === 'rbf' ? n : 0);
     // The norms where rbf_row reads them, beside the products, when resident.
     this.norms = this.resident && spec.type === 'rbf' ? this.resident.side : new Float64Array(n);
-    this.rbf = this.resident && spec.type === 'rbf' ? rbfKernelOver(this.resident.wasmMemory) : undefined;
+    this.rbf = this.resident && spec.type === 'rbf' ? rbfRowKernel(this.resident.wasmMemory) : undefined;
     const norms = this.norms;
     // With a resident copy (feature-major, the products' operand) the row-major block is
     // not needed: row i's features are read from x. Locals, not fields, in these loops:
@@ -128,17 +128,4 @@ export function kernelFromDot(spec: KernelSpec, normA: number, normB: number, do
     return Math.exp(-spec.gamma * (sq > 0 ? sq : 0));
   }
   return spec.type === 'linear' ? dot : (spec.gamma * dot + spec.coef0) ** spec.degree;
-}
-
-// rbf_row's instance per memory: resident matrices hand their memory on to the thread's
-// next one (a one-vs-one fit makes one per pair), and an instance is made once for it.
-const rbfKernels = new WeakMap<WebAssembly.Memory, RbfRowExports>();
-
-function rbfKernelOver(memory: WebAssembly.Memory): RbfRowExports {
-  let kernel = rbfKernels.get(memory);
-  if (!kernel) {
-    kernel = rbfRowKernel(memory);
-    rbfKernels.set(memory, kernel);
-  }
-  return kernel;
 }
