@@ -2,6 +2,7 @@ import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { matmulTransA, matmulTransB } from '../linalg/gemm.js';
 import { ResidentDesign } from '../linalg/resident-design.js';
 import { rowAxpy, rowDot } from '../linalg/row-ops.js';
+import { type StreamedDesign, streamedPass, streamsScores } from '../linalg/streamed-design.js';
 import { SoftmaxRows } from '../linalg/vector-exp.js';
 
 /**
@@ -10,7 +11,10 @@ import { SoftmaxRows } from '../linalg/vector-exp.js';
  * Plain data, so that a worker thread computes some ranges (threads/task-pool.ts).
  */
 export interface LogisticLossJob {
-  x: FeatureMatrix;
+  /** The rows, unless they are streamed. */
+  x?: FeatureMatrix;
+  /** Dense rows too large to keep resident per range, held once for every thread (streamDesign). */
+  streamed?: StreamedDesign;
   /** Class index per row. */
   y: Float64Array;
   sampleWeight?: Float64Array;
@@ -61,14 +65,33 @@ let softmax: SoftmaxRows | undefined;
  * went through the shared kernel, which copied every range in at every evaluation: 36 ms
  * an iteration against 26 resident.
  */
-const RESIDENT_LIMIT = 16 * 1024 * 1024;
+let RESIDENT_LIMIT = 16 * 1024 * 1024;
+
+/** Sets the resident limit in values (tests stream small data with a small one). */
+export function setResidentLimit(values: number): void {
+  RESIDENT_LIMIT = values;
+}
+
+/**
+ * Whether a fit's rows go through a streamed design (linalg/streamed-design.ts): dense,
+ * past the resident limit, with a width the streamed pass takes. Binary models keep the
+ * shared kernel's path (their one score column goes through vecmat.wat when resident).
+ */
+export function streamsLoss(x: FeatureMatrix, kk: number): boolean {
+  return !isCsr(x) && x.rows * x.cols > RESIDENT_LIMIT && streamsScores(kk);
+}
 
 // This thread's resident ranges of a fit, by the fit's weight array (one per fit, and one
 // per session on a worker), so that they go when the fit does.
 const residentRanges = new WeakMap<Float64Array, Array<ResidentDesign | undefined>>();
 
-function residentRange(job: LogisticLossJob, r: number, from: number, to: number): ResidentDesign | undefined {
-  const { x } = job;
+function residentRange(
+  job: LogisticLossJob,
+  x: FeatureMatrix,
+  r: number,
+  from: number,
+  to: number,
+): ResidentDesign | undefined {
   if (isCsr(x) || x.rows * x.cols > RESIDENT_LIMIT) return undefined;
   let ranges = residentRanges.get(job.w);
   if (!ranges) {
@@ -114,25 +137,28 @@ export function workerLossRange(job: LogisticLossJob, r: number, slot: number): 
   const at = (slot * job.ranges + r) * len;
   const into = job.workerGrads?.subarray(at, at + len);
   into?.fill(0);
-  return logisticLossRange(job, r, into);
+  return logisticLossRange(job, r, into, slot + 1);
 }
 
 /**
  * The loss over range `r` of the job's rows (unregularised, unscaled by C). The gradient
  * goes into `into` (zeroed) when given, else into this thread's buffer for the range,
- * which the next call for the same fit and range overwrites.
+ * which the next call for the same fit and range overwrites. `slot` is the thread's
+ * scratch in a streamed design: 0 on the training thread, a worker's slot + 1.
  */
-export function logisticLossRange(job: LogisticLossJob, r: number, into?: Float64Array): LossPart {
-  const { x, y, kk, w } = job;
+export function logisticLossRange(job: LogisticLossJob, r: number, into?: Float64Array, slot = 0): LossPart {
+  const { y, kk, w, streamed } = job;
   const sw = job.sampleWeight;
-  const n = x.rows;
-  const d = x.cols;
+  const n = (streamed ?? (job.x as FeatureMatrix)).rows;
   const from = Math.floor((r * n) / job.ranges);
   const to = Math.floor(((r + 1) * n) / job.ranges);
-  const rows = to - from;
   const grad = into ?? ownGrad(job, r);
+  if (streamed) return { loss: streamedPass(streamed, slot).loss(w, y, sw, from, to, grad), grad };
+  const x = job.x as FeatureMatrix;
+  const d = x.cols;
+  const rows = to - from;
   const bias = w.subarray(kk * d, kk * d + kk);
-  const design = residentRange(job, r, from, to);
+  const design = residentRange(job, x, r, from, to);
   let rowsAt: SoftmaxRows;
   let zs: Float64Array;
   let stride = kk;

@@ -1,6 +1,7 @@
 import { type ArtifactContent, decodeArtifact } from '../artifact/artifact-format.js';
 import { type FeatureMatrix, isCsr } from '../linalg/csr-matrix.js';
 import { rowDot } from '../linalg/row-ops.js';
+import { streamDesign } from '../linalg/streamed-design.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { siblingModule } from '../threads/module-worker.js';
@@ -14,6 +15,7 @@ import {
   logisticLossRange,
   lossRanges,
   releaseResidentRanges,
+  streamsLoss,
 } from './logistic-loss.js';
 import { argmaxRows } from './row-scores.js';
 
@@ -90,10 +92,16 @@ export class LogisticRegression implements SparseLearner {
     const parallel = threads > 1 && ranges > 1 && (this.params.nJobs > 0 || n * perRow * kk >= MIN_SHARED_WORK);
     // The weights the loss is evaluated at, in shared memory: L-BFGS's current point is copied in.
     const at = parallel ? new Float64Array(new SharedArrayBuffer((kk * d + kk) * 8)) : new Float64Array(kk * d + kk);
+    // Dense rows past the resident limit are copied once into memory every thread reads
+    // (and that the streamed pass works in), in place of the copy a worker would get.
+    const streamed =
+      !isCsr(x) && streamsLoss(x, kk) ? streamDesign(x, kk, parallel ? threads : 1, parallel) : undefined;
+    const rows = streamed ? { streamed } : { x: parallel ? sharedMatrix(x) : x };
     const job: LogisticLossJob = {
+      ...rows,
       ...(parallel
-        ? { x: sharedMatrix(x), y: shared(labels), sampleWeight: opts.sampleWeight && shared(opts.sampleWeight) }
-        : { x, y: labels, sampleWeight: opts.sampleWeight }),
+        ? { y: shared(labels), sampleWeight: opts.sampleWeight && shared(opts.sampleWeight) }
+        : { y: labels, sampleWeight: opts.sampleWeight }),
       kk,
       w: at,
       ranges,

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
-import { compileWat, WASM_DIR } from '../../scripts/wat-compiler.js';
 import { Rng } from '../random/rng.js';
 import { isSkinny, skinnyGemmOver } from './skinny-gemm.js';
 
@@ -45,8 +42,38 @@ describe('the narrow product kernel (skinny-gemm.wat)', () => {
     assert.equal(isSkinny(13), false);
   });
 
-  test('skinny-gemm.wasm is built from skinny-gemm.wat', async () => {
-    const built = await compileWat(path.join(WASM_DIR, 'skinny-gemm.wat'));
-    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'skinny-gemm.wasm'))), built);
+  test("C (+)= Aᵀ·B over a block of rows, A's columns in pairs: the bits of the ordered loop, blocks summing as one", () => {
+    const rng = new Rng(5);
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    const kernel = skinnyGemmOver(memory);
+    for (const [rows, m, lda] of [
+      [1, 2, 2],
+      [9, 6, 7],
+      [40, 18, 18],
+    ] as const) {
+      for (let n = 1; n <= 12; n++) {
+        const view = new Float64Array(memory.buffer);
+        const a = 0;
+        const b = rows * lda;
+        const c = b + rows * n + 1;
+        for (let i = 0; i < c; i++) view[i] = rng.normal() * (i % 5 === 0 ? 0 : 1);
+        view.fill(Number.NaN, c, c + m * n + 8);
+        // The rows in two blocks, the second added onto the first.
+        const first = Math.floor(rows / 2);
+        kernel.skinny_gemm_ta(a * 8, b * 8, c * 8, m, first, n, lda, 0);
+        kernel.skinny_gemm_ta((a + first * lda) * 8, (b + first * n) * 8, c * 8, m, rows - first, n, lda, 1);
+        for (let p = 0; p < m; p++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let i = 0; i < rows; i++) s += (view[a + i * lda + p] as number) * (view[b + i * n + j] as number);
+            assert.ok(
+              Object.is(view[c + p * n + j], s),
+              `${rows} rows, n ${n}: C[${p}][${j}] ${view[c + p * n + j]} vs ${s}`,
+            );
+          }
+        }
+        assert.ok(Number.isNaN(view[c + m * n]), `${m}×${n}: nothing stored past C`);
+      }
+    }
   });
 });

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
-import { compileWat, WASM_DIR } from '../../scripts/wat-compiler.js';
 import { Rng } from '../random/rng.js';
 import { columnSumsAndSquares, sumAndSquares } from './value-sums.js';
 
@@ -47,10 +44,5 @@ describe('sums in WebAssembly (sums.wat)', () => {
     }
     // A smaller matrix after a larger one sees only its own rows.
     assert.deepEqual(Array.from(columnSumsAndSquares(Float64Array.from([1, 2, 3, 4]), 2, 2).sums), [4, 6]);
-  });
-
-  test('sums.wasm is built from sums.wat', async () => {
-    const built = await compileWat(path.join(WASM_DIR, 'sums.wat'));
-    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'sums.wasm'))), built);
   });
 });

@@ -8,18 +8,23 @@ import { instantiateKernel, kernelOver } from './wasm-module.js';
  */
 interface ExpExports {
   exp(v: number, n: number): void;
-  softmax_rows(
-    z: number,
-    stride: number,
-    bias: number,
-    labels: number,
-    weights: number,
-    rows: number,
-    kk: number,
-    stats: number,
-    bgrad: number,
-  ): void;
+  softmax_rows: SoftmaxRowsPass;
+  /** softmax_rows with bgrad added to, not zeroed first. */
+  softmax_rows_more: SoftmaxRowsPass;
 }
+
+/** exp.wat's softmax over a block of score rows (see its comment); addresses in bytes. */
+type SoftmaxRowsPass = (
+  z: number,
+  stride: number,
+  bias: number,
+  labels: number,
+  weights: number,
+  rows: number,
+  kk: number,
+  stats: number,
+  bgrad: number,
+) => void;
 
 /** wasm/logistic.wat: the binary log-loss's rows, over the same memory and e^x. */
 interface LogisticExports {
@@ -88,13 +93,14 @@ export class SoftmaxRows {
   private rows = 0;
   private kk = 0;
   private stride = 0;
-  private z = new Float64Array(0);
-  private stats = new Float64Array(0);
-  private labels = new Float64Array(0);
-  private weights = new Float64Array(0);
-  private bias = new Float64Array(0);
+  // Views of the memory, which is shared when workers read the same rows (streamed-design.ts).
+  private z: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private stats: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private labels: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private weights: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private bias: Float64Array<ArrayBufferLike> = new Float64Array(0);
   /** Σ over rows of each column's residual, after `residuals`. */
-  biasGradient = new Float64Array(0);
+  biasGradient: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
   /** Its arrays from double `base` of `memory` on (the memory grows as they need). */
   constructor(
@@ -136,11 +142,37 @@ export class SoftmaxRows {
    * returned. labels[from + i] and weights[from + i] belong to row i.
    */
   residuals(bias: Float64Array, labels: Float64Array, weights: Float64Array | undefined, from: number): number {
+    return this.residualsAfter(0, bias, labels, weights, from, false);
+  }
+
+  /**
+   * `residuals` for the next block of a range's rows (laid out by `scores` with the same
+   * kk, stride and blockRows): biasGradient added to and the block's loss added to
+   * `lossBefore`, so that a range done block by block sums as in one call.
+   */
+  moreResiduals(
+    lossBefore: number,
+    bias: Float64Array,
+    labels: Float64Array,
+    weights: Float64Array | undefined,
+    from: number,
+  ): number {
+    return this.residualsAfter(lossBefore, bias, labels, weights, from, true);
+  }
+
+  private residualsAfter(
+    lossBefore: number,
+    bias: Float64Array,
+    labels: Float64Array,
+    weights: Float64Array | undefined,
+    from: number,
+    more: boolean,
+  ): number {
     const { rows, kk } = this;
     this.bias.set(bias.subarray(0, kk));
     this.labels.set(labels.subarray(from, from + rows));
     if (weights) this.weights.set(weights.subarray(from, from + rows));
-    this.kernel.softmax_rows(
+    (more ? this.kernel.softmax_rows_more : this.kernel.softmax_rows)(
       this.z.byteOffset,
       this.stride,
       this.bias.byteOffset,
@@ -152,7 +184,7 @@ export class SoftmaxRows {
       this.biasGradient.byteOffset,
     );
     const { stats } = this;
-    let loss = 0;
+    let loss = lossBefore;
     for (let i = 0; i < rows; i++) {
       const w = weights ? (weights[from + i] as number) : 1;
       loss += w * ((stats[2 * i] as number) + Math.log(stats[2 * i + 1] as number));
@@ -187,14 +219,15 @@ export class SoftmaxRows {
   }
 
   // z, stats (2 a row), labels, weights, bias, bgrad, 16-byte aligned; weights never at
-  // byte 0, which the kernel reads as "no weights".
+  // byte 0, which the kernel reads as "no weights". Placed by blockRows, not rows, so that
+  // a range's last, shorter block finds biasGradient where the blocks before left it.
   private layOut(rows: number, kk: number, stride: number, blockRows: number): void {
     const even = (x: number) => (x + 1) & ~1;
     const zAt = even(Math.max(this.base, 2));
     const statsAt = even(zAt + blockRows * stride);
-    const labelsAt = statsAt + 2 * rows;
-    const weightsAt = even(labelsAt + rows);
-    const biasAt = even(weightsAt + rows);
+    const labelsAt = statsAt + 2 * blockRows;
+    const weightsAt = even(labelsAt + blockRows);
+    const biasAt = even(weightsAt + blockRows);
     const bgradAt = even(biasAt + kk);
     reserveBytes(this.memory, (bgradAt + kk) * 8);
     const buffer = this.memory.buffer;

@@ -7,9 +7,14 @@ const modules = new Map<string, WebAssembly.Module>();
 /**
  * A new instance of the engine's WebAssembly kernel `file` (in linalg/wasm, built from its
  * .wat by `npm run build:wasm`), its module compiled once per thread; `env` holds its
- * imports (an imported memory, another kernel's functions).
+ * imports (an imported memory, another kernel's functions). Over a shared memory the
+ * kernel's shared build (`<name>.shared.wasm`, scripts/wat-compiler.ts SHARED_KERNELS) is
+ * the one instantiated: a module's import must say whether its memory is shared.
  */
-export function instantiateKernel<T>(file: string, env?: Record<string, unknown>): T {
+export function instantiateKernel<T>(kernel: string, env?: Record<string, unknown>): T {
+  const memory = env?.memory;
+  const shared = memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer;
+  const file = shared ? kernel.replace(/\.wasm$/, '.shared.wasm') : kernel;
   let module = modules.get(file);
   if (!module) {
     module = new WebAssembly.Module(fs.readFileSync(new URL(`./wasm/${file}`, import.meta.url)));

@@ -10,9 +10,11 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: object);
     readonly exports: Record<string, unknown>;
   }
+  class LinkError extends Error {}
   class Memory {
-    constructor(descriptor: { initial: number; maximum?: number });
-    readonly buffer: ArrayBuffer;
+    /** `shared` (with a maximum): its buffer is a SharedArrayBuffer, and the memory can be posted to workers. */
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
     grow(pages: number): number;
   }
 }

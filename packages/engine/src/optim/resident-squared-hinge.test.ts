@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
-import { compileWat, WASM_DIR } from '../../scripts/wat-compiler.js';
 import type { CsrMatrix } from '../linalg/csr-matrix.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { Rng } from '../random/rng.js';
@@ -105,10 +102,5 @@ describe('the squared-hinge passes in WebAssembly (resident X̃) against JavaScr
     for (let j = 0; j < 10; j++) assert.ok(Math.abs((a[j] as number) - (sum[j] as number)) < 1e-6, `KKT ${j}`);
     // A second class on the same resident copy starts afresh: the same signs, the same weights.
     assert.deepEqual(solveSquaredHingePrimal(resident.forSigns(s), positives, 1e-10, 100), a);
-  });
-
-  test('squared-hinge.wasm is built from squared-hinge.wat', async () => {
-    const built = await compileWat(path.join(WASM_DIR, 'squared-hinge.wat'));
-    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(WASM_DIR, 'squared-hinge.wasm'))), built);
   });
 });

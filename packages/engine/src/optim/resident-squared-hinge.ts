@@ -44,7 +44,7 @@ export class ResidentSquaredHinge implements SquaredHingeRows {
   readonly cols: number;
   readonly width: number;
   private readonly kernel: SquaredHingeExports;
-  private readonly buffer: ArrayBuffer;
+  private readonly buffer: ArrayBufferLike;
   private readonly sAt: number;
   private readonly costAt: number;
   private zAt: number;

@@ -204,18 +204,21 @@
   (func (export "softmax_rows")
     (param $z i32) (param $stride i32) (param $bias i32) (param $labels i32) (param $weights i32)
     (param $rows i32) (param $kk i32) (param $stats i32) (param $bgrad i32)
+    (memory.fill (local.get $bgrad) (i32.const 0) (i32.shl (local.get $kk) (i32.const 3)))
+    (call $softmax_rows_more (local.get $z) (local.get $stride) (local.get $bias) (local.get $labels)
+      (local.get $weights) (local.get $rows) (local.get $kk) (local.get $stats) (local.get $bgrad)))
+
+  ;; The same, bgrad added to as it is: a range's rows a block at a time, each column's
+  ;; residuals summed in row order across the blocks, as in one call over them all.
+  (func $softmax_rows_more (export "softmax_rows_more")
+    (param $z i32) (param $stride i32) (param $bias i32) (param $labels i32) (param $weights i32)
+    (param $rows i32) (param $kk i32) (param $stats i32) (param $bgrad i32)
     (local $i i32) (local $c i32) (local $row i32) (local $at i32) (local $width i32) (local $width2 i32)
     (local $y i32) (local $w f64) (local $max f64) (local $sum f64) (local $v f64)
     (local $vv v128) (local $acc v128)
     (local.set $width (i32.shl (local.get $kk) (i32.const 3)))
     (local.set $width2 (i32.and (local.get $width) (i32.const -16)))
     (local.set $stride (i32.shl (local.get $stride) (i32.const 3)))
-    (local.set $c (i32.const 0))
-    (block $zeroed (loop $zero
-      (br_if $zeroed (i32.ge_u (local.get $c) (local.get $width)))
-      (f64.store (i32.add (local.get $bgrad) (local.get $c)) (f64.const 0))
-      (local.set $c (i32.add (local.get $c) (i32.const 8)))
-      (br $zero)))
     ;; z + bias, the max, z − max; −∞ between rows, which e^z turns into 0
     (local.set $row (local.get $z))
     (local.set $i (i32.const 0))
