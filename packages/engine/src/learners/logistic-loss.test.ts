@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { loadTabularSet } from '../../test-support/tabular-sets.js';
 import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { streamDesign } from '../linalg/streamed-design.js';
 import { Rng } from '../random/rng.js';
-import { taskWorkersReady } from '../threads/task-pool.js';
 import { type LogisticLossJob, logisticLossRange, releaseResidentRanges, setResidentLimit } from './logistic-loss.js';
-import { LogisticRegression } from './logistic-regression.js';
 
 const DEFAULT_RESIDENT_LIMIT = 16 * 1024 * 1024;
 
@@ -60,18 +57,5 @@ describe('the logistic loss over streamed rows', () => {
     const x: DenseMatrix = { rows: 4, cols: 2, data: new Float64Array(8) };
     assert.equal(streamDesign(x, 1, 1, false), undefined);
     assert.equal(streamDesign(x, 13, 1, false), undefined);
-  });
-
-  test('digits streamed on two threads: the weights of the resident fit on one', async () => {
-    const d = loadTabularSet('digits', { standardise: true });
-    await taskWorkersReady(1, new URL('./logistic-loss.ts', import.meta.url));
-    setResidentLimit(DEFAULT_RESIDENT_LIMIT);
-    const resident = new LogisticRegression({ nJobs: 1 }).fit(d.xTrain, d.yTrain);
-    setResidentLimit(0);
-    const streamed = new LogisticRegression({ nJobs: 2 }).fit(d.xTrain, d.yTrain);
-    assert.ok(streamed.rangesByWorkers > 0, 'a worker thread computed loss ranges over the shared rows');
-    assert.deepEqual(streamed.coef, resident.coef);
-    assert.deepEqual(streamed.intercept, resident.intercept);
-    assert.equal(streamed.iterations, resident.iterations);
   });
 });

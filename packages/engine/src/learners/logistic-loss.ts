@@ -60,25 +60,29 @@ export function lossRanges(x: FeatureMatrix, kk: number): number {
 let softmax: SoftmaxRows | undefined;
 
 /**
- * Dense data up to this many values (128 MiB) is kept resident per range (twice: as is
- * and transposed). Past 32 MiB (the limit until 2026-12-05) Fashion-MNIST's 10,000 × 784
- * went through the shared kernel, which copied every range in at every evaluation: 36 ms
- * an iteration against 26 resident.
+ * Dense data up to this many values (128 MiB) that is not streamed (one score column,
+ * more than 12) is kept resident per range (twice: as is and transposed). Past 32 MiB
+ * (the limit until 2026-12-05) Fashion-MNIST's 10,000 × 784 went through the shared
+ * kernel, which copied every range in at every evaluation: 36 ms an iteration against
+ * 26 resident.
  */
 let RESIDENT_LIMIT = 16 * 1024 * 1024;
 
-/** Sets the resident limit in values (tests stream small data with a small one). */
+/** Sets the resident limit in values (tests take ranges through the shared kernel with 0). */
 export function setResidentLimit(values: number): void {
   RESIDENT_LIMIT = values;
 }
 
 /**
  * Whether a fit's rows go through a streamed design (linalg/streamed-design.ts): dense,
- * past the resident limit, with a width the streamed pass takes. Binary models keep the
- * shared kernel's path (their one score column goes through vecmat.wat when resident).
+ * with 2 to 12 score columns. At every size measured it is the fastest path there
+ * (Fashion-MNIST 10k: 27–29 ms an iteration against 32–34 resident; digits and wine
+ * no slower), and past the resident limit by far (full Fashion-MNIST: 2.0× the shared
+ * kernel's speed). Binary models keep the resident path (their one score column goes
+ * through vecmat.wat), and so do more than 12 classes (letters' 26: gemm.wat's blocks).
  */
 export function streamsLoss(x: FeatureMatrix, kk: number): boolean {
-  return !isCsr(x) && x.rows * x.cols > RESIDENT_LIMIT && streamsScores(kk);
+  return !isCsr(x) && streamsScores(kk);
 }
 
 // This thread's resident ranges of a fit, by the fit's weight array (one per fit, and one

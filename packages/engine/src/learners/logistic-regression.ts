@@ -92,8 +92,8 @@ export class LogisticRegression implements SparseLearner {
     const parallel = threads > 1 && ranges > 1 && (this.params.nJobs > 0 || n * perRow * kk >= MIN_SHARED_WORK);
     // The weights the loss is evaluated at, in shared memory: L-BFGS's current point is copied in.
     const at = parallel ? new Float64Array(new SharedArrayBuffer((kk * d + kk) * 8)) : new Float64Array(kk * d + kk);
-    // Dense rows past the resident limit are copied once into memory every thread reads
-    // (and that the streamed pass works in), in place of the copy a worker would get.
+    // Dense rows streamed are copied once into memory every thread reads (and that the
+    // streamed pass works in), in place of the copy a worker would get.
     const streamed =
       !isCsr(x) && streamsLoss(x, kk) ? streamDesign(x, kk, parallel ? threads : 1, parallel) : undefined;
     const rows = streamed ? { streamed } : { x: parallel ? sharedMatrix(x) : x };

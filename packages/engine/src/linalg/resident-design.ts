@@ -1,6 +1,5 @@
 import type { DenseMatrix } from './dense-matrix.js';
 import { type VecmatExports, vecmatKernel } from './resident-matrix.js';
-import { isSkinny, type SkinnyGemmExports, skinnyGemmOver } from './skinny-gemm.js';
 import { SoftmaxRows } from './vector-exp.js';
 import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth } from './wasm-gemm.js';
 
@@ -17,7 +16,8 @@ import { type GemmExports, ownGemmKernel, paddedRows, paddedWidth } from './wasm
  * over the same memory): through the 4×4 blocks a single column was all fringe, done
  * one element at a time. Both then read the transposed copy only, and X itself is not
  * kept: X and Xᵀ together outgrew the L2 cache on spambase (3.4 MB) and made each
- * evaluation 2.3× slower than its two products timed apart.
+ * evaluation 2.3× slower than its two products timed apart. Logistic regression streams
+ * 2 to 12 score columns instead (streamed-design.ts); this serves one, and more than 12.
  */
 export class ResidentDesign {
   readonly softmax: SoftmaxRows;
@@ -25,7 +25,6 @@ export class ResidentDesign {
   readonly stride: number;
   private readonly kernel: GemmExports;
   private readonly vecmat: VecmatExports | undefined;
-  private readonly skinny: SkinnyGemmExports | undefined;
   private readonly rows: number;
   private readonly paddedN: number;
   private readonly paddedD: number;
@@ -44,8 +43,7 @@ export class ResidentDesign {
     this.rows = rows;
     this.paddedN = paddedRows(rows);
     this.paddedD = paddedRows(d);
-    // 5 to 12 score columns go through the narrow kernel, unpadded (skinny-gemm.ts).
-    this.stride = isSkinny(kk) ? kk : paddedWidth(kk, 'f64', this.paddedN);
+    this.stride = paddedWidth(kk, 'f64', this.paddedN);
     const even = (v: number) => (v + 1) & ~1;
     // One score column reads only the transposed copy (vecmat and matvec).
     this.xtAt = kk === 1 ? 0 : even(this.paddedN * d);
@@ -55,7 +53,6 @@ export class ResidentDesign {
     const reused = spares.pop();
     this.kernel = reused ?? ownGemmKernel();
     this.vecmat = kk === 1 ? vecmatKernel(this.kernel.memory) : undefined;
-    this.skinny = isSkinny(kk) ? skinnyGemmOver(this.kernel.memory) : undefined;
     this.softmax = new SoftmaxRows(this.kernel.memory, end);
     this.softmax.scores(rows, kk, this.stride, this.paddedN);
     const view = new Float64Array(this.kernel.memory.buffer);
@@ -101,7 +98,6 @@ export class ResidentDesign {
     const view = new Float64Array(this.kernel.memory.buffer);
     for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) view[wtAt + p * stride + c] = w[c * d + p] as number;
     if (this.vecmat) this.vecmat.vecmat(wtAt * 8, this.xtAt * 8, this.softmax.scoresAddress, d, this.rows);
-    else if (this.skinny) this.skinny.skinny_gemm(0, wtAt * 8, this.softmax.scoresAddress, this.paddedN, d, stride);
     else this.kernel.gemm(0, wtAt * 8, this.softmax.scoresAddress, this.paddedN, d, stride, 0);
     return z;
   }
@@ -111,9 +107,7 @@ export class ResidentDesign {
     const { kk, stride, gtAt } = this;
     // From the transposed copy, as the scores: one copy of X read per evaluation stays in cache.
     if (this.vecmat) this.vecmat.matvec(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, d, this.rows);
-    else if (this.skinny) {
-      this.skinny.skinny_gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride);
-    } else this.kernel.gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride, 0);
+    else this.kernel.gemm(this.xtAt * 8, this.softmax.scoresAddress, gtAt * 8, this.paddedD, this.rows, stride, 0);
     const view = new Float64Array(this.kernel.memory.buffer);
     for (let c = 0; c < kk; c++) for (let p = 0; p < d; p++) grad[c * d + p] = view[gtAt + p * stride + c] as number;
   }
