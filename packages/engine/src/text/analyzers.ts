@@ -53,13 +53,58 @@ export function forEachTerm(
     }
     return;
   }
+  charGrams(text, analyzer, minN, maxN, (unit, chars, from, n) =>
+    emit(chars ? chars.slice(from, from + n).join('') : unit.substr(from, n)),
+  );
+}
+
+/**
+ * forEachTerm's terms as spans, `source.substr(from, length)`, so that a caller that can
+ * look a term up where it sits (TermTable) makes no string for it: a character n-gram is
+ * a span of its word. Word n-grams, and character n-grams of words with characters
+ * outside the BMP, come as strings of their own (from 0).
+ */
+export function forEachTermSpan(
+  text: string,
+  analyzer: Analyzer,
+  minN: number,
+  maxN: number,
+  emit: (source: string, from: number, length: number) => void,
+): void {
+  if (analyzer === 'word') {
+    forEachTerm(text, analyzer, minN, maxN, (term) => emit(term, 0, term.length));
+    return;
+  }
+  charGrams(text, analyzer, minN, maxN, (unit, chars, from, n) => {
+    // A padded word's first n-gram may be shorter than n (the whole word), as substr gives it.
+    if (!chars) emit(unit, from, Math.min(n, unit.length - from));
+    else {
+      const term = chars.slice(from, from + n).join('');
+      emit(term, 0, term.length);
+    }
+  });
+}
+
+/**
+ * The character n-grams of a `char` or `char_wb` analysis, each as (unit, chars, from, n):
+ * n characters from `from` of `unit` (the collapsed text, or a word padded with spaces),
+ * counted in code units, or in code points (`chars`, the unit's characters) when the unit
+ * holds a character outside the BMP.
+ */
+function charGrams(
+  text: string,
+  analyzer: Exclude<Analyzer, 'word'>,
+  minN: number,
+  maxN: number,
+  gram: (unit: string, chars: string[] | null, from: number, n: number) => void,
+): void {
   const collapsed = text.replace(WHITESPACE_RUN, ' ');
   if (analyzer === 'char') {
-    charNgrams(collapsed, minN, maxN, false, emit);
+    unitGrams(collapsed, minN, maxN, false, gram);
     return;
   }
   for (const word of collapsed.split(WHITESPACE)) {
-    if (word !== '') charNgrams(` ${word} `, minN, maxN, true, emit);
+    if (word !== '') unitGrams(` ${word} `, minN, maxN, true, gram);
   }
 }
 
@@ -70,21 +115,26 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * scikit-learn: the first n-gram is taken even when the word is shorter than n, and then
  * a short word counts once only.
  */
-function charNgrams(s: string, minN: number, maxN: number, paddedWord: boolean, emit: (term: string) => void): void {
-  // Slicing UTF-16 code units is exact when no character needs two of them (the usual case).
+function unitGrams(
+  s: string,
+  minN: number,
+  maxN: number,
+  paddedWord: boolean,
+  gram: (unit: string, chars: string[] | null, from: number, n: number) => void,
+): void {
+  // Code units are characters when no character needs two of them (the usual case).
   const chars = SURROGATE.test(s) ? Array.from(s) : null;
   const len = chars ? chars.length : s.length;
-  const slice = (from: number, n: number) => (chars ? chars.slice(from, from + n).join('') : s.substr(from, n));
   for (let n = minN; n <= maxN; n++) {
     if (!paddedWord) {
-      for (let i = 0; i + n <= len; i++) emit(slice(i, n));
+      for (let i = 0; i + n <= len; i++) gram(s, chars, i, n);
       continue;
     }
-    emit(slice(0, n));
+    gram(s, chars, 0, n);
     let offset = 0;
     while (offset + n < len) {
       offset++;
-      emit(slice(offset, n));
+      gram(s, chars, offset, n);
     }
     if (offset === 0) break;
   }

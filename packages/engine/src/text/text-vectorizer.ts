@@ -1,8 +1,9 @@
 import { withDefaults } from '../learners/learner.js';
 import type { CsrMatrix } from '../linalg/csr-matrix.js';
-import { type Analyzer, forEachTerm } from './analyzers.js';
+import { type Analyzer, forEachTerm, forEachTermSpan } from './analyzers.js';
 import { murmurhash3 } from './murmurhash3.js';
 import { type DocumentTerms, TermCounts } from './term-counts.js';
+import { TermTable } from './term-table.js';
 
 export type TextVectorizerParams = {
   /** `word` (default), `char_wb` (character n-grams inside words) or `char`. */
@@ -94,20 +95,15 @@ export class TextVectorizer {
     const n = texts.length;
     const p = this.params;
     // Each document as (term id, count) pairs; ids are provisional until the vocabulary is set.
-    const ids = new Map<string, number>();
+    const table = new TermTable();
     const df: number[] = [];
     const total: number[] = [];
     const docs: DocumentTerms[] = [];
     const counter = new TermCounts();
     for (let i = 0; i < n; i++) {
-      this.terms(texts[i] ?? null, (t) => {
-        let id = p.hashFeatures > 0 ? this.column(t) : ids.get(t);
-        if (id === undefined) {
-          id = ids.size;
-          ids.set(t, id);
-        }
-        counter.add(id);
-      });
+      const text = texts[i] ?? null;
+      if (p.hashFeatures > 0) this.terms(text, (t) => counter.add(this.column(t)));
+      else this.termSpans(text, (source, from, length) => counter.add(table.idOf(source, from, length)));
       const doc = counter.take();
       for (let k = 0; k < doc.ids.length; k++) {
         const id = doc.ids[k] as number;
@@ -126,7 +122,9 @@ export class TextVectorizer {
     }
     const minDocs = p.minDf >= 1 ? p.minDf : Math.ceil(p.minDf * n);
     const maxDocs = p.maxDf * n;
-    let terms = [...ids.entries()].filter(([, id]) => (df[id] as number) >= minDocs && (df[id] as number) <= maxDocs);
+    let terms = table.terms
+      .map((t, id): [string, number] => [t, id])
+      .filter(([, id]) => (df[id] as number) >= minDocs && (df[id] as number) <= maxDocs);
     if (p.maxFeatures > 0 && terms.length > p.maxFeatures) {
       // The most frequent terms overall; ties by term, so the choice is deterministic.
       terms.sort(([a, ia], [b, ib]) => (total[ib] as number) - (total[ia] as number) || (a < b ? -1 : a > b ? 1 : 0));
@@ -137,7 +135,7 @@ export class TextVectorizer {
     // 131,000 (term, id) pairs through a comparator took 210–280 ms, the strings 105 ms.
     this.vocabulary = terms.map(([t]) => t).sort();
     this.index = new Map(this.vocabulary.map((t, j) => [t, j]));
-    const columnOf = new Int32Array(ids.size).fill(-1);
+    const columnOf = new Int32Array(table.size).fill(-1);
     const dfOfColumn = new Float64Array(terms.length);
     for (const [t, id] of terms) {
       const j = this.index.get(t) as number;
@@ -237,6 +235,13 @@ export class TextVectorizer {
     if (text === null || text === '') return;
     const [minN, maxN] = this.params.ngramRange;
     forEachTerm(this.params.lowercase ? text.toLowerCase() : text, this.params.analyzer, minN, maxN, emit);
+  }
+
+  /** `terms` as spans of the text (see forEachTermSpan). */
+  private termSpans(text: string | null, emit: (source: string, from: number, length: number) => void): void {
+    if (text === null || text === '') return;
+    const [minN, maxN] = this.params.ngramRange;
+    forEachTermSpan(this.params.lowercase ? text.toLowerCase() : text, this.params.analyzer, minN, maxN, emit);
   }
 
   private idfFrom(df: Float64Array, n: number): Float64Array {
