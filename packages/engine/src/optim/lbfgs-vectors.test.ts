@@ -34,7 +34,9 @@ describe('L-BFGS vector passes in WebAssembly (lbfgs.wat)', () => {
         Float64Array,
         Float64Array,
       ];
-      const same = (what: string) => vs.forEach((v, i) => assert.deepEqual(v, ps[i], `${what}: vector ${i}`));
+      const same = (what: string) => {
+        for (const [i, v] of vs.entries()) assert.deepEqual(v, ps[i], `${what}: vector ${i}`);
+      };
       assert.equal(wasm.axpyDot(0.37, a0, a1, a2), plain.axpyDot(0.37, b0, b1, b2), 'axpyDot');
       same('axpyDot');
       assert.equal(wasm.scaledDot(a1, -1.3, a3, a4), plain.scaledDot(b1, -1.3, b3, b4), 'scaledDot');
