@@ -35,6 +35,32 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
     });
   }
 
+  for (const [d, n] of [
+    [9, 24],
+    [13, 37],
+    [4, 5],
+  ] as const) {
+    test(`d = ${d}, n = ${n}, q half zeros: multiplyNonzero gives multiply's bits, and all zeros give zeros`, () => {
+      const rng = new Rng(d * 7 + n);
+      const m = ResidentMatrix.create(d, n) as ResidentMatrix;
+      for (let i = 0; i < d * n; i++) m.b[i] = rng.normal();
+      for (let j = 0; j < d; j++) m.q[j] = j % 2 === 1 || rng.next() < 0.3 ? 0 : rng.normal();
+      m.multiply();
+      const dense = Float64Array.from(m.out);
+      m.out.fill(Number.NaN);
+      m.multiplyNonzero();
+      assert.deepEqual(Float64Array.from(m.out), dense);
+      // The dropped zeros really are dropped: a NaN behind a zero of q no longer reaches the sums.
+      for (let j = 0; j < d; j++) if (m.q[j] === 0) m.b.fill(Number.NaN, j * n, (j + 1) * n);
+      m.multiplyNonzero();
+      assert.deepEqual(Float64Array.from(m.out), dense);
+      m.q.fill(0);
+      m.multiplyNonzero();
+      assert.deepEqual(Array.from(m.out), new Array(n).fill(0));
+      m.release();
+    });
+  }
+
   test('a released memory goes to the next matrix (products right over the old values); one not released does not', () => {
     const a = ResidentMatrix.create(4, 10) as ResidentMatrix;
     a.b.fill(7);

@@ -8,6 +8,8 @@ import { instantiateKernel } from './wasm-module.js';
 export interface VecmatExports {
   /** out[t] = Σ_j q[j]·B[j][t], B [d × n] row-major. */
   vecmat(q: number, b: number, out: number, d: number, n: number): void;
+  /** vecmat over q's nonzero entries (the same values for finite B); `scratch` holds 2d doubles. */
+  vecmat_nz(q: number, b: number, out: number, d: number, n: number, scratch: number): void;
   /** out[j] = Σ_i A[j][i]·v[i], A [d × n] row-major: the same sums over Aᵀ. */
   matvec(a: number, v: number, out: number, d: number, n: number): void;
 }
@@ -34,6 +36,8 @@ export class ResidentMatrix {
   private readonly pb = 0;
   private readonly pq: number;
   private readonly pout: number;
+  /** vecmat_nz's list of q's nonzero entries (2d doubles). */
+  private readonly pscratch: number;
   /** B [d × n], row-major, inside the instance's memory. */
   readonly b: Float64Array;
   readonly q: Float64Array;
@@ -54,7 +58,8 @@ export class ResidentMatrix {
     this.pq = align(d * n);
     this.pout = align(this.pq + d);
     const pside = align(this.pout + n);
-    const bytes = (pside + sideLength) * 8;
+    this.pscratch = align(pside + sideLength);
+    const bytes = (this.pscratch + 2 * d) * 8;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
     const buffer = this.memory.buffer;
@@ -66,7 +71,7 @@ export class ResidentMatrix {
 
   /** An empty [d × n] matrix to fill through `b`, or undefined when it would be too large. */
   static create(d: number, n: number, sideLength = 0): ResidentMatrix | undefined {
-    if ((d * n + d + n + sideLength + 3) * 8 > MAX_RESIDENT_BYTES) return undefined;
+    if ((d * n + 3 * d + n + sideLength + 4) * 8 > MAX_RESIDENT_BYTES) return undefined;
     return new ResidentMatrix(d, n, sideLength);
   }
 
@@ -86,5 +91,10 @@ export class ResidentMatrix {
   /** out = q · B, q written in `q` first; the result is in `out` until the next call. */
   multiply(): void {
     this.kernel.vecmat(this.pq * 8, this.pb * 8, this.pout * 8, this.d, this.n);
+  }
+
+  /** multiply() over q's nonzero entries only: the same values for finite B, less to read for a sparse q. */
+  multiplyNonzero(): void {
+    this.kernel.vecmat_nz(this.pq * 8, this.pb * 8, this.pout * 8, this.d, this.n, this.pscratch * 8);
   }
 }

@@ -103,7 +103,7 @@ export class SmoWorkspace {
     memory: this.memory,
     update_gradient: this.kernel.update_gradient,
     partner: this.kernel.partner,
-    vecmat: vecmatKernel(this.memory).vecmat,
+    vecmat_nz: vecmatKernel(this.memory).vecmat_nz,
     rbf_row: rbfRowKernel(this.memory).rbf_row,
   });
 
@@ -129,7 +129,7 @@ export class SmoWorkspace {
 
   /** Bytes forRows(n, d) needs with the rows held: the kernel matrix's n² doubles, mostly. */
   static heldBytes(n: number, d: number): number {
-    return (ARRAYS.length * n + 2 + 3 + 2 * n * d + n + d + Math.ceil(n / 2) + n * n) * 8;
+    return (ARRAYS.length * n + 2 + 3 + 2 * n * d + n + 3 * d + Math.ceil(n / 2) + n * n) * 8;
   }
 
   private resize(n: number, d: number): void {
@@ -147,14 +147,15 @@ export class SmoWorkspace {
     this.found = new Float64Array(buffer, this.at.found, 1);
     if (d === 0) return;
     // Then, in doubles: state (3), the rows row-major as copied in, B [d × n], the norms,
-    // q (d), the slots (n int32s), the cache (n rows of n).
+    // q (d), the product's scratch (2d: q's nonzero values and offsets), the slots (n
+    // int32s), the cache (n rows of n).
     const h = this.held;
     h.state = this.at.found + 16;
     h.stage = h.state + 24;
     h.b = h.stage + n * d * 8;
     h.norms = h.b + n * d * 8;
     h.q = h.norms + n * 8;
-    h.slots = h.q + d * 8;
+    h.slots = h.q + 3 * d * 8;
     h.cache = h.slots + Math.ceil(n / 2) * 8;
     this.norms = new Float64Array(buffer, h.norms, n);
   }

@@ -1,6 +1,7 @@
 ;; The SMO solver's iterations (svm/smo-solver.ts) in WebAssembly, kernel rows included,
 ;; for pairs whose whole kernel matrix fits the row cache: a row is computed the first
-;; time it is asked for (the product with the rows held feature-major, then the RBF
+;; time it is asked for (the product with the rows held feature-major, over the row's
+;; nonzero features, then the RBF
 ;; transform) into the next slot of the cache and kept. Everything is in one imported
 ;; memory, shared with the instances whose functions are imported: the two passes
 ;; (smo.wat), the product (vecmat.wat) and the RBF row (exp.wat). Every step is the
@@ -17,7 +18,7 @@
     (param i32 i32 i32 i32 i32 i32 f64 f64 i32) (result i32)))
   (import "env" "partner" (func $partner
     (param i32 i32 f64 i32 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "env" "vecmat" (func $vecmat (param i32 i32 i32 i32 i32)))
+  (import "env" "vecmat_nz" (func $vecmatNz (param i32 i32 i32 i32 i32 i32)))
   (import "env" "rbf_row" (func $rbfRow (param i32 i32 f64 f64 i32)))
 
   ;; B[j][t] = rows[t][j] (B [d × n] feature-major, rows [n × d] row-major) and
@@ -68,7 +69,9 @@
       (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $each)))
-    (call $vecmat (local.get $q) (local.get $b) (local.get $out) (local.get $d) (local.get $n))
+    ;; The product over row i's nonzero features (vecmat.wat), listed in the scratch after q.
+    (call $vecmatNz (local.get $q) (local.get $b) (local.get $out) (local.get $d) (local.get $n)
+      (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 3))))
     (if (local.get $rbf)
       (then (call $rbfRow (local.get $out) (local.get $norms)
         (f64.load (i32.add (local.get $norms) (i32.shl (local.get $i) (i32.const 3))))
