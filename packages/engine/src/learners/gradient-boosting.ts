@@ -7,6 +7,7 @@ import { runTasks, shared, threadCount } from '../threads/task-pool.js';
 import { leafOf, type TreeArrays } from '../trees/decision-tree-model.js';
 import { FeatureBinner } from '../trees/feature-binner.js';
 import { type GradientClassTrees, growClassTree } from '../trees/gradient-class-trees.js';
+import { histogramKey } from '../trees/gradient-histograms.js';
 import { treeEnsembleAttributes } from '../trees/onnx-tree-attributes.js';
 import { TreeEnsemble } from '../trees/tree-ensemble.js';
 import { type FitOptions, type Learner, type OnnxOutputs, withDefaults } from './learner.js';
@@ -153,6 +154,7 @@ export class GradientBoosting implements Learner {
       grad: parallel ? shared(new Float64Array(n * outputs)) : new Float64Array(n * outputs),
       hess: parallel ? shared(new Float64Array(n * outputs)) : new Float64Array(n * outputs),
       growth,
+      key: histogramKey(),
     };
     const prob = new Float64Array(n * outputs);
     // One tree grows in about 25 ns per row and feature (letters: 6 ms).
