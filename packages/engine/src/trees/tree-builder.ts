@@ -51,6 +51,8 @@ export function growTree(
   const idx = new Int32Array(taking);
   for (let r = 0, k = 0; r < nRows; r++) if ((weight[r] as number) > 0) idx[k++] = r;
   const tree = new GrowingTree(width);
+  // The right side's rows while a node is partitioned.
+  const spill = new Int32Array(taking);
   const features = Int32Array.from({ length: nFeatures }, (_, i) => i);
 
   const stack: Work[] = [{ node: tree.addNode(), start: 0, end: idx.length, depth: 0 }];
@@ -110,22 +112,26 @@ export function growTree(
       }
     }
     if (bestFeature < 0) continue;
-    // Partition rows: bin ≤ bestBin to the left.
+    // Partition rows, bin ≤ bestBin to the left, keeping their order: every node's rows
+    // then stay in ascending row order, and its searches read each feature's column of
+    // bins front to back, where a swapping partition scattered them (deep nodes' few rows,
+    // each read a cache miss: Fashion-MNIST's forest, one thread, 10.3-11.4 s → 6.8-7.7).
+    // With integer weights (bootstrap counts) every sum is exact in any order: the same
+    // trees; fractional weights now sum in row order.
     const col = bestFeature * nRows;
     let i = w.start;
-    let j = w.end - 1;
+    let nr = 0;
     let rightBin = 255;
-    while (i <= j) {
-      const b = binned[col + (idx[i] as number)] as number;
-      if (b <= bestBin) i++;
+    for (let k = w.start; k < w.end; k++) {
+      const rr = idx[k] as number;
+      const b = binned[col + rr] as number;
+      if (b <= bestBin) idx[i++] = rr;
       else {
         if (b < rightBin) rightBin = b;
-        const t = idx[i] as number;
-        idx[i] = idx[j] as number;
-        idx[j] = t;
-        j--;
+        spill[nr++] = rr;
       }
     }
+    idx.set(spill.subarray(0, nr), i);
     const l = tree.addNode();
     const r = tree.addNode();
     tree.setSplit(w.node, bestFeature, binner.splitThreshold(bestFeature, bestBin, rightBin), l, r);
