@@ -12,8 +12,8 @@ import type { SplitSearch } from './split-search.js';
 export class GiniSplit implements SplitSearch {
   gain = Number.NEGATIVE_INFINITY;
   bin = -1;
-  private readonly total: Float64Array;
-  private readonly left: Float64Array;
+  protected readonly total: Float64Array;
+  protected readonly left: Float64Array;
   private readonly hist: Float64Array;
   private readonly count = new Int32Array(256);
   /** searchTwo's second feature: its histogram and counts, and its result. */
@@ -21,20 +21,23 @@ export class GiniSplit implements SplitSearch {
   private readonly count2 = new Int32Array(256);
   gain2 = Number.NEGATIVE_INFINITY;
   bin2 = -1;
-  private totalWeight = 0;
-  private totalSquares = 0;
-  private nodeRows = 0;
+  protected totalWeight = 0;
+  protected totalSquares = 0;
+  protected nodeRows = 0;
 
+  /** `sums`: where the node's class weights (`total`) and the scan's `left` live, when not in arrays of their own. */
   constructor(
     private readonly labels: Int32Array,
     private readonly weight: Float64Array,
-    private readonly nClasses: number,
-    private readonly minSamplesLeaf: number,
+    protected readonly nClasses: number,
+    protected readonly minSamplesLeaf: number,
+    sums?: { total: Float64Array; left: Float64Array },
   ) {
-    this.total = new Float64Array(nClasses);
-    this.left = new Float64Array(nClasses);
-    this.hist = new Float64Array(256 * nClasses);
-    this.hist2 = new Float64Array(256 * nClasses);
+    this.total = sums?.total ?? new Float64Array(nClasses);
+    this.left = sums?.left ?? new Float64Array(nClasses);
+    const histBins = sums ? 0 : 256;
+    this.hist = new Float64Array(histBins * nClasses);
+    this.hist2 = new Float64Array(histBins * nClasses);
   }
 
   setNode(idx: Int32Array, start: number, end: number): void {

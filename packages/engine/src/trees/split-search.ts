@@ -33,4 +33,9 @@ export interface SplitSearch {
   ): [boolean, boolean];
   gain2?: number;
   bin2?: number;
+  /**
+   * Optional: where the tree's rows must be kept (n of them), for a search that reads them
+   * from its own memory (wasm-gini-split.ts); the builder partitions them there.
+   */
+  rows?(n: number): Int32Array;
 }

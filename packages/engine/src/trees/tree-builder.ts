@@ -5,6 +5,7 @@ import { GiniSplit } from './gini-split.js';
 import { GrowingTree } from './growing-tree.js';
 import type { SplitSearch } from './split-search.js';
 import { SquaredErrorSplit } from './squared-error-split.js';
+import { WasmGiniSplit } from './wasm-gini-split.js';
 
 export interface TreeGrowth {
   /** 'gini' for classification (K classes), 'squared_error' for regression. */
@@ -42,13 +43,16 @@ export function growTree(
 ): TreeArrays {
   const classification = growth.criterion === 'gini';
   const width = classification ? nClasses : 1;
-  const search: SplitSearch = classification
-    ? new GiniSplit(Int32Array.from(y), weight, nClasses, growth.minSamplesLeaf)
+  const labels = classification ? Int32Array.from(y) : undefined;
+  // Gini's search in WebAssembly where the fit's bins fit a wasm32 memory, else in JavaScript: the same trees.
+  const search: SplitSearch = labels
+    ? (WasmGiniSplit.over(binned, labels, weight, nRows, nFeatures, nClasses, growth.minSamplesLeaf) ??
+      new GiniSplit(labels, weight, nClasses, growth.minSamplesLeaf))
     : new SquaredErrorSplit(y, weight, growth.minSamplesLeaf);
   // Rows taking part (weight > 0), partitioned in place as nodes split.
   let taking = 0;
   for (let r = 0; r < nRows; r++) if ((weight[r] as number) > 0) taking++;
-  const idx = new Int32Array(taking);
+  const idx = search.rows?.(taking) ?? new Int32Array(taking);
   for (let r = 0, k = 0; r < nRows; r++) if ((weight[r] as number) > 0) idx[k++] = r;
   const tree = new GrowingTree(width);
   // The right side's rows while a node is partitioned.
