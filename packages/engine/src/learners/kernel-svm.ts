@@ -3,7 +3,8 @@ import type { DenseMatrix } from '../linalg/dense-matrix.js';
 import { sumAndSquares } from '../linalg/value-sums.js';
 import type { OnnxGraphBuilder } from '../onnx/onnx-graph-builder.js';
 import { Rng } from '../random/rng.js';
-import { type KernelSpec, type KernelType, kernel } from '../svm/kernel.js';
+import type { KernelSpec, KernelType } from '../svm/kernel.js';
+import { KernelRows } from '../svm/kernel-rows.js';
 import { type PairJob, solvePair } from '../svm/one-vs-one-pairs.js';
 import { couplePairwise, plattProbability } from '../svm/platt-scaling.js';
 import { siblingModule } from '../threads/module-worker.js';
@@ -195,14 +196,24 @@ export class KernelSvm implements Learner {
     const nsv = this.supportVectors.length / d;
     const kv = new Float64Array(nsv);
     const out = new Float64Array(n * this.pairs.length);
+    // Each row's kernel values against every support vector as training's kernel rows are
+    // computed (libsvm's form, one WebAssembly product over the row's nonzero features):
+    // Fashion-MNIST's 2,000 test rows against ~5,000 support vectors took 15 s entry by entry.
+    const svRows = new KernelRows(
+      this.supportVectors,
+      d,
+      Int32Array.from({ length: nsv }, (_, s) => s),
+      this.spec,
+    );
     for (let i = 0; i < n; i++) {
-      for (let s = 0; s < nsv; s++) kv[s] = kernel(this.spec, data, i * d, this.supportVectors, s * d, d);
+      svRows.against(data, i * d, kv);
       this.pairs.forEach((p, q) => {
         let f = -p.rho;
         for (let t = 0; t < p.sv.length; t++) f += (p.coef[t] as number) * (kv[p.sv[t] as number] as number);
         out[i * this.pairs.length + q] = f;
       });
     }
+    svRows.release();
     return out;
   }
 

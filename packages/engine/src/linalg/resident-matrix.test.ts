@@ -8,6 +8,12 @@ import { kernel } from '../svm/kernel.js';
 import { KernelRows } from '../svm/kernel-rows.js';
 import { ResidentMatrix, vecmatKernel } from './resident-matrix.js';
 
+const KERNELS = [
+  { type: 'rbf', gamma: 0.2, coef0: 0, degree: 3 },
+  { type: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
+  { type: 'linear', gamma: 1, coef0: 0, degree: 1 },
+] as const;
+
 describe('ResidentMatrix (WebAssembly q · B)', () => {
   // n = 8k and n = 8k + r: the vector part and the one-at-a-time tail. Each matrix is
   // released before the next, which then reuses (and grows) the same memory.
@@ -86,11 +92,7 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
     const d = 11;
     const x = Float64Array.from({ length: 40 * d }, () => rng.normal());
     const rows = Int32Array.from([3, 17, 0, 39, 8, 21, 5, 30, 12, 2, 33]);
-    for (const spec of [
-      { type: 'rbf', gamma: 0.2, coef0: 0, degree: 3 },
-      { type: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
-      { type: 'linear', gamma: 1, coef0: 0, degree: 1 },
-    ] as const) {
+    for (const spec of KERNELS) {
       const kr = new KernelRows(x, d, rows, spec);
       const out = new Float64Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
@@ -104,6 +106,29 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
         }
         assert.ok(Math.abs(kr.diagonal(i) - (out[i] as number)) < 1e-12);
       }
+    }
+  });
+
+  test('a vector from elsewhere against the rows (a prediction against the support vectors) matches the kernel entry by entry, zeros in it included', () => {
+    const rng = new Rng(10);
+    const d = 13;
+    const x = Float64Array.from({ length: 30 * d }, () => rng.normal());
+    const queries = Float64Array.from({ length: 4 * d }, (_, i) => (i % 3 === 0 ? 0 : rng.normal()));
+    const rows = Int32Array.from([4, 0, 29, 11, 7, 18, 2]);
+    for (const spec of KERNELS) {
+      const kr = new KernelRows(x, d, rows, spec);
+      const out = new Float64Array(rows.length);
+      for (let q = 0; q < 4; q++) {
+        kr.against(queries, q * d, out);
+        for (let t = 0; t < rows.length; t++) {
+          const want = kernel(spec, queries, q * d, x, (rows[t] as number) * d, d);
+          assert.ok(
+            Math.abs((out[t] as number) - want) < 1e-12 * Math.max(1, Math.abs(want)),
+            `${spec.type} ${q},${t}`,
+          );
+        }
+      }
+      kr.release();
     }
   });
 

@@ -119,6 +119,33 @@ export class KernelRows {
     }
   }
 
+  /**
+   * out[t] = k(v, row t) for a vector from elsewhere, v = a[at … at + d) (a prediction's
+   * row against the support vectors), ‖v‖² summed as the rows' norms are.
+   */
+  against(a: Float64Array, at: number, out: Float64Array): void {
+    const { d, n, resident, norms, spec } = this;
+    let vNorm = 0;
+    for (let j = 0; j < d; j++) vNorm += (a[at + j] as number) * (a[at + j] as number);
+    if (resident) {
+      resident.q.set(a.subarray(at, at + d));
+      resident.multiplyNonzero();
+      const dots = resident.out;
+      if (this.rbf) {
+        this.rbf.rbf_row(dots.byteOffset, norms.byteOffset, vNorm, -spec.gamma, n);
+        out.set(dots);
+      } else for (let t = 0; t < n; t++) out[t] = kernelFromDot(spec, vNorm, norms[t] as number, dots[t] as number);
+      return;
+    }
+    const { block } = this;
+    for (let t = 0; t < n; t++) {
+      let s = 0;
+      const b = t * d;
+      for (let j = 0; j < d; j++) s += (a[at + j] as number) * (block[b + j] as number);
+      out[t] = kernelFromDot(spec, vNorm, norms[t] as number, s);
+    }
+  }
+
   private fromDot(i: number, t: number, dot: number): number {
     return kernelFromDot(this.spec, this.norms[i] as number, this.norms[t] as number, dot);
   }
