@@ -27,9 +27,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
-import { grpcCall, grpcClient } from '../../test/harness/test-server.ts';
 import { randomForestModel } from './forest-model.ts';
 import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
+import { checkGrpcInfer, checkRestInfer } from './infer-check.ts';
 import { type BenchServer, freePort, startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
 import { oipBody } from './oip-body.ts';
 import { treeCpuSeconds } from './process-cpu.ts';
@@ -165,33 +165,14 @@ async function startMarquees(
     ),
     target('d-marquee-logreg-2-workers', two, 'bench-lr'),
   ];
-  for (const t of targets) await checkAndWarm(t, body);
+  for (const t of targets) await checkRestInfer(t.url, body, rows, t.auth);
   // gRPC: answered right by a real client before h2load drives it.
   for (const [port, model] of [
     [on.grpcPort, 'admin.bench-lr'],
     [on.grpcPort, 'admin.bench-rf'],
     [two.grpcPort, 'admin.bench-lr'],
-  ] as const) {
-    const client = grpcClient(port);
-    const reply = await grpcCall(
-      client,
-      'ModelInfer',
-      {
-        model_name: model,
-        inputs: [
-          {
-            name: 'input-0',
-            datatype: 'FP32',
-            shape: [rows, 20],
-            contents: { fp32_contents: new Array(rows * 20).fill(0.5) },
-          },
-        ],
-      },
-      token,
-    );
-    if (!reply.raw_output_contents?.length) throw new Error(`gRPC ${model} answered ${JSON.stringify(reply)}`);
-    client.close();
-  }
+  ] as const)
+    await checkGrpcInfer(port, model, rows, token);
   return {
     targets,
     grpc: { port: on.grpcPort, pid: on.child.pid as number },
@@ -223,19 +204,6 @@ async function grpcLoad(
   };
 }
 
-/** Checks a target answers this body correctly, then warms it (sessions loaded, hot paths compiled). */
-async function checkAndWarm(t: Target, body: string): Promise<void> {
-  const res = await fetch(t.url, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', ...(t.auth ? { authorization: `Bearer ${t.auth}` } : {}) },
-  });
-  const json = (await res.json()) as { outputs: Array<{ name: string; shape: number[] }> };
-  if (res.status !== 200 || json.outputs[0]?.shape[0] !== rows)
-    throw new Error(`${t.target} answered ${res.status}: ${JSON.stringify(json)}`);
-  await wrkLoad(t.url, 8, 3, body, t.auth).catch(() => undefined);
-}
-
 const stopping = new Set<() => unknown>();
 
 async function main() {
@@ -261,7 +229,7 @@ async function main() {
       url: `http://127.0.0.1:${port}/v2/models/baseline/infer`,
       pid: child.pid as number,
     };
-    await checkAndWarm(target, body);
+    await checkRestInfer(target.url, body, rows);
     return { target, stop };
   };
   try {

@@ -3,7 +3,7 @@
  * REST is with wrk: a generator in its own process that is not the bottleneck. A unary
  * gRPC call is an HTTP/2 POST of one length-prefixed protobuf message, which h2load sends
  * as it is; the answer's grpc-status rides in trailers h2load does not read, so the body
- * is checked with a real gRPC client first (checkGrpcInfer).
+ * is checked with a real gRPC client first (infer-check.ts).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROTO_PATH } from '@marquee/server';
 import protobuf from 'protobufjs';
+import { pinnedCommand } from './cpu-pinning.ts';
 import { ensureDebianTool } from './debian-tool.ts';
 
 const run = promisify(execFile);
@@ -51,19 +52,23 @@ export function grpcInferFrame(model: string, rows: number, features = 20): Buff
   return frame;
 }
 
-/** ModelInfer calls over `connections` HTTP/2 connections (one stream each at a time) for `seconds`. */
+/**
+ * ModelInfer calls over `connections` HTTP/2 connections (one stream each at a time) for
+ * `seconds`; on core `cpu` only when it is given.
+ */
 export async function h2loadGrpc(
   port: number,
   frame: Buffer,
   connections: number,
   seconds: number,
   token: string,
+  cpu?: number,
 ): Promise<GrpcLoadResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-h2load-'));
   const body = path.join(dir, 'infer.bin');
   fs.writeFileSync(body, frame);
   try {
-    const { stdout } = await run(
+    const [file, args] = pinnedCommand(
       'h2load',
       [
         '-t1',
@@ -80,8 +85,9 @@ export async function h2loadGrpc(
         `authorization: Bearer ${token}`,
         `http://127.0.0.1:${port}/inference.GRPCInferenceService/ModelInfer`,
       ],
-      { maxBuffer: 1 << 20 },
+      cpu,
     );
+    const { stdout } = await run(file, args, { maxBuffer: 1 << 20 });
     const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout)?.[1]);
     const requests = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed/.exec(stdout);
     const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(stdout)?.[1] ?? '';

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
-function clockTicks(): number {
+/** USER_HZ, the unit of /proc's CPU times. */
+export function clockTicks(): number {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return ticksPerSecond;
 }
@@ -20,7 +21,8 @@ function ownTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-function childrenOf(pid: number): number[] {
+/** The processes `pid` started that are still alive. */
+export function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();

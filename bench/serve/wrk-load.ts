@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { pinnedCommand } from './cpu-pinning.ts';
 import { ensureDebianTool } from './debian-tool.ts';
 
 const run = promisify(execFile);
@@ -33,7 +34,10 @@ export async function checkWrk(): Promise<void> {
 
 const lua = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
-/** POSTs `body` (JSON unless `headers` say otherwise) to `url` over `connections` connections for `seconds`, one wrk thread. */
+/**
+ * POSTs `body` (JSON unless `headers` say otherwise) to `url` over `connections`
+ * connections for `seconds`, one wrk thread; on core `cpu` only when it is given.
+ */
 export async function wrkLoad(
   url: string,
   connections: number,
@@ -41,6 +45,7 @@ export async function wrkLoad(
   body: string | Uint8Array,
   token?: string,
   headers: Record<string, string> = { 'Content-Type': 'application/json' },
+  cpu?: number,
 ): Promise<LoadResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-wrk-'));
   const bodyFile = path.join(dir, 'body.json');
@@ -56,9 +61,12 @@ export async function wrkLoad(
     ].join('\n'),
   );
   try {
-    const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], {
-      maxBuffer: 1 << 20,
-    });
+    const [file, args] = pinnedCommand(
+      'wrk',
+      ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url],
+      cpu,
+    );
+    const { stdout } = await run(file, args, { maxBuffer: 1 << 20 });
     return parseWrk(stdout);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
