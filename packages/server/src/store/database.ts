@@ -13,7 +13,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
