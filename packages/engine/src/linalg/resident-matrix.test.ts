@@ -67,6 +67,44 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
     });
   }
 
+  // n = 4k and 4k + r: the four-column strips and the one-at-a-time tail.
+  for (const [d, n] of [
+    [9, 24],
+    [13, 37],
+    [1, 3],
+    [30, 6],
+  ] as const) {
+    test(`d = ${d}, n = ${n}: multiplyNonzero4 gives each of four vectors multiplyNonzero's values (zeros, shared and not, and an all-zero vector)`, () => {
+      const rng = new Rng(d * 31 + n);
+      const m = ResidentMatrix.create(d, n, 0, 4) as ResidentMatrix;
+      for (let i = 0; i < d * n; i++) m.b[i] = rng.normal();
+      // Vector 3 all zeros; feature 0 zero in every vector; the others zero here and there.
+      for (let r = 0; r < 4; r++)
+        for (let j = 0; j < d; j++) m.qs[r * d + j] = r === 3 || j === 0 || rng.next() < 0.4 ? 0 : rng.normal();
+      const qs = Float64Array.from(m.qs);
+      m.outs.fill(Number.NaN);
+      m.multiplyNonzero4();
+      const four = Float64Array.from(m.outs);
+      for (let r = 0; r < 4; r++) {
+        m.q.set(qs.subarray(r * d, (r + 1) * d));
+        m.multiplyNonzero();
+        // deepEqual tells -0 from 0: compare as numbers, which the kernel values are made of.
+        for (let t = 0; t < n; t++) assert.ok(four[r * n + t] === m.out[t], `vector ${r}, output ${t}`);
+      }
+      // A feature zero in all four is not read: a NaN there reaches no sum.
+      m.qs.set(qs);
+      m.b.fill(Number.NaN, 0, n);
+      m.multiplyNonzero4();
+      assert.ok(m.outs.every((v, i) => v === four[i]));
+      m.release();
+    });
+  }
+
+  test('multiplyNonzero4 needs a matrix made for four vectors', () => {
+    const m = ResidentMatrix.create(3, 5) as ResidentMatrix;
+    assert.throws(() => m.multiplyNonzero4(), /queries = 4/);
+  });
+
   test('a released memory goes to the next matrix (products right over the old values); one not released does not', () => {
     const a = ResidentMatrix.create(4, 10) as ResidentMatrix;
     a.b.fill(7);
@@ -129,6 +167,41 @@ describe('ResidentMatrix (WebAssembly q · B)', () => {
         }
       }
       kr.release();
+    }
+  });
+
+  test("four vectors at a time (against4) give against()'s values, for a full four and fewer, resident or not", () => {
+    const rng = new Rng(12);
+    const d = 13;
+    const x = Float64Array.from({ length: 30 * d }, () => rng.normal());
+    const queries = Float64Array.from({ length: 7 * d }, (_, i) => (i % 3 === 0 ? 0 : rng.normal()));
+    const rows = Int32Array.from([4, 0, 29, 11, 7, 18, 2, 25, 9]);
+    const n = rows.length;
+    for (const spec of KERNELS) {
+      const one = new KernelRows(x, d, rows, spec);
+      const four = new KernelRows(x, d, rows, spec, 4);
+      const want = new Float64Array(n);
+      const got = new Float64Array(4 * n);
+      for (const [from, count] of [
+        [0, 4],
+        [4, 3],
+        [6, 1],
+      ] as const) {
+        four.against4(queries, from * d, count, got);
+        for (let r = 0; r < count; r++) {
+          one.against(queries, (from + r) * d, want);
+          for (let t = 0; t < n; t++)
+            assert.ok(got[r * n + t] === want[t], `${spec.type} vector ${from + r}, row ${t}`);
+        }
+        // Made for one vector at a time, against4 gives the same, a vector after another.
+        one.against4(queries, from * d, count, got);
+        for (let r = 0; r < count; r++) {
+          one.against(queries, (from + r) * d, want);
+          for (let t = 0; t < n; t++) assert.ok(got[r * n + t] === want[t]);
+        }
+      }
+      one.release();
+      four.release();
     }
   });
 

@@ -10,6 +10,8 @@ export interface VecmatExports {
   vecmat(q: number, b: number, out: number, d: number, n: number): void;
   /** vecmat over q's nonzero entries (the same values for finite B); `scratch` holds 2d doubles. */
   vecmat_nz(q: number, b: number, out: number, d: number, n: number, scratch: number): void;
+  /** vecmat_nz for four vectors, q [4 × d] → out [4 × n], B read once; `scratch` holds 4.5d doubles. */
+  vecmat_nz4(q: number, b: number, out: number, d: number, n: number, scratch: number): void;
   /** out[j] = Σ_i A[j][i]·v[i], A [d × n] row-major: the same sums over Aᵀ. */
   matvec(a: number, v: number, out: number, d: number, n: number): void;
 }
@@ -32,16 +34,20 @@ let spare: { memory: WebAssembly.Memory; kernel: VecmatExports } | undefined;
 export class ResidentMatrix {
   private readonly kernel: VecmatExports;
   private readonly memory: WebAssembly.Memory;
-  /** Offsets in doubles: B, then q, then out, then side. */
+  /** Offsets in doubles: B, then q (`queries` of them), then out (as many), then side. */
   private readonly pb = 0;
   private readonly pq: number;
   private readonly pout: number;
-  /** vecmat_nz's list of q's nonzero entries (2d doubles). */
+  /** vecmat_nz's list of q's nonzero entries (2d doubles; 4.5d for four vectors). */
   private readonly pscratch: number;
   /** B [d × n], row-major, inside the instance's memory. */
   readonly b: Float64Array;
   readonly q: Float64Array;
   readonly out: Float64Array;
+  /** `queries` vectors [queries × d] for multiplyNonzero4 (the first is `q`). */
+  readonly qs: Float64Array;
+  /** Their products [queries × n] (the first is `out`). */
+  readonly outs: Float64Array;
   /** `sideLength` doubles of the caller's beside the product, for kernels over the same memory to read. */
   readonly side: Float64Array;
 
@@ -49,6 +55,7 @@ export class ResidentMatrix {
     readonly d: number,
     readonly n: number,
     sideLength: number,
+    readonly queries: 1 | 4,
   ) {
     const reused = spare;
     spare = undefined;
@@ -56,10 +63,10 @@ export class ResidentMatrix {
     this.kernel = reused?.kernel ?? vecmatKernel(this.memory);
     const align = (x: number) => (x + 1) & ~1;
     this.pq = align(d * n);
-    this.pout = align(this.pq + d);
-    const pside = align(this.pout + n);
+    this.pout = align(this.pq + queries * d);
+    const pside = align(this.pout + queries * n);
     this.pscratch = align(pside + sideLength);
-    const bytes = (this.pscratch + 2 * d) * 8;
+    const bytes = (this.pscratch + (queries === 4 ? 4 * d + Math.ceil(d / 2) : 2 * d)) * 8;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
     const buffer = this.memory.buffer;
@@ -67,12 +74,18 @@ export class ResidentMatrix {
     this.q = new Float64Array(buffer, this.pq * 8, d);
     this.out = new Float64Array(buffer, this.pout * 8, n);
     this.side = new Float64Array(buffer, pside * 8, sideLength);
+    this.qs = new Float64Array(buffer, this.pq * 8, queries * d);
+    this.outs = new Float64Array(buffer, this.pout * 8, queries * n);
   }
 
-  /** An empty [d × n] matrix to fill through `b`, or undefined when it would be too large. */
-  static create(d: number, n: number, sideLength = 0): ResidentMatrix | undefined {
-    if ((d * n + 3 * d + n + sideLength + 4) * 8 > MAX_RESIDENT_BYTES) return undefined;
-    return new ResidentMatrix(d, n, sideLength);
+  /**
+   * An empty [d × n] matrix to fill through `b`, or undefined when it would be too large;
+   * with `queries` 4, room for multiplyNonzero4's four vectors and products.
+   */
+  static create(d: number, n: number, sideLength = 0, queries: 1 | 4 = 1): ResidentMatrix | undefined {
+    const operands = queries === 4 ? 9 * d + 4 * n : 3 * d + n;
+    if ((d * n + operands + sideLength + 4) * 8 > MAX_RESIDENT_BYTES) return undefined;
+    return new ResidentMatrix(d, n, sideLength, queries);
   }
 
   /** The memory the matrix and its product live in (another kernel may work there: kernel-rows.ts). */
@@ -96,5 +109,14 @@ export class ResidentMatrix {
   /** multiply() over q's nonzero entries only: the same values for finite B, less to read for a sparse q. */
   multiplyNonzero(): void {
     this.kernel.vecmat_nz(this.pq * 8, this.pb * 8, this.pout * 8, this.d, this.n, this.pscratch * 8);
+  }
+
+  /**
+   * outs = qs · B for the four vectors in `qs`, each with multiplyNonzero's values (but
+   * the sign of a zero sum), B read once for the four. Needs `queries` 4.
+   */
+  multiplyNonzero4(): void {
+    if (this.queries !== 4) throw new Error('multiplyNonzero4 needs a matrix created with queries = 4');
+    this.kernel.vecmat_nz4(this.pq * 8, this.pb * 8, this.pout * 8, this.d, this.n, this.pscratch * 8);
   }
 }

@@ -28,15 +28,17 @@ export class KernelRows {
   private readonly rbf: RbfRowExports | undefined;
   readonly n: number;
 
+  /** With `queries` 4, room for against4's four vectors at a time (predictions). */
   constructor(
     x: Float64Array,
     private readonly d: number,
     rows: Int32Array,
     private readonly spec: KernelSpec,
+    queries: 1 | 4 = 1,
   ) {
     const n = rows.length;
     this.n = n;
-    this.resident = ResidentMatrix.create(d, n, spec.type === 'rbf' ? n : 0);
+    this.resident = ResidentMatrix.create(d, n, spec.type === 'rbf' ? n : 0, queries);
     // The norms where rbf_row reads them, beside the products, when resident.
     this.norms = this.resident && spec.type === 'rbf' ? this.resident.side : new Float64Array(n);
     this.rbf = this.resident && spec.type === 'rbf' ? rbfRowKernel(this.resident.wasmMemory) : undefined;
@@ -143,6 +145,32 @@ export class KernelRows {
       const b = t * d;
       for (let j = 0; j < d; j++) s += (a[at + j] as number) * (block[b + j] as number);
       out[t] = kernelFromDot(spec, vNorm, norms[t] as number, s);
+    }
+  }
+
+  /**
+   * against() for `count` (≤ 4) consecutive vectors of a, from `at`: out[r·n + t] = k(vector
+   * r, row t), the same values as against() gives each. With a resident matrix made for
+   * four queries, the rows are read once for the four (multiplyNonzero4).
+   */
+  against4(a: Float64Array, at: number, count: number, out: Float64Array): void {
+    const { d, n, resident, norms, spec } = this;
+    if (resident?.queries !== 4) {
+      for (let r = 0; r < count; r++) this.against(a, at + r * d, out.subarray(r * n, (r + 1) * n));
+      return;
+    }
+    const qs = resident.qs;
+    qs.set(a.subarray(at, at + count * d));
+    qs.fill(0, count * d);
+    resident.multiplyNonzero4();
+    const dots = resident.outs;
+    for (let r = 0; r < count; r++) {
+      let vNorm = 0;
+      for (let j = at + r * d; j < at + (r + 1) * d; j++) vNorm += (a[j] as number) * (a[j] as number);
+      const row = dots.subarray(r * n, (r + 1) * n);
+      if (this.rbf) this.rbf.rbf_row(row.byteOffset, norms.byteOffset, vNorm, -spec.gamma, n);
+      else for (let t = 0; t < n; t++) row[t] = kernelFromDot(spec, vNorm, norms[t] as number, row[t] as number);
+      out.set(row, r * n);
     }
   }
 
