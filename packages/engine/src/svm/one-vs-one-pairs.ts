@@ -1,5 +1,6 @@
 import { Rng } from '../random/rng.js';
-import { type KernelSpec, kernel } from './kernel.js';
+import type { KernelSpec } from './kernel.js';
+import { KernelRows } from './kernel-rows.js';
 import { fitPlatt } from './platt-scaling.js';
 import { type BinarySvm, solveSmo } from './smo-solver.js';
 
@@ -70,7 +71,6 @@ function calibrate(
   rng: Rng,
   signal?: AbortSignal,
 ): { A: number; B: number } {
-  const { x, d, spec } = job;
   const n = rows.length;
   const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const folds = Math.min(5, n);
@@ -86,17 +86,49 @@ function calibrate(
       continue;
     }
     const m = solve(job, trainRows, trainSign, signal);
-    for (const i of test) {
-      const ri = (rows[i] as number) * d;
-      let v = -m.rho;
-      for (let t = 0; t < m.support.length; t++) {
-        v += (m.dualCoef[t] as number) * kernel(spec, x, ri, x, (m.support[t] as number) * d, d);
-      }
-      decision[i] = v;
-    }
+    foldDecisions(
+      job,
+      m,
+      Int32Array.from(test, (i) => rows[i] as number),
+      (k, v) => {
+        decision[test[k] as number] = v;
+      },
+    );
   }
   return fitPlatt(
     decision,
     Uint8Array.from(sign, (v) => (v > 0 ? 1 : 0)),
   );
+}
+
+/**
+ * A fold's decision values, `set(k, value)` for its k-th row of x: the rows' kernel values
+ * against the support vectors as a prediction computes them (kernel-rows.ts, four rows a
+ * product), not entry by entry.
+ */
+function foldDecisions(
+  job: PairJob,
+  m: BinarySvm,
+  testRows: Int32Array,
+  set: (k: number, value: number) => void,
+): void {
+  const { x, d, spec } = job;
+  const nsv = m.support.length;
+  const svRows = new KernelRows(x, d, m.support, spec, 4);
+  const block = new Float64Array(4 * d);
+  const kv = new Float64Array(4 * nsv);
+  for (let k0 = 0; k0 < testRows.length; k0 += 4) {
+    const count = Math.min(4, testRows.length - k0);
+    for (let r = 0; r < count; r++) {
+      const from = (testRows[k0 + r] as number) * d;
+      block.set(x.subarray(from, from + d), r * d);
+    }
+    svRows.against4(block, 0, count, kv);
+    for (let r = 0; r < count; r++) {
+      let v = -m.rho;
+      for (let t = 0; t < nsv; t++) v += (m.dualCoef[t] as number) * (kv[r * nsv + t] as number);
+      set(k0 + r, v);
+    }
+  }
+  svRows.release();
 }
