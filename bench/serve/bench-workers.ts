@@ -172,6 +172,8 @@ function report(cells: Cell[]): void {
 }
 
 async function main() {
+  for (const p of protocols)
+    if (p !== 'rest' && p !== 'grpc') throw new Error(`BENCH_PROTOCOLS: unknown ${p} (rest, grpc)`);
   await checkWrk();
   if (protocols.includes('grpc')) await checkH2load();
   if (!pin) console.error('bench:workers: not pinning (BENCH_PIN=0, one core, or no taskset)');
