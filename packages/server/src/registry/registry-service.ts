@@ -1,19 +1,18 @@
-import { Readable } from 'node:stream';
-import { InvalidOnnxModel, readOnnxModelInfo } from '@marquee/engine';
+import type { Readable } from 'node:stream';
 import type { AuthService } from '../auth/auth-service.js';
 import { type CollaboratorLookup, NO_COLLABORATORS } from '../auth/collaborator-lookup.js';
 import { canCreateFor, viewerOf } from '../auth/resource-access.js';
 import type { Role } from '../auth/roles.js';
 import type { Principal } from '../auth/scopes.js';
-import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge } from '../errors.js';
-import { type BlobStore, BlobTooLarge } from '../store/blobs/blob-store.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
+import type { BlobStore } from '../store/blobs/blob-store.js';
 import type { OwnedListQuery } from '../store/owned-listing.js';
+import { ArtifactIntake, type ArtifactValidator, type StorageCheck } from './artifact-intake.js';
 import { checkUploadedExample } from './example-request.js';
 import { ModelAccess } from './model-access.js';
 import { ModelEntries, pickVersion, type RoutingKeys } from './model-entries.js';
+import { toModelView } from './model-view.js';
 import type {
-  ArtifactFormat,
-  EvaluationSettings,
   ExampleRequest,
   ModelEntry,
   ModelView,
@@ -25,11 +24,10 @@ import type {
   Visibility,
 } from './model-views.js';
 import { ALIAS_NAME, OWNER_NAME, RESOURCE_NAME } from './names.js';
-import type { ModelRow, RegistryStore, VersionRow } from './registry-store.js';
+import type { ModelRow, RegistryStore } from './registry-store.js';
 import { toVersionView } from './version-view.js';
 
-/** Loads an artifact in the runtime that will serve it; throws when it cannot. */
-export type ArtifactValidator = (path: string, signature: Signature, format: ArtifactFormat) => Promise<void>;
+export type { ArtifactValidator } from './artifact-intake.js';
 
 /** Told about every change to a model; `removedVersionIds` lists versions that are gone. */
 /** A listener that returns a promise is waited for: what it derives (the listing) is current when the change answers. */
@@ -63,6 +61,7 @@ export type ModelPatch = Partial<Pick<CreateModelInput, 'task' | 'visibility' | 
  */
 export class RegistryService {
   private readonly entries: ModelEntries;
+  private readonly artifacts: ArtifactIntake;
   /** Who may see or change a model (the policy service asks the same). */
   readonly access: ModelAccess;
   private listeners: RegistryListener[] = [];
@@ -71,13 +70,14 @@ export class RegistryService {
 
   constructor(
     private readonly store: RegistryStore,
-    private readonly blobs: BlobStore,
+    blobs: BlobStore,
     private readonly auth: AuthService,
-    private readonly validateArtifact: ArtifactValidator,
+    validateArtifact: ArtifactValidator,
     private readonly collaborators: CollaboratorLookup = NO_COLLABORATORS,
     /** Throws when the owner may not hold this many more bytes (the quotas domain). */
-    private readonly checkStorage: (ownerId: number, bytes: number) => Promise<void> = async () => {},
+    private readonly checkStorage: StorageCheck = async () => {},
   ) {
+    this.artifacts = new ArtifactIntake(store, blobs, validateArtifact, checkStorage);
     this.entries = new ModelEntries(store, (id) => collaborators.roles('model', id));
     this.access = new ModelAccess(store, collaborators);
   }
@@ -251,7 +251,7 @@ export class RegistryService {
     const row = await this.writableModel(caller, owner, name, 'admin');
     const removed = await this.store.deleteModel(row.id);
     const blobs = removed.flatMap((v) => (v.native_sha256 ? [v.sha256, v.native_sha256] : [v.sha256]));
-    for (const sha of new Set(blobs)) await this.deleteBlobIfUnused(sha);
+    for (const sha of new Set(blobs)) await this.artifacts.deleteIfUnused(sha);
     await this.changed(
       `${owner}/${name}`,
       removed.map((v) => v.id),
@@ -271,30 +271,7 @@ export class RegistryService {
     maxBytes: number,
   ): Promise<VersionView> {
     const model = await this.writableModel(caller, owner, name);
-    let blob: { sha256: string; size: number };
-    try {
-      blob = await this.blobs.put(body, maxBytes);
-    } catch (err) {
-      if (err instanceof BlobTooLarge) throw new PayloadTooLarge(`a model artifact may have at most ${maxBytes} bytes`);
-      throw err;
-    }
-    let signature: Signature;
-    try {
-      if (blob.size === 0) throw new InvalidOnnxModel('the body is empty');
-      const info = readOnnxModelInfo(await this.blobs.read(blob.sha256));
-      signature = { inputs: info.inputs, outputs: info.outputs };
-      await this.validateArtifact(await this.blobs.localPath(blob.sha256), signature, 'onnx');
-    } catch (err) {
-      await this.deleteBlobIfUnused(blob.sha256);
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Invalid(`not a valid ONNX model: ${reason.replace(/^not an ONNX model: /, '')}`);
-    }
-    try {
-      await this.checkStorage(model.owner_id, blob.size);
-    } catch (err) {
-      await this.deleteBlobIfUnused(blob.sha256);
-      throw err;
-    }
+    const { signature, ...blob } = await this.artifacts.upload(body, maxBytes, model.owner_id);
     const version = await this.store.insertNextVersion(model.id, {
       sha256: blob.sha256,
       sizeBytes: blob.size,
@@ -329,12 +306,17 @@ export class RegistryService {
     if (format === 'onnx') {
       if (view.format !== 'onnx')
         throw new Invalid('this version has no ONNX form (it is served by the engine); ask for format=native');
-      return { path: await this.blobs.localPath(view.sha256), sha256: view.sha256, view, modelId: model.id };
+      return { path: await this.artifacts.localPath(view.sha256), sha256: view.sha256, view, modelId: model.id };
     }
     const [row] = await this.store.versions(model.id, version);
     if (!row?.native_sha256)
       throw new Invalid('this version has no native engine artifact (it was uploaded as ONNX); ask for format=onnx');
-    return { path: await this.blobs.localPath(row.native_sha256), sha256: row.native_sha256, view, modelId: model.id };
+    return {
+      path: await this.artifacts.localPath(row.native_sha256),
+      sha256: row.native_sha256,
+      view,
+      modelId: model.id,
+    };
   }
 
   /**
@@ -358,24 +340,13 @@ export class RegistryService {
       });
     }
     const model = await this.writableModel(creator, owner, name);
-    const native = await this.blobs.put(Readable.from([Buffer.from(files.native)]), Number.MAX_SAFE_INTEGER);
-    // Served from ONNX when the pipeline has an ONNX form, else by the engine from its own artifact.
-    let served = native;
-    let signature = files.nativeSignature;
-    if (files.onnx) {
-      served = await this.blobs.put(Readable.from([Buffer.from(files.onnx)]), Number.MAX_SAFE_INTEGER);
-      const info = readOnnxModelInfo(files.onnx);
-      signature = { inputs: info.inputs, outputs: info.outputs };
-    }
-    const format = files.onnx ? 'onnx' : 'native';
-    await this.checkStorage(model.owner_id, served.size);
-    await this.validateArtifact(await this.blobs.localPath(served.sha256), signature, format);
+    const { served, nativeSha256, signature, format } = await this.artifacts.trained(files, model.owner_id);
     const version = await this.store.insertNextVersion(model.id, {
       sha256: served.sha256,
       sizeBytes: served.size,
       signature: JSON.stringify(signature),
       createdBy: creator.userId,
-      nativeSha256: native.sha256,
+      nativeSha256,
       details: JSON.stringify(details),
       ...(example && { example: JSON.stringify(example) }),
       format,
@@ -505,10 +476,6 @@ export class RegistryService {
     await Promise.all(this.listeners.map((l) => l(fullName, removedVersionIds)));
   }
 
-  private async deleteBlobIfUnused(sha256: string): Promise<void> {
-    if (!(await this.store.isBlobReferenced(sha256))) await this.blobs.delete(sha256);
-  }
-
   private visibleModel(caller: Principal | undefined, owner: string, name: string): Promise<ModelRow> {
     return this.access.visible(caller, owner, name);
   }
@@ -523,22 +490,6 @@ export class RegistryService {
       this.store.aliases(row.id),
       this.store.aliasRules(row.id),
     ]);
-    return {
-      owner,
-      name: row.name,
-      fullName: `${owner}/${row.name}`,
-      task: row.task,
-      visibility: row.visibility,
-      description: row.description,
-      tags: JSON.parse(row.tags) as string[],
-      license: row.license,
-      latestVersion: versions.at(-1)?.version ?? null,
-      aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      forkedFrom: row.forked_from ?? null,
-      evaluation: row.evaluation ? (JSON.parse(row.evaluation) as EvaluationSettings) : null,
-      protectedAliases: Object.fromEntries(rules.map((r) => [r.alias, { metric: r.metric, tolerance: r.tolerance }])),
-    };
+    return toModelView(row, owner, versions, aliases, rules);
   }
 }
