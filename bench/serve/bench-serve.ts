@@ -21,46 +21,22 @@
  * BENCH_REPEATS (3; targets interleaved repeat by repeat, the median reported),
  * BENCH_ROWS rows per request (1), MARQUEE_BENCH_ARGS extra `marquee serve` flags.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
+import { startBaseline } from './baseline-process.ts';
 import { randomForestModel } from './forest-model.ts';
 import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
 import { checkGrpcInfer, checkRestInfer } from './infer-check.ts';
-import { type BenchServer, freePort, startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
+import { type BenchServer, startBenchServer, BENCH_TOKEN as token } from './marquee-process.ts';
 import { oipBody } from './oip-body.ts';
 import { treeCpuSeconds } from './process-cpu.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(here, '..', '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
 const rows = Number(process.env.BENCH_ROWS ?? 1);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-
-function tsxProcess(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-}
-
-function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) resolve(m);
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}:\n${out}`)));
-  });
-}
 
 interface Cell {
   target: string;
@@ -218,19 +194,12 @@ async function main() {
   });
   const body = oipBody(rows);
   /** A fresh bare server: like Marquee's processes, one per repeat (a process keeps its placement for life). */
-  const startBaseline = async (): Promise<{ target: Target; stop: () => void }> => {
-    const port = await freePort();
-    const child = tsxProcess(path.join(here, 'baseline-server.ts'), [String(port)]);
-    const stop = () => child.kill('SIGTERM');
-    stopping.add(stop);
-    await waitFor(child, /baseline listening/);
-    const target = {
-      target: 'a-node-http-baseline',
-      url: `http://127.0.0.1:${port}/v2/models/baseline/infer`,
-      pid: child.pid as number,
-    };
+  const startBaselineTarget = async (): Promise<{ target: Target; stop: () => Promise<void> }> => {
+    const server = await startBaseline();
+    stopping.add(server.stop);
+    const target = { target: 'a-node-http-baseline', url: server.url, pid: server.pid };
     await checkRestInfer(target.url, body, rows);
-    return { target, stop };
+    return { target, stop: server.stop };
   };
   try {
     // The machine is shared and one process runs faster than another for reasons of its
@@ -239,7 +208,7 @@ async function main() {
     const runs = new Map<string, Cell[]>();
     for (let rep = 0; rep < repeats; rep++) {
       // Odd repeats start and measure the counting-off process first: order is not a factor.
-      const baseline = await startBaseline();
+      const baseline = await startBaselineTarget();
       const { targets, grpc, workersGrpc, stop } = await startMarquees(body, rep % 2 === 1);
       try {
         for (const conns of connections) {
@@ -263,7 +232,7 @@ async function main() {
       } finally {
         await stop();
         stopping.delete(stop);
-        baseline.stop();
+        await baseline.stop();
         stopping.delete(baseline.stop);
       }
     }

@@ -20,8 +20,14 @@ export async function checkRestInfer(url: string, body: string, rows: number, to
   await wrkLoad(url, 8, 3, body, token).catch(() => undefined);
 }
 
-/** One gRPC ModelInfer of `rows` × 20 values with a real client: it must answer with raw outputs. */
-export async function checkGrpcInfer(port: number, model: string, rows: number, token: string): Promise<void> {
+/** One gRPC ModelInfer of `rows` × `features` values with a real client: it must answer with raw outputs. */
+export async function checkGrpcInfer(
+  port: number,
+  model: string,
+  rows: number,
+  token: string,
+  features = 20,
+): Promise<void> {
   const client = grpcClient(port);
   try {
     const reply = await grpcCall(
@@ -33,8 +39,8 @@ export async function checkGrpcInfer(port: number, model: string, rows: number, 
           {
             name: 'input-0',
             datatype: 'FP32',
-            shape: [rows, 20],
-            contents: { fp32_contents: new Array(rows * 20).fill(0.5) },
+            shape: [rows, features],
+            contents: { fp32_contents: new Array(rows * features).fill(0.5) },
           },
         ],
       },
