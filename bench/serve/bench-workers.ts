@@ -62,9 +62,8 @@ const MODELS: Record<string, { name: string; features: number; bytes: () => Uint
   svm: { name: 'bench-svm', features: 20, bytes: () => kernelSvmModel() },
   mlp: { name: 'bench-mlp', features: 784, bytes: () => mlpModel([784, 256, 10]) },
   'big-mlp': { name: 'bench-big-mlp', features: 784, bytes: () => mlpModel([784, 2048, 2048, 10]) },
-  // Not a model: bench:serve's bare node:http server, what a second process gives Node itself (REST only).
-  http: { name: 'baseline', features: 20, bytes: () => new Uint8Array() },
 };
+/** Not a model: bench:serve's bare node:http server, what a second process gives Node itself (REST only). */
 const BARE = 'http';
 
 interface Cell {
@@ -97,6 +96,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** Pins a server's processes one per core; the generator's core when it has one to itself. */
 function place(pid: number, processes: 1 | 2): number | undefined {
   if (!pin) return undefined;
   for (const [i, worker] of servingProcesses(pid).entries()) pinProcess(worker, i % 2);
@@ -136,7 +136,7 @@ async function startBare(processes: 1 | 2): Promise<Server> {
 }
 
 async function measure(s: Server, model: string, protocol: string, conns: number): Promise<Cell> {
-  const { name, features } = MODELS[model] as { name: string; features: number };
+  const { name, features } = MODELS[model] ?? { name: BARE, features: 20 };
   const [cpu0, busy0, t0] = [treeCpuSeconds(s.pid), machineBusySeconds(), performance.now()];
   let r: { rps: number; latency: number; requests: number; failed: number };
   if (protocol === 'rest') {
@@ -218,7 +218,8 @@ async function main() {
   if (protocols.includes('grpc')) await checkH2load();
   if (!pin) console.error('bench:workers: not pinning (BENCH_PIN=0, one core, or no taskset)');
   for (const k of modelKeys)
-    if (!MODELS[k]) throw new Error(`BENCH_MODELS: unknown model ${k} (${Object.keys(MODELS).join(', ')})`);
+    if (k !== BARE && !MODELS[k])
+      throw new Error(`BENCH_MODELS: unknown model ${k} (${[BARE, ...Object.keys(MODELS)].join(', ')})`);
   const models = modelKeys
     .filter((k) => k !== BARE)
     .map((k) => {
