@@ -2,7 +2,8 @@
  * npm run profile:serve — where one Marquee process spends its time on OIP REST infer:
  * starts `marquee serve --workers 1` under `--cpu-prof`, uploads a model (PROFILE_MODEL:
  * `logreg`, bench:serve's logistic regression; `mlp-small`, bench:batching's 784 → 256 → 10
- * MLP with a JSON row), drives it with wrk (BENCH_CONNECTIONS, 16; batch 1) and prints the
+ * MLP with a JSON row; `mlp-small-binary`, the same with the row and the answer as binary
+ * data, as bench:batching sends them), drives it with wrk (BENCH_CONNECTIONS, 16; batch 1) and prints the
  * heaviest functions by self time, grouped by where they live. The .cpuprofile stays in
  * PROFILE_DIR for DevTools.
  *
@@ -23,7 +24,8 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const top = Number(process.env.PROFILE_TOP ?? 40);
 const model = process.env.PROFILE_MODEL ?? 'logreg';
-if (model !== 'logreg' && model !== 'mlp-small') throw new Error('PROFILE_MODEL is logreg or mlp-small');
+if (!['logreg', 'mlp-small', 'mlp-small-binary'].includes(model))
+  throw new Error('PROFILE_MODEL is logreg, mlp-small or mlp-small-binary');
 
 interface ProfileNode {
   id: number;
@@ -68,6 +70,22 @@ export function summarise(profile: Profile): { functions: [string, number][]; pl
   return { functions: share(functions), places: share(places) };
 }
 
+/** One FP32 row in the binary tensor extension, the answer asked for as binary too. */
+function binaryBody(row: number[]): { body: Uint8Array; headers: Record<string, string> } {
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: 'input-0', shape: [1, row.length], datatype: 'FP32', parameters: { binary_data_size: row.length * 4 } },
+      ],
+      outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+    }),
+  );
+  return {
+    body: Buffer.concat([header, Buffer.from(Float32Array.from(row).buffer)]),
+    headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
+  };
+}
+
 async function main() {
   await checkWrk();
   const profDir = process.env.PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-prof-'));
@@ -76,24 +94,21 @@ async function main() {
   });
   try {
     const mq = new MarqueeClient({ baseUrl: server.url, token: BENCH_TOKEN });
-    const small = model === 'mlp-small';
+    const small = model !== 'logreg';
     await mq.createModel({ owner: 'admin', name: model, task: 'classification' });
     await mq.uploadVersion(`admin/${model}`, small ? mlpModel([784, 256, 10]) : logisticRegressionModel().bytes);
     const url = `${server.url}/v2/models/admin.${model}/infer`;
-    const body = small
-      ? JSON.stringify({
-          inputs: [
-            {
-              name: 'input-0',
-              shape: [1, 784],
-              datatype: 'FP32',
-              data: Array.from({ length: 784 }, (_, i) => Number((((i * 7919) % 256) / 255).toFixed(4))),
-            },
-          ],
-        })
-      : oipBody(1);
-    await wrkLoad(url, 8, 3, body, BENCH_TOKEN);
-    const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN);
+    const row = Array.from({ length: 784 }, (_, i) => Number((((i * 7919) % 256) / 255).toFixed(4)));
+    const { body, headers } = !small
+      ? { body: oipBody(1), headers: undefined }
+      : model === 'mlp-small'
+        ? {
+            body: JSON.stringify({ inputs: [{ name: 'input-0', shape: [1, 784], datatype: 'FP32', data: row }] }),
+            headers: undefined,
+          }
+        : binaryBody(row);
+    await wrkLoad(url, 8, 3, body, BENCH_TOKEN, headers);
+    const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN, headers);
     console.log(`wrk: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
   } finally {
     await server.stop();

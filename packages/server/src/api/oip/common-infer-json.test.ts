@@ -29,6 +29,24 @@ describe('decodeCommonInfer', () => {
     for (const text of accepted) assert.ok(agrees(text), `should take ${text}`);
   });
 
+  test('numbers of up to 9 digits and longer ones, in any order, read as JSON.parse reads them', () => {
+    // As written: String() would turn some of them into exponents.
+    const arrays = [
+      '0.5,999999999,0.123456789,-123456.789,0,-0,1e9,12.5e-3', // none over 9 digits
+      '1.25,2,4294967295,0.5,7', // a 10-digit one after short ones: the array is read again
+      '2147483648.5,1', // the first one long, past an int32
+      '0.0000012345,0.5', // leading zeros of a fraction count towards the 9
+      '123456789012.345,-0.000000000001', // 15 digits; 12 digits, 11 of them leading zeros
+    ];
+    for (const values of arrays) {
+      const n = values.split(',').length;
+      const text = `{"inputs":[{"name":"x","shape":[${n}],"datatype":"FP64","data":[${values}]}]}`;
+      assert.ok(agrees(text), `should take ${text}`);
+      const data = decodeCommonInfer(Buffer.from(text))?.inputs[0]?.data as Float64Array;
+      assert.deepStrictEqual([...data], JSON.parse(`[${values}]`), text); // SameValue: -0 is not 0
+    }
+  });
+
   test('declines everything else, which the general decoder then reads (or refuses)', () => {
     const declined = [
       '{"id":"1","inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}',

@@ -64,6 +64,8 @@ class Reader {
   /** The last string's text: [from, to). */
   private from = 0;
   private to = 0;
+  /** Where the last exponent() ended. */
+  private end = 0;
   private readonly b: Uint8Array;
   constructor(private readonly buf: Buffer) {
     this.b = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
@@ -182,10 +184,76 @@ class Reader {
   private numbers(): number {
     if (!this.take(OPEN_ARRAY)) return -1;
     if (this.take(CLOSE_ARRAY)) return 0;
-    // One loop with the position in a local: this is where the time goes.
+    // One loop with the position in a local: this is where the time goes. Digits gather in
+    // an int32 (a chain of double multiply-adds costs a third more a number): at most 9 of
+    // them, a fraction's leading zeros counted; a longer number reads the array again the
+    // wide way.
+    const b = this.b;
+    const from = this.p;
+    let nums = scratch;
+    let p = from;
+    let n = 0;
+    for (;;) {
+      let c = b[p] as number;
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p] as number;
+      const negative = c === MINUS;
+      if (negative) c = b[++p] as number;
+      let mantissa = 0;
+      let digits = 0;
+      let exp10 = 0;
+      if (c === ZERO) {
+        c = b[++p] as number;
+        if (c >= ZERO && c <= NINE) return -1; // no leading zeros
+      } else if (c > ZERO && c <= NINE) {
+        do {
+          if (digits === 9) return this.numbersWide(from);
+          mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+          digits++;
+          c = b[++p] as number;
+        } while (c >= ZERO && c <= NINE);
+      } else return -1;
+      if (c === DOT) {
+        c = b[++p] as number;
+        if (!(c >= ZERO && c <= NINE)) return -1;
+        do {
+          if (digits === 9) return this.numbersWide(from);
+          mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+          digits++;
+          exp10--;
+          c = b[++p] as number;
+        } while (c >= ZERO && c <= NINE);
+      }
+      if (c === 0x65 || c === 0x45) {
+        const e = this.exponent(p);
+        if (Number.isNaN(e)) return -1;
+        exp10 += e;
+        p = this.end;
+        c = b[p] as number;
+      }
+      // As in numbersWide: an integer below 10^9 scaled once by an exact power of ten.
+      if (exp10 < -22 || exp10 > 22) return -1;
+      const v = exp10 < 0 ? mantissa / (POW10[-exp10] as number) : mantissa * (POW10[exp10] as number);
+      if (n === nums.length) nums = growScratch();
+      nums[n++] = negative ? -v : v;
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p] as number;
+      p++;
+      if (c === COMMA) continue;
+      if (c !== CLOSE_ARRAY) return -1;
+      this.p = p;
+      return n;
+    }
+  }
+
+  /**
+   * numbers() for arrays with a number of more than 9 digits, from `from` (after the `[`):
+   * the digits gather in a double, up to 15 significant ones. numbers()'s loop written out
+   * again on purpose: one loop for both would let these doubles into the other's int32
+   * arithmetic (V8 types a variable by everything it has held).
+   */
+  private numbersWide(from: number): number {
     const b = this.b;
     let nums = scratch;
-    let p = this.p;
+    let p = from;
     let n = 0;
     for (;;) {
       let c = b[p] as number;
@@ -216,29 +284,17 @@ class Reader {
         } while (c >= ZERO && c <= NINE);
       }
       if (c === 0x65 || c === 0x45) {
-        c = b[++p] as number;
-        let expNegative = false;
-        if (c === 0x2b || c === MINUS) {
-          expNegative = c === MINUS;
-          c = b[++p] as number;
-        }
-        if (!(c >= ZERO && c <= NINE)) return -1;
-        let e = 0;
-        do {
-          if (e < 100_000) e = e * 10 + (c - ZERO);
-          c = b[++p] as number;
-        } while (c >= ZERO && c <= NINE);
-        exp10 += expNegative ? -e : e;
+        const e = this.exponent(p);
+        if (Number.isNaN(e)) return -1;
+        exp10 += e;
+        p = this.end;
+        c = b[p] as number;
       }
       // Only where one rounding gives JSON.parse's double: an integer below 2^53 scaled once
       // by an exact power of ten. Other numbers go the general way.
       if (digits > 15 || exp10 < -22 || exp10 > 22) return -1;
       const v = exp10 < 0 ? mantissa / (POW10[-exp10] as number) : mantissa * (POW10[exp10] as number);
-      if (n === nums.length) {
-        const grown = new Float64Array(n * 2);
-        grown.set(nums);
-        scratch = nums = grown;
-      }
+      if (n === nums.length) nums = growScratch();
       nums[n++] = negative ? -v : v;
       while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++p] as number;
       p++;
@@ -248,6 +304,33 @@ class Reader {
       return n;
     }
   }
+
+  /** The exponent of a number, `p` at its `e` or `E` (its end in `end`); NaN when it has no digits. */
+  private exponent(p: number): number {
+    const b = this.b;
+    let c = b[++p] as number;
+    let negative = false;
+    if (c === 0x2b || c === MINUS) {
+      negative = c === MINUS;
+      c = b[++p] as number;
+    }
+    if (!(c >= ZERO && c <= NINE)) return Number.NaN;
+    let e = 0;
+    do {
+      if (e < 100_000) e = e * 10 + (c - ZERO);
+      c = b[++p] as number;
+    } while (c >= ZERO && c <= NINE);
+    this.end = p;
+    return negative ? -e : e;
+  }
+}
+
+/** The scratch buffer at twice its size, what it held kept. */
+function growScratch(): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(scratch.length * 2);
+  grown.set(scratch);
+  scratch = grown;
+  return grown;
 }
 
 function isDigit(c: number | undefined): boolean {
