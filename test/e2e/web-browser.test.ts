@@ -474,7 +474,16 @@ Not a medical device.
     await page.getByRole('button', { name: 'Make the account' }).click();
     // Either outcome ends the wait, so a refused sign-up fails with the page's own words.
     const signedIn = page.getByText('Signed in as newcomer');
-    await signedIn.or(page.getByRole('alert')).first().waitFor({ timeout: 60_000 });
+    await signedIn
+      .or(page.getByRole('alert'))
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err) => {
+        // Neither outcome: say where the page is and what it shows, for the next reader.
+        await page.screenshot({ path: path.join(SHOTS, 'sign-up-stuck.png'), fullPage: true });
+        const text = (await page.locator('body').innerText()).slice(0, 600);
+        throw new Error(`${(err as Error).message}\nat ${page.url()}, showing:\n${text}`);
+      });
     assert.ok(await signedIn.isVisible(), `sign-up: ${await page.getByRole('alert').allTextContents()}`);
     await context.close();
   });
