@@ -469,6 +469,9 @@ Not a medical device.
     await page.getByTestId('language').selectOption('en');
     await page.goto(`${t.url}/sign-in`);
     await page.getByRole('link', { name: 'No account? Make one' }).click();
+    // The sign-in page stays up while the sign-up page's code loads (a transition), and it
+    // has a Username field too: fill only once the new page is there.
+    await page.getByRole('heading', { name: 'Make an account' }).waitFor();
     await page.getByLabel('Username').fill('newcomer');
     await page.getByLabel('Password').fill('newcomer password');
     await page.getByRole('button', { name: 'Make the account' }).click();
