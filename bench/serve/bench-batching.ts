@@ -18,6 +18,7 @@ import os from 'node:os';
 import { MarqueeClient } from '@marquee/client';
 import { BENCH_TOKEN, type BenchServer, startBenchServer } from './marquee-process.ts';
 import { mlpModel } from './mlp-model.ts';
+import { type MlpRowBody, mlpRowBodies } from './mlp-row-bodies.ts';
 import { checkWrk, type LoadResult, wrkLoad } from './wrk-load.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -27,35 +28,6 @@ const delays = (process.env.BENCH_DELAYS ?? '0,1').split(',').map(Number);
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 64);
 const MODELS: Record<string, number[]> = { small: [784, 256, 10], big: [784, 2048, 2048, 10] };
 const models = (process.env.BENCH_MODELS ?? 'small,big').split(',');
-
-const row = Array.from({ length: 784 }, (_, i) => ((i * 7919) % 256) / 255);
-
-interface Body {
-  kind: 'json' | 'binary';
-  bytes: string | Uint8Array;
-  headers: Record<string, string>;
-}
-
-function bodies(): Body[] {
-  const json = JSON.stringify({
-    inputs: [{ name: 'input-0', shape: [1, 784], datatype: 'FP32', data: row.map((v) => Number(v.toFixed(4))) }],
-  });
-  const header = Buffer.from(
-    JSON.stringify({
-      inputs: [{ name: 'input-0', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } }],
-      outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-    }),
-  );
-  const data = Buffer.from(Float32Array.from(row).buffer);
-  return [
-    { kind: 'json', bytes: json, headers: { 'Content-Type': 'application/json' } },
-    {
-      kind: 'binary',
-      bytes: Buffer.concat([header, data]),
-      headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
-    },
-  ];
-}
 
 interface Config {
   name: string;
@@ -71,7 +43,7 @@ const configs: Config[] = [
 ];
 
 /** Answers one request as the load will send it, so a wrong answer is not measured as a fast one. */
-async function check(url: string, body: Body): Promise<void> {
+async function check(url: string, body: MlpRowBody): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     body: body.bytes,
@@ -105,7 +77,7 @@ async function main() {
     const key = (m: string, b: string, c: string) => `${m}|${b}|${c}`;
     for (let rep = 0; rep < repeats; rep++) {
       for (const m of models) {
-        for (const body of bodies()) {
+        for (const body of mlpRowBodies()) {
           for (const { config, server } of servers) {
             const url = `${server.url}/v2/models/admin.mlp-${m}/infer`;
             if (rep === 0) {

@@ -17,6 +17,7 @@ import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
 import { BENCH_TOKEN, ROOT as root, startBenchServer } from './marquee-process.ts';
 import { mlpModel } from './mlp-model.ts';
+import { mlpRowBodies } from './mlp-row-bodies.ts';
 import { oipBody } from './oip-body.ts';
 import { checkWrk, wrkLoad } from './wrk-load.ts';
 
@@ -70,22 +71,6 @@ export function summarise(profile: Profile): { functions: [string, number][]; pl
   return { functions: share(functions), places: share(places) };
 }
 
-/** One FP32 row in the binary tensor extension, the answer asked for as binary too. */
-function binaryBody(row: number[]): { body: Uint8Array; headers: Record<string, string> } {
-  const header = Buffer.from(
-    JSON.stringify({
-      inputs: [
-        { name: 'input-0', shape: [1, row.length], datatype: 'FP32', parameters: { binary_data_size: row.length * 4 } },
-      ],
-      outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-    }),
-  );
-  return {
-    body: Buffer.concat([header, Buffer.from(Float32Array.from(row).buffer)]),
-    headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
-  };
-}
-
 async function main() {
   await checkWrk();
   const profDir = process.env.PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-prof-'));
@@ -98,15 +83,8 @@ async function main() {
     await mq.createModel({ owner: 'admin', name: model, task: 'classification' });
     await mq.uploadVersion(`admin/${model}`, small ? mlpModel([784, 256, 10]) : logisticRegressionModel().bytes);
     const url = `${server.url}/v2/models/admin.${model}/infer`;
-    const row = Array.from({ length: 784 }, (_, i) => Number((((i * 7919) % 256) / 255).toFixed(4)));
-    const { body, headers } = !small
-      ? { body: oipBody(1), headers: undefined }
-      : model === 'mlp-small'
-        ? {
-            body: JSON.stringify({ inputs: [{ name: 'input-0', shape: [1, 784], datatype: 'FP32', data: row }] }),
-            headers: undefined,
-          }
-        : binaryBody(row);
+    const mlpBody = mlpRowBodies().find((b) => b.kind === (model === 'mlp-small' ? 'json' : 'binary'));
+    const [body, headers] = small ? [mlpBody?.bytes ?? '', mlpBody?.headers] : [oipBody(1), undefined];
     await wrkLoad(url, 8, 3, body, BENCH_TOKEN, headers);
     const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN, headers);
     console.log(`wrk: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
