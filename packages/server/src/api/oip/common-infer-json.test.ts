@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '@marquee/engine';
+import type { InferRequest, Tensor } from '../../serving/tensor.js';
 import { decodeCommonInfer } from './common-infer-json.js';
-import { decodeRestInfer } from './rest-infer-codec.js';
+import { decodeGeneralInfer } from './rest-infer-codec.js';
 
-// The general decoder alone: a header length equal to the body's means "no binary part".
-const general = (b: Buffer) => decodeRestInfer(b, String(b.length));
+const general = (b: Buffer, jsonLength = b.length) => decodeGeneralInfer(b, jsonLength);
 
 /** The fast path may decline; whatever it accepts must decode exactly as the general path does. */
 function agrees(text: string): boolean {
@@ -16,6 +16,14 @@ function agrees(text: string): boolean {
   return true;
 }
 
+/** A binary-extension body: the JSON header, then the bytes. */
+function binaryBody(header: unknown, ...parts: Uint8Array[]): { body: Buffer; jsonLength: number } {
+  const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header));
+  return { body: Buffer.concat([json, ...parts]), jsonLength: json.length };
+}
+
+const f32 = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
+
 describe('decodeCommonInfer', () => {
   test('reads the common shapes, as the general decoder does', () => {
     const accepted = [
@@ -25,6 +33,10 @@ describe('decodeCommonInfer', () => {
       '{"inputs":[{"name":"empty","shape":[0,3],"datatype":"FP32","data":[]}]}',
       '{\t"inputs":\r\n[{"name":"x","shape":[],"datatype":"FP32","data":[0.000001234]}]}',
       '{"inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[3.4028235e15,1e-22]}]}',
+      '{"id":"req-1","inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"binary_data_output":true}}',
+      '{"parameters":{},"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[]}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y"},{"parameters":{"binary_data":false},"name":"z"}]}',
     ];
     for (const text of accepted) assert.ok(agrees(text), `should take ${text}`);
   });
@@ -49,9 +61,12 @@ describe('decodeCommonInfer', () => {
 
   test('declines everything else, which the general decoder then reads (or refuses)', () => {
     const declined = [
-      '{"id":"1","inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}',
-      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"binary_data_output":true}}',
-      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y"}]}',
+      '{"id":1,"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"k":3}}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"parameters":{"binary_data_output":1}}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y","parameters":{"class_count":2}}]}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y","name":"z"}]}',
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"inputs":[]}',
       '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{}}]}',
       '{"inputs":[{"name":"\\u0078","shape":[1],"datatype":"FP32","data":[1]}]}',
       '{"inputs":[{"name":"名","shape":[1],"datatype":"FP32","data":[1]}]}',
@@ -76,6 +91,69 @@ describe('decodeCommonInfer', () => {
     ];
     for (const text of declined) {
       assert.equal(decodeCommonInfer(Buffer.from(text)), undefined, `should leave ${text}`);
+    }
+  });
+
+  test("reads the binary extension's header as the general decoder does, the bytes after it in order", () => {
+    const accepted = [
+      binaryBody(
+        {
+          inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', parameters: { binary_data_size: 12 } }],
+          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+        },
+        f32(1.5, -2, 3),
+      ),
+      // Triton's client without outputs asks for them all as binary; a JSON input beside a binary one.
+      binaryBody(
+        {
+          id: '7',
+          inputs: [
+            { name: 'a', shape: [2], datatype: 'INT64', parameters: { binary_data_size: 16 } },
+            { name: 'b', shape: [1], datatype: 'FP64', data: [0.25] },
+            { name: 'c', shape: [3], datatype: 'BOOL', parameters: { binary_data_size: 3 } },
+          ],
+          parameters: { binary_data_output: true },
+        },
+        new Uint8Array(new BigInt64Array([5n, -9n]).buffer),
+        Uint8Array.from([1, 0, 7]),
+      ),
+      binaryBody(
+        ' { "parameters" : { "binary_data_output" : false } , "inputs" : [ { "parameters" : { "binary_data_size" : 8 } , "datatype" : "FP32" , "shape" : [ 2 ] , "name" : "x" } ] } ',
+        f32(0.1, 0.2),
+      ),
+    ];
+    for (const { body, jsonLength } of accepted) {
+      const fast = decodeCommonInfer(body, jsonLength);
+      assert.ok(fast, `should take ${body.toString('latin1', 0, jsonLength)}`);
+      assert.deepStrictEqual(fast, general(body, jsonLength));
+    }
+    const { body, jsonLength } = accepted[1] as (typeof accepted)[number];
+    const [a, , c] = (decodeCommonInfer(body, jsonLength) as InferRequest).inputs as [Tensor, Tensor, Tensor];
+    assert.deepStrictEqual([...(a.data as BigInt64Array)], [5n, -9n]);
+    assert.deepStrictEqual([...(c.data as Uint8Array)], [1, 0, 1]);
+  });
+
+  test('leaves binary bodies whose sizes do not add up, or with anything unusual, to the general decoder', () => {
+    const input = (extra: Record<string, unknown> = {}) => ({
+      name: 'x',
+      shape: [2],
+      datatype: 'FP32',
+      parameters: { binary_data_size: 8 },
+      ...extra,
+    });
+    const declined = [
+      binaryBody({ inputs: [input()] }, f32(1)), // fewer bytes than claimed
+      binaryBody({ inputs: [input()] }, f32(1, 2, 3)), // bytes nobody claims
+      binaryBody({ inputs: [input({ parameters: { binary_data_size: 4 } })] }, f32(1)), // size ≠ shape
+      binaryBody({ inputs: [input({ data: [1, 2] })] }, f32(1, 2)),
+      binaryBody({ inputs: [input({ parameters: { binary_data_size: 8, x: 1 } })] }, f32(1, 2)),
+      binaryBody({ inputs: [input({ datatype: 'BYTES' })] }, f32(1, 2)),
+      binaryBody({ inputs: [input({ datatype: 'FP128' })] }, f32(1, 2)),
+      binaryBody({ inputs: [input()], outputs: [{ name: 'y', parameters: { binary_data: 'yes' } }] }, f32(1, 2)),
+      binaryBody({ inputs: [input()], parameters: { binary_data_output: true, k: 1 } }, f32(1, 2)),
+    ];
+    for (const { body, jsonLength } of declined) {
+      assert.equal(decodeCommonInfer(body, jsonLength), undefined, body.toString('latin1', 0, jsonLength));
     }
   });
 
@@ -115,5 +193,24 @@ describe('decodeCommonInfer', () => {
       if (!fast) continue;
       assert.deepStrictEqual(fast, general(Buffer.from(text)), text);
     }
+  });
+
+  test('a binary header with one byte changed is declined, or decoded as the general decoder decodes it', () => {
+    const rng = new Rng(13);
+    const header =
+      '{"id":"a","inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","parameters":{"binary_data_size":8}}],"outputs":[{"name":"y","parameters":{"binary_data":true}}]}';
+    const alphabet = '{}[]":,.-+eE0123456789 aftrux';
+    let taken = 0;
+    for (let i = 0; i < 3000; i++) {
+      const at = Math.floor(rng.next() * header.length);
+      const text =
+        header.slice(0, at) + (alphabet[Math.floor(rng.next() * alphabet.length)] as string) + header.slice(at + 1);
+      const { body, jsonLength } = binaryBody(text, f32(1, 2));
+      const fast = decodeCommonInfer(body, jsonLength);
+      if (!fast) continue;
+      taken++;
+      assert.deepStrictEqual(fast, general(body, jsonLength), text);
+    }
+    assert.ok(taken > 100, `the fast path took ${taken} of 3000`);
   });
 });

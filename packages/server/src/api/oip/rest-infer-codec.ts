@@ -26,13 +26,10 @@ const isObject = (v: unknown): v is Json =>
 /**
  * Decodes an OIP REST inference request: a JSON object, optionally followed by binary
  * tensor data (`Inference-Header-Content-Length` gives the JSON part's length, inputs with
- * `binary_data_size` take their bytes from the rest, in order).
+ * `binary_data_size` take their bytes from the rest, in order). The common shapes take the
+ * byte reader's path; the rest, and every request with something wrong, the general one.
  */
 export function decodeRestInfer(body: Buffer, headerLengthText: string | undefined): InferRequest {
-  if (headerLengthText === undefined) {
-    const common = decodeCommonInfer(body);
-    if (common) return common;
-  }
   let jsonLength = body.length;
   if (headerLengthText !== undefined) {
     const n = Number(headerLengthText);
@@ -43,6 +40,11 @@ export function decodeRestInfer(body: Buffer, headerLengthText: string | undefin
     }
     jsonLength = n;
   }
+  return decodeCommonInfer(body, jsonLength) ?? decodeGeneralInfer(body, jsonLength);
+}
+
+/** Any request the protocol allows, JSON part `body[0, jsonLength)`, through a parsed document. */
+export function decodeGeneralInfer(body: Buffer, jsonLength: number): InferRequest {
   let doc: unknown;
   try {
     // Large bodies: number-only arrays arrive as NumericRuns, which only tensor data keeps
