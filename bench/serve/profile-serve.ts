@@ -3,9 +3,10 @@
  * starts `marquee serve --workers 1` under `--cpu-prof`, uploads a model (PROFILE_MODEL:
  * `logreg`, bench:serve's logistic regression; `mlp-small`, bench:batching's 784 → 256 → 10
  * MLP with a JSON row; `mlp-small-binary`, the same with the row and the answer as binary
- * data, as bench:batching sends them), drives it with wrk (BENCH_CONNECTIONS, 16; batch 1) and prints the
- * heaviest functions by self time, grouped by where they live. The .cpuprofile stays in
- * PROFILE_DIR for DevTools.
+ * data, as bench:batching sends them; `logreg-grpc`, the logistic regression over OIP gRPC
+ * with bench:serve's ModelInfer message), drives it with wrk (h2load for gRPC;
+ * BENCH_CONNECTIONS, 16; batch 1) and prints the heaviest functions by self time, grouped
+ * by where they live. The .cpuprofile stays in PROFILE_DIR for DevTools.
  *
  * Environment: BENCH_DURATION seconds (10), PROFILE_DIR (a new temp folder),
  * PROFILE_TOP lines (40), MARQUEE_BENCH_ARGS extra `marquee serve` flags.
@@ -15,6 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MarqueeClient } from '@marquee/client';
 import { logisticRegressionModel } from '../../test/fixtures/onnx-models.ts';
+import { checkH2load, grpcInferFrame, h2loadGrpc } from './h2load-grpc.ts';
+import { checkGrpcInfer } from './infer-check.ts';
 import { BENCH_TOKEN, ROOT as root, startBenchServer } from './marquee-process.ts';
 import { mlpModel } from './mlp-model.ts';
 import { mlpRowBodies } from './mlp-row-bodies.ts';
@@ -25,8 +28,8 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const top = Number(process.env.PROFILE_TOP ?? 40);
 const model = process.env.PROFILE_MODEL ?? 'logreg';
-if (!['logreg', 'mlp-small', 'mlp-small-binary'].includes(model))
-  throw new Error('PROFILE_MODEL is logreg, mlp-small or mlp-small-binary');
+const MODELS = ['logreg', 'logreg-grpc', 'mlp-small', 'mlp-small-binary'];
+if (!MODELS.includes(model)) throw new Error(`PROFILE_MODEL is one of ${MODELS.join(', ')}`);
 
 interface ProfileNode {
   id: number;
@@ -73,21 +76,31 @@ export function summarise(profile: Profile): { functions: [string, number][]; pl
 
 async function main() {
   await checkWrk();
+  await checkH2load();
   const profDir = process.env.PROFILE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'marquee-prof-'));
   const server = await startBenchServer(['--workers', '1'], {
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
   });
   try {
     const mq = new MarqueeClient({ baseUrl: server.url, token: BENCH_TOKEN });
-    const small = model !== 'logreg';
+    const small = model.startsWith('mlp');
     await mq.createModel({ owner: 'admin', name: model, task: 'classification' });
     await mq.uploadVersion(`admin/${model}`, small ? mlpModel([784, 256, 10]) : logisticRegressionModel().bytes);
-    const url = `${server.url}/v2/models/admin.${model}/infer`;
-    const mlpBody = mlpRowBodies().find((b) => b.kind === (model === 'mlp-small' ? 'json' : 'binary'));
-    const [body, headers] = small ? [mlpBody?.bytes ?? '', mlpBody?.headers] : [oipBody(1), undefined];
-    await wrkLoad(url, 8, 3, body, BENCH_TOKEN, headers);
-    const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN, headers);
-    console.log(`wrk: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
+    if (model === 'logreg-grpc') {
+      const oipName = `admin.${model}`;
+      await checkGrpcInfer(server.grpcPort, oipName, 1, BENCH_TOKEN);
+      const frame = grpcInferFrame(oipName, 1);
+      await h2loadGrpc(server.grpcPort, frame, 8, 3, BENCH_TOKEN);
+      const r = await h2loadGrpc(server.grpcPort, frame, connections, duration, BENCH_TOKEN);
+      console.log(`h2load: ${Math.round(r.rps)} req/s, mean ${r.mean.toFixed(2)} ms, failed ${r.failed}`);
+    } else {
+      const url = `${server.url}/v2/models/admin.${model}/infer`;
+      const mlpBody = mlpRowBodies().find((b) => b.kind === (model === 'mlp-small' ? 'json' : 'binary'));
+      const [body, headers] = small ? [mlpBody?.bytes ?? '', mlpBody?.headers] : [oipBody(1), undefined];
+      await wrkLoad(url, 8, 3, body, BENCH_TOKEN, headers);
+      const r = await wrkLoad(url, connections, duration, body, BENCH_TOKEN, headers);
+      console.log(`wrk: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
+    }
   } finally {
     await server.stop();
   }
