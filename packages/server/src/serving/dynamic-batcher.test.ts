@@ -100,5 +100,36 @@ describe('DynamicBatcher', () => {
     const queued = b.submit(row(1));
     b.close(new Error('unloaded'));
     await assert.rejects(queued, /unloaded/);
+    const alone = batcher(1).b;
+    const waiting = alone.submit(row(2));
+    alone.close(new Error('unloaded'));
+    await assert.rejects(waiting, /unloaded/);
+  });
+
+  test('unbatched runs answer in arrival order and stop for I/O once a turn has run 5 ms of them', async () => {
+    const { runtime } = batcher(1);
+    // Each run busy-waits 2 ms: the third of a turn passes the budget.
+    const slow: ModelRuntime = {
+      memoryBytes: 0,
+      run: (inputs, names) => {
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+        return runtime.run(inputs, names);
+      },
+      dispose: async () => {},
+    };
+    const unbatched = new DynamicBatcher(slow, ['y'], { maxBatchSize: 1, maxDelayMs: 0 }, true);
+    const answered: number[] = [];
+    const all = Array.from({ length: 12 }, (_, i) =>
+      unbatched.submit(row(i)).then((out) => answered.push((ys(out)[0] as number) / 2)),
+    );
+    // A timer set after the first turn fires one or two turns later: by then some runs are done, not all.
+    const early = await new Promise<number>((resolve) =>
+      setImmediate(() => setTimeout(() => resolve(runtime.runs.length), 0)),
+    );
+    assert.ok(early >= 3 && early < 12, `${early} runs done in the first turns`);
+    await Promise.all(all);
+    assert.deepEqual(answered, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.equal(runtime.runs.length, 12);
   });
 });

@@ -32,6 +32,19 @@ interface Pending {
 // connections, with the run deferred by onnxruntime-node's setImmediate; 15 since it is not).
 const MAX_IN_FLIGHT = 1;
 
+// Unbatched runs of a turn stop for I/O once they have taken this long. node accepts one
+// new connection per event-loop turn (libuv accepts once per poll), so a turn of 64
+// back-to-back runs of a 1.25 ms model kept new connections waiting 80 ms each: their
+// first requests waited up to 5 s (64 connections opened at once, bench:batching's big
+// MLP unbatched: p99 1.1 s, 1% of requests over wrk's 2 s timeout).
+const ALONE_TURN_BUDGET_MS = 5;
+
+interface Alone {
+  inputs: Tensor[];
+  parameters: Record<string, string | number | boolean> | undefined;
+  done: RunDone;
+}
+
 function settle(done: RunDone): [(out: Map<string, Tensor>) => void, (err: unknown) => void] {
   return [(out) => done(undefined, out), (err) => done(err ?? new Error('the run failed'))];
 }
@@ -50,6 +63,27 @@ export class DynamicBatcher {
   private readonly onTurn = () => {
     this.turnScheduled = false;
     this.schedule();
+  };
+  /** Unbatched requests waiting for their run, in arrival order. */
+  private alone: Alone[] = [];
+  private aloneScheduled = false;
+  private aloneTurnStarted = 0;
+  private readonly startAloneTurn = () => {
+    this.aloneTurnStarted = performance.now();
+    this.runNextAlone();
+  };
+  // Each run's answer goes out before the next run starts (the next run is a microtask
+  // queued after the answer's): a request does not wait for the runs behind it in its turn.
+  private readonly runNextAlone = () => {
+    const next = this.alone.shift();
+    if (!next) {
+      this.aloneScheduled = false;
+      return;
+    }
+    this.runtime.run(next.inputs, this.outputNames, next.parameters).then(...settle(next.done));
+    if (this.alone.length === 0) this.aloneScheduled = false;
+    else if (performance.now() - this.aloneTurnStarted < ALONE_TURN_BUDGET_MS) queueMicrotask(this.runNextAlone);
+    else setImmediate(this.startAloneTurn);
   };
 
   constructor(
@@ -82,8 +116,12 @@ export class DynamicBatcher {
       this.observer?.onQueueDelay(0);
       // After the turn's reads, as a batch would: the runs then follow one another with the
       // model's weights in cache (a 784 → 256 → 10 MLP unbatched at 64 connections: 10.7k
-      // req/s so, 7.9k with each run inside its request's read).
-      setImmediate(() => this.runtime.run(inputs, this.outputNames, parameters).then(...settle(done)));
+      // req/s so, 7.9k with each run inside its request's read), for at most a budget.
+      this.alone.push({ inputs, parameters, done });
+      if (!this.aloneScheduled) {
+        this.aloneScheduled = true;
+        setImmediate(this.startAloneTurn);
+      }
       return;
     }
     const rows = inputs[0]?.shape[0] ?? 0;
@@ -190,6 +228,7 @@ export class DynamicBatcher {
   close(err: Error): void {
     if (this.timer) clearTimeout(this.timer);
     for (const p of this.queue.splice(0)) p.done(err);
+    for (const a of this.alone.splice(0)) a.done(err);
   }
 }
 
