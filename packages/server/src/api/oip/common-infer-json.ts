@@ -140,8 +140,12 @@ function readInput(r: JsonByteReader): PendingInput | undefined {
       const d = r.word();
       if (d === FP32) datatype = 'FP32';
       else if (d === FP64) datatype = 'FP64';
-      else if (d === 0 && isTensorDatatype(r.text())) datatype = r.text() as TensorDatatype;
-      else return undefined;
+      else if (d !== 0) return undefined;
+      else {
+        const text = r.text();
+        if (!isTensorDatatype(text)) return undefined;
+        datatype = text;
+      }
     } else if (key === SHAPE && shape === undefined) {
       shape = r.wholeNumbers();
       if (!shape) return undefined;
