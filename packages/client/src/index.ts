@@ -1,6 +1,8 @@
 export { MarqueeApiError } from './api-error.js';
 export type { Deployment, DeploymentInput, RolloutVersionStats } from './deployments-client.js';
 export { DeploymentsClient } from './deployments-client.js';
+export type { DiscussionKind, DiscussionThread } from './discussions-client.js';
+export { DiscussionsClient } from './discussions-client.js';
 export { MarqueeClient } from './marquee-client.js';
 export type { InferOptions, InferResult, ModelMetadata } from './oip-client.js';
 export { decodeInferResponse, OipClient, oipModelName } from './oip-client.js';

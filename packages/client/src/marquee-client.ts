@@ -1,4 +1,5 @@
 import { DeploymentsClient } from './deployments-client.js';
+import { DiscussionsClient } from './discussions-client.js';
 import { readJobEvents } from './job-event-stream.js';
 import { OipClient } from './oip-client.js';
 import { ProposalsClient } from './proposals-client.js';
@@ -13,8 +14,6 @@ import type {
   ColumnSummary,
   Dataset,
   DatasetVersion,
-  Discussion,
-  DiscussionComment,
   JobEvent,
   Leaderboard,
   ListQuery,
@@ -58,12 +57,15 @@ export class MarqueeClient {
   readonly proposals: ProposalsClient;
   /** Rollouts of an alias: canary, shadow, promote, roll back. */
   readonly deployments: DeploymentsClient;
+  /** Discussions and comments on models and datasets. */
+  readonly discussions: DiscussionsClient;
 
   constructor(opts: ClientOptions) {
     this.t = new Transport(opts);
     this.oip = new OipClient(this.t);
     this.proposals = new ProposalsClient(this.t);
     this.deployments = new DeploymentsClient(this.t);
+    this.discussions = new DiscussionsClient(this.t);
   }
 
   get baseUrl(): string {
@@ -340,51 +342,6 @@ export class MarqueeClient {
   async orgAudit(org: string, filter: AuditFilter = {}): Promise<AuditEntry[]> {
     return (await this.t.json<{ entries: AuditEntry[] }>('GET', `/api/v1/orgs/${seg(org)}/audit${queryString(filter)}`))
       .entries;
-  }
-
-  // discussions (kind: 'models' or 'datasets')
-  openDiscussion(
-    kind: 'models' | 'datasets',
-    fullName: string,
-    title: string,
-    body: string,
-  ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('POST', `/api/v1/${kind}/${resourcePath(fullName)}/discussions`, { title, body });
-  }
-  async discussions(kind: 'models' | 'datasets', fullName: string, state?: 'open' | 'closed'): Promise<Discussion[]> {
-    return (
-      await this.t.json<{ discussions: Discussion[] }>(
-        'GET',
-        `/api/v1/${kind}/${resourcePath(fullName)}/discussions${queryString({ state })}`,
-      )
-    ).discussions;
-  }
-  discussion(
-    kind: 'models' | 'datasets',
-    fullName: string,
-    num: number,
-  ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('GET', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}`);
-  }
-  updateDiscussion(
-    kind: 'models' | 'datasets',
-    fullName: string,
-    num: number,
-    patch: { title?: string; state?: 'open' | 'closed'; locked?: boolean },
-  ): Promise<Discussion & { thread: DiscussionComment[] }> {
-    return this.t.json('PATCH', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}`, patch);
-  }
-  comment(kind: 'models' | 'datasets', fullName: string, num: number, body: string): Promise<DiscussionComment> {
-    return this.t.json('POST', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}/comments`, { body });
-  }
-  editComment(
-    kind: 'models' | 'datasets',
-    fullName: string,
-    num: number,
-    id: number,
-    patch: { body?: string; hidden?: boolean },
-  ): Promise<DiscussionComment> {
-    return this.t.json('PATCH', `/api/v1/${kind}/${resourcePath(fullName)}/discussions/${num}/comments/${id}`, patch);
   }
 
   // webhooks

@@ -11,10 +11,10 @@ export function DiscussionsPanel({ model, signedIn }: { model: string; signedIn:
   const queries = useQueryClient();
   const [open, setOpen] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const threads = useQuery({ queryKey: ['discussions', model], queryFn: () => api.discussions('models', model) });
+  const threads = useQuery({ queryKey: ['discussions', model], queryFn: () => api.discussions.list('models', model) });
   const thread = useQuery({
     queryKey: ['discussion', model, open],
-    queryFn: () => api.discussion('models', model, open as number),
+    queryFn: () => api.discussions.get('models', model, open as number),
     enabled: open !== null,
   });
   const run = async (what: () => Promise<unknown>) => {
@@ -32,7 +32,7 @@ export function DiscussionsPanel({ model, signedIn }: { model: string; signedIn:
     const form = e.currentTarget;
     const f = new FormData(form);
     void run(async () => {
-      const d = await api.openDiscussion('models', model, String(f.get('title')), String(f.get('body')));
+      const d = await api.discussions.open('models', model, String(f.get('title')), String(f.get('body')));
       form.reset();
       setOpen(d.number);
     });
@@ -42,7 +42,7 @@ export function DiscussionsPanel({ model, signedIn }: { model: string; signedIn:
     const form = e.currentTarget;
     const body = String(new FormData(form).get('reply'));
     void run(async () => {
-      await api.comment('models', model, open as number, body);
+      await api.discussions.comment('models', model, open as number, body);
       form.reset();
     });
   };
